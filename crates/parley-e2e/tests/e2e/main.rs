@@ -1,0 +1,3 @@
+//! End-to-end flows in headless Chromium against the real server and the release build.
+
+mod skeleton;

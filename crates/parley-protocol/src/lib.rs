@@ -1,0 +1,27 @@
+//! The Parley protocol: everything the visitor client and the server must agree on.
+//!
+//! * [`params`]: the typed model of every link / `zc("config")` parameter of the Sobot
+//!   Web-JS SDK, its parsing, validation and precedence. The client parses the query
+//!   string with it once at start; the server re-parses the same raw query at init with
+//!   the same code.
+//! * [`digest`]: the `sign` digests of the spec and a constant-time comparison.
+//! * [`locale`]: the visitor-side languages.
+//! * [`api`]: HTTP request and response bodies.
+//!
+//! The crate is plain data and pure functions (serde, serde_json and md-5 only) so that
+//! it builds for both `wasm32-unknown-unknown` and the host, and so that all of it is
+//! tested with `#[test]`.
+
+pub mod api;
+#[warn(missing_docs)]
+pub mod digest;
+#[warn(missing_docs)]
+pub mod locale;
+#[warn(missing_docs)]
+pub mod params;
+
+pub use locale::Locale;
+pub use params::{
+    effective, BackendSettings, ChatParams, EffectiveSettings, ParamIssue, Parsed, SecurityPolicy,
+    KNOWN_PARAMS,
+};

@@ -1,0 +1,71 @@
+//! The one error type handlers return.
+//!
+//! Internals (database errors and the like) are logged and never sent: the client gets
+//! a stable [`ErrorCode`] and a clean message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parley_protocol::api::{ApiErrorBody, ErrorCode};
+
+/// An error a handler returns.
+#[derive(Debug)]
+pub enum ApiError {
+    /// A client mistake the client may be told about.
+    Client {
+        status: StatusCode,
+        code: ErrorCode,
+        message: String,
+    },
+    /// A server failure; the text is logged only.
+    Internal(String),
+}
+
+impl ApiError {
+    /// 400 with a message saying what is wrong.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::Client {
+            status: StatusCode::BAD_REQUEST,
+            code: ErrorCode::BadRequest,
+            message: message.into(),
+        }
+    }
+
+    /// A client error with its own status and code.
+    pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError::Client {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> ApiError {
+        ApiError::Internal(format!("database: {e}"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            ApiError::Client {
+                status,
+                code,
+                message,
+            } => (status, ApiErrorBody { code, message }),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ApiErrorBody {
+                        code: ErrorCode::Internal,
+                        message: "Something went wrong on the server.".into(),
+                    },
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,4 @@
+//! HTTP routes, one module per audience.
+
+pub mod pages;
+pub mod visitor;

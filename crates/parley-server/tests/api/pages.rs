@@ -1,0 +1,25 @@
+//! The page routes.
+
+use crate::helpers::{spawn_app, Store};
+
+#[tokio::test]
+async fn every_spec_page_path_serves_the_client_and_others_are_404() {
+    let app = spawn_app(Store::Sqlite).await;
+    for path in parley_server::routes::pages::PAGE_PATHS {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(r.text().await.unwrap().contains("<title>client</title>"));
+    }
+    let r = app
+        .http
+        .get(app.url("/chat/pc/v9/index.html"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("Not found"));
+    let r = app.http.get(app.url("/api/nope")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+}

@@ -1,0 +1,47 @@
+//! Calls to the Parley server.
+
+use gloo_net::http::Request;
+use parley_protocol::api::{ApiErrorBody, ErrorCode, InitRequest, InitResponse};
+
+/// Why a call failed, as far as the visitor needs to know.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallError {
+    /// The server answered with an error body.
+    Api(ApiErrorBody),
+    /// The server could not be reached or answered something unreadable.
+    Network(String),
+}
+
+impl CallError {
+    /// The stable code the UI localizes.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            CallError::Api(body) => Some(body.code),
+            CallError::Network(_) => None,
+        }
+    }
+}
+
+/// `POST /api/chat/init`.
+pub async fn init(request: &InitRequest) -> Result<InitResponse, CallError> {
+    let response = Request::post("/api/chat/init")
+        .json(request)
+        .map_err(|e| CallError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| CallError::Network(e.to_string()))?;
+    if response.ok() {
+        response
+            .json()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))
+    } else {
+        match response.json::<ApiErrorBody>().await {
+            Ok(body) => Err(CallError::Api(body)),
+            Err(e) => Err(CallError::Network(format!(
+                "HTTP {}: {e}",
+                response.status()
+            ))),
+        }
+    }
+}

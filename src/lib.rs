@@ -1,0 +1,52 @@
+//! The Parley visitor client: one Leptos CSR bundle serving every visitor page.
+//!
+//! The page is chosen once from `location.pathname` ([`route::Page`]); the query string
+//! is parsed once into [`parley_protocol::ChatParams`] and handed to every view through
+//! context ([`params_ctx`]).
+
+pub mod api;
+pub mod i18n;
+pub mod pages;
+pub mod params_ctx;
+pub mod route;
+pub mod storage;
+
+use leptos::prelude::*;
+use route::Page;
+
+/// The root component: picks the page for the current path.
+#[component]
+pub fn App() -> impl IntoView {
+    let location = web_sys::window().expect("a browser window").location();
+    let path = location.pathname().unwrap_or_default();
+    let query = location.search().unwrap_or_default();
+    AppAt(AppAtProps { path, query })
+}
+
+/// The root component for a given path and query string; [`App`] reads them from the
+/// window, tests pass their own.
+#[component]
+pub fn AppAt(
+    /// The page path, as in `location.pathname`.
+    path: String,
+    /// The query string, as in `location.search`.
+    query: String,
+) -> impl IntoView {
+    let params = params_ctx::provide_params(&query);
+    match Page::from_path(&path) {
+        Some(Page::ChatPc) => pages::chat::ChatPage(pages::chat::ChatPageProps {
+            layout: route::Layout::Pc,
+            query,
+        })
+        .into_any(),
+        Some(Page::ChatH5) => pages::chat::ChatPage(pages::chat::ChatPageProps {
+            layout: route::Layout::H5,
+            query,
+        })
+        .into_any(),
+        Some(Page::LeaveMessage) | Some(Page::TicketClient) | None => {
+            let locale = params.get_untracked().value.locale.unwrap_or_default();
+            pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any()
+        }
+    }
+}

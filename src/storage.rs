@@ -1,0 +1,23 @@
+//! What the client keeps in local storage. Storage may be unavailable (private mode,
+//! blocked third-party storage in an iframe); every function then degrades to "nothing
+//! kept" instead of failing.
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn visitor_key(sysnum: &str) -> String {
+    format!("parley.visitor.{sysnum}")
+}
+
+/// The anonymous visitor id the server gave this browser for `sysnum`.
+pub fn visitor_id(sysnum: &str) -> Option<String> {
+    local()?.get_item(&visitor_key(sysnum)).ok().flatten()
+}
+
+/// Remembers the visitor id for `sysnum`.
+pub fn set_visitor_id(sysnum: &str, id: &str) {
+    if let Some(s) = local() {
+        let _ = s.set_item(&visitor_key(sysnum), id);
+    }
+}

@@ -1,0 +1,215 @@
+//! Parley's developer commands.
+//!
+//! * `cargo xtask setup`: installs every missing tool at its pinned version (idempotent).
+//! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
+//! * `cargo xtask test`: the whole suite, as CI runs it.
+//! * `cargo xtask bench`: sizes and speeds (never timed tests).
+//!
+//! Every tool version lives in [`tools`]; nothing is downloaded from outside the
+//! package registries (crates.io, npm, Debian).
+
+mod bench;
+mod pg;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => tools::setup(),
+        Some("build-client") => tools::setup().and_then(|()| build_client()),
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 setup         install the pinned tools that are missing\n\
+                 serve         build and run Parley on 127.0.0.1:8080 with the demo tenant\n\
+                 test          fmt, clippy, unit, server (SQLite + PostgreSQL), wasm and e2e tests\n\
+                 bench         bundle sizes and speeds\n\
+                 build-client  release-build the visitor client into dist/"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An error message for the user.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// Runs a command in the workspace root with the pinned tools first on PATH, echoing it.
+pub fn run(cmd: &mut Command) -> Result {
+    cmd.current_dir(root())
+        .env("PATH", tools::path_with_tools());
+    eprintln!("$ {}", describe(cmd));
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {}: {e}", describe(cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", describe(cmd)))
+    }
+}
+
+fn describe(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Release-builds the visitor client with Trunk into `dist/` (size profile, wasm-opt -Oz).
+/// `--offline` makes a missing pinned tool an error rather than a download attempt.
+pub fn build_client() -> Result {
+    run(cargo().args(["fetch"]))?;
+    run(Command::new("trunk").args(["build", "--release", "--offline"]))
+}
+
+fn serve(args: &[String]) -> Result {
+    tools::setup()?;
+    build_client()?;
+    run(cargo().args(["build", "--release", "-p", "parley-server"]))?;
+    let bind = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let base = format!("http://{bind}");
+    println!("\nParley is starting on {base} (SQLite file data/parley.db, config/demo.toml).");
+    println!("Open:");
+    println!("  PC chat        {base}/chat/pc/v2/index.html?sysnum=demo&locale=en");
+    println!("  H5 chat        {base}/chat/h5/v2/index.html?sysnum=demo&locale=en");
+    println!("  中文 (zh)      {base}/chat/pc/v2/index.html?sysnum=demo");
+    println!("Stop with Ctrl-C.\n");
+    let server = root().join("target/release/parley-server");
+    run(Command::new(server)
+        .args([
+            "--bind",
+            &bind,
+            "--config",
+            "config/demo.toml",
+            "--dist",
+            "dist",
+        ])
+        .env(
+            "DATABASE_URL",
+            std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/parley.db".into()),
+        ))
+}
+
+/// One step of the suite, timed.
+fn step<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    eprintln!("\n==> {name}");
+    let started = Instant::now();
+    let r = f();
+    eprintln!(
+        "<== {name}: {} in {:.0?}",
+        if r.is_ok() { "ok" } else { "FAILED" },
+        started.elapsed()
+    );
+    r
+}
+
+fn test(args: &[String]) -> Result {
+    let quick = args.iter().any(|a| a == "--no-e2e");
+    let started = Instant::now();
+    step("setup", tools::setup)?;
+    step("rustfmt", || run(cargo().args(["fmt", "--all", "--check"])))?;
+    step("clippy (native)", || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("clippy (wasm32)", || {
+        run(cargo().args([
+            "clippy",
+            "-p",
+            "parley-client",
+            "-p",
+            "parley-protocol",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("release build of the visitor client", build_client)?;
+    let pg = step("start a throwaway PostgreSQL", pg::Cluster::start)?;
+    let pg_url = pg.url();
+    let result = (|| {
+        step(
+            "native tests: unit and server integration (SQLite + PostgreSQL)",
+            || {
+                run(cargo()
+                    .args(["test", "--workspace", "--exclude", "parley-e2e"])
+                    .env("PARLEY_TEST_PG_URL", &pg_url))
+            },
+        )?;
+        step("wasm-bindgen tests in headless Chromium", || {
+            run(cargo()
+                .args([
+                    "test",
+                    "-p",
+                    "parley-client",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env("CHROMEDRIVER", tools::CHROMEDRIVER))
+        })?;
+        if !quick {
+            step(
+                "end-to-end tests: release client + real server + headless Chromium",
+                || {
+                    run(cargo()
+                        .args(["test", "-p", "parley-e2e"])
+                        .env("PARLEY_DIST", root().join("dist"))
+                        .env("CHROMEDRIVER", tools::CHROMEDRIVER))
+                },
+            )?;
+        }
+        Ok(())
+    })();
+    drop(pg);
+    eprintln!(
+        "\nxtask test: {} in {:.0?}",
+        if result.is_ok() {
+            "all passed"
+        } else {
+            "FAILED"
+        },
+        started.elapsed()
+    );
+    result
+}
