@@ -5,6 +5,7 @@
 //! context ([`params_ctx`]).
 
 pub mod api;
+pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod params_ctx;
@@ -33,7 +34,7 @@ pub fn AppAt(
     query: String,
 ) -> impl IntoView {
     let params = params_ctx::provide_params(&query);
-    match Page::from_path(&path) {
+    let page = match Page::from_path(&path) {
         Some(Page::ChatPc) => pages::chat::ChatPage(pages::chat::ChatPageProps {
             layout: route::Layout::Pc,
             query,
@@ -48,5 +49,9 @@ pub fn AppAt(
             let locale = params.get_untracked().value.locale.unwrap_or_default();
             pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any()
         }
+    };
+    view! {
+        <components::debug_panel::DebugPanel />
+        {page}
     }
 }

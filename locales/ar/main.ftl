@@ -6,3 +6,6 @@ error-unknown-tenant = لا توجد شركة بالمعرّف { $sysnum }. ير
 error-network = تعذّر الوصول إلى الخادم. تحقّق من اتصالك وحاول مجددًا.
 not-found-title = الصفحة غير موجودة
 not-found-body = لا توجد صفحة في هذا العنوان.
+debug-title = تصحيح: معاملات الرابط
+debug-rejected = المعاملات المرفوضة ({ $count })
+debug-parsed = القيم المحلَّلة

@@ -6,3 +6,6 @@ error-unknown-tenant = Es gibt kein Unternehmen mit der ID { $sysnum }. Bitte pr
 error-network = Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.
 not-found-title = Seite nicht gefunden
 not-found-body = Unter dieser Adresse gibt es keine Seite.
+debug-title = Debug: Link-Parameter
+debug-rejected = Abgelehnte Parameter ({ $count })
+debug-parsed = Gelesene Werte

@@ -6,3 +6,6 @@ error-unknown-tenant = No company has the id { $sysnum }. Please check the sysnu
 error-network = The server can't be reached. Check your connection and try again.
 not-found-title = Page not found
 not-found-body = There is no page at this address.
+debug-title = Debug: link parameters
+debug-rejected = Rejected parameters ({ $count })
+debug-parsed = Parsed values

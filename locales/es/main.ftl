@@ -6,3 +6,6 @@ error-unknown-tenant = Ninguna empresa tiene el id { $sysnum }. Revise el sysnum
 error-network = No se puede conectar con el servidor. Compruebe su conexión e inténtelo de nuevo.
 not-found-title = Página no encontrada
 not-found-body = No hay ninguna página en esta dirección.
+debug-title = Depuración: parámetros del enlace
+debug-rejected = Parámetros rechazados ({ $count })
+debug-parsed = Valores interpretados

@@ -6,3 +6,6 @@ error-unknown-tenant = Aucune entreprise n'a l'identifiant { $sysnum }. Vérifie
 error-network = Le serveur est injoignable. Vérifiez votre connexion et réessayez.
 not-found-title = Page introuvable
 not-found-body = Il n'y a aucune page à cette adresse.
+debug-title = Débogage : paramètres du lien
+debug-rejected = Paramètres rejetés ({ $count })
+debug-parsed = Valeurs analysées

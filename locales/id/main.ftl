@@ -6,3 +6,6 @@ error-unknown-tenant = Tidak ada perusahaan dengan id { $sysnum }. Periksa sysnu
 error-network = Server tidak dapat dijangkau. Periksa koneksi Anda dan coba lagi.
 not-found-title = Halaman tidak ditemukan
 not-found-body = Tidak ada halaman di alamat ini.
+debug-title = Debug: parameter tautan
+debug-rejected = Parameter ditolak ({ $count })
+debug-parsed = Nilai yang diurai

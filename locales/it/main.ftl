@@ -6,3 +6,6 @@ error-unknown-tenant = Nessuna azienda ha l'id { $sysnum }. Controlla il sysnum 
 error-network = Impossibile raggiungere il server. Controlla la connessione e riprova.
 not-found-title = Pagina non trovata
 not-found-body = Non c'è nessuna pagina a questo indirizzo.
+debug-title = Debug: parametri del link
+debug-rejected = Parametri rifiutati ({ $count })
+debug-parsed = Valori interpretati

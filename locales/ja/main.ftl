@@ -6,3 +6,6 @@ error-unknown-tenant = ID { $sysnum } の企業は見つかりません。リン
 error-network = サーバーに接続できません。接続を確認して再度お試しください。
 not-found-title = ページが見つかりません
 not-found-body = このアドレスにはページがありません。
+debug-title = デバッグ: リンクのパラメータ
+debug-rejected = 採用されなかったパラメータ（{ $count }）
+debug-parsed = 解析結果

@@ -6,3 +6,6 @@ error-unknown-tenant = ID가 { $sysnum }인 회사가 없습니다. 링크의 sy
 error-network = 서버에 연결할 수 없습니다. 연결을 확인한 후 다시 시도하세요.
 not-found-title = 페이지를 찾을 수 없음
 not-found-body = 이 주소에는 페이지가 없습니다.
+debug-title = 디버그: 링크 매개변수
+debug-rejected = 거부된 매개변수 ({ $count })
+debug-parsed = 해석된 값

@@ -6,3 +6,6 @@ error-unknown-tenant = Tiada syarikat dengan id { $sysnum }. Sila semak sysnum d
 error-network = Pelayan tidak dapat dihubungi. Semak sambungan anda dan cuba lagi.
 not-found-title = Halaman tidak dijumpai
 not-found-body = Tiada halaman di alamat ini.
+debug-title = Nyahpepijat: parameter pautan
+debug-rejected = Parameter ditolak ({ $count })
+debug-parsed = Nilai yang dihuraikan

@@ -6,3 +6,6 @@ error-unknown-tenant = Nenhuma empresa tem o id { $sysnum }. Verifique o sysnum 
 error-network = Não foi possível acessar o servidor. Verifique sua conexão e tente novamente.
 not-found-title = Página não encontrada
 not-found-body = Não há nenhuma página neste endereço.
+debug-title = Depuração: parâmetros do link
+debug-rejected = Parâmetros rejeitados ({ $count })
+debug-parsed = Valores interpretados

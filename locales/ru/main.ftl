@@ -6,3 +6,6 @@ error-unknown-tenant = Компании с идентификатором { $sys
 error-network = Сервер недоступен. Проверьте подключение и попробуйте снова.
 not-found-title = Страница не найдена
 not-found-body = По этому адресу нет страницы.
+debug-title = Отладка: параметры ссылки
+debug-rejected = Отклонённые параметры ({ $count })
+debug-parsed = Разобранные значения

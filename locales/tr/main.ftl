@@ -6,3 +6,6 @@ error-unknown-tenant = { $sysnum } kimlikli bir şirket yok. Lütfen bağlantıd
 error-network = Sunucuya ulaşılamıyor. Bağlantınızı kontrol edip yeniden deneyin.
 not-found-title = Sayfa bulunamadı
 not-found-body = Bu adreste bir sayfa yok.
+debug-title = Hata ayıklama: bağlantı parametreleri
+debug-rejected = Reddedilen parametreler ({ $count })
+debug-parsed = Çözümlenen değerler

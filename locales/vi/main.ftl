@@ -6,3 +6,6 @@ error-unknown-tenant = Không có công ty nào có mã { $sysnum }. Vui lòng k
 error-network = Không thể kết nối máy chủ. Hãy kiểm tra kết nối và thử lại.
 not-found-title = Không tìm thấy trang
 not-found-body = Không có trang nào tại địa chỉ này.
+debug-title = Gỡ lỗi: tham số liên kết
+debug-rejected = Tham số bị từ chối ({ $count })
+debug-parsed = Giá trị đã phân tích

@@ -6,3 +6,6 @@ error-unknown-tenant = 找不到企業 { $sysnum }，請檢查連結中的 sysnu
 error-network = 無法連線伺服器，請檢查網路後重試。
 not-found-title = 頁面不存在
 not-found-body = 此位址沒有可顯示的頁面。
+debug-title = 除錯：連結參數
+debug-rejected = 未採用的參數（{ $count }）
+debug-parsed = 解析結果

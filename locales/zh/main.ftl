@@ -6,3 +6,6 @@ error-unknown-tenant = 找不到企业 { $sysnum }，请检查链接中的 sysnu
 error-network = 无法连接服务器，请检查网络后重试。
 not-found-title = 页面不存在
 not-found-body = 该地址没有可显示的页面。
+debug-title = 调试：链接参数
+debug-rejected = 未采用的参数（{ $count }）
+debug-parsed = 解析结果

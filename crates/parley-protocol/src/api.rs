@@ -29,6 +29,19 @@ pub struct InitResponse {
     pub greeting: String,
     /// Parameters the server dropped, with reasons.
     pub issues: Vec<ParamIssue>,
+    /// The bearer token for every other visitor endpoint and `/ws/visitor`. It is bound
+    /// to this visitor and this conversation.
+    pub session_token: String,
+    /// The settings the chat runs with (link > backend > defaults).
+    pub settings: crate::EffectiveSettings,
+    pub conversation: ConversationView,
+    /// The tenant's skill groups.
+    pub groups: Vec<GroupView>,
+    /// Recent messages of the visitor's conversations, oldest first, limited to the
+    /// effective `time` minutes.
+    pub history: Vec<ChatMessage>,
+    /// Offline messages agents left that the visitor has not read yet.
+    pub unread_offline: Vec<ChatMessage>,
 }
 
 /// Every error body the server returns: a stable machine code and a human message.
@@ -58,4 +71,407 @@ pub enum ErrorCode {
     RateLimited,
     /// Something broke on the server; details are in its log.
     Internal,
+}
+
+// ---------------------------------------------------------------------------------------
+// Conversations and messages (shared by the HTTP API and the WebSocket events).
+// ---------------------------------------------------------------------------------------
+
+/// Where a conversation stands. Stored as the same snake-case text in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationState {
+    /// The bot answers (reception type 1 or 3).
+    Bot,
+    /// Waiting in the queue for an agent to accept.
+    Queueing,
+    /// An agent is talking with the visitor.
+    WithAgent,
+    /// Over; nothing more is exchanged except offline messages from agents.
+    Ended,
+}
+
+impl ConversationState {
+    /// The text stored in the database and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationState::Bot => "bot",
+            ConversationState::Queueing => "queueing",
+            ConversationState::WithAgent => "with_agent",
+            ConversationState::Ended => "ended",
+        }
+    }
+
+    /// Reads [`ConversationState::as_str`] back.
+    pub fn parse(text: &str) -> Option<ConversationState> {
+        Some(match text {
+            "bot" => ConversationState::Bot,
+            "queueing" => ConversationState::Queueing,
+            "with_agent" => ConversationState::WithAgent,
+            "ended" => ConversationState::Ended,
+            _ => return None,
+        })
+    }
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sender {
+    Visitor,
+    Agent,
+    Bot,
+    /// The server itself: state changes such as "agent joined".
+    System,
+}
+
+impl Sender {
+    /// The text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sender::Visitor => "visitor",
+            Sender::Agent => "agent",
+            Sender::Bot => "bot",
+            Sender::System => "system",
+        }
+    }
+
+    /// Reads [`Sender::as_str`] back.
+    pub fn parse(text: &str) -> Option<Sender> {
+        Some(match text {
+            "visitor" => Sender::Visitor,
+            "agent" => Sender::Agent,
+            "bot" => Sender::Bot,
+            "system" => Sender::System,
+            _ => return None,
+        })
+    }
+}
+
+/// What kind of message it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Ordinary chat text.
+    Text,
+    /// Left by an agent after the visitor went away; shown as unread at the next init.
+    Offline,
+    /// A state change; [`ChatMessage::event`] says which.
+    System,
+}
+
+impl MessageKind {
+    /// The text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Text => "text",
+            MessageKind::Offline => "offline",
+            MessageKind::System => "system",
+        }
+    }
+
+    /// Reads [`MessageKind::as_str`] back.
+    pub fn parse(text: &str) -> Option<MessageKind> {
+        Some(match text {
+            "text" => MessageKind::Text,
+            "offline" => MessageKind::Offline,
+            "system" => MessageKind::System,
+            _ => return None,
+        })
+    }
+}
+
+/// Why a conversation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The visitor left (`POST /api/chat/leave`).
+    VisitorLeft,
+    /// The agent ended the chat.
+    AgentEnded,
+}
+
+/// A state change recorded as a system message, so that it has a sequence number and a
+/// reconnecting client replays it like any other message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SystemEvent {
+    /// The conversation entered the waiting queue (of `group_id` when set).
+    Queued { group_id: Option<String> },
+    /// An agent accepted the conversation.
+    AgentJoined { agent_id: String, agent_name: String },
+    /// The conversation moved to another agent, or back to a group's queue.
+    Transferred {
+        from_agent: Option<String>,
+        to_agent: Option<String>,
+        to_agent_name: Option<String>,
+        to_group: Option<String>,
+    },
+    /// The conversation is over.
+    Ended { reason: EndReason },
+    /// The visitor is invited to rate the service.
+    EvaluationInvited,
+}
+
+/// One stored message. `(conversation_id, seq)` identifies it; `seq` counts from 1 with
+/// no gaps within a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub conversation_id: String,
+    /// The per-conversation sequence number the server assigned.
+    pub seq: i64,
+    /// The id the sending client generated; a re-send with the same id is stored once.
+    pub client_id: Option<String>,
+    pub sender: Sender,
+    /// The agent's display name for agent messages.
+    pub sender_name: Option<String>,
+    pub kind: MessageKind,
+    /// Plain text; never HTML.
+    pub text: String,
+    /// For [`MessageKind::System`] messages, what happened.
+    pub event: Option<SystemEvent>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// A short view of an agent, as visitors see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentBrief {
+    pub id: String,
+    pub name: String,
+}
+
+/// The visitor's current conversation, as returned by init.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationView {
+    pub id: String,
+    pub state: ConversationState,
+    /// 1-based place in the queue while [`ConversationState::Queueing`].
+    pub queue_position: Option<u32>,
+    pub agent: Option<AgentBrief>,
+    pub group_id: Option<String>,
+    /// The highest sequence number stored so far.
+    pub last_seq: i64,
+}
+
+/// A skill group a visitor may pick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    /// Whether the group is within its working hours now.
+    pub open: bool,
+}
+
+/// `POST /api/chat/send` (and `reply` for agents): a text message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendRequest {
+    /// Generated by the client (a UUID is fine, at most 64 characters); sending the
+    /// same id again returns the stored message instead of storing a second one.
+    pub client_id: String,
+    pub text: String,
+}
+
+/// The answer to [`SendRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendResponse {
+    pub message: ChatMessage,
+    /// True when the client id had been stored before (nothing new was stored).
+    pub duplicate: bool,
+}
+
+/// `GET /api/chat/history` and the agent's message listing: one page, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub messages: Vec<ChatMessage>,
+    /// Whether older messages exist before the first one returned.
+    pub has_more: bool,
+}
+
+/// `POST /api/chat/read`: the visitor has seen everything up to `seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadRequest {
+    /// Defaults to the session's conversation.
+    #[serde(default)]
+    pub conversation_id: Option<String>,
+    pub seq: i64,
+}
+
+// ---------------------------------------------------------------------------------------
+// The token API of the spec ("PC/H5 security verification").
+// ---------------------------------------------------------------------------------------
+
+/// `POST /api/page/token`, exactly as the spec describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageTokenRequest {
+    pub sysnum: String,
+    pub partnerid: String,
+    /// Expiry as Unix seconds, written as a string.
+    pub ts: String,
+    /// A JSON object as a string; the sign covers its exact bytes.
+    #[serde(default)]
+    pub customized_fields: Option<String>,
+    /// `md5(sysnum + key + partnerid + ts [+ customized_fields])`.
+    pub sign: String,
+    /// Parent channel: 0 PC, 4 H5.
+    #[serde(default)]
+    pub source: Option<i64>,
+    /// Sub-channel.
+    #[serde(default)]
+    pub channel_flag: Option<i64>,
+}
+
+/// The answer of the token API: `ret_code` "000000" and a token on success, another code
+/// and a message otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageTokenResponse {
+    pub ret_code: String,
+    pub ret_msg: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// The token API's success code.
+pub const RET_OK: &str = "000000";
+
+// ---------------------------------------------------------------------------------------
+// Agents.
+// ---------------------------------------------------------------------------------------
+
+/// `POST /api/agent/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentLoginRequest {
+    pub sysnum: String,
+    pub username: String,
+    pub password: String,
+}
+
+/// An agent's availability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentStatus {
+    /// Takes new conversations.
+    Online,
+    /// Signed in, keeps current conversations, takes no new ones.
+    Busy,
+    Offline,
+}
+
+impl AgentStatus {
+    /// The text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentStatus::Online => "online",
+            AgentStatus::Busy => "busy",
+            AgentStatus::Offline => "offline",
+        }
+    }
+
+    /// Reads [`AgentStatus::as_str`] back.
+    pub fn parse(text: &str) -> Option<AgentStatus> {
+        Some(match text {
+            "online" => AgentStatus::Online,
+            "busy" => AgentStatus::Busy,
+            "offline" => AgentStatus::Offline,
+            _ => return None,
+        })
+    }
+}
+
+/// The signed-in agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub id: String,
+    pub name: String,
+    pub sysnum: String,
+    pub groups: Vec<String>,
+    /// Most conversations the agent holds at once.
+    pub capacity: u32,
+    pub status: AgentStatus,
+    /// Conversations the agent holds now.
+    pub active: u32,
+}
+
+/// The answer to [`AgentLoginRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentLoginResponse {
+    /// The bearer token for `/api/agent/*` and `/ws/agent`.
+    pub token: String,
+    pub agent: AgentView,
+}
+
+/// `PUT /api/agent/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentStatusRequest {
+    pub status: AgentStatus,
+}
+
+/// A conversation as the workbench lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: String,
+    pub visitor_id: String,
+    /// The visitor's nickname (`uname`) when known.
+    pub visitor_name: Option<String>,
+    pub state: ConversationState,
+    pub group_id: Option<String>,
+    pub agent_id: Option<String>,
+    pub last_seq: i64,
+    pub created_at: i64,
+    /// When it entered the queue (Unix ms), while queueing.
+    pub queued_at: Option<i64>,
+    pub end_reason: Option<EndReason>,
+}
+
+/// `GET /api/agent/conversations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentConversations {
+    /// Queueing conversations of the agent's groups, oldest first.
+    pub waiting: Vec<ConversationSummary>,
+    /// Conversations the agent holds now.
+    pub mine: Vec<ConversationSummary>,
+}
+
+/// `POST /api/agent/conversations/{id}/transfer`: to one agent or to a group's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferRequest {
+    #[serde(default)]
+    pub to_agent: Option<String>,
+    #[serde(default)]
+    pub to_group: Option<String>,
+}
+
+/// A named value of the tenant's lists (VIP levels, customer tags).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Labelled {
+    pub id: String,
+    pub name: String,
+}
+
+/// What the workbench shows about a visitor (the spec's CRM docking fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorProfile {
+    pub visitor_id: String,
+    pub partnerid: Option<String>,
+    pub uname: Option<String>,
+    pub realname: Option<String>,
+    pub tel: Option<String>,
+    pub email: Option<String>,
+    pub qq: Option<String>,
+    pub remark: Option<String>,
+    pub face: Option<String>,
+    pub enterprise_name: Option<String>,
+    /// `params`: free custom fields.
+    pub params: std::collections::BTreeMap<String, String>,
+    /// `customer_fields` and the token's `customized_fields` that are not CRM fields.
+    pub customer_fields: std::collections::BTreeMap<String, String>,
+    pub is_vip: bool,
+    /// The VIP level as given, and its name when the tenant declares it.
+    pub vip_level: Option<Labelled>,
+    /// Customer tags (`user_label`), named when the tenant declares them.
+    pub tags: Vec<Labelled>,
+    /// Product and order cards the visitor's links carried (as JSON objects).
+    pub cards: Vec<serde_json::Value>,
+    pub created_at: i64,
+    pub last_seen: i64,
 }

@@ -7,6 +7,7 @@
 //! * [`digest`]: the `sign` digests of the spec and a constant-time comparison.
 //! * [`locale`]: the visitor-side languages.
 //! * [`api`]: HTTP request and response bodies.
+//! * [`ws`]: WebSocket events of `/ws/visitor` and `/ws/agent`.
 //!
 //! The crate is plain data and pure functions (serde, serde_json and md-5 only) so that
 //! it builds for both `wasm32-unknown-unknown` and the host, and so that all of it is
@@ -19,6 +20,7 @@ pub mod digest;
 pub mod locale;
 #[warn(missing_docs)]
 pub mod params;
+pub mod ws;
 
 pub use locale::Locale;
 pub use params::{

@@ -163,6 +163,9 @@ pub struct Ui {
     pub agent_hello_word: Option<String>,
     /// `agent_offline_title`: the notice shown when no agent is online.
     pub agent_offline_title: Option<String>,
+    /// `debug` (a Parley extension, not in the spec): show integrators a panel of the
+    /// parsed parameters and of every rejected one with its reason.
+    pub debug: Option<bool>,
 }
 
 /// The product card ("Message Fields" / "Product Card"), H5 only.

@@ -223,6 +223,7 @@ param_table! {
         "is_link" => ui.is_link = flag;
         "show_face" => ui.show_face = flag;
         "full" => ui.full = flag;
+        "debug" => ui.debug = flag;
         "robot_hello_word" => ui.robot_hello_word = text;
         "agent_hello_word" => ui.agent_hello_word = text;
         "agent_offline_title" => ui.agent_offline_title = text;

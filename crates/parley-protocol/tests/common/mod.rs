@@ -176,6 +176,7 @@ pub const CASES: &[(&str, &str, Check)] = &[
     ("is_link", "is_link=0", |p| p.ui.is_link == Some(false)),
     ("show_face", "show_face=1", |p| p.ui.show_face == Some(true)),
     ("full", "full=1", |p| p.ui.full == Some(true)),
+    ("debug", "debug=1", |p| p.ui.debug == Some(true)),
     ("robot_hello_word", "robot_hello_word=Hi", |p| {
         p.ui.robot_hello_word.as_deref() == Some("Hi")
     }),

@@ -1,0 +1,109 @@
+//! WebSocket events: what the server pushes on `/ws/visitor` and `/ws/agent`, and what
+//! clients send back. Every frame is one JSON object with a `type` tag.
+//!
+//! Stored messages (including state changes such as "agent joined", "transferred",
+//! "ended" and "evaluation invited", which are system messages with a
+//! [`SystemEvent`](crate::api::SystemEvent)) travel as [`ServerEvent::Message`], so a
+//! client that reconnects with the last sequence it saw replays them exactly like text.
+//! Typing, queue position and acks are momentary and are not replayed.
+
+use crate::api::{ChatMessage, ConversationSummary, ErrorCode};
+use serde::{Deserialize, Serialize};
+
+/// Server → client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerEvent {
+    /// A stored message (text, offline or system event), in sequence order per
+    /// conversation.
+    Message { message: ChatMessage },
+    /// The other side is typing (or stopped).
+    Typing {
+        conversation_id: String,
+        from: crate::api::Sender,
+        typing: bool,
+    },
+    /// The visitor's place in the queue changed (1 = next).
+    QueuePosition {
+        conversation_id: String,
+        position: u32,
+    },
+    /// Agents only: a conversation of the tenant changed (queued, accepted, transferred,
+    /// ended), so the workbench can refresh its lists.
+    Conversation { conversation: ConversationSummary },
+    /// The sender's message with `client_id` is stored as `seq`.
+    Ack {
+        client_id: String,
+        conversation_id: String,
+        seq: i64,
+        /// True when the id had already been stored (nothing new was stored).
+        duplicate: bool,
+    },
+    /// A client event was refused; the socket stays open.
+    Error { code: ErrorCode, message: String },
+}
+
+/// Client → server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientEvent {
+    /// Send a text message. Agents must name the conversation; visitors may omit it (it
+    /// is always their session's conversation).
+    Send {
+        #[serde(default)]
+        conversation_id: Option<String>,
+        client_id: String,
+        text: String,
+    },
+    /// Typing started or stopped.
+    Typing {
+        #[serde(default)]
+        conversation_id: Option<String>,
+        typing: bool,
+    },
+    /// Everything up to `seq` has been seen.
+    Read {
+        #[serde(default)]
+        conversation_id: Option<String>,
+        seq: i64,
+    },
+}
+
+/// Close code sent when a client reads too slowly and its bounded queue overflowed: it
+/// should reconnect with its last sequence and catch up from the store.
+pub const CLOSE_OVERFLOW: u16 = 4008;
+/// Close code sent when the session token is unknown or expired.
+pub const CLOSE_UNAUTHORIZED: u16 = 4001;
+/// Close code sent when the server shuts down.
+pub const CLOSE_GOING_AWAY: u16 = 1001;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_tagged_snake_case_json() {
+        let e = ClientEvent::Send {
+            conversation_id: None,
+            client_id: "c1".into(),
+            text: "hi".into(),
+        };
+        let text = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"send","conversation_id":null,"client_id":"c1","text":"hi"}"#
+        );
+        let back: ClientEvent =
+            serde_json::from_str(r#"{"type":"send","client_id":"c1","text":"hi"}"#).unwrap();
+        assert_eq!(back, e);
+        let ack = ServerEvent::Ack {
+            client_id: "c1".into(),
+            conversation_id: "k".into(),
+            seq: 3,
+            duplicate: false,
+        };
+        let v = serde_json::to_value(&ack).unwrap();
+        assert_eq!(v["type"], "ack");
+        assert_eq!(v["seq"], 3);
+    }
+}
