@@ -1,22 +1,166 @@
 //! `cargo xtask bench`: measurements that would be flaky as tests.
 //!
-//! Sections: `size` (the release bundle, raw / gzip -9 / brotli 11). Later issues add
-//! server throughput, bot accuracy and load time.
+//! Sections: `size` (the release bundle, raw / gzip -9 / brotli 11) and `server`
+//! (messages/s, round-trip latency and RSS per idle socket of Parley beside a bare
+//! tokio-tungstenite echo server, at N = 1,000 and 10,000 sockets on loopback) and `bot`
+//! (the demo FAQ bot's top-1 accuracy and off-topic unknown rate on the held-apart set in
+//! `crates/parley-reception/eval/demo.toml`).
+//!
+//! `cargo xtask bench [size] [server] [bot] [--n 1000,10000]`: no section runs them all;
+//! `--n` (or `PARLEY_BENCH_N`) overrides the server section's socket counts.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
-use crate::{build_client, root, tools, Result};
+use crate::{build_client, cargo, describe, root, run as run_cmd, tools, Result};
 
 pub fn run(args: &[String]) -> Result {
-    let all = args.is_empty();
-    let want = |s: &str| all || args.iter().any(|a| a == s);
+    let mut sections = Vec::new();
+    let mut ns = std::env::var("PARLEY_BENCH_N").ok();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--n" => ns = Some(it.next().ok_or("--n needs a list, e.g. 100,200")?.clone()),
+            "size" | "server" | "bot" => sections.push(a.as_str()),
+            other => return Err(format!("bench: unknown section or option {other:?}")),
+        }
+    }
+    let want = |s: &str| sections.is_empty() || sections.contains(&s);
     if want("size") {
         tools::setup()?;
         build_client()?;
         sizes(&root().join("dist"))?;
     }
+    if want("bot") {
+        run_cmd(cargo().args([
+            "run",
+            "--release",
+            "-p",
+            "parley-reception",
+            "--example",
+            "faq_eval",
+        ]))?;
+    }
+    if want("server") {
+        let ns = match ns {
+            Some(list) => list
+                .split(',')
+                .map(|n| n.trim().parse::<usize>().map_err(|_| format!("--n: {n:?}")))
+                .collect::<Result<Vec<_>>>()?,
+            None => vec![1_000, 10_000],
+        };
+        server(&ns)?;
+    }
     Ok(())
+}
+
+/// One row of the server table.
+struct Row {
+    scenario: &'static str,
+    n: usize,
+    cells: std::result::Result<Vec<String>, String>,
+}
+
+/// Runs the load example against the echo ceiling and Parley at each N, then prints
+/// one table.
+fn server(ns: &[usize]) -> Result {
+    run_cmd(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "parley-server",
+        "--bin",
+        "parley-server",
+        "--example",
+        "load",
+    ]))?;
+    let release = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+        .join("release");
+    let load = release.join("examples/load");
+    let server = release.join("parley-server");
+    let mut rows = Vec::new();
+    for &n in ns {
+        for scenario in ["echo", "parley"] {
+            let mut cmd = Command::new(&load);
+            cmd.current_dir(root())
+                .arg(scenario)
+                .arg(n.to_string())
+                .arg("--server")
+                .arg(&server)
+                .arg("--config")
+                .arg(root().join("config/demo.toml"));
+            let cells = load_run(&mut cmd);
+            if let Err(e) = &cells {
+                eprintln!("bench server: {scenario} N = {n}: {e}");
+            }
+            rows.push(Row { scenario, n, cells });
+        }
+    }
+    println!(
+        "
+server on loopback (127.0.0.1), 2 messages per round trip (visitor's + reply):"
+    );
+    println!(
+        "  all N sockets stay open and idle for the RSS column; only the first min(N, 500) \
+         'active' ones exchange messages for messages/s and latency (20 round trips each)."
+    );
+    println!(
+        "  parley: visitor -> agent (alice/bob/carol) -> visitor over the real release server, \
+         SQLite; echo: bare tokio-tungstenite echo server (the ceiling)."
+    );
+    println!(
+        "{:<8} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
+        "scenario", "N", "active", "messages/s", "p50 ms", "p99 ms", "RSS/idle sock KiB"
+    );
+    let mut failed = 0;
+    for row in &rows {
+        match &row.cells {
+            Ok(c) => println!(
+                "{:<8} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
+                row.scenario, row.n, c[0], c[1], c[2], c[3], c[4]
+            ),
+            Err(_) => {
+                failed += 1;
+                println!("{:<8} {:>6} FAILED (see above)", row.scenario, row.n);
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(format!("bench server: {failed} scenario(s) failed"));
+    }
+    Ok(())
+}
+
+/// Runs one load scenario, passing its output through, and returns the cells of its
+/// `BENCH` line (active, messages/s, p50, p99, RSS per idle socket).
+fn load_run(cmd: &mut Command) -> Result<Vec<String>> {
+    eprintln!("$ {}", describe(cmd));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start {}: {e}", describe(cmd)))?;
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut cells = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| format!("reading the load output: {e}"))?;
+        match line.strip_prefix("BENCH\t") {
+            Some(rest) => {
+                let fields: Vec<String> = rest.split('\t').map(str::to_owned).collect();
+                if fields.len() == 7 {
+                    cells = Some(fields[2..].to_vec());
+                }
+            }
+            None => println!("{line}"),
+        }
+    }
+    let status = child.wait().map_err(|e| format!("load: {e}"))?;
+    match cells {
+        Some(c) if status.success() => Ok(c),
+        _ => Err(format!("the load run failed ({status})")),
+    }
 }
 
 fn gzip_len(data: &[u8]) -> usize {

@@ -3,7 +3,7 @@
 //! * `cargo xtask setup`: installs every missing tool at its pinned version (idempotent).
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
 //! * `cargo xtask test`: the whole suite, as CI runs it.
-//! * `cargo xtask bench`: sizes and speeds (never timed tests).
+//! * `cargo xtask bench [size] [server]`: sizes and speeds (never timed tests).
 //!
 //! Every tool version lives in [`tools`]; nothing is downloaded from outside the
 //! package registries (crates.io, npm, Debian).
@@ -24,13 +24,15 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  setup         install the pinned tools that are missing\n\
                  serve         build and run Parley on 127.0.0.1:8080 with the demo tenant\n\
                  test          fmt, clippy, unit, server (SQLite + PostgreSQL), wasm and e2e tests\n\
-                 bench         bundle sizes and speeds\n\
+                 bench         bundle sizes, server messages/s + latency + RSS [size|server]\n\
+                 fuzz [SECS]   run the parameter parser's fuzz target (default 300 s)\n\
                  build-client  release-build the visitor client into dist/"
             );
             return ExitCode::from(2);
@@ -151,19 +153,18 @@ fn test(args: &[String]) -> Result {
         ]))
     })?;
     step("clippy (wasm32)", || {
-        run(cargo().args([
-            "clippy",
-            "-p",
-            "parley-client",
-            "-p",
-            "parley-protocol",
-            "--all-targets",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ]))
+        // The protocol crate's tests use proptest, which has no wasm32 randomness source:
+        // lint its library for wasm32 and its tests on the host (above).
+        let wasm = ["--target", "wasm32-unknown-unknown"];
+        let deny = ["--", "-D", "warnings"];
+        run(cargo()
+            .args(["clippy", "-p", "parley-client", "--all-targets"])
+            .args(wasm)
+            .args(deny))?;
+        run(cargo()
+            .args(["clippy", "-p", "parley-protocol", "--lib"])
+            .args(wasm)
+            .args(deny))
     })?;
     step("release build of the visitor client", build_client)?;
     let pg = step("start a throwaway PostgreSQL", pg::Cluster::start)?;
@@ -212,4 +213,24 @@ fn test(args: &[String]) -> Result {
         started.elapsed()
     );
     result
+}
+
+/// Runs the cargo-fuzz target over the parameter parser. cargo-fuzz needs nightly
+/// compiler flags; `RUSTC_BOOTSTRAP=1` lets this machine's stable toolchain accept them,
+/// since no other toolchain can be installed here.
+fn fuzz(args: &[String]) -> Result {
+    let seconds = args.first().map(String::as_str).unwrap_or("300");
+    seconds
+        .parse::<u32>()
+        .map_err(|_| format!("fuzz takes a number of seconds, not {seconds:?}"))?;
+    tools::install_cargo_fuzz()?;
+    run(cargo()
+        .args([
+            "fuzz",
+            "run",
+            "params",
+            "--",
+            &format!("-max_total_time={seconds}"),
+        ])
+        .env("RUSTC_BOOTSTRAP", "1"))
 }

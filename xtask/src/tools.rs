@@ -13,6 +13,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_NPM: &str = "binaryen@132.0.0";
 /// What `wasm-opt --version` must mention (and Trunk.toml's `wasm_opt`).
 pub const BINARYEN_VERSION: &str = "132";
+/// cargo-fuzz, for `cargo xtask fuzz` only (not part of setup).
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -188,4 +190,19 @@ pub fn setup() -> Result {
         apt_install(&["postgresql"])?;
     }
     Ok(())
+}
+
+/// Installs cargo-fuzz at its pinned version when missing.
+pub fn install_cargo_fuzz() -> Result {
+    let have = output(Command::new("cargo").args(["fuzz", "--version"])).unwrap_or_default();
+    if have.contains(CARGO_FUZZ_VERSION) {
+        return Ok(());
+    }
+    run(Command::new("cargo").args([
+        "install",
+        "cargo-fuzz",
+        "--version",
+        CARGO_FUZZ_VERSION,
+        "--locked",
+    ]))
 }

@@ -5,7 +5,6 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -38,11 +37,7 @@ impl Server {
         let db = Db::connect(&url).await.expect("open store");
         let config_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/demo.toml");
         let config = Config::load(&config_path).expect("demo config");
-        let state = AppState {
-            config: Arc::new(config),
-            db,
-            dist: Arc::new(dist),
-        };
+        let state = AppState::new(config, db, dist);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -199,7 +199,10 @@ pub enum SystemEvent {
     /// The conversation entered the waiting queue (of `group_id` when set).
     Queued { group_id: Option<String> },
     /// An agent accepted the conversation.
-    AgentJoined { agent_id: String, agent_name: String },
+    AgentJoined {
+        agent_id: String,
+        agent_name: String,
+    },
     /// The conversation moved to another agent, or back to a group's queue.
     Transferred {
         from_agent: Option<String>,

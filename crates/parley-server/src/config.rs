@@ -1,12 +1,15 @@
 //! The tenant configuration file (TOML), loaded at start.
 //!
 //! A tenant's settings here are the "backend settings" of the spec: link parameters
-//! override them, except the security ones, which only this file can set.
+//! override them, except the security ones, which only this file can set. The file is
+//! the source of truth for tenants, groups, agents and the tenant's lists; the database
+//! holds only what changes at run time (visitors, conversations, sessions, statuses).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use parley_protocol::Locale;
+use parley_protocol::params::{Color, ReceptionType};
+use parley_protocol::{BackendSettings, Locale, SecurityPolicy};
 use serde::Deserialize;
 
 /// The whole file.
@@ -33,6 +36,174 @@ pub struct Tenant {
     /// Greetings per locale code; `default` is used for any other locale.
     #[serde(default)]
     pub greeting: HashMap<String, String>,
+    /// Backend settings that link parameters override.
+    #[serde(default)]
+    pub backend: Backend,
+    /// Backend-only security settings.
+    #[serde(default)]
+    pub security: Security,
+    /// Skill groups.
+    #[serde(rename = "group", default)]
+    pub groups: Vec<Group>,
+    /// Human agents.
+    #[serde(rename = "agent", default)]
+    pub agents: Vec<Agent>,
+    /// Bots and their FAQ (data only; matching is a later issue).
+    #[serde(rename = "bot", default)]
+    pub bots: Vec<Bot>,
+    /// Leave-message templates (shape only).
+    #[serde(rename = "leave_template", default)]
+    pub leave_templates: Vec<LeaveTemplate>,
+    /// Custom customer fields the backend declares (`customer_fields` keys).
+    #[serde(rename = "customer_field", default)]
+    pub customer_fields: Vec<CustomField>,
+    /// VIP levels (`vip_level` may carry the id or the name).
+    #[serde(rename = "vip_level", default)]
+    pub vip_levels: Vec<Named>,
+    /// Customer tags (`user_label` may carry ids or names, comma-separated).
+    #[serde(rename = "customer_tag", default)]
+    pub customer_tags: Vec<Named>,
+}
+
+/// The backend settings a link may override. Codes are the spec's numbers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backend {
+    /// Reception mode: 1 bot only, 2 agent only, 3 bot first, 4 agent first.
+    pub reception_type: Option<u8>,
+    pub robotid: Option<u64>,
+    pub groupid: Option<String>,
+    /// Theme colour as six hex digits without `#` (the spec's form).
+    pub color: Option<String>,
+    /// Minutes of visible history (10 to 2880).
+    pub time: Option<u64>,
+    pub show_manual: Option<bool>,
+    pub leave_msg_flag: Option<bool>,
+    pub feedback_flag: Option<bool>,
+    pub photo_flag: Option<bool>,
+    pub show_evaluate: Option<bool>,
+    pub guide_flag: Option<bool>,
+    pub is_link: Option<bool>,
+    pub show_face: Option<bool>,
+    pub top_bar_flag: Option<bool>,
+    pub man_trace: Option<bool>,
+    pub robot_hello_word: Option<String>,
+    pub agent_hello_word: Option<String>,
+    pub agent_offline_title: Option<String>,
+}
+
+/// "Security Key" settings: a link can never change these.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Security {
+    /// Visitors must bring `partnerid` and `sign = MD5(sysnum + key + partnerid)`.
+    #[serde(default)]
+    pub sign_required: bool,
+    /// Visitors must bring a `token` from `POST /api/page/token`.
+    #[serde(default)]
+    pub token_required: bool,
+    /// Origins allowed to embed the chat; empty means the chat's own origin only.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+/// A skill group and its working hours.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    /// Offset of the group's local time from UTC, in minutes.
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
+    /// When the group works; empty means always.
+    #[serde(default)]
+    pub hours: Vec<Hours>,
+}
+
+/// One working-hours rule: on these weekdays (1 = Monday … 7 = Sunday), from `from` to
+/// `to` ("HH:MM", local time, `to` exclusive).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hours {
+    pub days: Vec<u8>,
+    pub from: String,
+    pub to: String,
+}
+
+/// A human agent. The password is stored only as an Argon2 PHC string
+/// (`parley-server --hash-password PASSWORD` prints one).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    /// The login name, unique within the tenant; also the agent id links use as
+    /// `agentid`.
+    pub id: String,
+    pub name: String,
+    pub password_hash: String,
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Most conversations at once.
+    #[serde(default = "default_capacity")]
+    pub capacity: u32,
+}
+
+fn default_capacity() -> u32 {
+    5
+}
+
+/// A bot and its FAQ.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bot {
+    pub id: u64,
+    pub name: String,
+    #[serde(rename = "faq", default)]
+    pub faqs: Vec<Faq>,
+}
+
+/// One FAQ entry of a bot.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Faq {
+    /// The FAQ group (`faqid`).
+    #[serde(default)]
+    pub group: Option<u64>,
+    pub question: String,
+    pub answer: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Offered as a guided question (`guide_flag`).
+    #[serde(default)]
+    pub guide: bool,
+}
+
+/// A leave-message template (`templateid`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveTemplate {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub fields: Vec<CustomField>,
+}
+
+/// A declared field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomField {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// An id and a display name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
 }
 
 impl Tenant {
@@ -52,6 +223,79 @@ impl Tenant {
             .and_then(Locale::from_code)
             .unwrap_or_default()
     }
+
+    /// The backend settings in the protocol crate's shape, for
+    /// [`parley_protocol::effective`].
+    pub fn backend_settings(&self) -> BackendSettings {
+        let b = &self.backend;
+        BackendSettings {
+            locale: self.default_locale.as_deref().and_then(Locale::from_code),
+            color: b.color.as_deref().and_then(Color::from_hex),
+            reception_type: b
+                .reception_type
+                .and_then(|c| ReceptionType::from_code(c.into())),
+            robotid: b.robotid,
+            groupid: b.groupid.clone(),
+            time: b.time,
+            show_manual: b.show_manual,
+            leave_msg_flag: b.leave_msg_flag,
+            feedback_flag: b.feedback_flag,
+            photo_flag: b.photo_flag,
+            show_evaluate: b.show_evaluate,
+            guide_flag: b.guide_flag,
+            is_link: b.is_link,
+            show_face: b.show_face,
+            top_bar_flag: b.top_bar_flag,
+            man_trace: b.man_trace,
+            robot_hello_word: b.robot_hello_word.clone(),
+            agent_hello_word: b.agent_hello_word.clone(),
+            agent_offline_title: b.agent_offline_title.clone(),
+            security: SecurityPolicy {
+                sign_required: self.security.sign_required,
+                token_required: self.security.token_required,
+                allowed_origins: self.security.allowed_origins.clone(),
+            },
+            ..BackendSettings::default()
+        }
+    }
+
+    /// The agent with this login name.
+    pub fn agent(&self, id: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.id == id)
+    }
+
+    /// The skill group with this id.
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+}
+
+impl Group {
+    /// Whether the group works at `now_ms` (Unix milliseconds). A group without rules
+    /// always works.
+    pub fn is_open(&self, now_ms: i64) -> bool {
+        if self.hours.is_empty() {
+            return true;
+        }
+        let local_min = now_ms.div_euclid(60_000) + i64::from(self.utc_offset_minutes);
+        let day_index = local_min.div_euclid(24 * 60);
+        let minute_of_day = local_min.rem_euclid(24 * 60) as u32;
+        // 1970-01-01 was a Thursday (4).
+        let weekday = ((day_index + 3).rem_euclid(7) + 1) as u8;
+        self.hours.iter().any(|h| {
+            let (Some(from), Some(to)) = (parse_hhmm(&h.from), parse_hhmm(&h.to)) else {
+                return false;
+            };
+            h.days.contains(&weekday) && from <= minute_of_day && minute_of_day < to
+        })
+    }
+}
+
+/// "HH:MM" → minutes since midnight; "24:00" is allowed as the end of the day.
+fn parse_hhmm(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
 }
 
 /// Why the configuration could not be used.
@@ -74,10 +318,13 @@ impl Config {
         Config::parse(&text).map_err(|e| ConfigError(format!("{}: {}", path.display(), e.0)))
     }
 
-    /// Parses and checks configuration text.
+    /// Parses and checks configuration text: unique sysnums, agent ids and group ids;
+    /// known locales, reception codes and colours; agents only in declared groups;
+    /// well-formed working hours and password hashes. A mistake here stops the server
+    /// at start rather than surfacing as a confusing runtime refusal.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         for t in &config.tenants {
             if t.sysnum.is_empty() || !seen.insert(t.sysnum.as_str()) {
                 return Err(ConfigError(format!(
@@ -85,14 +332,8 @@ impl Config {
                     t.sysnum
                 )));
             }
-            if let Some(code) = &t.default_locale {
-                if Locale::from_code(code).is_none() {
-                    return Err(ConfigError(format!(
-                        "tenant {}: unknown default_locale {code:?}",
-                        t.sysnum
-                    )));
-                }
-            }
+            t.check()
+                .map_err(|e| ConfigError(format!("tenant {}: {e}", t.sysnum)))?;
         }
         Ok(config)
     }
@@ -100,6 +341,63 @@ impl Config {
     /// The tenant with this sysnum.
     pub fn tenant(&self, sysnum: &str) -> Option<&Tenant> {
         self.tenants.iter().find(|t| t.sysnum == sysnum)
+    }
+}
+
+impl Tenant {
+    fn check(&self) -> Result<(), String> {
+        if self.secret_key.is_empty() {
+            return Err("secret_key is empty".into());
+        }
+        if let Some(code) = &self.default_locale {
+            if Locale::from_code(code).is_none() {
+                return Err(format!("unknown default_locale {code:?}"));
+            }
+        }
+        if let Some(c) = self.backend.reception_type {
+            if ReceptionType::from_code(c.into()).is_none() {
+                return Err(format!("backend.reception_type {c} is not 1 to 4"));
+            }
+        }
+        if let Some(c) = &self.backend.color {
+            if Color::from_hex(c).is_none() {
+                return Err(format!("backend.color {c:?} is not six hex digits"));
+            }
+        }
+        let mut groups = HashSet::new();
+        for g in &self.groups {
+            if !groups.insert(g.id.as_str()) {
+                return Err(format!("repeated group id {:?}", g.id));
+            }
+            for h in &g.hours {
+                let days_ok = h.days.iter().all(|d| (1..=7).contains(d));
+                if !days_ok || parse_hhmm(&h.from).is_none() || parse_hhmm(&h.to).is_none() {
+                    return Err(format!("group {}: bad hours {h:?}", g.id));
+                }
+            }
+        }
+        if let Some(g) = &self.backend.groupid {
+            if !groups.contains(g.as_str()) {
+                return Err(format!("backend.groupid {g:?} is not a declared group"));
+            }
+        }
+        let mut agents = HashSet::new();
+        for a in &self.agents {
+            if a.id.is_empty() || !agents.insert(a.id.as_str()) {
+                return Err(format!("empty or repeated agent id {:?}", a.id));
+            }
+            if let Some(g) = a.groups.iter().find(|g| !groups.contains(g.as_str())) {
+                return Err(format!("agent {}: unknown group {g:?}", a.id));
+            }
+            if !crate::password::is_phc(&a.password_hash) {
+                return Err(format!(
+                    "agent {}: password_hash is not an Argon2 PHC string \
+                     (make one with `parley-server --hash-password PASSWORD`)",
+                    a.id
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -114,6 +412,9 @@ mod tests {
         let demo = config.tenant("demo").expect("demo tenant");
         assert!(!demo.greeting_for(Locale::En).is_empty());
         assert_ne!(demo.greeting_for(Locale::En), demo.greeting_for(Locale::Zh));
+        assert_eq!(demo.groups.len(), 2);
+        assert!(demo.agents.len() >= 2);
+        assert!(demo.agent("alice").is_some());
     }
 
     #[test]
@@ -122,5 +423,46 @@ mod tests {
         assert!(Config::parse(&format!("{t}{t}")).is_err());
         let bad = format!("{t}default_locale='xx'\n");
         assert!(Config::parse(&bad).unwrap_err().0.contains("xx"));
+    }
+
+    #[test]
+    fn agents_must_name_declared_groups_and_carry_a_hash() {
+        let t = "[[tenant]]\nsysnum='a'\nsecret_key='k'\ncompany_name='A'\n";
+        let bad = format!("{t}[[tenant.agent]]\nid='x'\nname='X'\npassword_hash='plain'\n");
+        assert!(Config::parse(&bad).unwrap_err().0.contains("PHC"));
+        let bad = format!(
+            "{t}[[tenant.agent]]\nid='x'\nname='X'\ngroups=['nope']\n\
+             password_hash='$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g'\n"
+        );
+        assert!(Config::parse(&bad).unwrap_err().0.contains("nope"));
+    }
+
+    #[test]
+    fn working_hours_follow_weekday_time_and_offset() {
+        let g = Group {
+            id: "g".into(),
+            name: "G".into(),
+            utc_offset_minutes: 8 * 60,
+            hours: vec![Hours {
+                days: vec![1, 2, 3, 4, 5],
+                from: "09:00".into(),
+                to: "18:00".into(),
+            }],
+        };
+        // 2024-01-01 was a Monday. 02:00 UTC is 10:00 at UTC+8.
+        let monday_0200_utc = 1_704_074_400_000;
+        assert!(g.is_open(monday_0200_utc));
+        // 12:00 UTC is 20:00 local: closed.
+        assert!(!g.is_open(monday_0200_utc + 10 * 3_600_000));
+        // Saturday 2024-01-06 at the same local time: closed.
+        assert!(!g.is_open(monday_0200_utc + 5 * 86_400_000));
+        let always = Group {
+            hours: vec![],
+            ..g.clone()
+        };
+        assert!(always.is_open(0));
+        assert_eq!(parse_hhmm("24:00"), Some(1440));
+        assert_eq!(parse_hhmm("24:01"), None);
+        assert_eq!(parse_hhmm("9"), None);
     }
 }

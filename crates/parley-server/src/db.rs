@@ -93,16 +93,60 @@ impl Db {
         self.backend
     }
 
+    /// The connection pool, for the store modules ([`crate::chat`]).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// The visitor of `sysnum` known by `partnerid`, else by the anonymous id the client
     /// kept, else a new one. Returns the visitor id.
+    ///
+    /// Two first inits of the same partnerid at once both try to insert; the unique
+    /// index lets one win and the other reads the winner's row.
     pub async fn find_or_create_visitor(
         &self,
         sysnum: &str,
         partnerid: Option<&str>,
         anonymous_id: Option<&str>,
     ) -> Result<String, sqlx::Error> {
-        let now = now_ms();
-        let existing: Option<(String,)> =
+        for _ in 0..2 {
+            if let Some(id) = self.find_visitor(sysnum, partnerid, anonymous_id).await? {
+                sqlx::query("UPDATE visitors SET last_seen = $1 WHERE id = $2")
+                    .bind(now_ms())
+                    .bind(&id)
+                    .execute(&self.pool)
+                    .await?;
+                return Ok(id);
+            }
+            let id = uuid::Uuid::new_v4().simple().to_string();
+            let inserted = sqlx::query(
+                "INSERT INTO visitors (id, sysnum, partnerid, created_at, last_seen) \
+                 VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(&id)
+            .bind(sysnum)
+            .bind(partnerid)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await;
+            match inserted {
+                Ok(_) => return Ok(id),
+                Err(e) if is_unique_violation(&e) && partnerid.is_some() => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(sqlx::Error::Protocol(
+            "visitor insert kept conflicting".into(),
+        ))
+    }
+
+    async fn find_visitor(
+        &self,
+        sysnum: &str,
+        partnerid: Option<&str>,
+        anonymous_id: Option<&str>,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let row: Option<(String,)> =
             match (partnerid, anonymous_id) {
                 (Some(p), _) => {
                     sqlx::query_as("SELECT id FROM visitors WHERE sysnum = $1 AND partnerid = $2")
@@ -120,25 +164,18 @@ impl Db {
                 .await?,
                 (None, None) => None,
             };
-        if let Some((id,)) = existing {
-            sqlx::query("UPDATE visitors SET last_seen = $1 WHERE id = $2")
-                .bind(now)
-                .bind(&id)
-                .execute(&self.pool)
-                .await?;
-            return Ok(id);
+        Ok(row.map(|(id,)| id))
+    }
+}
+
+/// Whether `e` is a unique-constraint violation (SQLite or PostgreSQL).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            matches!(d.kind(), sqlx::error::ErrorKind::UniqueViolation)
+                || d.message().contains("UNIQUE")
+                || d.code().as_deref() == Some("23505")
         }
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        sqlx::query(
-            "INSERT INTO visitors (id, sysnum, partnerid, created_at, last_seen) \
-             VALUES ($1, $2, $3, $4, $4)",
-        )
-        .bind(&id)
-        .bind(sysnum)
-        .bind(partnerid)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(id)
+        _ => false,
     }
 }

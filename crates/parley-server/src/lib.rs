@@ -4,22 +4,38 @@
 //! the real router on a real socket. [`run`] is what the binary does: load the tenant
 //! configuration, open and migrate the store, serve until Ctrl-C / SIGTERM.
 
+pub mod auth;
+pub mod chat;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod hub;
+pub mod notify;
+pub mod password;
+pub mod profile;
+pub mod ratelimit;
 pub mod routes;
+pub mod security;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::http::{header, HeaderValue};
 use axum::Router;
+use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
 pub use db::Db;
+
+use hub::Hub;
+use notify::Notifier;
+use ratelimit::{Limit, RateLimiter};
 
 /// Largest request body any endpoint accepts (uploads set their own, larger limit).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -31,15 +47,69 @@ pub struct AppState {
     pub db: Db,
     /// The Trunk `dist` directory holding the built visitor client.
     pub dist: Arc<PathBuf>,
+    /// The folder holding `entrance.js`.
+    pub sdk: Arc<PathBuf>,
+    /// Realtime fan-out to this instance's sockets.
+    pub hub: Arc<Hub>,
+    /// Tells other instances about stored messages (PostgreSQL only).
+    pub notifier: Notifier,
+    /// Per-IP limits on the public endpoints.
+    pub limiter: Arc<RateLimiter>,
+    /// Becomes `true` when the server shuts down, so sockets close and graceful
+    /// shutdown does not wait for them forever.
+    pub shutdown: watch::Receiver<bool>,
+    shutdown_tx: Arc<watch::Sender<bool>>,
+    /// How often sockets are pinged; a peer silent for three intervals is dropped.
+    pub heartbeat: Duration,
+}
+
+impl AppState {
+    /// The state with defaults: `sdk` folder `sdk`, the default rate limit, no NOTIFY,
+    /// a 20-second heartbeat.
+    pub fn new(config: Config, db: Db, dist: PathBuf) -> AppState {
+        let (tx, rx) = watch::channel(false);
+        AppState {
+            config: Arc::new(config),
+            db,
+            dist: Arc::new(dist),
+            sdk: Arc::new(PathBuf::from("sdk")),
+            hub: Hub::new(),
+            notifier: Notifier::disabled(),
+            limiter: RateLimiter::new(Some(Limit::DEFAULT)),
+            shutdown: rx,
+            shutdown_tx: Arc::new(tx),
+            heartbeat: Duration::from_secs(20),
+        }
+    }
+
+    /// Tells every socket to close (graceful shutdown).
+    pub fn begin_shutdown(&self) {
+        let _ = self.shutdown_tx.send(true);
+    }
 }
 
 /// The whole router.
 pub fn app(state: AppState) -> Router {
+    let public = Router::new()
+        .merge(routes::visitor::public_router())
+        .merge(routes::token::router())
+        .merge(routes::agent::public_router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state.limiter),
+            ratelimit::middleware,
+        ));
     Router::new()
+        .merge(public)
         .merge(routes::visitor::router())
-        .merge(routes::pages::router(&state.dist))
+        .merge(routes::agent::router())
+        .merge(routes::ws::router())
+        .merge(routes::pages::router(&state.dist, &state.sdk))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -50,17 +120,19 @@ pub struct Settings {
     pub config_path: PathBuf,
     pub bind: SocketAddr,
     pub dist: PathBuf,
+    pub sdk: PathBuf,
     pub database_url: String,
 }
 
 impl Settings {
-    /// Reads `--config`, `--bind`, `--dist` (or `PARLEY_CONFIG`, `PARLEY_BIND`,
-    /// `PARLEY_DIST`) and `DATABASE_URL`, with defaults for `cargo xtask serve`.
+    /// Reads `--config`, `--bind`, `--dist`, `--sdk` (or `PARLEY_CONFIG`, `PARLEY_BIND`,
+    /// `PARLEY_DIST`, `PARLEY_SDK`) and `DATABASE_URL`, with defaults for `cargo xtask serve`.
     pub fn from_args_and_env(args: impl Iterator<Item = String>) -> Result<Settings, String> {
         let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
         let mut config_path = env("PARLEY_CONFIG", "config/demo.toml");
         let mut bind = env("PARLEY_BIND", "127.0.0.1:8080");
         let mut dist = env("PARLEY_DIST", "dist");
+        let mut sdk = env("PARLEY_SDK", "sdk");
         let database_url = env("DATABASE_URL", "sqlite://data/parley.db");
         let mut args = args;
         while let Some(flag) = args.next() {
@@ -68,13 +140,13 @@ impl Settings {
                 "--config" => &mut config_path,
                 "--bind" => &mut bind,
                 "--dist" => &mut dist,
-                "-h" | "--help" => {
-                    return Err(
-                        "usage: parley-server [--config FILE] [--bind ADDR] [--dist DIR] \
-                                (DATABASE_URL selects the store)"
-                            .into(),
-                    )
-                }
+                "--sdk" => &mut sdk,
+                "-h" | "--help" => return Err(
+                    "usage: parley-server [--config FILE] [--bind ADDR] [--dist DIR] [--sdk DIR] \
+                         (DATABASE_URL selects the store)\n       \
+                         parley-server --hash-password PASSWORD"
+                        .into(),
+                ),
                 other => return Err(format!("unknown argument {other:?} (try --help)")),
             };
             *slot = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -83,6 +155,7 @@ impl Settings {
             config_path: config_path.into(),
             bind: bind.parse().map_err(|e| format!("--bind {bind:?}: {e}"))?,
             dist: dist.into(),
+            sdk: sdk.into(),
             database_url,
         })
     }
@@ -92,16 +165,30 @@ impl Settings {
 pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::load(&settings.config_path)?;
     let db = Db::connect(&settings.database_url).await?;
-    let state = AppState {
-        config: Arc::new(config),
-        db,
-        dist: Arc::new(settings.dist),
-    };
+    let mut state = AppState::new(config, db.clone(), settings.dist);
+    state.sdk = Arc::new(settings.sdk);
+    let mut listener_slot = None;
+    if db.backend() == db::Backend::Postgres {
+        let (notifier, slot) =
+            notify::start_postgres(&settings.database_url, db.pool().clone()).await?;
+        state.notifier = notifier;
+        listener_slot = Some(slot);
+    }
+    if let Some(slot) = listener_slot {
+        let _ = slot.send(state.clone());
+    }
     let listener = tokio::net::TcpListener::bind(settings.bind).await?;
     tracing::info!(addr = %listener.local_addr()?, "parley-server listening");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let on_signal = state.clone();
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        on_signal.begin_shutdown();
+    })
+    .await?;
     Ok(())
 }
 
@@ -125,7 +212,8 @@ async fn shutdown_signal() {
 /// Serves `router` on `listener` until the process ends; for harnesses that run the
 /// server in-process (the e2e tests) without depending on axum themselves.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) {
-    if let Err(e) = axum::serve(listener, router).await {
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    if let Err(e) = axum::serve(listener, service).await {
         tracing::error!(error = %e, "server stopped");
     }
 }

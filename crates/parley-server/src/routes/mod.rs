@@ -1,4 +1,7 @@
 //! HTTP routes, one module per audience.
 
+pub mod agent;
 pub mod pages;
+pub mod token;
 pub mod visitor;
+pub mod ws;

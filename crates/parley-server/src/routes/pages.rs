@@ -23,8 +23,18 @@ pub const PAGE_PATHS: [&str; 4] = [
     "/ticketclient/index.html",
 ];
 
-pub fn router(dist: &Path) -> Router<AppState> {
-    let mut router = Router::new();
+/// Where the host-page loader is served (the spec's access code loads it from here).
+pub const ENTRANCE_PATH: &str = "/chat/frame/v2/entrance.js";
+
+pub fn router(dist: &Path, sdk: &Path) -> Router<AppState> {
+    let entrance = sdk.join("entrance.js");
+    let mut router = Router::new().route_service(
+        ENTRANCE_PATH,
+        ServeFile::new_with_mime(
+            entrance,
+            &"text/javascript; charset=utf-8".parse().expect("mime"),
+        ),
+    );
     for path in PAGE_PATHS {
         let index = dist.join("index.html");
         router = router.route(

@@ -1,44 +1,142 @@
-//! The visitor API.
+//! The visitor API. Init is public (rate-limited); everything else needs the visitor
+//! session token init returned, and only ever touches that visitor's own data.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use parley_protocol::api::{ErrorCode, InitRequest, InitResponse};
-use parley_protocol::ChatParams;
+use parley_protocol::api::{
+    ConversationState, ConversationView, ErrorCode, GroupView, HistoryPage, InitRequest,
+    InitResponse, MessageKind, ReadRequest, SendRequest, SendResponse, Sender, VisitorProfile,
+};
+use parley_protocol::params::ReceptionType;
+use parley_protocol::{effective, ChatParams};
+use serde::Deserialize;
 
+use crate::auth::{self, JsonBody, VisitorAuth};
+use crate::chat::{self, Conversation, NewMessage};
+use crate::config::Tenant;
+use crate::db::now_ms;
 use crate::error::ApiError;
-use crate::AppState;
+use crate::security::{self, Credentials, PageToken, Refusal};
+use crate::{profile, AppState};
 
 /// Longest query string init accepts; the spec's longest realistic links (cards, goods,
 /// params) stay well below it.
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Most messages init returns as history.
+pub const MAX_INIT_HISTORY: i64 = 200;
+/// Largest history page.
+pub const MAX_PAGE: i64 = 100;
 
-pub fn router() -> Router<AppState> {
+/// Init: public, so it sits behind the rate limit.
+pub fn public_router() -> Router<AppState> {
     Router::new().route("/api/chat/init", post(init))
+}
+
+/// The session-bound visitor endpoints.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/chat/send", post(send))
+        .route("/api/chat/history", get(history))
+        .route("/api/chat/read", post(read))
+        .route("/api/chat/leave", post(leave))
+}
+
+/// The state a new conversation starts in for a reception mode: the bot first unless
+/// the mode is agent-first or agent-only, which queue straight away.
+pub fn initial_state(reception: ReceptionType) -> ConversationState {
+    match reception {
+        ReceptionType::BotOnly | ReceptionType::BotFirst => ConversationState::Bot,
+        ReceptionType::AgentOnly | ReceptionType::AgentFirst => ConversationState::Queueing,
+    }
+}
+
+/// The group a new conversation queues for: the effective `groupid` when the tenant has
+/// that group, else none (any agent).
+pub fn pick_group(tenant: &Tenant, groupid: Option<&str>) -> Option<String> {
+    groupid
+        .filter(|g| tenant.group(g).is_some())
+        .map(str::to_owned)
+}
+
+fn refusal(r: Refusal) -> ApiError {
+    match r {
+        Refusal::IllegalUser => ApiError::client(
+            StatusCode::FORBIDDEN,
+            ErrorCode::IllegalUser,
+            security::ILLEGAL_USER_MESSAGE,
+        ),
+        Refusal::TokenExpired => ApiError::client(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::TokenExpired,
+            security::TOKEN_EXPIRED_MESSAGE,
+        ),
+    }
+}
+
+async fn load_page_token(state: &AppState, token: &str) -> Result<Option<PageToken>, ApiError> {
+    if token.len() > 128 {
+        return Ok(None);
+    }
+    let row: Option<(String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT sysnum, partnerid, expires_at_s, customized_fields FROM page_tokens \
+         WHERE token = $1",
+    )
+    .bind(token)
+    .fetch_optional(state.db.pool())
+    .await?;
+    Ok(row.map(
+        |(sysnum, partnerid, expires_at_s, customized_fields)| PageToken {
+            sysnum,
+            partnerid,
+            expires_at_s,
+            customized_fields,
+        },
+    ))
+}
+
+async fn load_profile(state: &AppState, visitor_id: &str) -> Result<VisitorProfile, ApiError> {
+    let (partnerid, profile, created_at, last_seen): (Option<String>, String, i64, i64) =
+        sqlx::query_as(
+            "SELECT partnerid, profile, created_at, last_seen FROM visitors WHERE id = $1",
+        )
+        .bind(visitor_id)
+        .fetch_one(state.db.pool())
+        .await?;
+    let mut p: VisitorProfile = serde_json::from_str(&profile).unwrap_or_default();
+    p.visitor_id = visitor_id.to_owned();
+    p.partnerid = partnerid;
+    p.created_at = created_at;
+    p.last_seen = last_seen;
+    Ok(p)
+}
+
+/// The stored profile of a visitor (for the agent API too).
+pub async fn profile_of(state: &AppState, visitor_id: &str) -> Result<VisitorProfile, ApiError> {
+    load_profile(state, visitor_id).await
 }
 
 /// Starts or resumes a visitor session. The raw query string is re-parsed here with the
 /// same protocol code the client used: the server never trusts the client's parse.
 async fn init(
     State(state): State<AppState>,
-    body: Result<Json<InitRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<InitRequest>,
 ) -> Result<Json<InitResponse>, ApiError> {
-    let Json(request) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
     if request.query.len() > MAX_QUERY_BYTES {
         return Err(ApiError::bad_request(format!(
             "the query string is longer than {MAX_QUERY_BYTES} bytes"
         )));
     }
+    if request.visitor_id.as_ref().is_some_and(|v| v.len() > 64) {
+        return Err(ApiError::bad_request("visitor_id is too long"));
+    }
     let parsed = ChatParams::from_query(&request.query);
-    let sysnum = parsed.value.sysnum.as_deref().ok_or_else(|| {
-        ApiError::client(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadRequest,
-            "the sysnum parameter is required",
-        )
-    })?;
+    let params = &parsed.value;
+    let sysnum = params
+        .sysnum
+        .as_deref()
+        .ok_or_else(|| ApiError::bad_request("the sysnum parameter is required"))?;
     let tenant = state.config.tenant(sysnum).ok_or_else(|| {
         ApiError::client(
             StatusCode::NOT_FOUND,
@@ -46,16 +144,250 @@ async fn init(
             format!("no tenant has sysnum {sysnum:?}"),
         )
     })?;
-    let locale = parsed.value.locale.unwrap_or_else(|| tenant.locale());
+
+    let page_token = match params.security.token.as_deref() {
+        Some(t) => load_page_token(&state, t).await?,
+        None => None,
+    };
+    let admitted = security::admit(
+        tenant,
+        Credentials {
+            partnerid: params.identity.partnerid.as_deref(),
+            sign: params.security.sign.as_deref(),
+            token: page_token.as_ref(),
+        },
+        now_ms() / 1000,
+    )
+    .map_err(refusal)?;
+
     let visitor_id = state
         .db
-        .find_or_create_visitor(&tenant.sysnum, None, request.visitor_id.as_deref())
+        .find_or_create_visitor(
+            &tenant.sysnum,
+            admitted.partnerid.as_deref(),
+            request.visitor_id.as_deref(),
+        )
         .await?;
+    let stored = load_profile(&state, &visitor_id).await?;
+    let merged = profile::merge(
+        stored.clone(),
+        params,
+        admitted.customized_fields.as_deref(),
+        tenant,
+    );
+    if merged != stored {
+        sqlx::query("UPDATE visitors SET profile = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&merged).expect("profiles serialize"))
+            .bind(&visitor_id)
+            .execute(state.db.pool())
+            .await?;
+    }
+
+    let settings = effective(params, &tenant.backend_settings());
+    let conversation = match chat::latest_of_visitor(&state, &visitor_id).await? {
+        Some(c) if c.state != ConversationState::Ended => c,
+        _ => {
+            let c = chat::create(
+                &state,
+                &tenant.sysnum,
+                &visitor_id,
+                initial_state(settings.reception_type),
+                pick_group(tenant, settings.groupid.as_deref()).as_deref(),
+            )
+            .await?;
+            chat::publish_summary(&state, &c).await;
+            c
+        }
+    };
+    let session_token = auth::create_session(
+        &state,
+        "visitor",
+        &tenant.sysnum,
+        &visitor_id,
+        Some(&conversation.id),
+        auth::VISITOR_TTL_MS,
+    )
+    .await?;
+    let since = now_ms() - settings.time as i64 * 60_000;
+    let history = chat::recent_of_visitor(&state, &visitor_id, since, MAX_INIT_HISTORY).await?;
+    let unread_offline = chat::unread_offline(&state, &visitor_id).await?;
+    let now = now_ms();
+    let groups = tenant
+        .groups
+        .iter()
+        .map(|g| GroupView {
+            id: g.id.clone(),
+            name: g.name.clone(),
+            open: g.is_open(now),
+        })
+        .collect();
+    let view = conversation_view(&state, tenant, &conversation).await?;
+    tracing::info!(
+        sysnum = %tenant.sysnum,
+        visitor = %visitor_id,
+        conversation = %conversation.id,
+        state = conversation.state.as_str(),
+        "visitor init"
+    );
     Ok(Json(InitResponse {
         visitor_id,
         company_name: tenant.company_name.clone(),
-        locale,
-        greeting: tenant.greeting_for(locale),
+        locale: settings.locale,
+        greeting: tenant.greeting_for(settings.locale),
         issues: parsed.issues,
+        session_token,
+        settings,
+        conversation: view,
+        groups,
+        history,
+        unread_offline,
     }))
+}
+
+/// The visitor's view of a conversation.
+pub async fn conversation_view(
+    state: &AppState,
+    tenant: &Tenant,
+    c: &Conversation,
+) -> Result<ConversationView, ApiError> {
+    Ok(ConversationView {
+        id: c.id.clone(),
+        state: c.state,
+        queue_position: chat::queue_position(state, c).await?,
+        agent: c
+            .agent_id
+            .as_deref()
+            .map(|a| parley_protocol::api::AgentBrief {
+                id: a.to_owned(),
+                name: tenant
+                    .agent(a)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| a.to_owned()),
+            }),
+        group_id: c.group_id.clone(),
+        last_seq: c.last_seq,
+    })
+}
+
+/// Stores a visitor message; sending the same client id again returns the stored one.
+pub async fn visitor_send(
+    state: &AppState,
+    who: &VisitorAuth,
+    client_id: &str,
+    text: &str,
+) -> Result<chat::Appended, ApiError> {
+    chat::check_text(client_id, text)?;
+    chat::append(
+        state,
+        &who.conversation_id,
+        NewMessage {
+            client_id: Some(client_id.to_owned()),
+            sender: Sender::Visitor,
+            sender_id: Some(who.visitor_id.clone()),
+            sender_name: None,
+            kind: MessageKind::Text,
+            text: text.to_owned(),
+            event: None,
+        },
+    )
+    .await
+}
+
+async fn send(
+    State(state): State<AppState>,
+    who: VisitorAuth,
+    JsonBody(request): JsonBody<SendRequest>,
+) -> Result<Json<SendResponse>, ApiError> {
+    let a = visitor_send(&state, &who, &request.client_id, &request.text).await?;
+    Ok(Json(SendResponse {
+        message: a.message,
+        duplicate: a.duplicate,
+    }))
+}
+
+/// `GET /api/chat/history` query.
+#[derive(Debug, Deserialize)]
+struct HistoryQuery {
+    /// Defaults to the session's conversation; another one must be the visitor's own.
+    conversation_id: Option<String>,
+    /// Messages before this sequence number; default: the newest.
+    before_seq: Option<i64>,
+    limit: Option<i64>,
+}
+
+/// Resolves the conversation a visitor call names: the session's, or another of the
+/// same visitor. Anything else is "not found", so ids cannot be probed.
+pub async fn own_conversation(
+    state: &AppState,
+    who: &VisitorAuth,
+    named: Option<&str>,
+) -> Result<Conversation, ApiError> {
+    let id = named.unwrap_or(&who.conversation_id);
+    match chat::get(state, id).await? {
+        Some(c) if c.visitor_id == who.visitor_id && c.sysnum == who.sysnum => Ok(c),
+        _ => Err(ApiError::client(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such conversation",
+        )),
+    }
+}
+
+async fn history(
+    State(state): State<AppState>,
+    who: VisitorAuth,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Json<HistoryPage>, ApiError> {
+    let c = own_conversation(&state, &who, q.conversation_id.as_deref()).await?;
+    let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
+    let before = q.before_seq.unwrap_or(i64::MAX);
+    let (messages, has_more) = chat::messages_before(&state, &c.id, before, limit).await?;
+    Ok(Json(HistoryPage { messages, has_more }))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    who: VisitorAuth,
+    JsonBody(request): JsonBody<ReadRequest>,
+) -> Result<StatusCode, ApiError> {
+    let c = own_conversation(&state, &who, request.conversation_id.as_deref()).await?;
+    chat::mark_read(&state, &c.id, request.seq).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn leave(
+    State(state): State<AppState>,
+    who: VisitorAuth,
+) -> Result<Json<ConversationView>, ApiError> {
+    let tenant = state
+        .config
+        .tenant(&who.sysnum)
+        .ok_or_else(|| ApiError::Internal("tenant of a session vanished".into()))?;
+    let (c, _) = chat::transition(&state, &who.conversation_id, |c| chat::end(c, None)).await?;
+    Ok(Json(conversation_view(&state, tenant, &c).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reception_modes_pick_the_first_state() {
+        assert_eq!(
+            initial_state(ReceptionType::BotOnly),
+            ConversationState::Bot
+        );
+        assert_eq!(
+            initial_state(ReceptionType::BotFirst),
+            ConversationState::Bot
+        );
+        assert_eq!(
+            initial_state(ReceptionType::AgentOnly),
+            ConversationState::Queueing
+        );
+        assert_eq!(
+            initial_state(ReceptionType::AgentFirst),
+            ConversationState::Queueing
+        );
+    }
 }

@@ -6,7 +6,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use parley_server::{app, AppState, Config, Db};
 
@@ -26,6 +25,15 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// A client of a server started elsewhere (the real binary).
+    pub fn external(addr: SocketAddr, _dir: &tempfile::TempDir) -> TestApp {
+        TestApp {
+            addr,
+            http: reqwest::Client::new(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -49,14 +57,18 @@ impl TestApp {
     }
 }
 
-/// The shipped demo configuration: tests exercise what users run.
+/// The shipped demo configuration plus the test tenants of `test-tenants.toml` (the
+/// spec's "ABC" example tenant requiring tokens, and "SIGNED" requiring sign): tests
+/// exercise what users run.
 pub fn demo_config() -> Config {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/demo.toml");
-    Config::load(&path).expect("demo config loads")
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let demo = std::fs::read_to_string(dir.join("../../config/demo.toml")).expect("demo");
+    let extra = std::fs::read_to_string(dir.join("tests/api/test-tenants.toml")).expect("test");
+    Config::parse(&format!("{demo}\n{extra}")).expect("test config parses")
 }
 
 /// A database URL for a fresh, empty store.
-async fn fresh_database(store: Store, dir: &tempfile::TempDir) -> String {
+pub async fn fresh_database(store: Store, dir: &tempfile::TempDir) -> String {
     match store {
         Store::Sqlite => format!("sqlite://{}", dir.path().join("parley.db").display()),
         Store::Postgres => {
@@ -106,23 +118,130 @@ pub async fn spawn_app(store: Store) -> TestApp {
         "<!doctype html><title>client</title>",
     )
     .expect("index");
-    let state = AppState {
-        config: Arc::new(demo_config()),
-        db,
-        dist: Arc::new(dist),
-    };
+    let state = AppState::new(demo_config(), db, dist);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
-        axum::serve(listener, app(state)).await.expect("serve");
+        let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service).await.expect("serve");
     });
     TestApp {
         addr,
         http: reqwest::Client::new(),
         _dir: dir,
     }
+}
+
+/// A WebSocket client.
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+impl TestApp {
+    /// Sends a request with a bearer token; returns status and JSON.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut r = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(b) = body {
+            r = r.json(b);
+        }
+        let response = r.send().await.expect("request");
+        let status = response.status();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// Inits a visitor with `query`; panics unless 200.
+    pub async fn init(&self, query: &str) -> serde_json::Value {
+        let (status, body) = self
+            .post_json("/api/chat/init", &serde_json::json!({ "query": query }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Logs an agent of the demo tenant in; returns the token.
+    pub async fn agent_login(&self, name: &str) -> String {
+        let (status, body) = self
+            .post_json(
+                "/api/agent/login",
+                &serde_json::json!({"sysnum": "demo", "username": name, "password": format!("{name}-demo")}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Opens a WebSocket at `path_and_query`.
+    pub async fn ws(&self, path_and_query: &str) -> Ws {
+        connect_ws(self.addr, path_and_query).await
+    }
+}
+
+/// Opens a WebSocket to `addr`.
+pub async fn connect_ws(addr: SocketAddr, path_and_query: &str) -> Ws {
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}{path_and_query}"))
+        .await
+        .expect("websocket connects");
+    ws
+}
+
+/// The next JSON event, skipping pings; panics after 10 seconds.
+pub async fn next_event(ws: &mut Ws) -> serde_json::Value {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = std::time::Duration::from_secs(10);
+    loop {
+        let frame = tokio::time::timeout(deadline, ws.next())
+            .await
+            .expect("an event within 10 s")
+            .expect("socket open")
+            .expect("frame");
+        if let Message::Text(t) = frame {
+            return serde_json::from_str(&t).expect("json event");
+        }
+    }
+}
+
+/// The next event whose `type` is `kind`, skipping others.
+pub async fn next_of(ws: &mut Ws, kind: &str) -> serde_json::Value {
+    loop {
+        let e = next_event(ws).await;
+        if e["type"] == kind {
+            return e;
+        }
+    }
+}
+
+/// Collects `message` events until one with `seq == up_to`; returns their seqs and texts.
+pub async fn messages_until(ws: &mut Ws, up_to: i64) -> Vec<(i64, String)> {
+    let mut out = Vec::new();
+    loop {
+        let e = next_of(ws, "message").await;
+        let seq = e["message"]["seq"].as_i64().unwrap();
+        out.push((seq, e["message"]["text"].as_str().unwrap().to_owned()));
+        if seq >= up_to {
+            return out;
+        }
+    }
+}
+
+/// Sends a client event.
+pub async fn send_event(ws: &mut Ws, event: serde_json::Value) {
+    use futures_util::SinkExt;
+    ws.send(tokio_tungstenite::tungstenite::Message::Text(
+        event.to_string().into(),
+    ))
+    .await
+    .expect("send");
 }
 
 /// Declares one test per store from an `async fn(Store)`.

@@ -9,6 +9,7 @@ crate::on_both_stores!(
     init_with_unknown_sysnum_is_a_clear_404,
     init_refuses_bad_bodies_with_a_message,
     anonymous_visitor_keeps_its_id,
+    partnerid_visitor_is_found_again_and_gets_a_session,
 );
 
 async fn init_returns_the_tenant_greeting_in_the_link_locale(store: Store) {
@@ -96,4 +97,28 @@ async fn anonymous_visitor_keeps_its_id(store: Store) {
         .await;
     assert_ne!(made_up["visitor_id"], "abc");
     assert_ne!(made_up["visitor_id"], first["visitor_id"]);
+}
+
+async fn partnerid_visitor_is_found_again_and_gets_a_session(store: Store) {
+    let app = spawn_app(store).await;
+    let first = app
+        .init("sysnum=demo&partnerid=user-42&uname=Ann&type=2&groupid=sales")
+        .await;
+    assert_eq!(first["conversation"]["state"], "queueing", "{first}");
+    assert_eq!(first["conversation"]["group_id"], "sales");
+    assert_eq!(first["conversation"]["queue_position"], 1);
+    assert_eq!(first["settings"]["reception_type"], "AgentOnly");
+    assert_eq!(first["groups"].as_array().unwrap().len(), 2);
+    assert!(first["session_token"].as_str().unwrap().len() >= 32);
+    // The "queued" system message is already in the history.
+    assert_eq!(first["history"][0]["event"]["type"], "queued");
+    // Same partnerid, no stored id: same visitor, same open conversation.
+    let again = app.init("sysnum=demo&partnerid=user-42").await;
+    assert_eq!(again["visitor_id"], first["visitor_id"]);
+    assert_eq!(again["conversation"]["id"], first["conversation"]["id"]);
+    assert_ne!(again["session_token"], first["session_token"]);
+    // A default (bot-first) anonymous visitor starts with the bot.
+    let anon = app.init("sysnum=demo").await;
+    assert_eq!(anon["conversation"]["state"], "bot");
+    assert_ne!(anon["visitor_id"], first["visitor_id"]);
 }

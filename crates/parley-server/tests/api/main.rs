@@ -1,6 +1,10 @@
 //! Server integration tests: the real router on a real socket, against a real SQLite
 //! file and a real PostgreSQL server (see `helpers`).
 
+mod exchange;
 mod helpers;
 mod init;
 mod pages;
+mod reconnect;
+mod restart;
+mod security;

@@ -1,0 +1,241 @@
+//! Sessions and the extractors that bind every call to its caller.
+//!
+//! A visitor session (from init) names one visitor and one conversation; an agent
+//! session (from login) names one agent. Tokens are 244 random bits, kept in the store
+//! so that they survive a restart, and sent as `Authorization: Bearer …` (or `?token=`
+//! on WebSocket upgrades, where browsers cannot set headers).
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::Json;
+use parley_protocol::api::ErrorCode;
+use serde::de::DeserializeOwned;
+
+use crate::config::{Agent, Tenant};
+use crate::db::now_ms;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// How long a visitor session lasts.
+pub const VISITOR_TTL_MS: i64 = 24 * 3_600_000;
+/// How long an agent session lasts.
+pub const AGENT_TTL_MS: i64 = 12 * 3_600_000;
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub kind: String,
+    pub sysnum: String,
+    pub subject: String,
+    pub conversation_id: Option<String>,
+}
+
+/// A new random token.
+pub fn new_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// Stores a session and returns its token. Expired sessions are swept now and then.
+pub async fn create_session(
+    state: &AppState,
+    kind: &str,
+    sysnum: &str,
+    subject: &str,
+    conversation_id: Option<&str>,
+    ttl_ms: i64,
+) -> Result<String, ApiError> {
+    let token = new_token();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sessions (token, kind, sysnum, subject, conversation_id, created_at, \
+         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&token)
+    .bind(kind)
+    .bind(sysnum)
+    .bind(subject)
+    .bind(conversation_id)
+    .bind(now)
+    .bind(now + ttl_ms)
+    .execute(state.db.pool())
+    .await?;
+    // About one call in 64 sweeps (token bytes are random).
+    if token.ends_with("00") {
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(state.db.pool())
+            .await?;
+    }
+    Ok(token)
+}
+
+/// The live session of `token` and `kind`, if any.
+pub async fn find_session(
+    state: &AppState,
+    token: &str,
+    kind: &str,
+) -> Result<Option<Session>, ApiError> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT kind, sysnum, subject, conversation_id FROM sessions \
+         WHERE token = $1 AND kind = $2 AND expires_at > $3",
+    )
+    .bind(token)
+    .bind(kind)
+    .bind(now_ms())
+    .fetch_optional(state.db.pool())
+    .await?;
+    Ok(row.map(|(kind, sysnum, subject, conversation_id)| Session {
+        kind,
+        sysnum,
+        subject,
+        conversation_id,
+    }))
+}
+
+/// Ends a session.
+pub async fn delete_session(state: &AppState, token: &str) -> Result<(), ApiError> {
+    sqlx::query("DELETE FROM sessions WHERE token = $1")
+        .bind(token)
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
+}
+
+fn unauthorized() -> ApiError {
+    ApiError::client(
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthorized,
+        "a valid session token is required (Authorization: Bearer …)",
+    )
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The calling visitor, from a visitor session token.
+#[derive(Debug, Clone)]
+pub struct VisitorAuth {
+    pub token: String,
+    pub sysnum: String,
+    pub visitor_id: String,
+    pub conversation_id: String,
+}
+
+/// Resolves a visitor token (header or WebSocket query).
+pub async fn visitor_from_token(state: &AppState, token: &str) -> Result<VisitorAuth, ApiError> {
+    let s = find_session(state, token, "visitor")
+        .await?
+        .ok_or_else(unauthorized)?;
+    Ok(VisitorAuth {
+        token: token.to_owned(),
+        sysnum: s.sysnum,
+        visitor_id: s.subject,
+        conversation_id: s.conversation_id.ok_or_else(unauthorized)?,
+    })
+}
+
+impl FromRequestParts<AppState> for VisitorAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or_else(unauthorized)?.to_owned();
+        visitor_from_token(state, &token).await
+    }
+}
+
+/// The calling agent, from an agent session token.
+#[derive(Debug, Clone)]
+pub struct AgentAuth {
+    pub token: String,
+    pub sysnum: String,
+    pub agent_id: String,
+}
+
+impl AgentAuth {
+    /// The agent's tenant and configuration entry (both exist: sessions are only made
+    /// for configured agents, and a removed agent's session stops working).
+    pub fn resolve<'a>(&self, state: &'a AppState) -> Result<(&'a Tenant, &'a Agent), ApiError> {
+        let tenant = state.config.tenant(&self.sysnum).ok_or_else(unauthorized)?;
+        let agent = tenant.agent(&self.agent_id).ok_or_else(unauthorized)?;
+        Ok((tenant, agent))
+    }
+}
+
+/// Resolves an agent token (header or WebSocket query).
+pub async fn agent_from_token(state: &AppState, token: &str) -> Result<AgentAuth, ApiError> {
+    let s = find_session(state, token, "agent")
+        .await?
+        .ok_or_else(unauthorized)?;
+    let auth = AgentAuth {
+        token: token.to_owned(),
+        sysnum: s.sysnum,
+        agent_id: s.subject,
+    };
+    auth.resolve(state)?;
+    Ok(auth)
+}
+
+impl FromRequestParts<AppState> for AgentAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or_else(unauthorized)?.to_owned();
+        agent_from_token(state, &token).await
+    }
+}
+
+/// A JSON body whose rejections (bad JSON, wrong shape, too large) are clean
+/// [`ApiError`]s with a message, never axum's plain-text bodies.
+#[derive(Debug, Clone)]
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonBody(v)),
+            Err(e) => Err(json_rejection(e)),
+        }
+    }
+}
+
+fn json_rejection(e: JsonRejection) -> ApiError {
+    let status = e.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::client(
+            status,
+            ErrorCode::BadRequest,
+            "the request body is too large",
+        );
+    }
+    ApiError::client(
+        if status.is_client_error() {
+            StatusCode::BAD_REQUEST
+        } else {
+            status
+        },
+        ErrorCode::BadRequest,
+        e.body_text(),
+    )
+}

@@ -1,0 +1,522 @@
+//! The realtime sockets: `/ws/visitor?token=…&last_seq=N` and `/ws/agent?token=…`.
+//!
+//! Each socket is split into a send task and a receive task joined by `tokio::select!`:
+//! when either ends, the other is dropped and the socket closes.
+//!
+//! Lossless delivery to visitors: the socket subscribes to its conversation *before*
+//! reading the store, then sends every stored message after `last_seq`, then follows
+//! the live events, remembering the last sequence it sent. A live message at or below
+//! that number is a repeat and is skipped; one above `last + 1` means something was
+//! missed (another instance, a dropped notification) and the gap is read from the store
+//! first. Events are published only after their transaction commits, so the store always
+//! has what an event announces.
+//!
+//! Bounded memory: the hub queue per socket is bounded (see [`crate::hub`]), frames
+//! from clients are capped at [`MAX_FRAME`], and a write that does not finish within
+//! [`WRITE_TIMEOUT`] drops the socket. Heartbeat: a ping every `state.heartbeat`; a peer
+//! silent for three intervals is dropped.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use parley_protocol::api::{ErrorCode, MessageKind, Sender};
+use parley_protocol::ws::{ClientEvent, ServerEvent, CLOSE_GOING_AWAY, CLOSE_OVERFLOW};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use crate::auth::{self, AgentAuth, VisitorAuth};
+use crate::chat;
+use crate::db::now_ms;
+use crate::error::ApiError;
+use crate::hub::{Subscription, Topic, QUEUE_CAPACITY};
+use crate::routes::{agent, visitor};
+use crate::AppState;
+
+/// Largest frame a client may send.
+pub const MAX_FRAME: usize = 16 * 1024;
+/// Longest a single write to a client may take.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Messages read from the store per catch-up query.
+const CATCH_UP_PAGE: i64 = 500;
+/// Replies (acks, errors) waiting for the send task.
+const REPLY_CAPACITY: usize = 64;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ws/visitor", get(visitor_socket))
+        .route("/ws/agent", get(agent_socket))
+}
+
+#[derive(Debug, Deserialize)]
+struct VisitorQuery {
+    token: String,
+    #[serde(default)]
+    last_seq: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct AgentQuery {
+    token: String,
+}
+
+async fn visitor_socket(
+    State(state): State<AppState>,
+    Query(q): Query<VisitorQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    // Checked before upgrading, so a bad token is a plain 401 JSON answer.
+    let who = auth::visitor_from_token(&state, &q.token).await?;
+    let last_seq = q.last_seq.max(0);
+    Ok(limits(ws)
+        .on_upgrade(move |socket| run_visitor(state, who, last_seq, socket))
+        .into_response())
+}
+
+async fn agent_socket(
+    State(state): State<AppState>,
+    Query(q): Query<AgentQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let who = auth::agent_from_token(&state, &q.token).await?;
+    Ok(limits(ws)
+        .on_upgrade(move |socket| run_agent(state, who, socket))
+        .into_response())
+}
+
+fn limits(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.max_message_size(MAX_FRAME).max_frame_size(MAX_FRAME)
+}
+
+/// Why the send side stopped.
+enum Stop {
+    /// The peer went away or a write failed.
+    Gone,
+    /// The hub dropped us for being slow.
+    Overflow,
+    /// Silent for too long.
+    Silent,
+    /// The server is shutting down.
+    Shutdown,
+}
+
+type Sink = SplitSink<WebSocket, Message>;
+
+async fn write(sink: &mut Sink, event: &ServerEvent) -> Result<(), Stop> {
+    let text = serde_json::to_string(event).expect("events serialize");
+    match tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Text(text.into()))).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(Stop::Gone),
+    }
+}
+
+async fn close(sink: &mut Sink, stop: Stop) {
+    let (code, reason) = match stop {
+        Stop::Gone => return,
+        Stop::Overflow => (CLOSE_OVERFLOW, "too slow; reconnect with last_seq"),
+        Stop::Silent => (1001, "no heartbeat"),
+        Stop::Shutdown => (CLOSE_GOING_AWAY, "server shutting down"),
+    };
+    let frame = CloseFrame {
+        code,
+        reason: Utf8Bytes::from_static(reason),
+    };
+    let _ = tokio::time::timeout(
+        Duration::from_secs(1),
+        sink.send(Message::Close(Some(frame))),
+    )
+    .await;
+}
+
+/// Completes when the server starts shutting down.
+async fn shutting_down(mut rx: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if *rx.borrow_and_update() {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            // The state (and its sender) lives as long as the server.
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Tracks what a visitor socket has sent, for exactly-once delivery in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Already sent: skip.
+    Repeat,
+    /// The next one: send it.
+    Next,
+    /// Something in between is missing: read `(after, up_to]` from the store first.
+    Gap { after: i64, up_to: i64 },
+}
+
+/// What to do with live message `seq` when `last_sent` was the last one sent.
+pub fn classify(last_sent: i64, seq: i64) -> Delivery {
+    if seq <= last_sent {
+        Delivery::Repeat
+    } else if seq == last_sent + 1 {
+        Delivery::Next
+    } else {
+        Delivery::Gap {
+            after: last_sent,
+            up_to: seq,
+        }
+    }
+}
+
+/// Sends stored messages with `seq > *last` up to `up_to` (inclusive), advancing
+/// `*last`.
+async fn catch_up(
+    state: &AppState,
+    sink: &mut Sink,
+    conversation_id: &str,
+    last: &mut i64,
+    up_to: i64,
+) -> Result<(), Stop> {
+    loop {
+        let page = chat::messages_after(state, conversation_id, *last, CATCH_UP_PAGE)
+            .await
+            .map_err(|_| Stop::Gone)?;
+        let n = page.len() as i64;
+        for m in page {
+            if m.seq > up_to {
+                return Ok(());
+            }
+            *last = m.seq;
+            write(sink, &ServerEvent::Message { message: m }).await?;
+        }
+        if n < CATCH_UP_PAGE || *last >= up_to {
+            return Ok(());
+        }
+    }
+}
+
+/// The heartbeat check: `Some(Stop::Silent)` when the peer said nothing for three
+/// intervals.
+fn silent(last_heard_ms: i64, now: i64, interval: Duration) -> bool {
+    now - last_heard_ms > 3 * interval.as_millis() as i64
+}
+
+async fn visitor_send_loop(
+    state: AppState,
+    mut sink: Sink,
+    mut sub: Subscription,
+    mut replies: mpsc::Receiver<ServerEvent>,
+    conversation_id: String,
+    mut last: i64,
+    last_heard: Arc<AtomicI64>,
+) {
+    let shutdown = shutting_down(state.shutdown.clone());
+    tokio::pin!(shutdown);
+    let stop = async {
+        catch_up(&state, &mut sink, &conversation_id, &mut last, i64::MAX).await?;
+        // Tell a queueing visitor their place straight away.
+        if let Ok(Some(c)) = chat::get(&state, &conversation_id).await {
+            if let Ok(Some(position)) = chat::queue_position(&state, &c).await {
+                let e = ServerEvent::QueuePosition {
+                    conversation_id: c.id.clone(),
+                    position,
+                };
+                write(&mut sink, &e).await?;
+            }
+        }
+        let mut ping = tokio::time::interval(state.heartbeat);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                event = sub.rx.recv() => {
+                    let Some(event) = event else { return Err::<(), Stop>(Stop::Overflow) };
+                    if let ServerEvent::Message { message } = &*event {
+                        match classify(last, message.seq) {
+                            Delivery::Repeat => continue,
+                            Delivery::Next => {}
+                            Delivery::Gap { up_to, .. } => {
+                                catch_up(&state, &mut sink, &conversation_id, &mut last, up_to)
+                                    .await?;
+                                continue;
+                            }
+                        }
+                        last = message.seq;
+                    }
+                    write(&mut sink, &event).await?;
+                }
+                reply = replies.recv() => {
+                    let Some(reply) = reply else { return Err(Stop::Gone) };
+                    write(&mut sink, &reply).await?;
+                }
+                _ = ping.tick() => {
+                    if silent(last_heard.load(Ordering::Relaxed), now_ms(), state.heartbeat) {
+                        return Err(Stop::Silent);
+                    }
+                    let ping = sink.send(Message::Ping(Default::default()));
+                    if !matches!(tokio::time::timeout(WRITE_TIMEOUT, ping).await, Ok(Ok(()))) {
+                        return Err(Stop::Gone);
+                    }
+                }
+                _ = &mut shutdown => return Err(Stop::Shutdown),
+            }
+        }
+    }
+    .await;
+    if let Err(stop) = stop {
+        close(&mut sink, stop).await;
+    }
+}
+
+/// Reads client frames until the peer leaves; calls `handle` for each event.
+async fn receive_loop<F, Fut>(
+    mut stream: SplitStream<WebSocket>,
+    replies: mpsc::Sender<ServerEvent>,
+    last_heard: Arc<AtomicI64>,
+    mut handle: F,
+) where
+    F: FnMut(ClientEvent) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<ServerEvent>, ApiError>>,
+{
+    while let Some(Ok(frame)) = stream.next().await {
+        last_heard.store(now_ms(), Ordering::Relaxed);
+        let text = match frame {
+            Message::Text(t) => t,
+            Message::Close(_) => return,
+            _ => continue,
+        };
+        let reply = match serde_json::from_str::<ClientEvent>(&text) {
+            Ok(event) => match handle(event).await {
+                Ok(reply) => reply,
+                Err(e) => Some(error_event(e)),
+            },
+            Err(e) => Some(ServerEvent::Error {
+                code: ErrorCode::BadRequest,
+                message: format!("unreadable event: {e}"),
+            }),
+        };
+        if let Some(reply) = reply {
+            // A client that floods without reading its acks is dropped.
+            if replies.try_send(reply).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn error_event(e: ApiError) -> ServerEvent {
+    match e {
+        ApiError::Client { code, message, .. } => ServerEvent::Error { code, message },
+        ApiError::Internal(detail) => {
+            tracing::error!(%detail, "socket event failed");
+            ServerEvent::Error {
+                code: ErrorCode::Internal,
+                message: "Something went wrong on the server.".into(),
+            }
+        }
+    }
+}
+
+fn ack(a: &chat::Appended) -> ServerEvent {
+    ServerEvent::Ack {
+        client_id: a.message.client_id.clone().unwrap_or_default(),
+        conversation_id: a.message.conversation_id.clone(),
+        seq: a.message.seq,
+        duplicate: a.duplicate,
+    }
+}
+
+async fn run_visitor(state: AppState, who: VisitorAuth, last_seq: i64, socket: WebSocket) {
+    let sub = state.hub.subscribe(
+        vec![Topic::Conversation(who.conversation_id.clone())],
+        QUEUE_CAPACITY,
+    );
+    let (sink, stream) = socket.split();
+    let (reply_tx, reply_rx) = mpsc::channel(REPLY_CAPACITY);
+    let last_heard = Arc::new(AtomicI64::new(now_ms()));
+    let send = visitor_send_loop(
+        state.clone(),
+        sink,
+        sub,
+        reply_rx,
+        who.conversation_id.clone(),
+        last_seq,
+        Arc::clone(&last_heard),
+    );
+    let handler_state = state.clone();
+    let who2 = who.clone();
+    let receive = receive_loop(stream, reply_tx, last_heard, move |event| {
+        let state = handler_state.clone();
+        let who = who2.clone();
+        async move { visitor_event(&state, &who, event).await }
+    });
+    tokio::select! {
+        _ = send => {}
+        _ = receive => {}
+    }
+}
+
+async fn visitor_event(
+    state: &AppState,
+    who: &VisitorAuth,
+    event: ClientEvent,
+) -> Result<Option<ServerEvent>, ApiError> {
+    match event {
+        ClientEvent::Send {
+            client_id, text, ..
+        } => {
+            let a = visitor::visitor_send(state, who, &client_id, &text).await?;
+            Ok(Some(ack(&a)))
+        }
+        ClientEvent::Typing { typing, .. } => {
+            if let Some(c) = chat::get(state, &who.conversation_id).await? {
+                if let Some(agent) = &c.agent_id {
+                    state.hub.publish(
+                        &Topic::agent(&c.sysnum, agent),
+                        Arc::new(ServerEvent::Typing {
+                            conversation_id: c.id.clone(),
+                            from: Sender::Visitor,
+                            typing,
+                        }),
+                    );
+                }
+            }
+            Ok(None)
+        }
+        ClientEvent::Read {
+            conversation_id,
+            seq,
+        } => {
+            let c = visitor::own_conversation(state, who, conversation_id.as_deref()).await?;
+            chat::mark_read(state, &c.id, seq).await?;
+            Ok(None)
+        }
+    }
+}
+
+async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
+    let mut sub = state.hub.subscribe(
+        vec![
+            Topic::agent(&who.sysnum, &who.agent_id),
+            Topic::Tenant(who.sysnum.clone()),
+        ],
+        QUEUE_CAPACITY,
+    );
+    let (mut sink, stream) = socket.split();
+    let (reply_tx, mut replies) = mpsc::channel(REPLY_CAPACITY);
+    let last_heard = Arc::new(AtomicI64::new(now_ms()));
+    let heard = Arc::clone(&last_heard);
+    let send_state = state.clone();
+    let send = async move {
+        let shutdown = shutting_down(send_state.shutdown.clone());
+        tokio::pin!(shutdown);
+        let mut ping = tokio::time::interval(send_state.heartbeat);
+        ping.tick().await;
+        let stop = loop {
+            let r = tokio::select! {
+                event = sub.rx.recv() => match event {
+                    Some(e) => write(&mut sink, &e).await,
+                    None => Err(Stop::Overflow),
+                },
+                reply = replies.recv() => match reply {
+                    Some(r) => write(&mut sink, &r).await,
+                    None => Err(Stop::Gone),
+                },
+                _ = ping.tick() => {
+                    if silent(heard.load(Ordering::Relaxed), now_ms(), send_state.heartbeat) {
+                        Err(Stop::Silent)
+                    } else {
+                        match tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Ping(Default::default()))).await {
+                            Ok(Ok(())) => Ok(()),
+                            _ => Err(Stop::Gone),
+                        }
+                    }
+                }
+                _ = &mut shutdown => Err(Stop::Shutdown),
+            };
+            if let Err(stop) = r {
+                break stop;
+            }
+        };
+        close(&mut sink, stop).await;
+    };
+    let handler_state = state.clone();
+    let who2 = who.clone();
+    let receive = receive_loop(stream, reply_tx, last_heard, move |event| {
+        let state = handler_state.clone();
+        let who = who2.clone();
+        async move { agent_event(&state, &who, event).await }
+    });
+    tokio::select! {
+        _ = send => {}
+        _ = receive => {}
+    }
+}
+
+async fn agent_event(
+    state: &AppState,
+    who: &AgentAuth,
+    event: ClientEvent,
+) -> Result<Option<ServerEvent>, ApiError> {
+    let need = |c: Option<String>| {
+        c.ok_or_else(|| ApiError::bad_request("agents must give conversation_id"))
+    };
+    match event {
+        ClientEvent::Send {
+            conversation_id,
+            client_id,
+            text,
+        } => {
+            let id = need(conversation_id)?;
+            let a =
+                agent::agent_send(state, who, &id, &client_id, &text, MessageKind::Text).await?;
+            Ok(Some(ack(&a)))
+        }
+        ClientEvent::Typing {
+            conversation_id,
+            typing,
+        } => {
+            let id = need(conversation_id)?;
+            if let Some(c) = chat::get(state, &id).await? {
+                if c.sysnum == who.sysnum && c.agent_id.as_deref() == Some(&who.agent_id) {
+                    state.hub.publish(
+                        &Topic::Conversation(c.id.clone()),
+                        Arc::new(ServerEvent::Typing {
+                            conversation_id: c.id,
+                            from: Sender::Agent,
+                            typing,
+                        }),
+                    );
+                }
+            }
+            Ok(None)
+        }
+        // Agents' read marks are not tracked yet.
+        ClientEvent::Read { .. } => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_is_in_order_without_repeats() {
+        assert_eq!(classify(5, 5), Delivery::Repeat);
+        assert_eq!(classify(5, 3), Delivery::Repeat);
+        assert_eq!(classify(5, 6), Delivery::Next);
+        assert_eq!(classify(5, 9), Delivery::Gap { after: 5, up_to: 9 });
+        assert_eq!(classify(0, 1), Delivery::Next);
+    }
+
+    #[test]
+    fn silence_is_three_intervals() {
+        let i = Duration::from_secs(20);
+        assert!(!silent(0, 60_000, i));
+        assert!(silent(0, 60_001, i));
+    }
+}
