@@ -29,28 +29,14 @@ async fn visitor_and_agent_exchange_messages(store: Store) {
     assert_eq!(list["waiting"][0]["id"], conv.as_str());
     assert_eq!(list["waiting"][0]["visitor_name"], "Ann");
 
-    let (status, accepted) = app
-        .call(
-            Method::POST,
-            &format!("/api/agent/conversations/{conv}/accept"),
-            &atoken,
-            None,
-        )
-        .await;
+    let (status, accepted) = app.accept(&conv, &atoken).await;
     assert_eq!(status, 200, "{accepted}");
     assert_eq!(accepted["state"], "with_agent");
     let joined = next_of(&mut visitor, "message").await;
     assert_eq!(joined["message"]["event"]["type"], "agent_joined");
     assert_eq!(joined["message"]["event"]["agent_name"], "Alice");
     // A second accept is refused.
-    let (status, _) = app
-        .call(
-            Method::POST,
-            &format!("/api/agent/conversations/{conv}/accept"),
-            &atoken,
-            None,
-        )
-        .await;
+    let (status, _) = app.accept(&conv, &atoken).await;
     assert_eq!(status, 409);
 
     // Visitor → agent over the socket, with an ack.

@@ -159,6 +159,17 @@ impl TestApp {
         )
     }
 
+    /// An agent (by token) accepts conversation `conv`; returns status and JSON.
+    pub async fn accept(
+        &self,
+        conv: &str,
+        agent_token: &str,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let path = format!("/api/agent/conversations/{conv}/accept");
+        self.call(reqwest::Method::POST, &path, agent_token, None)
+            .await
+    }
+
     /// Inits a visitor with `query`; panics unless 200.
     pub async fn init(&self, query: &str) -> serde_json::Value {
         let (status, body) = self
@@ -255,4 +266,14 @@ macro_rules! on_both_stores {
             $(#[tokio::test] async fn $name() { super::$name($crate::helpers::Store::Postgres).await })*
         }
     };
+}
+
+/// The `seq` of every message in a JSON array of messages, in order.
+pub fn seqs(messages: &serde_json::Value) -> Vec<i64> {
+    messages
+        .as_array()
+        .expect("an array of messages")
+        .iter()
+        .map(|m| m["seq"].as_i64().expect("a seq"))
+        .collect()
 }

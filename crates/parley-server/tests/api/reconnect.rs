@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{messages_until, next_of, send_event, spawn_app, Store};
+use crate::helpers::{messages_until, next_of, send_event, seqs, spawn_app, Store};
 
 crate::on_both_stores!(
     reconnect_with_last_seq_gets_exactly_the_missed_messages,
@@ -16,13 +16,7 @@ async fn reconnect_with_last_seq_gets_exactly_the_missed_messages(store: Store) 
     let token = init["session_token"].as_str().unwrap().to_owned();
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
     let atoken = app.agent_login("alice").await;
-    app.call(
-        Method::POST,
-        &format!("/api/agent/conversations/{conv}/accept"),
-        &atoken,
-        None,
-    )
-    .await;
+    app.accept(&conv, &atoken).await;
     let mut ws = app
         .ws(&format!("/ws/visitor?token={token}&last_seq=0"))
         .await;
@@ -72,12 +66,7 @@ async fn reconnect_with_last_seq_gets_exactly_the_missed_messages(store: Store) 
         )
         .await;
     assert_eq!(status, 200);
-    let seqs: Vec<i64> = page["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["seq"].as_i64().unwrap())
-        .collect();
+    let seqs: Vec<i64> = seqs(&page["messages"]);
     assert_eq!(seqs, vec![4, 5]);
     assert_eq!(page["has_more"], true);
 }
@@ -119,11 +108,6 @@ async fn a_resent_client_message_id_is_stored_once(store: Store) {
         .map(|m| m["text"].as_str().unwrap())
         .collect();
     assert_eq!(texts, vec!["hello", "once"]);
-    let seqs: Vec<i64> = page["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["seq"].as_i64().unwrap())
-        .collect();
+    let seqs: Vec<i64> = seqs(&page["messages"]);
     assert_eq!(seqs, vec![1, 2], "sequence numbers have no gaps");
 }

@@ -82,14 +82,7 @@ async fn sigkill_mid_conversation_loses_and_duplicates_nothing(store: Store) {
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
     let atoken = app.agent_login("alice").await;
     let reply_path = format!("/api/agent/conversations/{conv}/reply");
-    let (status, _) = app
-        .call(
-            Method::POST,
-            &format!("/api/agent/conversations/{conv}/accept"),
-            &atoken,
-            None,
-        )
-        .await;
+    let (status, _) = app.accept(&conv, &atoken).await;
     assert_eq!(status, 200);
     let mut ws = connect_ws(addr, &format!("/ws/visitor?token={vtoken}&last_seq=0")).await;
     let mut seen = messages_until(&mut ws, 2).await;
