@@ -1,31 +1,48 @@
 //! UI text in the 17 languages of the spec.
 //!
-//! The messages live in `locales/<code>/main.ftl`, written in the simple-message subset
+//! The messages live in `locales/<code>/*.ftl` (one file per area: `main`, `chat`,
+//! `leave`, `cards`, so that parallel work on different pages does not collide),
+//! written in the simple-message subset
 //! of Fluent (`key = text`, `{ $name }` placeables). They are compiled into the bundle
 //! with `include_str!` and looked up by a tiny reader instead of the full Fluent
 //! runtime, which would cost about 54 KB of brotli'd wasm (see ARCHITECTURE.md).
 
 use parley_protocol::Locale;
 
+/// All message files of one locale, joined: a key may live in any of them.
+macro_rules! ftl {
+    ($code:literal) => {
+        concat!(
+            include_str!(concat!("../locales/", $code, "/main.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $code, "/chat.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $code, "/leave.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $code, "/cards.ftl")),
+        )
+    };
+}
+
 /// The message files, one per locale, in the order of [`Locale::ALL`].
 const SOURCES: [(Locale, &str); 17] = [
-    (Locale::Zh, include_str!("../locales/zh/main.ftl")),
-    (Locale::En, include_str!("../locales/en/main.ftl")),
-    (Locale::ZhHant, include_str!("../locales/zh-Hant/main.ftl")),
-    (Locale::Ar, include_str!("../locales/ar/main.ftl")),
-    (Locale::Fr, include_str!("../locales/fr/main.ftl")),
-    (Locale::Pt, include_str!("../locales/pt/main.ftl")),
-    (Locale::Ko, include_str!("../locales/ko/main.ftl")),
-    (Locale::Es, include_str!("../locales/es/main.ftl")),
-    (Locale::It, include_str!("../locales/it/main.ftl")),
-    (Locale::Ja, include_str!("../locales/ja/main.ftl")),
-    (Locale::De, include_str!("../locales/de/main.ftl")),
-    (Locale::Ms, include_str!("../locales/ms/main.ftl")),
-    (Locale::Id, include_str!("../locales/id/main.ftl")),
-    (Locale::Ru, include_str!("../locales/ru/main.ftl")),
-    (Locale::Th, include_str!("../locales/th/main.ftl")),
-    (Locale::Vi, include_str!("../locales/vi/main.ftl")),
-    (Locale::Tr, include_str!("../locales/tr/main.ftl")),
+    (Locale::Zh, ftl!("zh")),
+    (Locale::En, ftl!("en")),
+    (Locale::ZhHant, ftl!("zh-Hant")),
+    (Locale::Ar, ftl!("ar")),
+    (Locale::Fr, ftl!("fr")),
+    (Locale::Pt, ftl!("pt")),
+    (Locale::Ko, ftl!("ko")),
+    (Locale::Es, ftl!("es")),
+    (Locale::It, ftl!("it")),
+    (Locale::Ja, ftl!("ja")),
+    (Locale::De, ftl!("de")),
+    (Locale::Ms, ftl!("ms")),
+    (Locale::Id, ftl!("id")),
+    (Locale::Ru, ftl!("ru")),
+    (Locale::Th, ftl!("th")),
+    (Locale::Vi, ftl!("vi")),
+    (Locale::Tr, ftl!("tr")),
 ];
 
 fn source(locale: Locale) -> &'static str {

@@ -1,0 +1,1 @@
+# ar: messages of the chat area (see src/i18n.rs).

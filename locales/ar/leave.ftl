@@ -1,0 +1,1 @@
+# ar: messages of the leave area (see src/i18n.rs).

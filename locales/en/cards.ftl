@@ -1,0 +1,1 @@
+# en: messages of the cards area (see src/i18n.rs).

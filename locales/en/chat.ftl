@@ -1,0 +1,1 @@
+# en: messages of the chat area (see src/i18n.rs).

@@ -1,0 +1,1 @@
+# fr: messages of the chat area (see src/i18n.rs).

@@ -1,0 +1,1 @@
+# fr: messages of the leave area (see src/i18n.rs).

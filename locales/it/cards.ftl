@@ -1,0 +1,1 @@
+# it: messages of the cards area (see src/i18n.rs).

@@ -1,0 +1,1 @@
+# ko: messages of the cards area (see src/i18n.rs).

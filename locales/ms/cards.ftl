@@ -1,0 +1,1 @@
+# ms: messages of the cards area (see src/i18n.rs).

@@ -1,0 +1,1 @@
+# tr: messages of the chat area (see src/i18n.rs).

@@ -1,0 +1,1 @@
+# zh-Hant: messages of the chat area (see src/i18n.rs).

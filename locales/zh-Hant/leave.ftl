@@ -1,0 +1,1 @@
+# zh-Hant: messages of the leave area (see src/i18n.rs).
