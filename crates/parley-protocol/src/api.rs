@@ -42,6 +42,13 @@ pub struct InitResponse {
     pub history: Vec<ChatMessage>,
     /// Offline messages agents left that the visitor has not read yet.
     pub unread_offline: Vec<ChatMessage>,
+    /// What reception decided when this conversation started (or where it stands when
+    /// it is resumed): the bot, a group to choose, an agent, the queue, or nobody.
+    pub reception: Reception,
+    /// The bot's guided questions, shown under the greeting when `guide_flag` is on and
+    /// the bot answers; empty otherwise.
+    #[serde(default)]
+    pub guide: Vec<Suggestion>,
 }
 
 /// Every error body the server returns: a stable machine code and a human message.
@@ -189,6 +196,10 @@ pub enum EndReason {
     VisitorLeft,
     /// The agent ended the chat.
     AgentEnded,
+    /// The agent went offline (or signed out) while holding the chat.
+    AgentOffline,
+    /// The visitor sent nothing for the tenant's idle timeout.
+    VisitorIdle,
 }
 
 /// A state change recorded as a system message, so that it has a sequence number and a
@@ -233,8 +244,95 @@ pub struct ChatMessage {
     pub text: String,
     /// For [`MessageKind::System`] messages, what happened.
     pub event: Option<SystemEvent>,
+    /// For bot messages: the outcome, tappable suggestions and whether the
+    /// trans-to-agent button shows from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot: Option<BotReply>,
     /// Unix milliseconds.
     pub created_at: i64,
+}
+
+/// A question the visitor can tap: a guided question, a question related to an answer,
+/// or a "did you mean" suggestion. Tapping sends `question` as the visitor's message
+/// with [`SendRequest::faq_id`] set to `id`, so the bot answers exactly that entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub id: u64,
+    pub question: String,
+}
+
+/// How the bot handled the visitor's last message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BotOutcome {
+    /// A direct answer (the message text); `suggestions` are related questions.
+    Answer,
+    /// Not sure: `suggestions` are the "did you mean" candidates.
+    Suggest,
+    /// No match: the text is the bot's unknown-question reply.
+    Unknown,
+}
+
+/// The bot-specific part of a bot message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotReply {
+    pub outcome: BotOutcome,
+    /// The FAQ entry answered, for [`BotOutcome::Answer`].
+    #[serde(default)]
+    pub faq_id: Option<u64>,
+    #[serde(default)]
+    pub suggestions: Vec<Suggestion>,
+    /// Whether the trans-to-agent button shows from this message on (the `show_manual`
+    /// rule: after the tenant's number of unknown answers).
+    pub transfer_button: bool,
+}
+
+/// What reception decided for the visitor: the answer of init and of
+/// `POST /api/chat/transfer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reception {
+    /// The bot answers (bot only, bot first before a transfer, or agent first when no
+    /// agent can take the visitor).
+    Bot,
+    /// Several skill groups and none designated: show these and call transfer again
+    /// with the chosen [`TransferToAgentRequest::group_id`].
+    ChooseGroup { groups: Vec<GroupView> },
+    /// Connected to an agent.
+    Assigned { agent: AgentBrief },
+    /// Waiting for an agent; 1 = next. Changes arrive as `queue_position` events.
+    Queued { position: u32 },
+    /// The designated agent (`agentid`) is offline and `agent_mode_flag=1` asks to say
+    /// so (with `agent_offline_title` when set).
+    AgentOffline,
+    /// No agent can take or queue the visitor: offer to leave a message (per
+    /// `msg_flag` / `leave_msg_flag`).
+    NoAgentOnline,
+    /// The skill group is outside its working hours: offer to leave a message.
+    OffDuty { group_id: String },
+    /// Transfer opens a third-party page instead (`to_customsys_flag`); `url` is
+    /// always http or https.
+    Redirect {
+        url: String,
+        open_style: crate::params::OpenStyle,
+    },
+    /// The conversation is over; init starts a new one.
+    Ended,
+}
+
+/// `POST /api/chat/transfer`: the visitor asks for a human (the trans-to-agent button),
+/// or picks the group reception asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferToAgentRequest {
+    #[serde(default)]
+    pub group_id: Option<String>,
+}
+
+/// The answer to [`TransferToAgentRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferToAgentResponse {
+    pub reception: Reception,
+    pub conversation: ConversationView,
 }
 
 /// A short view of an agent, as visitors see it.
@@ -255,6 +353,9 @@ pub struct ConversationView {
     pub group_id: Option<String>,
     /// The highest sequence number stored so far.
     pub last_seq: i64,
+    /// Whether the trans-to-agent button shows now (bot conversations only).
+    #[serde(default)]
+    pub transfer_button: bool,
 }
 
 /// A skill group a visitor may pick.
@@ -273,6 +374,9 @@ pub struct SendRequest {
     /// same id again returns the stored message instead of storing a second one.
     pub client_id: String,
     pub text: String,
+    /// Set when the visitor tapped a [`Suggestion`]: the bot answers that entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faq_id: Option<u64>,
 }
 
 /// The answer to [`SendRequest`].

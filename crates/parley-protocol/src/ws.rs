@@ -54,6 +54,9 @@ pub enum ClientEvent {
         conversation_id: Option<String>,
         client_id: String,
         text: String,
+        /// Visitors only: the tapped [`Suggestion`](crate::api::Suggestion)'s id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        faq_id: Option<u64>,
     },
     /// Typing started or stopped.
     Typing {
@@ -87,6 +90,7 @@ mod tests {
             conversation_id: None,
             client_id: "c1".into(),
             text: "hi".into(),
+            faq_id: None,
         };
         let text = serde_json::to_string(&e).unwrap();
         assert_eq!(

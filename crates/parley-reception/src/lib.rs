@@ -31,5 +31,6 @@ pub mod routing;
 
 pub use bot::{evaluate, Bot, EvalReport, EvalSet, MatchOutcome, Matcher};
 pub use routing::{
-    decide, queue_positions, show_transfer_button, Decision, RoutingRequest, Snapshot, WeekTime,
+    decide, drain, queue_positions, show_transfer_button, Decision, RoutingRequest, Snapshot,
+    WeekTime,
 };

@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use parley_protocol::api::{
-    ChatMessage, ConversationState, ConversationSummary, EndReason, ErrorCode, MessageKind, Sender,
-    SystemEvent,
+    BotReply, ChatMessage, ConversationState, ConversationSummary, EndReason, ErrorCode,
+    MessageKind, Sender, SystemEvent,
 };
 use parley_protocol::ws::ServerEvent;
 use sqlx::any::AnyRow;
@@ -76,18 +76,27 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
 fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
     let sender: String = row.try_get("sender")?;
     let kind: String = row.try_get("kind")?;
+    // The `event` column holds the kind-specific JSON: a SystemEvent for system
+    // messages, a BotReply for bot messages.
     let event: Option<String> = row.try_get("event")?;
+    let sender = Sender::parse(&sender)
+        .ok_or_else(|| sqlx::Error::Decode(format!("bad sender {sender:?}").into()))?;
+    let (event, bot) = match (sender, event) {
+        (Sender::Bot, Some(e)) => (None, serde_json::from_str(&e).ok()),
+        (_, Some(e)) => (serde_json::from_str(&e).ok(), None),
+        (_, None) => (None, None),
+    };
     Ok(ChatMessage {
         conversation_id: row.try_get("conversation_id")?,
         seq: row.try_get("seq")?,
         client_id: row.try_get("client_id")?,
-        sender: Sender::parse(&sender)
-            .ok_or_else(|| sqlx::Error::Decode(format!("bad sender {sender:?}").into()))?,
+        sender,
         sender_name: row.try_get("sender_name")?,
         kind: MessageKind::parse(&kind)
             .ok_or_else(|| sqlx::Error::Decode(format!("bad kind {kind:?}").into()))?,
         text: row.try_get("body")?,
-        event: event.and_then(|e| serde_json::from_str(&e).ok()),
+        event,
+        bot,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -96,6 +105,8 @@ fn end_reason_text(r: EndReason) -> &'static str {
     match r {
         EndReason::VisitorLeft => "visitor_left",
         EndReason::AgentEnded => "agent_ended",
+        EndReason::AgentOffline => "agent_offline",
+        EndReason::VisitorIdle => "visitor_idle",
     }
 }
 
@@ -127,6 +138,8 @@ pub struct NewMessage {
     pub kind: MessageKind,
     pub text: String,
     pub event: Option<SystemEvent>,
+    /// For bot messages: the outcome and suggestions.
+    pub bot: Option<BotReply>,
 }
 
 impl NewMessage {
@@ -148,6 +161,7 @@ impl NewMessage {
             kind: MessageKind::System,
             text,
             event: Some(event),
+            bot: None,
         }
     }
 }
@@ -355,10 +369,11 @@ async fn insert_message(
     m: &NewMessage,
     at: i64,
 ) -> Result<ChatMessage, sqlx::Error> {
-    let event = m
-        .event
-        .as_ref()
-        .map(|e| serde_json::to_string(e).expect("events serialize"));
+    let event = match (&m.event, &m.bot) {
+        (Some(e), _) => Some(serde_json::to_string(e).expect("events serialize")),
+        (None, Some(b)) => Some(serde_json::to_string(b).expect("bot replies serialize")),
+        (None, None) => None,
+    };
     sqlx::query(
         "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, sender_name, \
          kind, body, event, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -384,6 +399,7 @@ async fn insert_message(
         kind: m.kind,
         text: m.text.clone(),
         event: m.event.clone(),
+        bot: m.bot.clone(),
         created_at: at,
     })
 }

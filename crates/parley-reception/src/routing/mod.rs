@@ -749,6 +749,54 @@ impl Router<'_> {
     }
 }
 
+/// Which waiting visitors agents can take now: walks the whole queue in priority order
+/// (higher priority first, FIFO within a priority, across all targets, because agents
+/// are shared between groups) and gives each entry the least-loaded free agent of its
+/// target, counting each assignment against that agent's capacity. Returns pairs of
+/// (queue entry's `visitor` key, agent id), in the order to carry them out.
+///
+/// The server calls this whenever capacity may have appeared: an agent comes online,
+/// a chat ends or moves away, or a visitor joins the queue.
+pub fn drain(snapshot: &Snapshot) -> Vec<(String, String)> {
+    let mut active: BTreeMap<&str, u32> = snapshot
+        .agents
+        .iter()
+        .map(|a| (a.id.as_str(), a.active_chats))
+        .collect();
+    let mut order: Vec<&QueueEntry> = snapshot.queue.iter().collect();
+    order.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.seq.cmp(&b.seq)));
+    let mut out = Vec::new();
+    for entry in order {
+        let candidates: Vec<&Agent> = match &entry.target {
+            Target::Any => snapshot.agents.iter().collect(),
+            Target::Agent(id) => snapshot.agent(id).into_iter().collect(),
+            Target::Group(id) => match snapshot.group(id) {
+                Some(g) => snapshot.members(g).collect(),
+                None => Vec::new(),
+            },
+        };
+        let best = candidates
+            .into_iter()
+            .filter(|a| a.status == AgentStatus::Online)
+            .map(|a| (a, active[a.id.as_str()]))
+            .filter(|(a, n)| *n < a.capacity)
+            .min_by(|(a, n), (b, m)| {
+                // Cross-multiplied load comparison: n/a.cap vs m/b.cap without floats.
+                (u64::from(*n) * u64::from(b.capacity.max(1)))
+                    .cmp(&(u64::from(*m) * u64::from(a.capacity.max(1))))
+                    .then(n.cmp(m))
+                    .then(a.id.cmp(&b.id))
+            });
+        if let Some((agent, _)) = best {
+            *active
+                .get_mut(agent.id.as_str())
+                .expect("every agent counted") += 1;
+            out.push((entry.visitor.clone(), agent.id.clone()));
+        }
+    }
+    out
+}
+
 /// Every waiting visitor's position (1 = next) within their target's queue: higher
 /// priority first, FIFO within a priority. The server pushes the positions that changed
 /// after each enqueue, assignment or departure. Sorted by target, then position.

@@ -774,3 +774,72 @@ fn show_manual_delays_the_transfer_button() {
         "threshold 0: at once"
     );
 }
+
+fn waiting_for(visitor: &str, target: Target, tier: Tier, seq: u64) -> QueueEntry {
+    QueueEntry {
+        visitor: visitor.into(),
+        target,
+        priority: Priority { tier, vip_rank: 0 },
+        seq,
+    }
+}
+
+#[test]
+fn drain_gives_freed_capacity_to_the_highest_priority_then_the_oldest() {
+    let mut snap = snapshot(vec![agent("a", AgentStatus::Online, 2, 1, &["g"])], &["g"]);
+    snap.queue = vec![
+        waiting_for("old", Target::Group("g".into()), Tier::Normal, 1),
+        waiting_for("vip", Target::Group("g".into()), Tier::Vip, 2),
+        waiting_for("new", Target::Group("g".into()), Tier::Normal, 3),
+    ];
+    // One free slot: the VIP goes first although they came later.
+    assert_eq!(drain(&snap), vec![("vip".to_string(), "a".to_string())]);
+    snap.agents[0].capacity = 3;
+    assert_eq!(
+        drain(&snap),
+        vec![
+            ("vip".to_string(), "a".to_string()),
+            ("old".to_string(), "a".to_string())
+        ]
+    );
+}
+
+#[test]
+fn drain_respects_targets_status_and_load() {
+    let mut snap = snapshot(
+        vec![
+            agent("a", AgentStatus::Online, 4, 3, &["g"]),
+            agent("b", AgentStatus::Online, 4, 0, &["g"]),
+            agent("c", AgentStatus::Busy, 4, 0, &["g"]),
+            agent("d", AgentStatus::Offline, 4, 0, &["h"]),
+        ],
+        &["g", "h"],
+    );
+    snap.queue = vec![
+        waiting_for("to-a", Target::Agent("a".into()), Tier::Normal, 1),
+        waiting_for("to-g", Target::Group("g".into()), Tier::Normal, 2),
+        waiting_for("to-h", Target::Group("h".into()), Tier::Normal, 3),
+        waiting_for("to-d", Target::Agent("d".into()), Tier::Normal, 4),
+    ];
+    // The designated agent takes their visitor; the group visitor goes to the least
+    // loaded online member (b, not busy c); nobody of h is online, d is offline.
+    assert_eq!(
+        drain(&snap),
+        vec![
+            ("to-a".to_string(), "a".to_string()),
+            ("to-g".to_string(), "b".to_string())
+        ]
+    );
+    snap.agents[0].active_chats = 4;
+    assert_eq!(drain(&snap), vec![("to-g".to_string(), "b".to_string())]);
+}
+
+#[test]
+fn drain_of_an_empty_queue_or_full_agents_assigns_nobody() {
+    let mut snap = snapshot(vec![agent("a", AgentStatus::Online, 1, 1, &[])], &[]);
+    assert!(drain(&snap).is_empty());
+    snap.queue = vec![waiting_for("v", Target::Any, Tier::QueueFirst, 1)];
+    assert!(drain(&snap).is_empty());
+    snap.agents[0].active_chats = 0;
+    assert_eq!(drain(&snap), vec![("v".to_string(), "a".to_string())]);
+}

@@ -7,7 +7,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use parley_protocol::api::{
     ConversationState, ConversationView, ErrorCode, GroupView, HistoryPage, InitRequest,
-    InitResponse, MessageKind, ReadRequest, SendRequest, SendResponse, Sender, VisitorProfile,
+    InitResponse, MessageKind, ReadRequest, Reception, SendRequest, SendResponse, Sender,
+    VisitorProfile,
 };
 use parley_protocol::params::ReceptionType;
 use parley_protocol::{effective, ChatParams};
@@ -222,6 +223,7 @@ async fn init(
         })
         .collect();
     let view = conversation_view(&state, tenant, &conversation).await?;
+    let reception = reception_of(&view);
     tracing::info!(
         sysnum = %tenant.sysnum,
         visitor = %visitor_id,
@@ -241,6 +243,8 @@ async fn init(
         groups,
         history,
         unread_offline,
+        reception,
+        guide: Vec::new(),
     }))
 }
 
@@ -266,7 +270,25 @@ pub async fn conversation_view(
             }),
         group_id: c.group_id.clone(),
         last_seq: c.last_seq,
+        transfer_button: false,
     })
+}
+
+/// Where a resumed conversation stands, as reception would have reported it.
+pub fn reception_of(view: &ConversationView) -> Reception {
+    match view.state {
+        ConversationState::Bot => Reception::Bot,
+        ConversationState::Queueing => Reception::Queued {
+            position: view.queue_position.unwrap_or(1),
+        },
+        ConversationState::WithAgent => match &view.agent {
+            Some(agent) => Reception::Assigned {
+                agent: agent.clone(),
+            },
+            None => Reception::Queued { position: 1 },
+        },
+        ConversationState::Ended => Reception::Ended,
+    }
 }
 
 /// Stores a visitor message; sending the same client id again returns the stored one.
@@ -288,6 +310,7 @@ pub async fn visitor_send(
             kind: MessageKind::Text,
             text: text.to_owned(),
             event: None,
+            bot: None,
         },
     )
     .await

@@ -470,6 +470,7 @@ async fn agent_event(
             conversation_id,
             client_id,
             text,
+            ..
         } => {
             let id = need(conversation_id)?;
             let a =
