@@ -273,12 +273,18 @@ fn spawn_parley(o: &Opts) -> Res<Server> {
     let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
     let demo =
         std::fs::read_to_string(&o.config).map_err(|e| format!("{}: {e}", o.config.display()))?;
-    // The demo config, with room for every active conversation.
+    // The demo config, with room for every active conversation, and FAQ files found
+    // from the temp dir.
+    let base = o.config.parent().unwrap_or(std::path::Path::new("."));
     let config: String = demo
         .lines()
         .map(|l| {
-            if l.trim_start().starts_with("capacity") {
+            let t = l.trim_start();
+            if t.starts_with("capacity") {
                 format!("capacity = {}\n", o.active)
+            } else if let Some(file) = t.strip_prefix("faq_file = ") {
+                let abs = base.join(file.trim_matches('"'));
+                format!("faq_file = {:?}\n", abs.display().to_string())
             } else {
                 format!("{l}\n")
             }
@@ -645,8 +651,9 @@ async fn parley(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
         tokens.push(token);
     }
 
-    // Visitors init over HTTP from their source addresses: the active ones agent-only,
-    // accepted in turn by alice, bob and carol; the idle ones bot-only (no queue).
+    // Visitors init over HTTP from their source addresses: the active ones agent-only
+    // in the sales group, which reception assigns at once to alice or carol (online
+    // since they signed in); the idle ones bot-only (no queue).
     let clients = (0..o.n.div_ceil(PER_SOURCE_IP))
         .map(|g| {
             reqwest::Client::builder()
@@ -655,7 +662,7 @@ async fn parley(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
                 .map_err(|e| format!("http client: {e}"))
         })
         .collect::<Res<Vec<_>>>()?;
-    let (base, clients, tokens, local) = (&base, &clients, &tokens, &local);
+    let (base, clients) = (&base, &clients);
     let urls: Vec<(usize, String)> = stream::iter(0..o.n)
         .map(|v| async move {
             let http = &clients[v / PER_SOURCE_IP];
@@ -664,18 +671,11 @@ async fn parley(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
                 http,
                 format!("{base}/api/chat/init"),
                 None,
-                json!({"query": format!("sysnum=demo&type={kind}&partnerid=load-v{v}")}),
+                json!({"query": format!("sysnum=demo&type={kind}&groupid=sales&partnerid=load-v{v}")}),
             )
             .await?;
-            let conv = init["conversation"]["id"].as_str().ok_or("init: no id")?;
-            if v < o.active {
-                post(
-                    local,
-                    format!("{base}/api/agent/conversations/{conv}/accept"),
-                    Some(&tokens[v % tokens.len()]),
-                    json!({}),
-                )
-                .await?;
+            if v < o.active && init["reception"]["type"] != "assigned" {
+                return Err(format!("visitor {v} was not assigned: {}", init["reception"]));
             }
             let token = init["session_token"].as_str().ok_or("init: no token")?;
             let last = init["conversation"]["last_seq"].as_i64().unwrap_or(0);

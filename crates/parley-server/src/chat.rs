@@ -46,15 +46,27 @@ pub struct Conversation {
     pub queued_at: Option<i64>,
     pub end_reason: Option<EndReason>,
     pub created_at: i64,
+    /// JSON of [`crate::reception::Context`]: what the link asked for.
+    pub context: String,
+    /// Unknown answers the bot gave so far (for `show_manual`).
+    pub unknown_count: i64,
+    /// The queue priority, packed (see [`crate::reception::pack_priority`]).
+    pub priority: i64,
+    /// The designated agent a queueing conversation waits for.
+    pub queue_agent: Option<String>,
+    /// When the visitor last sent a message (or the conversation started).
+    pub last_visitor_at: Option<i64>,
 }
 
-const CONVERSATION_COLUMNS: &str = "id, sysnum, visitor_id, state, group_id, agent_id, last_seq, \
-     visitor_read_seq, queued_at, end_reason, created_at";
+pub(crate) const CONVERSATION_COLUMNS: &str =
+    "id, sysnum, visitor_id, state, group_id, agent_id, last_seq, \
+     visitor_read_seq, queued_at, end_reason, created_at, context, unknown_count, priority, \
+     queue_agent, last_visitor_at";
 
 const MESSAGE_COLUMNS: &str =
     "conversation_id, seq, client_id, sender, sender_name, kind, body, event, created_at";
 
-fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
+pub(crate) fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
     let state: String = row.try_get("state")?;
     let end_reason: Option<String> = row.try_get("end_reason")?;
     Ok(Conversation {
@@ -70,6 +82,11 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
         queued_at: row.try_get("queued_at")?,
         end_reason: end_reason.and_then(|r| serde_json::from_value(r.into()).ok()),
         created_at: row.try_get("created_at")?,
+        context: row.try_get("context")?,
+        unknown_count: row.try_get("unknown_count")?,
+        priority: row.try_get("priority")?,
+        queue_agent: row.try_get("queue_agent")?,
+        last_visitor_at: row.try_get("last_visitor_at")?,
     })
 }
 
@@ -193,6 +210,10 @@ pub struct Change {
     pub queued: bool,
     pub end_reason: Option<EndReason>,
     pub messages: Vec<SystemEvent>,
+    /// The queue priority to store (kept from the row unless routing sets it).
+    pub priority: i64,
+    /// The designated agent to wait for, while queueing.
+    pub queue_agent: Option<String>,
 }
 
 fn conflict(message: impl Into<String>) -> ApiError {
@@ -218,17 +239,16 @@ pub fn accept(c: &Conversation, agent_id: &str, agent_name: &str) -> Result<Chan
             agent_id: agent_id.to_owned(),
             agent_name: agent_name.to_owned(),
         }],
+        priority: c.priority,
+        queue_agent: None,
     })
 }
 
 /// The conversation ends. An agent may end only their own conversation; `by_agent` is
 /// `None` when the visitor leaves.
 pub fn end(c: &Conversation, by_agent: Option<&str>) -> Result<Change, ApiError> {
-    if c.state == ConversationState::Ended {
-        return Err(conflict("the conversation has already ended"));
-    }
     if let Some(a) = by_agent {
-        if c.agent_id.as_deref() != Some(a) {
+        if c.state != ConversationState::Ended && c.agent_id.as_deref() != Some(a) {
             return Err(forbidden("this conversation is not yours"));
         }
     }
@@ -237,6 +257,15 @@ pub fn end(c: &Conversation, by_agent: Option<&str>) -> Result<Change, ApiError>
     } else {
         EndReason::VisitorLeft
     };
+    end_for(c, reason)
+}
+
+/// The conversation ends for `reason` (the server's own endings: the agent went
+/// offline, the visitor was idle).
+pub fn end_for(c: &Conversation, reason: EndReason) -> Result<Change, ApiError> {
+    if c.state == ConversationState::Ended {
+        return Err(conflict("the conversation has already ended"));
+    }
     let mut messages = vec![SystemEvent::Ended { reason }];
     if c.state == ConversationState::WithAgent {
         messages.push(SystemEvent::EvaluationInvited);
@@ -248,6 +277,8 @@ pub fn end(c: &Conversation, by_agent: Option<&str>) -> Result<Change, ApiError>
         queued: false,
         end_reason: Some(reason),
         messages,
+        priority: c.priority,
+        queue_agent: None,
     })
 }
 
@@ -278,6 +309,8 @@ pub fn transfer_to_agent(
             to_agent_name: Some(to_name.to_owned()),
             to_group: None,
         }],
+        priority: c.priority,
+        queue_agent: None,
     })
 }
 
@@ -300,6 +333,8 @@ pub fn transfer_to_group(c: &Conversation, from: &str, group: &str) -> Result<Ch
             to_agent_name: None,
             to_group: Some(group.to_owned()),
         }],
+        priority: c.priority,
+        queue_agent: None,
     })
 }
 
@@ -349,13 +384,16 @@ async fn bump(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     conversation_id: &str,
     n: i64,
+    visitor_at: Option<i64>,
 ) -> Result<Option<Conversation>, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "UPDATE conversations SET last_seq = last_seq + $1, updated_at = $2 WHERE id = $3 \
+        "UPDATE conversations SET last_seq = last_seq + $1, updated_at = $2, \
+         last_visitor_at = COALESCE($3, last_visitor_at) WHERE id = $4 \
          RETURNING {CONVERSATION_COLUMNS}"
     ))
     .bind(n)
     .bind(now_ms())
+    .bind(visitor_at)
     .bind(conversation_id)
     .fetch_optional(&mut **tx)
     .await?;
@@ -441,7 +479,8 @@ pub async fn append(
     let agent = m.sender_id.clone();
     for attempt in 0..2 {
         let mut tx = state.db.pool().begin().await?;
-        let Some(c) = bump(&mut tx, conversation_id, 1).await? else {
+        let visitor_at = (m.sender == Sender::Visitor).then(now_ms);
+        let Some(c) = bump(&mut tx, conversation_id, 1, visitor_at).await? else {
             return Err(not_found());
         };
         if let Some(cid) = &m.client_id {
@@ -486,43 +525,83 @@ pub async fn transition(
     decide: impl FnOnce(&Conversation) -> Result<Change, ApiError>,
 ) -> Result<(Conversation, Vec<ChatMessage>), ApiError> {
     let mut tx = state.db.pool().begin().await?;
-    // Bump by zero first to lock the row and read it; the real bump follows once the
-    // number of messages is known.
-    let Some(before) = bump(&mut tx, conversation_id, 0).await? else {
+    let Some(before) = lock(&mut tx, conversation_id).await? else {
         return Err(not_found());
     };
     let change = decide(&before)?;
+    let (after, stored) = apply(&mut tx, &before, change).await?;
+    tx.commit().await?;
+    publish_change(state, &before, &after, &stored).await;
+    Ok((after, stored))
+}
+
+/// Locks a conversation row inside `tx` and reads it (a bump by zero: the real bump
+/// follows in [`apply`] once the number of messages is known).
+pub async fn lock(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    conversation_id: &str,
+) -> Result<Option<Conversation>, sqlx::Error> {
+    bump(tx, conversation_id, 0, None).await
+}
+
+/// Writes a [`Change`] to a row locked by [`lock`] and stores its system messages, in
+/// `tx`. The caller commits, then calls [`publish_change`].
+pub async fn apply(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    before: &Conversation,
+    change: Change,
+) -> Result<(Conversation, Vec<ChatMessage>), ApiError> {
     let n = change.messages.len() as i64;
     let now = now_ms();
     let row = sqlx::query(&format!(
         "UPDATE conversations SET last_seq = last_seq + $1, state = $2, agent_id = $3, \
-         group_id = $4, queued_at = $5, end_reason = $6, ended_at = $7, updated_at = $8 \
-         WHERE id = $9 RETURNING {CONVERSATION_COLUMNS}"
+         group_id = $4, queued_at = $5, end_reason = $6, ended_at = $7, updated_at = $8, \
+         priority = $9, queue_agent = $10 WHERE id = $11 RETURNING {CONVERSATION_COLUMNS}"
     ))
     .bind(n)
     .bind(change.state.as_str())
     .bind(change.agent_id.as_deref())
     .bind(change.group_id.as_deref())
-    .bind(change.queued.then_some(now))
+    // A conversation already waiting keeps its place when only its target changes.
+    .bind(if change.queued {
+        before
+            .queued_at
+            .filter(|_| before.state == ConversationState::Queueing)
+            .or(Some(now))
+    } else {
+        None
+    })
     .bind(change.end_reason.map(end_reason_text))
     .bind((change.state == ConversationState::Ended).then_some(now))
     .bind(now)
-    .bind(conversation_id)
-    .fetch_one(&mut *tx)
+    .bind(change.priority)
+    .bind(change.queue_agent.as_deref())
+    .bind(&before.id)
+    .fetch_one(&mut **tx)
     .await?;
     let after = conversation_from_row(&row)?;
     let mut stored = Vec::new();
     for (i, event) in change.messages.into_iter().enumerate() {
         let seq = before.last_seq + 1 + i as i64;
-        stored
-            .push(insert_message(&mut tx, &after.id, seq, &NewMessage::system(event), now).await?);
+        stored.push(insert_message(tx, &after.id, seq, &NewMessage::system(event), now).await?);
     }
-    tx.commit().await?;
-    publish_messages(state, &after, &stored);
+    Ok((after, stored))
+}
+
+/// Publishes a committed [`apply`]: the messages to the conversation and its agents,
+/// the summary to the tenant's agents, new queue positions, and, when capacity may
+/// have appeared, lets the queue drain.
+pub async fn publish_change(
+    state: &AppState,
+    before: &Conversation,
+    after: &Conversation,
+    stored: &[ChatMessage],
+) {
+    publish_messages(state, after, stored);
     // The previous holder must also hear that the conversation left them.
     if let Some(prev) = before.agent_id.as_deref() {
         if after.agent_id.as_deref() != Some(prev) {
-            for m in &stored {
+            for m in stored {
                 state.hub.publish(
                     &Topic::agent(&after.sysnum, prev),
                     Arc::new(ServerEvent::Message { message: m.clone() }),
@@ -530,11 +609,17 @@ pub async fn transition(
             }
         }
     }
-    publish_summary(state, &after).await;
+    publish_summary(state, after).await;
     if before.state == ConversationState::Queueing || after.state == ConversationState::Queueing {
         publish_queue_positions(state, &after.sysnum).await;
     }
-    Ok((after, stored))
+    let freed = before.state == ConversationState::WithAgent
+        && (after.state != ConversationState::WithAgent || after.agent_id != before.agent_id);
+    let joined = after.state == ConversationState::Queueing
+        && (before.state != ConversationState::Queueing || before.group_id != after.group_id);
+    if freed || joined {
+        crate::reception::drain_logged(state, &after.sysnum).await;
+    }
 }
 
 /// Sends stored messages to the conversation's sockets and its agent's sockets, and
@@ -563,16 +648,16 @@ pub async fn publish_summary(state: &AppState, c: &Conversation) {
     );
 }
 
-/// Tells every queueing visitor of `sysnum` their place.
+/// Tells every queueing visitor of `sysnum` their place in their target's queue.
 pub async fn publish_queue_positions(state: &AppState, sysnum: &str) {
-    match waiting(state, sysnum).await {
-        Ok(queue) => {
-            for (i, c) in queue.iter().enumerate() {
+    match crate::reception::queue_positions(state, sysnum).await {
+        Ok(positions) => {
+            for (id, position) in positions {
                 state.hub.publish(
-                    &Topic::Conversation(c.id.clone()),
+                    &Topic::Conversation(id.clone()),
                     Arc::new(ServerEvent::QueuePosition {
-                        conversation_id: c.id.clone(),
-                        position: i as u32 + 1,
+                        conversation_id: id,
+                        position,
                     }),
                 );
             }
@@ -581,46 +666,28 @@ pub async fn publish_queue_positions(state: &AppState, sysnum: &str) {
     }
 }
 
-/// Creates a conversation for a visitor. A queueing one records a `Queued` system
-/// message so that the visitor's history shows it.
+/// Creates a conversation for a visitor, in the bot state: reception then routes it
+/// (see [`crate::reception`]). `context` is the JSON of its reception context.
 pub async fn create(
     state: &AppState,
     sysnum: &str,
     visitor_id: &str,
-    initial: ConversationState,
-    group_id: Option<&str>,
+    context: &str,
 ) -> Result<Conversation, ApiError> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let now = now_ms();
-    let queued = initial == ConversationState::Queueing;
     sqlx::query(
-        "INSERT INTO conversations (id, sysnum, visitor_id, state, group_id, queued_at, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO conversations (id, sysnum, visitor_id, state, context, last_visitor_at, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
     )
     .bind(&id)
     .bind(sysnum)
     .bind(visitor_id)
-    .bind(initial.as_str())
-    .bind(group_id)
-    .bind(queued.then_some(now))
+    .bind(ConversationState::Bot.as_str())
+    .bind(context)
     .bind(now)
     .execute(state.db.pool())
     .await?;
-    if queued {
-        let group_id = group_id.map(str::to_owned);
-        let (c, _) = transition(state, &id, |c| {
-            Ok(Change {
-                state: c.state,
-                agent_id: None,
-                group_id: group_id.clone(),
-                queued: true,
-                end_reason: None,
-                messages: vec![SystemEvent::Queued { group_id }],
-            })
-        })
-        .await?;
-        return Ok(c);
-    }
     get(state, &id).await?.ok_or_else(not_found)
 }
 
@@ -687,22 +754,17 @@ pub async fn held_by(
         .collect::<Result<_, _>>()?)
 }
 
-/// The 1-based place of a queueing conversation in its tenant's queue.
+/// The 1-based place of a queueing conversation in its target's queue (its group's,
+/// its designated agent's, or the tenant's), VIPs ahead.
 pub async fn queue_position(state: &AppState, c: &Conversation) -> Result<Option<u32>, ApiError> {
     if c.state != ConversationState::Queueing {
         return Ok(None);
     }
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM conversations WHERE sysnum = $1 AND state = $2 \
-         AND (queued_at < $3 OR (queued_at = $3 AND id <= $4))",
-    )
-    .bind(&c.sysnum)
-    .bind(ConversationState::Queueing.as_str())
-    .bind(c.queued_at.unwrap_or(0))
-    .bind(&c.id)
-    .fetch_one(state.db.pool())
-    .await?;
-    Ok(Some(n.max(1) as u32))
+    let positions = crate::reception::queue_positions(state, &c.sysnum).await?;
+    Ok(positions
+        .into_iter()
+        .find(|(id, _)| *id == c.id)
+        .map(|(_, p)| p))
 }
 
 /// Messages with `seq > after`, oldest first, at most `limit`.
@@ -848,6 +910,11 @@ mod tests {
             queued_at: Some(1),
             end_reason: None,
             created_at: 0,
+            context: "{}".into(),
+            unknown_count: 0,
+            priority: 0,
+            queue_agent: None,
+            last_visitor_at: None,
         }
     }
 

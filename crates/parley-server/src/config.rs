@@ -48,9 +48,13 @@ pub struct Tenant {
     /// Human agents.
     #[serde(rename = "agent", default)]
     pub agents: Vec<Agent>,
-    /// Bots and their FAQ (data only; matching is a later issue).
+    /// Bots (`robotid`), each with its FAQ file.
     #[serde(rename = "bot", default)]
-    pub bots: Vec<Bot>,
+    pub bots: Vec<BotRef>,
+    /// Routing rules ("VIP Users", "Customer Tag"): tried in order, the first whose
+    /// conditions all hold picks the skill group.
+    #[serde(rename = "routing_rule", default)]
+    pub routing_rules: Vec<parley_reception::routing::RoutingRule>,
     /// Leave-message templates (shape only).
     #[serde(rename = "leave_template", default)]
     pub leave_templates: Vec<LeaveTemplate>,
@@ -90,6 +94,12 @@ pub struct Backend {
     pub robot_hello_word: Option<String>,
     pub agent_hello_word: Option<String>,
     pub agent_offline_title: Option<String>,
+    /// With `show_manual` on, the trans-to-agent button shows after this many unknown
+    /// answers (the spec's "number of delays"); default 2.
+    pub manual_after_unknown: Option<u32>,
+    /// A conversation whose visitor sent nothing for this long ends ("visitor idle");
+    /// default 30 minutes.
+    pub visitor_idle_minutes: Option<u64>,
 }
 
 /// "Security Key" settings: a link can never change these.
@@ -152,30 +162,16 @@ fn default_capacity() -> u32 {
     5
 }
 
-/// A bot and its FAQ.
+/// A bot (`robotid`) and the file holding its FAQ, in the format of
+/// `parley_reception::Bot::from_toml`. The path is relative to the configuration file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Bot {
+pub struct BotRef {
     pub id: u64,
-    pub name: String,
-    #[serde(rename = "faq", default)]
-    pub faqs: Vec<Faq>,
-}
-
-/// One FAQ entry of a bot.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Faq {
-    /// The FAQ group (`faqid`).
-    #[serde(default)]
-    pub group: Option<u64>,
-    pub question: String,
-    pub answer: String,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-    /// Offered as a guided question (`guide_flag`).
-    #[serde(default)]
-    pub guide: bool,
+    pub faq_file: String,
+    /// The loaded and validated FAQ (filled by [`Config::parse_at`]).
+    #[serde(skip)]
+    pub bot: Option<std::sync::Arc<parley_reception::Bot>>,
 }
 
 /// A leave-message template (`templateid`).
@@ -315,10 +311,42 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError(format!("reading {}: {e}", path.display())))?;
-        Config::parse(&text).map_err(|e| ConfigError(format!("{}: {}", path.display(), e.0)))
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::parse_at(&text, base)
+            .map_err(|e| ConfigError(format!("{}: {}", path.display(), e.0)))
     }
 
-    /// Parses and checks configuration text: unique sysnums, agent ids and group ids;
+    /// Like [`Config::parse`], reading bots' FAQ files relative to `base` (the folder
+    /// of the configuration file) and refusing a FAQ that does not validate.
+    pub fn parse_at(text: &str, base: &Path) -> Result<Config, ConfigError> {
+        let mut config = Config::parse(text)?;
+        for t in &mut config.tenants {
+            for b in &mut t.bots {
+                let path = base.join(&b.faq_file);
+                let faq = std::fs::read_to_string(&path).map_err(|e| {
+                    ConfigError(format!(
+                        "tenant {}: bot {}: {}: {e}",
+                        t.sysnum,
+                        b.id,
+                        path.display()
+                    ))
+                })?;
+                let bot = parley_reception::Bot::from_toml(&faq).map_err(|e| {
+                    ConfigError(format!(
+                        "tenant {}: bot {}: {}: {e}",
+                        t.sysnum,
+                        b.id,
+                        path.display()
+                    ))
+                })?;
+                b.bot = Some(std::sync::Arc::new(bot));
+            }
+        }
+        Ok(config)
+    }
+
+    /// Parses and checks configuration text (without reading FAQ files; see
+    /// [`Config::parse_at`]): unique sysnums, agent ids and group ids;
     /// known locales, reception codes and colours; agents only in declared groups;
     /// well-formed working hours and password hashes. A mistake here stops the server
     /// at start rather than surfacing as a confusing runtime refusal.
@@ -379,6 +407,22 @@ impl Tenant {
         if let Some(g) = &self.backend.groupid {
             if !groups.contains(g.as_str()) {
                 return Err(format!("backend.groupid {g:?} is not a declared group"));
+            }
+        }
+        for r in &self.routing_rules {
+            if !groups.contains(r.group.as_str()) {
+                return Err(format!("routing_rule: unknown group {:?}", r.group));
+            }
+        }
+        let mut bots = HashSet::new();
+        for b in &self.bots {
+            if !bots.insert(b.id) {
+                return Err(format!("repeated bot id {}", b.id));
+            }
+        }
+        if let Some(r) = self.backend.robotid {
+            if !self.bots.is_empty() && !bots.contains(&r) {
+                return Err(format!("backend.robotid {r} is not a declared bot"));
             }
         }
         let mut agents = HashSet::new();

@@ -14,6 +14,7 @@ pub mod notify;
 pub mod password;
 pub mod profile;
 pub mod ratelimit;
+pub mod reception;
 pub mod routes;
 pub mod security;
 
@@ -61,6 +62,8 @@ pub struct AppState {
     shutdown_tx: Arc<watch::Sender<bool>>,
     /// How often sockets are pinged; a peer silent for three intervals is dropped.
     pub heartbeat: Duration,
+    /// Every tenant's FAQ bots, indexed once.
+    pub bots: Arc<reception::Bots>,
 }
 
 impl AppState {
@@ -68,7 +71,9 @@ impl AppState {
     /// a 20-second heartbeat.
     pub fn new(config: Config, db: Db, dist: PathBuf) -> AppState {
         let (tx, rx) = watch::channel(false);
+        let bots = Arc::new(reception::Bots::new(&config));
         AppState {
+            bots,
             config: Arc::new(config),
             db,
             dist: Arc::new(dist),
@@ -177,6 +182,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(slot) = listener_slot {
         let _ = slot.send(state.clone());
     }
+    tokio::spawn(reception::idle_sweeper(state.clone()));
     let listener = tokio::net::TcpListener::bind(settings.bind).await?;
     tracing::info!(addr = %listener.local_addr()?, "parley-server listening");
     let on_signal = state.clone();

@@ -80,6 +80,9 @@ pub struct Bot {
     /// The reply to a question the bot cannot answer, per locale code.
     #[serde(default)]
     pub unknown_reply: BTreeMap<String, String>,
+    /// The line above "did you mean" suggestions, per locale code.
+    #[serde(default)]
+    pub suggest_prompt: BTreeMap<String, String>,
     /// Entry ids offered as guided questions on entry when `guide_flag` is on; entries
     /// of both languages are listed and [`Bot::guide_entries`] picks the visitor's.
     #[serde(default)]
@@ -217,6 +220,18 @@ impl Bot {
     /// The reply to an unanswerable question in the visitor's locale.
     pub fn unknown_reply(&self, locale: &str) -> &str {
         pick_locale(&self.unknown_reply, locale).unwrap_or("")
+    }
+
+    /// The line shown above "did you mean" suggestions for `locale`, with a built-in
+    /// English or Chinese default so that a FAQ file need not set it.
+    pub fn suggest_prompt(&self, locale: &str) -> &str {
+        pick_locale(&self.suggest_prompt, locale).unwrap_or(
+            if Lang::for_locale(locale) == Lang::Zh {
+                "您是不是想问："
+            } else {
+                "Did you mean:"
+            },
+        )
     }
 
     /// The guided questions for a visitor's language, in configured order.

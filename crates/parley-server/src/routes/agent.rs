@@ -17,7 +17,7 @@ use crate::chat::{self, Conversation, NewMessage};
 use crate::config::{Agent, Tenant};
 use crate::db::now_ms;
 use crate::error::ApiError;
-use crate::{password, AppState};
+use crate::{password, reception, AppState};
 
 /// Login: public, behind the rate limit.
 pub fn public_router() -> Router<AppState> {
@@ -148,6 +148,7 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, who: AgentAuth) -> Result<StatusCode, ApiError> {
     store_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
+    reception::agent_went_offline(&state, &who.sysnum, &who.agent_id).await?;
     auth::delete_session(&state, &who.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -164,6 +165,15 @@ async fn set_status(
 ) -> Result<Json<AgentView>, ApiError> {
     let (tenant, agent) = who.resolve(&state)?;
     store_status(&state, &who.sysnum, &who.agent_id, request.status).await?;
+    match request.status {
+        // The agent's chats end with a reason the visitor sees.
+        AgentStatus::Offline => {
+            reception::agent_went_offline(&state, &who.sysnum, &who.agent_id).await?;
+        }
+        // New capacity: waiting visitors may be taken at once.
+        AgentStatus::Online => reception::drain_logged(&state, &who.sysnum).await,
+        AgentStatus::Busy => {}
+    }
     Ok(Json(view(&state, tenant, agent).await?))
 }
 

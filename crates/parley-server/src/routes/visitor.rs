@@ -7,8 +7,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use parley_protocol::api::{
     ConversationState, ConversationView, ErrorCode, GroupView, HistoryPage, InitRequest,
-    InitResponse, MessageKind, ReadRequest, Reception, SendRequest, SendResponse, Sender,
-    VisitorProfile,
+    InitResponse, MessageKind, ReadRequest, SendRequest, SendResponse, Sender,
+    TransferToAgentRequest, TransferToAgentResponse, VisitorProfile,
 };
 use parley_protocol::params::ReceptionType;
 use parley_protocol::{effective, ChatParams};
@@ -20,7 +20,7 @@ use crate::config::Tenant;
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::security::{self, Credentials, PageToken, Refusal};
-use crate::{profile, AppState};
+use crate::{profile, reception, AppState};
 
 /// Longest query string init accepts; the spec's longest realistic links (cards, goods,
 /// params) stay well below it.
@@ -42,23 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/chat/history", get(history))
         .route("/api/chat/read", post(read))
         .route("/api/chat/leave", post(leave))
-}
-
-/// The state a new conversation starts in for a reception mode: the bot first unless
-/// the mode is agent-first or agent-only, which queue straight away.
-pub fn initial_state(reception: ReceptionType) -> ConversationState {
-    match reception {
-        ReceptionType::BotOnly | ReceptionType::BotFirst => ConversationState::Bot,
-        ReceptionType::AgentOnly | ReceptionType::AgentFirst => ConversationState::Queueing,
-    }
-}
-
-/// The group a new conversation queues for: the effective `groupid` when the tenant has
-/// that group, else none (any agent).
-pub fn pick_group(tenant: &Tenant, groupid: Option<&str>) -> Option<String> {
-    groupid
-        .filter(|g| tenant.group(g).is_some())
-        .map(str::to_owned)
+        .route("/api/chat/transfer", post(transfer))
 }
 
 fn refusal(r: Refusal) -> ApiError {
@@ -185,20 +169,33 @@ async fn init(
     }
 
     let settings = effective(params, &tenant.backend_settings());
-    let conversation = match chat::latest_of_visitor(&state, &visitor_id).await? {
+    let mut conversation = match chat::latest_of_visitor(&state, &visitor_id).await? {
         Some(c) if c.state != ConversationState::Ended => c,
         _ => {
+            let context = reception::Context::new(params, &settings, tenant);
             let c = chat::create(
                 &state,
                 &tenant.sysnum,
                 &visitor_id,
-                initial_state(settings.reception_type),
-                pick_group(tenant, settings.groupid.as_deref()).as_deref(),
+                &serde_json::to_string(&context).expect("contexts serialize"),
             )
             .await?;
             chat::publish_summary(&state, &c).await;
             c
         }
+    };
+    // Agent-first and agent-only chats go to humans straight away; a resumed one that
+    // is still with the bot (nobody was available) tries again.
+    let agent_side = matches!(
+        reception::Context::of(&conversation).request.reception_type,
+        ReceptionType::AgentOnly | ReceptionType::AgentFirst
+    );
+    let routed = if agent_side && conversation.state == ConversationState::Bot {
+        let (c, r) = reception::route(&state, tenant, &conversation.id, false, None).await?;
+        conversation = c;
+        Some(r)
+    } else {
+        None
     };
     let session_token = auth::create_session(
         &state,
@@ -223,7 +220,10 @@ async fn init(
         })
         .collect();
     let view = conversation_view(&state, tenant, &conversation).await?;
-    let reception = reception_of(&view);
+    let reception = routed
+        .unwrap_or_else(|| reception::reception_of(tenant, &conversation, view.queue_position));
+    let greeting = reception::greeting(&state, tenant, &conversation, &settings);
+    let guide = reception::guide(&state, tenant, &conversation, &settings);
     tracing::info!(
         sysnum = %tenant.sysnum,
         visitor = %visitor_id,
@@ -235,7 +235,7 @@ async fn init(
         visitor_id,
         company_name: tenant.company_name.clone(),
         locale: settings.locale,
-        greeting: tenant.greeting_for(settings.locale),
+        greeting,
         issues: parsed.issues,
         session_token,
         settings,
@@ -244,7 +244,7 @@ async fn init(
         history,
         unread_offline,
         reception,
-        guide: Vec::new(),
+        guide,
     }))
 }
 
@@ -270,36 +270,22 @@ pub async fn conversation_view(
             }),
         group_id: c.group_id.clone(),
         last_seq: c.last_seq,
-        transfer_button: false,
+        transfer_button: reception::transfer_button(tenant, c),
     })
 }
 
-/// Where a resumed conversation stands, as reception would have reported it.
-pub fn reception_of(view: &ConversationView) -> Reception {
-    match view.state {
-        ConversationState::Bot => Reception::Bot,
-        ConversationState::Queueing => Reception::Queued {
-            position: view.queue_position.unwrap_or(1),
-        },
-        ConversationState::WithAgent => match &view.agent {
-            Some(agent) => Reception::Assigned {
-                agent: agent.clone(),
-            },
-            None => Reception::Queued { position: 1 },
-        },
-        ConversationState::Ended => Reception::Ended,
-    }
-}
-
 /// Stores a visitor message; sending the same client id again returns the stored one.
+/// In a bot conversation the bot's reply follows (once: not for a re-sent duplicate);
+/// it reaches the visitor as a message event, and through history.
 pub async fn visitor_send(
     state: &AppState,
     who: &VisitorAuth,
     client_id: &str,
     text: &str,
+    faq_id: Option<u64>,
 ) -> Result<chat::Appended, ApiError> {
     chat::check_text(client_id, text)?;
-    chat::append(
+    let appended = chat::append(
         state,
         &who.conversation_id,
         NewMessage {
@@ -313,7 +299,13 @@ pub async fn visitor_send(
             bot: None,
         },
     )
-    .await
+    .await?;
+    if !appended.duplicate {
+        if let Some(tenant) = state.config.tenant(&who.sysnum) {
+            reception::bot_reply(state, tenant, &appended.conversation, text, faq_id).await?;
+        }
+    }
+    Ok(appended)
 }
 
 async fn send(
@@ -321,7 +313,14 @@ async fn send(
     who: VisitorAuth,
     JsonBody(request): JsonBody<SendRequest>,
 ) -> Result<Json<SendResponse>, ApiError> {
-    let a = visitor_send(&state, &who, &request.client_id, &request.text).await?;
+    let a = visitor_send(
+        &state,
+        &who,
+        &request.client_id,
+        &request.text,
+        request.faq_id,
+    )
+    .await?;
     Ok(Json(SendResponse {
         message: a.message,
         duplicate: a.duplicate,
@@ -378,6 +377,30 @@ async fn read(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The trans-to-agent button, or the visitor's pick of a group.
+async fn transfer(
+    State(state): State<AppState>,
+    who: VisitorAuth,
+    JsonBody(request): JsonBody<TransferToAgentRequest>,
+) -> Result<Json<TransferToAgentResponse>, ApiError> {
+    let tenant = state
+        .config
+        .tenant(&who.sysnum)
+        .ok_or_else(|| ApiError::Internal("tenant of a session vanished".into()))?;
+    let (c, reception) = reception::route(
+        &state,
+        tenant,
+        &who.conversation_id,
+        true,
+        request.group_id.as_deref(),
+    )
+    .await?;
+    Ok(Json(TransferToAgentResponse {
+        reception,
+        conversation: conversation_view(&state, tenant, &c).await?,
+    }))
+}
+
 async fn leave(
     State(state): State<AppState>,
     who: VisitorAuth,
@@ -388,29 +411,4 @@ async fn leave(
         .ok_or_else(|| ApiError::Internal("tenant of a session vanished".into()))?;
     let (c, _) = chat::transition(&state, &who.conversation_id, |c| chat::end(c, None)).await?;
     Ok(Json(conversation_view(&state, tenant, &c).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reception_modes_pick_the_first_state() {
-        assert_eq!(
-            initial_state(ReceptionType::BotOnly),
-            ConversationState::Bot
-        );
-        assert_eq!(
-            initial_state(ReceptionType::BotFirst),
-            ConversationState::Bot
-        );
-        assert_eq!(
-            initial_state(ReceptionType::AgentOnly),
-            ConversationState::Queueing
-        );
-        assert_eq!(
-            initial_state(ReceptionType::AgentFirst),
-            ConversationState::Queueing
-        );
-    }
 }

@@ -367,9 +367,12 @@ async fn visitor_event(
 ) -> Result<Option<ServerEvent>, ApiError> {
     match event {
         ClientEvent::Send {
-            client_id, text, ..
+            client_id,
+            text,
+            faq_id,
+            ..
         } => {
-            let a = visitor::visitor_send(state, who, &client_id, &text).await?;
+            let a = visitor::visitor_send(state, who, &client_id, &text, faq_id).await?;
             Ok(Some(ack(&a)))
         }
         ClientEvent::Typing { typing, .. } => {

@@ -12,7 +12,10 @@ crate::on_both_stores!(
 
 async fn visitor_and_agent_exchange_messages(store: Store) {
     let app = spawn_app(store).await;
-    let init = app.init("sysnum=demo&partnerid=p1&uname=Ann&type=2").await;
+    let atoken = app.agent_busy("alice").await;
+    let init = app
+        .init("sysnum=demo&partnerid=p1&uname=Ann&type=2&groupid=sales")
+        .await;
     let vtoken = init["session_token"].as_str().unwrap().to_owned();
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
     let mut visitor = app
@@ -20,7 +23,6 @@ async fn visitor_and_agent_exchange_messages(store: Store) {
         .await;
     assert_eq!(next_of(&mut visitor, "queue_position").await["position"], 1);
 
-    let atoken = app.agent_login("alice").await;
     let mut agent = app.ws(&format!("/ws/agent?token={atoken}")).await;
     let (status, list) = app
         .call(Method::GET, "/api/agent/conversations", &atoken, None)

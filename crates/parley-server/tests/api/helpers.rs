@@ -20,6 +20,9 @@ pub enum Store {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub http: reqwest::Client,
+    /// The in-process server's state, for driving its background jobs (idle sweep);
+    /// `None` for a server started elsewhere.
+    pub state: Option<parley_server::AppState>,
     /// Kept so the SQLite file outlives the test's requests.
     _dir: tempfile::TempDir,
 }
@@ -30,6 +33,7 @@ impl TestApp {
         TestApp {
             addr,
             http: reqwest::Client::new(),
+            state: None,
             _dir: tempfile::tempdir().expect("temp dir"),
         }
     }
@@ -64,7 +68,8 @@ pub fn demo_config() -> Config {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let demo = std::fs::read_to_string(dir.join("../../config/demo.toml")).expect("demo");
     let extra = std::fs::read_to_string(dir.join("tests/api/test-tenants.toml")).expect("test");
-    Config::parse(&format!("{demo}\n{extra}")).expect("test config parses")
+    Config::parse_at(&format!("{demo}\n{extra}"), &dir.join("../../config"))
+        .expect("test config parses")
 }
 
 /// A database URL for a fresh, empty store.
@@ -119,6 +124,7 @@ pub async fn spawn_app(store: Store) -> TestApp {
     )
     .expect("index");
     let state = AppState::new(demo_config(), db, dist);
+    let kept = state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -130,6 +136,7 @@ pub async fn spawn_app(store: Store) -> TestApp {
     TestApp {
         addr,
         http: reqwest::Client::new(),
+        state: Some(kept),
         _dir: dir,
     }
 }
@@ -181,14 +188,36 @@ impl TestApp {
 
     /// Logs an agent of the demo tenant in; returns the token.
     pub async fn agent_login(&self, name: &str) -> String {
+        self.agent_login_at("demo", name, &format!("{name}-demo"))
+            .await
+    }
+
+    /// Logs an agent of any tenant in; returns the token.
+    pub async fn agent_login_at(&self, sysnum: &str, name: &str, password: &str) -> String {
         let (status, body) = self
             .post_json(
                 "/api/agent/login",
-                &serde_json::json!({"sysnum": "demo", "username": name, "password": format!("{name}-demo")}),
+                &serde_json::json!({"sysnum": sysnum, "username": name, "password": password}),
             )
             .await;
         assert_eq!(status, 200, "{body}");
         body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Logs an agent in and sets them busy: signed in, taking no new chats, so visitors
+    /// queue and the test accepts them by hand.
+    pub async fn agent_busy(&self, name: &str) -> String {
+        let token = self.agent_login(name).await;
+        let (status, body) = self
+            .call(
+                reqwest::Method::PUT,
+                "/api/agent/status",
+                &token,
+                Some(&serde_json::json!({"status": "busy"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        token
     }
 
     /// Opens a WebSocket at `path_and_query`.

@@ -101,6 +101,7 @@ async fn anonymous_visitor_keeps_its_id(store: Store) {
 
 async fn partnerid_visitor_is_found_again_and_gets_a_session(store: Store) {
     let app = spawn_app(store).await;
+    app.agent_busy("carol").await;
     let first = app
         .init("sysnum=demo&partnerid=user-42&uname=Ann&type=2&groupid=sales")
         .await;

@@ -5,6 +5,7 @@ mod exchange;
 mod helpers;
 mod init;
 mod pages;
+mod reception;
 mod reconnect;
 mod restart;
 mod security;

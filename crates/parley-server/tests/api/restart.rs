@@ -77,10 +77,12 @@ async fn sigkill_mid_conversation_loses_and_duplicates_nothing(store: Store) {
 
     let (server, addr) = start(&db_url, &dist).await;
     let app = client(addr, &dir);
-    let init = app.init("sysnum=demo&partnerid=crash-test&type=2").await;
+    let atoken = app.agent_busy("alice").await;
+    let init = app
+        .init("sysnum=demo&partnerid=crash-test&type=2&groupid=sales")
+        .await;
     let vtoken = init["session_token"].as_str().unwrap().to_owned();
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
-    let atoken = app.agent_login("alice").await;
     let reply_path = format!("/api/agent/conversations/{conv}/reply");
     let (status, _) = app.accept(&conv, &atoken).await;
     assert_eq!(status, 200);

@@ -1,0 +1,744 @@
+//! Reception carried out over the store: the FAQ bot answering in bot conversations,
+//! and visitors routed to humans by the pure decisions of `parley_reception::routing`.
+//!
+//! Every routing step (a visitor asking for a human, the queue draining when capacity
+//! appears) runs in one transaction that first takes a per-tenant lock (an advisory
+//! transaction lock on PostgreSQL; on SQLite the single pooled connection already
+//! serializes transactions), then reads a [`Snapshot`] of agents, groups and the queue,
+//! decides, and writes the result. So two requests, or two instances sharing one
+//! PostgreSQL, never hand the last free slot to two visitors.
+//!
+//! Working hours are evaluated here, with each group's own UTC offset (see
+//! [`crate::config::Group::is_open`]), and handed to the router as "open" or "closed".
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use parley_protocol::api::{
+    AgentBrief, BotOutcome, BotReply, ChatMessage, ConversationState, EndReason, ErrorCode,
+    GroupView, MessageKind, Reception, Sender, Suggestion, SystemEvent,
+};
+use parley_protocol::params::ReceptionType;
+use parley_protocol::{ChatParams, EffectiveSettings, Locale};
+use parley_reception::bot::{FaqEntry, Lang};
+use parley_reception::routing::{
+    self, Agent as RoutingAgent, AgentStatus as RoutingStatus, Decision, Group as RoutingGroup,
+    Priority, QueueEntry, RoutingRequest, RoutingRules, Snapshot, Target, Tier, WeekTime, Weekday,
+    WorkingHours,
+};
+use parley_reception::{MatchOutcome, Matcher};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::chat::{self, Change, Conversation, NewMessage, CONVERSATION_COLUMNS};
+use crate::config::Tenant;
+use crate::db::{now_ms, Backend};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Unknown answers before the trans-to-agent button shows, when the tenant sets none.
+pub const DEFAULT_MANUAL_AFTER_UNKNOWN: u32 = 2;
+/// Minutes of visitor silence that end a conversation, when the tenant sets none.
+pub const DEFAULT_IDLE_MINUTES: u64 = 30;
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// What a conversation remembers of the link that started it, for the bot and for
+/// routing later on. Stored as JSON in `conversations.context`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    /// The routing request built from the link (without the tenant's rules, which are
+    /// read from the configuration each time so that a change applies at once).
+    pub request: RoutingRequest,
+    pub robotid: Option<u64>,
+    pub faqid: Option<u64>,
+    pub locale: Locale,
+    /// `show_manual`: delay the trans-to-agent button until unknown answers.
+    pub show_manual: bool,
+}
+
+impl Context {
+    /// The context of a new conversation opened with `params`.
+    pub fn new(params: &ChatParams, settings: &EffectiveSettings, tenant: &Tenant) -> Context {
+        Context {
+            request: RoutingRequest::from_params(params, settings, rules_of(tenant)),
+            robotid: settings.robotid.or(tenant.bots.first().map(|b| b.id)),
+            faqid: settings.faqid,
+            locale: settings.locale,
+            show_manual: settings.show_manual,
+        }
+    }
+
+    /// Reads a stored context; a conversation from before reception existed (`{}`)
+    /// gets a bot-first default.
+    pub fn of(c: &Conversation) -> Context {
+        serde_json::from_str(&c.context).unwrap_or_else(|_| Context {
+            request: RoutingRequest::new(ReceptionType::BotFirst),
+            robotid: None,
+            faqid: None,
+            locale: Locale::Zh,
+            show_manual: true,
+        })
+    }
+
+    /// Whether the visitor may ask for a human at all (not bot-only).
+    pub fn can_transfer(&self) -> bool {
+        self.request.reception_type != ReceptionType::BotOnly
+    }
+}
+
+/// The tenant's routing rules in the router's terms: its VIP levels from lowest to
+/// highest (the configuration lists them in that order) and its rules.
+pub fn rules_of(tenant: &Tenant) -> RoutingRules {
+    RoutingRules {
+        vip_levels: tenant.vip_levels.iter().map(|l| l.id.clone()).collect(),
+        rules: tenant.routing_rules.clone(),
+    }
+}
+
+/// Packs a [`Priority`] into one sortable integer column: tier above VIP rank.
+pub fn pack_priority(p: Priority) -> i64 {
+    let tier = match p.tier {
+        Tier::Normal => 0,
+        Tier::Vip => 1,
+        Tier::QueueFirst => 2,
+    };
+    (tier << 32) | i64::from(p.vip_rank)
+}
+
+/// Reads [`pack_priority`] back.
+pub fn unpack_priority(packed: i64) -> Priority {
+    let tier = match packed >> 32 {
+        2 => Tier::QueueFirst,
+        1 => Tier::Vip,
+        _ => Tier::Normal,
+    };
+    Priority {
+        tier,
+        vip_rank: (packed & 0xFFFF_FFFF) as u32,
+    }
+}
+
+/// The bots of every tenant, indexed once at start: (sysnum, robotid) to matcher.
+#[derive(Default)]
+pub struct Bots(HashMap<(String, u64), Arc<Matcher>>);
+
+impl Bots {
+    /// Indexes every tenant's loaded bots.
+    pub fn new(config: &crate::config::Config) -> Bots {
+        let mut map = HashMap::new();
+        for t in &config.tenants {
+            for b in &t.bots {
+                if let Some(bot) = &b.bot {
+                    map.insert(
+                        (t.sysnum.clone(), b.id),
+                        Arc::new(Matcher::new((**bot).clone())),
+                    );
+                }
+            }
+        }
+        Bots(map)
+    }
+
+    /// The matcher of a tenant's bot.
+    pub fn get(&self, sysnum: &str, robotid: Option<u64>) -> Option<&Arc<Matcher>> {
+        self.0.get(&(sysnum.to_owned(), robotid?))
+    }
+}
+
+/// Whether the trans-to-agent button shows now in a conversation.
+pub fn transfer_button(tenant: &Tenant, c: &Conversation) -> bool {
+    let ctx = Context::of(c);
+    c.state == ConversationState::Bot
+        && ctx.can_transfer()
+        && routing::show_transfer_button(
+            Some(ctx.show_manual),
+            tenant
+                .backend
+                .manual_after_unknown
+                .unwrap_or(DEFAULT_MANUAL_AFTER_UNKNOWN),
+            u32::try_from(c.unknown_count).unwrap_or(u32::MAX),
+        )
+}
+
+/// The greeting of a conversation: the bot's (or `robot_hello_word`) while the bot
+/// answers, else `agent_hello_word` or the tenant's.
+pub fn greeting(
+    state: &AppState,
+    tenant: &Tenant,
+    c: &Conversation,
+    settings: &EffectiveSettings,
+) -> String {
+    let ctx = Context::of(c);
+    if c.state == ConversationState::Bot && ctx.request.reception_type != ReceptionType::AgentOnly {
+        if let Some(m) = state.bots.get(&tenant.sysnum, ctx.robotid) {
+            let g = m
+                .bot()
+                .greeting(ctx.locale.code(), settings.robot_hello_word.as_deref());
+            if !g.is_empty() {
+                return g.to_owned();
+            }
+        }
+    } else if let Some(w) = settings
+        .agent_hello_word
+        .as_deref()
+        .filter(|w| !w.trim().is_empty())
+    {
+        return w.to_owned();
+    }
+    tenant.greeting_for(settings.locale)
+}
+
+/// The guided questions shown under the greeting (`guide_flag`), in the language of
+/// the page's locale.
+pub fn guide(
+    state: &AppState,
+    tenant: &Tenant,
+    c: &Conversation,
+    settings: &EffectiveSettings,
+) -> Vec<Suggestion> {
+    let ctx = Context::of(c);
+    if !settings.guide_flag || c.state != ConversationState::Bot {
+        return Vec::new();
+    }
+    let Some(m) = state.bots.get(&tenant.sysnum, ctx.robotid) else {
+        return Vec::new();
+    };
+    let lang = Lang::for_locale(ctx.locale.code());
+    m.bot()
+        .guide_entries(lang)
+        .into_iter()
+        .map(suggestion)
+        .collect()
+}
+
+fn suggestion(e: &FaqEntry) -> Suggestion {
+    Suggestion {
+        id: e.id,
+        question: e.question.clone(),
+    }
+}
+
+/// The bot's answer to a visitor message just stored in a bot conversation: an
+/// answer, "did you mean" suggestions or the unknown reply, stored as a bot message.
+/// `None` when nobody automatic answers (not a bot conversation, agent-only, no bot).
+pub async fn bot_reply(
+    state: &AppState,
+    tenant: &Tenant,
+    c: &Conversation,
+    question: &str,
+    faq_id: Option<u64>,
+) -> Result<Option<ChatMessage>, ApiError> {
+    let ctx = Context::of(c);
+    if c.state != ConversationState::Bot || ctx.request.reception_type == ReceptionType::AgentOnly {
+        return Ok(None);
+    }
+    let Some(matcher) = state.bots.get(&tenant.sysnum, ctx.robotid) else {
+        return Ok(None);
+    };
+    let bot = matcher.bot();
+    let locale = ctx.locale.code();
+    let tapped = faq_id.and_then(|id| bot.entry(id));
+    let outcome = match tapped {
+        Some(entry) => MatchOutcome::Answer { entry, score: 1.0 },
+        None => matcher.ask(question, ctx.faqid),
+    };
+    let (text, outcome, answered, suggestions) = match outcome {
+        MatchOutcome::Answer { entry, .. } => (
+            entry.answer.clone(),
+            BotOutcome::Answer,
+            Some(entry.id),
+            bot.related(entry).into_iter().map(suggestion).collect(),
+        ),
+        MatchOutcome::Suggest(list) => {
+            // Prompt in the question's language, since the suggestions are in it.
+            let lang = Lang::detect(question).code();
+            (
+                bot.suggest_prompt(lang).to_owned(),
+                BotOutcome::Suggest,
+                None,
+                list.into_iter().map(suggestion).collect(),
+            )
+        }
+        MatchOutcome::Unknown => (
+            bot.unknown_reply(locale).to_owned(),
+            BotOutcome::Unknown,
+            None,
+            Vec::new(),
+        ),
+    };
+    let mut counted = c.clone();
+    if outcome == BotOutcome::Unknown {
+        let (n,): (i64,) = sqlx::query_as(
+            "UPDATE conversations SET unknown_count = unknown_count + 1 WHERE id = $1 \
+             RETURNING unknown_count",
+        )
+        .bind(&c.id)
+        .fetch_one(state.db.pool())
+        .await?;
+        counted.unknown_count = n;
+    }
+    let reply = BotReply {
+        outcome,
+        faq_id: answered,
+        suggestions,
+        transfer_button: transfer_button(tenant, &counted),
+    };
+    let stored = chat::append(
+        state,
+        &c.id,
+        NewMessage {
+            client_id: None,
+            sender: Sender::Bot,
+            sender_id: ctx.robotid.map(|r| r.to_string()),
+            sender_name: Some(bot.name.clone()),
+            kind: MessageKind::Text,
+            text,
+            event: None,
+            bot: Some(reply),
+        },
+    )
+    .await?;
+    Ok(Some(stored.message))
+}
+
+/// A stable 64-bit key for a tenant's advisory lock (FNV-1a: the same on every
+/// instance and every build, unlike the standard library's hasher).
+fn lock_key(sysnum: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in b"parley-routing:".iter().chain(sysnum.as_bytes()) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
+}
+
+/// Serializes routing for one tenant until `tx` ends.
+async fn lock_tenant(state: &AppState, tx: &mut Tx, sysnum: &str) -> Result<(), ApiError> {
+    if state.db.backend() == Backend::Postgres {
+        // Selecting from the subquery keeps the `void` result away from the Any driver.
+        sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+            .bind(lock_key(sysnum))
+            .fetch_one(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The queue entry of a waiting conversation: its target is the designated agent it
+/// waits for, else its group, else any agent.
+fn queue_entry(c: &Conversation) -> QueueEntry {
+    let target = match (&c.queue_agent, &c.group_id) {
+        (Some(a), _) => Target::Agent(a.clone()),
+        (None, Some(g)) => Target::Group(g.clone()),
+        (None, None) => Target::Any,
+    };
+    QueueEntry {
+        visitor: c.id.clone(),
+        target,
+        priority: unpack_priority(c.priority),
+        seq: u64::try_from(c.queued_at.unwrap_or(c.created_at)).unwrap_or(0),
+    }
+}
+
+async fn waiting_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
+    sysnum: &str,
+) -> Result<Vec<Conversation>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE sysnum = $1 AND state = $2 \
+         ORDER BY queued_at, id LIMIT 5000"
+    ))
+    .bind(sysnum)
+    .bind(ConversationState::Queueing.as_str())
+    .fetch_all(executor)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(chat::conversation_from_row)
+        .collect::<Result<_, _>>()?)
+}
+
+/// Every queueing conversation's position (1 = next) in its target's queue.
+pub async fn queue_positions(
+    state: &AppState,
+    sysnum: &str,
+) -> Result<Vec<(String, u32)>, ApiError> {
+    let queue: Vec<QueueEntry> = waiting_in(state.db.pool(), sysnum)
+        .await?
+        .iter()
+        .map(queue_entry)
+        .collect();
+    Ok(routing::queue_positions(&queue))
+}
+
+/// Reads agents, groups and the queue of a tenant inside `tx`.
+async fn snapshot(tx: &mut Tx, tenant: &Tenant, now: i64) -> Result<Snapshot, ApiError> {
+    let statuses: Vec<(String, String)> =
+        sqlx::query_as("SELECT agent_id, status FROM agent_status WHERE sysnum = $1")
+            .bind(&tenant.sysnum)
+            .fetch_all(&mut **tx)
+            .await?;
+    let statuses: HashMap<String, String> = statuses.into_iter().collect();
+    let rows = sqlx::query(
+        "SELECT agent_id, COUNT(*) AS n FROM conversations WHERE sysnum = $1 AND state = $2 \
+         AND agent_id IS NOT NULL GROUP BY agent_id",
+    )
+    .bind(&tenant.sysnum)
+    .bind(ConversationState::WithAgent.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut active: HashMap<String, i64> = HashMap::new();
+    for r in rows {
+        active.insert(r.try_get("agent_id")?, r.try_get("n")?);
+    }
+    let agents = tenant
+        .agents
+        .iter()
+        .map(|a| RoutingAgent {
+            id: a.id.clone(),
+            status: match statuses.get(&a.id).map(String::as_str) {
+                Some("online") => RoutingStatus::Online,
+                Some("busy") => RoutingStatus::Busy,
+                _ => RoutingStatus::Offline,
+            },
+            capacity: a.capacity,
+            active_chats: u32::try_from(active.get(&a.id).copied().unwrap_or(0)).unwrap_or(0),
+            groups: a.groups.clone(),
+        })
+        .collect();
+    let groups = tenant
+        .groups
+        .iter()
+        .map(|g| RoutingGroup {
+            id: g.id.clone(),
+            name: g.name.clone(),
+            // Open now, or closed all week: the hours were checked in the group's zone.
+            hours: (!g.is_open(now)).then(WorkingHours::default),
+            members: Vec::new(),
+        })
+        .collect();
+    let queue = waiting_in(&mut **tx, &tenant.sysnum)
+        .await?
+        .iter()
+        .map(queue_entry)
+        .collect();
+    Ok(Snapshot {
+        agents,
+        groups,
+        queue,
+    })
+}
+
+/// The router's clock; unused because working hours are already evaluated in
+/// [`snapshot`], but the pure function takes one.
+const ANY_TIME: WeekTime = WeekTime {
+    day: Weekday::Mon,
+    minute: 0,
+};
+
+fn group_views(tenant: &Tenant, ids: &[String], now: i64) -> Vec<GroupView> {
+    ids.iter()
+        .filter_map(|id| tenant.group(id))
+        .map(|g| GroupView {
+            id: g.id.clone(),
+            name: g.name.clone(),
+            open: g.is_open(now),
+        })
+        .collect()
+}
+
+/// The visitor's view of where a conversation stands, for one not being routed now.
+pub fn reception_of(tenant: &Tenant, c: &Conversation, position: Option<u32>) -> Reception {
+    match c.state {
+        ConversationState::Bot => Reception::Bot,
+        ConversationState::Queueing => Reception::Queued {
+            position: position.unwrap_or(1),
+        },
+        ConversationState::WithAgent => Reception::Assigned {
+            agent: agent_brief(tenant, c.agent_id.as_deref().unwrap_or_default()),
+        },
+        ConversationState::Ended => Reception::Ended,
+    }
+}
+
+fn agent_brief(tenant: &Tenant, id: &str) -> AgentBrief {
+    AgentBrief {
+        id: id.to_owned(),
+        name: tenant
+            .agent(id)
+            .map_or_else(|| id.to_owned(), |a| a.name.clone()),
+    }
+}
+
+/// Routes a bot conversation: to the bot, an agent, the queue, or tells why nobody can
+/// take the visitor. `wants_agent` is the trans-to-agent button; `group_choice` the
+/// group the visitor picked after [`Reception::ChooseGroup`]. A conversation already
+/// queueing or with an agent is left as it is, so pressing the button twice is
+/// harmless.
+pub async fn route(
+    state: &AppState,
+    tenant: &Tenant,
+    conversation_id: &str,
+    wants_agent: bool,
+    group_choice: Option<&str>,
+) -> Result<(Conversation, Reception), ApiError> {
+    if let Some(g) = group_choice {
+        if tenant.group(g).is_none() {
+            return Err(ApiError::bad_request(format!("no skill group {g:?}")));
+        }
+    }
+    let now = now_ms();
+    let mut tx = state.db.pool().begin().await?;
+    lock_tenant(state, &mut tx, &tenant.sysnum).await?;
+    let Some(before) = chat::lock(&mut tx, conversation_id).await? else {
+        return Err(ApiError::client(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such conversation",
+        ));
+    };
+    if before.state != ConversationState::Bot {
+        tx.rollback().await?;
+        let position = chat::queue_position(state, &before).await?;
+        return Ok((before.clone(), reception_of(tenant, &before, position)));
+    }
+    let ctx = Context::of(&before);
+    if wants_agent && !ctx.can_transfer() {
+        tx.rollback().await?;
+        return Err(ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::BadRequest,
+            "this chat is answered by the bot only",
+        ));
+    }
+    let mut request = ctx.request.clone();
+    request.visitor = Some(before.id.clone());
+    request.wants_agent = wants_agent;
+    request.rules = rules_of(tenant);
+    if let Some(g) = group_choice {
+        request.groupid = Some(g.to_owned());
+    }
+    let snap = snapshot(&mut tx, tenant, now).await?;
+    let decision = routing::decide(&request, &snap, ANY_TIME);
+    let priority = pack_priority(request.priority());
+    let (change, reception) = match decision {
+        Decision::Bot => (None, Reception::Bot),
+        Decision::ChooseGroup(ids) => (
+            None,
+            Reception::ChooseGroup {
+                groups: group_views(tenant, &ids, now),
+            },
+        ),
+        Decision::Assign { agent, group } => {
+            let brief = agent_brief(tenant, &agent);
+            let change = Change {
+                state: ConversationState::WithAgent,
+                agent_id: Some(agent.clone()),
+                group_id: group,
+                queued: false,
+                end_reason: None,
+                messages: vec![SystemEvent::AgentJoined {
+                    agent_id: agent,
+                    agent_name: brief.name.clone(),
+                }],
+                priority,
+                queue_agent: None,
+            };
+            (Some(change), Reception::Assigned { agent: brief })
+        }
+        Decision::Queue {
+            target, position, ..
+        } => {
+            let (group_id, queue_agent) = match target {
+                Target::Any => (None, None),
+                Target::Group(g) => (Some(g), None),
+                Target::Agent(a) => (None, Some(a)),
+            };
+            let change = Change {
+                state: ConversationState::Queueing,
+                agent_id: None,
+                group_id: group_id.clone(),
+                queued: true,
+                end_reason: None,
+                messages: vec![SystemEvent::Queued { group_id }],
+                priority,
+                queue_agent,
+            };
+            (Some(change), Reception::Queued { position })
+        }
+        Decision::AgentOffline { .. } => (None, Reception::AgentOffline),
+        Decision::NoAgentOnline { .. } => (None, Reception::NoAgentOnline),
+        Decision::OffDuty { group } => (None, Reception::OffDuty { group_id: group }),
+        Decision::Redirect { url, open_style } => (None, Reception::Redirect { url, open_style }),
+    };
+    let Some(change) = change else {
+        tx.rollback().await?;
+        return Ok((before, reception));
+    };
+    let (after, stored) = chat::apply(&mut tx, &before, change).await?;
+    tx.commit().await?;
+    chat::publish_change(state, &before, &after, &stored).await;
+    tracing::info!(
+        sysnum = %tenant.sysnum,
+        conversation = %after.id,
+        state = after.state.as_str(),
+        "routed"
+    );
+    Ok((after, reception))
+}
+
+/// Gives waiting visitors to agents with free capacity (see [`routing::drain`]).
+pub async fn drain(state: &AppState, sysnum: &str) -> Result<(), ApiError> {
+    let Some(tenant) = state.config.tenant(sysnum) else {
+        return Ok(());
+    };
+    let mut tx = state.db.pool().begin().await?;
+    lock_tenant(state, &mut tx, sysnum).await?;
+    let snap = snapshot(&mut tx, tenant, now_ms()).await?;
+    let assignments = routing::drain(&snap);
+    if assignments.is_empty() {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    let mut done = Vec::new();
+    for (conversation_id, agent_id) in assignments {
+        let Some(before) = chat::lock(&mut tx, &conversation_id).await? else {
+            continue;
+        };
+        let name = tenant
+            .agent(&agent_id)
+            .map_or_else(|| agent_id.clone(), |a| a.name.clone());
+        let change = chat::accept(&before, &agent_id, &name)?;
+        let (after, stored) = chat::apply(&mut tx, &before, change).await?;
+        done.push((before, after, stored));
+    }
+    tx.commit().await?;
+    for (before, after, stored) in &done {
+        // Publish without draining again: this was the drain.
+        chat::publish_messages(state, after, stored);
+        chat::publish_summary(state, after).await;
+        tracing::info!(conversation = %after.id, agent = ?after.agent_id, "dequeued");
+        let _ = before;
+    }
+    chat::publish_queue_positions(state, sysnum).await;
+    Ok(())
+}
+
+/// [`drain`], logging instead of failing: it runs after another change has already
+/// succeeded, which must not be reported as failed.
+pub async fn drain_logged(state: &AppState, sysnum: &str) {
+    if let Err(e) = Box::pin(drain(state, sysnum)).await {
+        tracing::warn!(error = ?e, sysnum, "draining the queue");
+    }
+}
+
+/// Ends every open conversation of an agent who went offline, with that reason.
+pub async fn agent_went_offline(
+    state: &AppState,
+    sysnum: &str,
+    agent_id: &str,
+) -> Result<(), ApiError> {
+    for c in chat::held_by(state, sysnum, agent_id).await? {
+        chat::transition(state, &c.id, |c| {
+            if c.agent_id.as_deref() == Some(agent_id) && c.state == ConversationState::WithAgent {
+                chat::end_for(c, EndReason::AgentOffline)
+            } else {
+                Err(ApiError::bad_request("moved on"))
+            }
+        })
+        .await
+        .map(|_| ())
+        .or_else(|e| match e {
+            ApiError::Client { .. } => Ok(()),
+            other => Err(other),
+        })?;
+    }
+    Ok(())
+}
+
+/// Ends conversations whose visitor sent nothing for the tenant's idle timeout, as of
+/// `now` (Unix ms). Returns how many ended. The server runs it every minute.
+pub async fn end_idle(state: &AppState, now: i64) -> Result<usize, ApiError> {
+    let mut ended = 0;
+    for tenant in &state.config.tenants {
+        let minutes = tenant
+            .backend
+            .visitor_idle_minutes
+            .unwrap_or(DEFAULT_IDLE_MINUTES);
+        let cutoff = now - i64::try_from(minutes).unwrap_or(i64::MAX / 120_000) * 60_000;
+        let ids: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM conversations WHERE sysnum = $1 AND state <> $2 \
+             AND COALESCE(last_visitor_at, created_at) < $3 LIMIT 1000",
+        )
+        .bind(&tenant.sysnum)
+        .bind(ConversationState::Ended.as_str())
+        .bind(cutoff)
+        .fetch_all(state.db.pool())
+        .await?;
+        for (id,) in ids {
+            let result = chat::transition(state, &id, |c| {
+                if c.last_visitor_at.unwrap_or(c.created_at) < cutoff {
+                    chat::end_for(c, EndReason::VisitorIdle)
+                } else {
+                    Err(ApiError::bad_request("active again"))
+                }
+            })
+            .await;
+            match result {
+                Ok(_) => ended += 1,
+                Err(ApiError::Client { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(ended)
+}
+
+/// Runs [`end_idle`] every minute until shutdown.
+pub async fn idle_sweeper(state: AppState) {
+    let mut shutdown = state.shutdown.clone();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                match end_idle(&state, now_ms()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(ended = n, "idle conversations ended"),
+                    Err(e) => tracing::warn!(error = ?e, "idle sweep"),
+                }
+            }
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priorities_pack_in_queue_order() {
+        let p = |tier, vip_rank| Priority { tier, vip_rank };
+        let order = [
+            p(Tier::Normal, 0),
+            p(Tier::Normal, 7),
+            p(Tier::Vip, 0),
+            p(Tier::Vip, u32::MAX),
+            p(Tier::QueueFirst, 0),
+        ];
+        for pair in order.windows(2) {
+            assert!(pack_priority(pair[0]) < pack_priority(pair[1]));
+        }
+        for x in order {
+            assert_eq!(unpack_priority(pack_priority(x)), x);
+        }
+    }
+
+    #[test]
+    fn lock_keys_are_stable_and_distinct() {
+        assert_eq!(lock_key("demo"), lock_key("demo"));
+        assert_ne!(lock_key("demo"), lock_key("ABC"));
+    }
+}
