@@ -156,10 +156,7 @@ impl Matcher {
         // Document frequency counts entries, not phrasings, so that an entry's many
         // phrasings of one word do not make the word look common. Terms are language
         // specific (stems vs. ideographs), so each term's N is its language's count.
-        let lang_of_term = |t: &Term| match t.0 {
-            Kind::Word | Kind::Weak => Lang::En,
-            Kind::Bigram | Kind::Unigram => Lang::Zh,
-        };
+        let lang_of_term = |t: &Term| term_lang(t);
         let mut idf = vec![0.0; df.len()];
         for (term, id) in &vocab {
             let n = f64::from(
@@ -229,11 +226,7 @@ impl Matcher {
         let unknown_sq: f64 = unknown
             .iter()
             .map(|(t, (count, kind))| {
-                let lang = if matches!(t.0, Kind::Word | Kind::Weak) {
-                    Lang::En
-                } else {
-                    Lang::Zh
-                };
+                let lang = term_lang(t);
                 let idf = self.unseen_idf.get(&lang).copied().unwrap_or(1.0);
                 weight(*count, *kind, idf).powi(2)
             })
@@ -308,6 +301,15 @@ impl Matcher {
                 .map(|(e, _)| *e)
                 .collect(),
         )
+    }
+}
+
+/// The language of a term: weak terms exist in both (time and place words).
+fn term_lang(t: &Term) -> Lang {
+    match t.0 {
+        Kind::Word => Lang::En,
+        Kind::Bigram | Kind::Unigram => Lang::Zh,
+        Kind::Weak => Lang::detect(&t.1),
     }
 }
 

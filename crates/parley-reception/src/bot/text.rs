@@ -170,6 +170,27 @@ const EN_WEAK: &[&str] = &[
     "lot",
     "long",
     "many",
+    // Days and weekends are the circumstances of a question, rarely its topic: "are you
+    // open on Sunday" is about opening hours, "is it going to snow this weekend" is not
+    // about the shop at all. Weighted low, they still help an on-topic question but
+    // cannot carry an off-topic one. (Country names stay strong: they are what the
+    // international-shipping entry is about.)
+    "weekend",
+    "weekends",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Chinese bigrams of days and times, weighted low for the same reason as the
+/// English ones in [`EN_WEAK`].
+const CJK_WEAK: &[&str] = &[
+    "周末", "今天", "明天", "昨天", "后天", "晚上", "早上", "上午", "下午", "中午", "星期", "礼拜",
+    "周一", "周二", "周三", "周四", "周五", "周六", "周日",
 ];
 
 /// Chinese function phrases and particles, cut out before bigrams are made. Longer
@@ -319,7 +340,13 @@ fn flush_latin(word: &mut String, out: &mut Vec<Term>, synonyms: &Synonyms) {
 
 fn flush_cjk(run: &mut Vec<char>, out: &mut Vec<Term>) {
     for pair in run.windows(2) {
-        out.push((Kind::Bigram, pair.iter().collect()));
+        let bigram: String = pair.iter().collect();
+        let kind = if CJK_WEAK.contains(&bigram.as_str()) {
+            Kind::Weak
+        } else {
+            Kind::Bigram
+        };
+        out.push((kind, bigram));
     }
     for c in run.iter() {
         out.push((Kind::Unigram, c.to_string()));
