@@ -20,6 +20,7 @@ crate::on_both_stores!(
     an_agent_going_offline_ends_the_chat_with_that_reason,
     an_idle_visitor_is_ended_with_that_reason,
     bot_only_never_offers_a_human,
+    a_group_off_duty_is_reported,
 );
 
 /// A visitor session: its token and conversation id.
@@ -498,4 +499,15 @@ async fn bot_only_never_offers_a_human(store: Store) {
         )
         .await;
     assert_eq!(status, 409, "{body}");
+}
+
+async fn a_group_off_duty_is_reported(store: Store) {
+    let app = spawn_app(store).await;
+    app.agent_login_at("HOURS", "owl", "solo-demo").await;
+    let v = visitor(&app, "sysnum=HOURS").await;
+    assert_eq!(v.init["groups"][0]["open"], false);
+    let answer = transfer(&app, &v, None).await;
+    assert_eq!(answer["reception"]["type"], "off_duty", "{answer}");
+    assert_eq!(answer["reception"]["group_id"], "night");
+    assert_eq!(answer["conversation"]["state"], "bot");
 }
