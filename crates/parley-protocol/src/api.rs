@@ -225,6 +225,9 @@ pub enum SystemEvent {
     Ended { reason: EndReason },
     /// The visitor is invited to rate the service.
     EvaluationInvited,
+    /// The visitor left the queue because no agent who could take them is signed in
+    /// any more; the bot answers again and the client offers to leave a message.
+    NoAgentOnline,
 }
 
 /// One stored message. `(conversation_id, seq)` identifies it; `seq` counts from 1 with

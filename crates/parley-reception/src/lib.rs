@@ -31,6 +31,6 @@ pub mod routing;
 
 pub use bot::{evaluate, Bot, EvalReport, EvalSet, MatchOutcome, Matcher};
 pub use routing::{
-    decide, drain, queue_positions, show_transfer_button, Decision, RoutingRequest, Snapshot,
-    WeekTime,
+    decide, drain, queue_positions, show_transfer_button, stranded, Decision, RoutingRequest,
+    Snapshot, WeekTime,
 };

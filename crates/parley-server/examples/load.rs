@@ -275,8 +275,8 @@ fn spawn_parley(o: &Opts) -> Res<Server> {
         std::fs::read_to_string(&o.config).map_err(|e| format!("{}: {e}", o.config.display()))?;
     // The demo config, with room for every active conversation, and FAQ files found
     // from the temp dir.
-    let absolute = std::fs::canonicalize(&o.config)
-        .map_err(|e| format!("{}: {e}", o.config.display()))?;
+    let absolute =
+        std::fs::canonicalize(&o.config).map_err(|e| format!("{}: {e}", o.config.display()))?;
     let base = absolute.parent().unwrap_or(std::path::Path::new("/"));
     let config: String = demo
         .lines()

@@ -169,6 +169,9 @@ impl NewMessage {
             SystemEvent::Transferred { .. } => "The conversation was transferred.".to_owned(),
             SystemEvent::Ended { .. } => "The conversation has ended.".to_owned(),
             SystemEvent::EvaluationInvited => "Please rate this conversation.".to_owned(),
+            SystemEvent::NoAgentOnline => {
+                "No agent is available now. You can leave a message.".to_owned()
+            }
         };
         NewMessage {
             client_id: None,

@@ -634,12 +634,60 @@ pub async fn drain_logged(state: &AppState, sysnum: &str) {
     }
 }
 
-/// Ends every open conversation of an agent who went offline, with that reason.
+/// Takes out of the queue the visitors nobody signed in can take any more (see
+/// [`routing::stranded`]): back to the bot, with a system message the client turns
+/// into the leave-message offer.
+pub async fn release_stranded(state: &AppState, sysnum: &str) -> Result<(), ApiError> {
+    let Some(tenant) = state.config.tenant(sysnum) else {
+        return Ok(());
+    };
+    let mut tx = state.db.pool().begin().await?;
+    lock_tenant(state, &mut tx, sysnum).await?;
+    let snap = snapshot(&mut tx, tenant, now_ms()).await?;
+    let stranded = routing::stranded(&snap);
+    if stranded.is_empty() {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    let mut done = Vec::new();
+    for id in stranded {
+        let Some(before) = chat::lock(&mut tx, &id).await? else {
+            continue;
+        };
+        let change = Change {
+            state: ConversationState::Bot,
+            agent_id: None,
+            group_id: before.group_id.clone(),
+            queued: false,
+            end_reason: None,
+            messages: vec![SystemEvent::NoAgentOnline],
+            priority: before.priority,
+            queue_agent: None,
+        };
+        let (after, stored) = chat::apply(&mut tx, &before, change).await?;
+        done.push((after, stored));
+    }
+    tx.commit().await?;
+    for (after, stored) in &done {
+        chat::publish_messages(state, after, stored);
+        chat::publish_summary(state, after).await;
+    }
+    chat::publish_queue_positions(state, sysnum).await;
+    Ok(())
+}
+
+/// Ends every open conversation of an agent who went offline, with that reason, then
+/// releases visitors who were waiting for nobody else.
 pub async fn agent_went_offline(
     state: &AppState,
     sysnum: &str,
     agent_id: &str,
 ) -> Result<(), ApiError> {
+    end_held_by(state, sysnum, agent_id).await?;
+    release_stranded(state, sysnum).await
+}
+
+async fn end_held_by(state: &AppState, sysnum: &str, agent_id: &str) -> Result<(), ApiError> {
     for c in chat::held_by(state, sysnum, agent_id).await? {
         chat::transition(state, &c.id, |c| {
             if c.agent_id.as_deref() == Some(agent_id) && c.state == ConversationState::WithAgent {

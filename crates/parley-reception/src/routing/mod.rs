@@ -797,6 +797,27 @@ pub fn drain(snapshot: &Snapshot) -> Vec<(String, String)> {
     out
 }
 
+/// Waiting visitors whom nobody can take any more: their designated agent is offline,
+/// or no agent of their group (or of the tenant, for [`Target::Any`]) is signed in.
+/// The server takes them out of the queue and offers the leave-message form, so that
+/// nobody waits for an agent who has gone home. Busy agents still count: they may
+/// accept from the queue.
+pub fn stranded(snapshot: &Snapshot) -> Vec<String> {
+    let signed_in = |a: &Agent| a.is_online();
+    snapshot
+        .queue
+        .iter()
+        .filter(|e| match &e.target {
+            Target::Any => !snapshot.agents.iter().any(signed_in),
+            Target::Agent(id) => !snapshot.agent(id).is_some_and(signed_in),
+            Target::Group(id) => !snapshot
+                .group(id)
+                .is_some_and(|g| snapshot.members(g).any(signed_in)),
+        })
+        .map(|e| e.visitor.clone())
+        .collect()
+}
+
 /// Every waiting visitor's position (1 = next) within their target's queue: higher
 /// priority first, FIFO within a priority. The server pushes the positions that changed
 /// after each enqueue, assignment or departure. Sorted by target, then position.

@@ -843,3 +843,28 @@ fn drain_of_an_empty_queue_or_full_agents_assigns_nobody() {
     snap.agents[0].active_chats = 0;
     assert_eq!(drain(&snap), vec![("v".to_string(), "a".to_string())]);
 }
+
+#[test]
+fn visitors_waiting_for_nobody_are_stranded() {
+    let mut snap = snapshot(
+        vec![
+            agent("a", AgentStatus::Busy, 1, 1, &["g"]),
+            agent("b", AgentStatus::Offline, 1, 0, &["h"]),
+        ],
+        &["g", "h"],
+    );
+    snap.queue = vec![
+        waiting_for("g-wait", Target::Group("g".into()), Tier::Normal, 1),
+        waiting_for("h-wait", Target::Group("h".into()), Tier::Normal, 2),
+        waiting_for("a-wait", Target::Agent("a".into()), Tier::Normal, 3),
+        waiting_for("b-wait", Target::Agent("b".into()), Tier::Vip, 4),
+        waiting_for("any-wait", Target::Any, Tier::Normal, 5),
+    ];
+    // A busy agent still counts as signed in; nobody of h and agent b are.
+    assert_eq!(
+        stranded(&snap),
+        vec!["h-wait".to_string(), "b-wait".to_string()]
+    );
+    snap.agents[0].status = AgentStatus::Offline;
+    assert_eq!(stranded(&snap).len(), 5);
+}

@@ -21,6 +21,7 @@ crate::on_both_stores!(
     an_idle_visitor_is_ended_with_that_reason,
     bot_only_never_offers_a_human,
     a_group_off_duty_is_reported,
+    waiting_visitors_are_released_when_the_last_agent_leaves,
 );
 
 /// A visitor session: its token and conversation id.
@@ -510,4 +511,41 @@ async fn a_group_off_duty_is_reported(store: Store) {
     assert_eq!(answer["reception"]["type"], "off_duty", "{answer}");
     assert_eq!(answer["reception"]["group_id"], "night");
     assert_eq!(answer["conversation"]["state"], "bot");
+}
+
+async fn waiting_visitors_are_released_when_the_last_agent_leaves(store: Store) {
+    let app = spawn_app(store).await;
+    let token = solo(&app).await;
+    let holder = visitor(&app, "sysnum=QUEUE").await;
+    transfer(&app, &holder, None).await;
+    let waiting = visitor(&app, "sysnum=QUEUE").await;
+    assert_eq!(
+        transfer(&app, &waiting, None).await["reception"]["type"],
+        "queued"
+    );
+    let (status, _) = app
+        .call(Method::POST, "/api/agent/logout", &token, None)
+        .await;
+    assert_eq!(status, 204);
+    // The holder's chat ended with the reason; the waiting visitor is told nobody is
+    // left, is back with the bot, and may ask again or leave a message.
+    let held = history(&app, &holder).await;
+    assert!(held.iter().any(|m| m["event"]["reason"] == "agent_offline"));
+    let told = history(&app, &waiting).await;
+    assert_eq!(
+        told.last().unwrap()["event"]["type"],
+        "no_agent_online",
+        "{told:?}"
+    );
+    let (_, view) = app
+        .post_json(
+            "/api/chat/init",
+            &json!({"query": "sysnum=QUEUE", "visitor_id": waiting.init["visitor_id"]}),
+        )
+        .await;
+    assert_eq!(view["conversation"]["state"], "bot");
+    assert_eq!(
+        transfer(&app, &waiting, None).await["reception"]["type"],
+        "no_agent_online"
+    );
 }
