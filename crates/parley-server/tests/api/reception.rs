@@ -107,6 +107,11 @@ async fn bot_answers_faq_questions_in_english_and_chinese(store: Store) {
         "{}",
         v.init["greeting"]
     );
+    // robot_hello_word replaces the bot's greeting.
+    let custom = app
+        .init("sysnum=demo&locale=en&robot_hello_word=Hi%2C%20ask%20me%20anything")
+        .await;
+    assert_eq!(custom["greeting"], "Hi, ask me anything");
     // Guided questions in the page's language.
     let guide = v.init["guide"].as_array().unwrap();
     assert!(!guide.is_empty());
