@@ -52,6 +52,17 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
+    // `cargo xtask` runs in the invoking directory: prefer the workspace around it.
+    // Checkouts that share one CARGO_TARGET_DIR share the `target/debug/xtask` binary,
+    // whose compiled-in manifest path is whichever checkout built it last.
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Some(dir) = cwd
+            .ancestors()
+            .find(|d| d.join("xtask/Cargo.toml").is_file())
+        {
+            return dir.to_path_buf();
+        }
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root")
