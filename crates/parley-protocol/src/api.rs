@@ -158,6 +158,8 @@ pub enum MessageKind {
     Offline,
     /// A state change; [`ChatMessage::event`] says which.
     System,
+    /// A product or order card; [`ChatMessage::card`] has it.
+    Card,
 }
 
 impl MessageKind {
@@ -167,6 +169,7 @@ impl MessageKind {
             MessageKind::Text => "text",
             MessageKind::Offline => "offline",
             MessageKind::System => "system",
+            MessageKind::Card => "card",
         }
     }
 
@@ -176,6 +179,7 @@ impl MessageKind {
             "text" => MessageKind::Text,
             "offline" => MessageKind::Offline,
             "system" => MessageKind::System,
+            "card" => MessageKind::Card,
             _ => return None,
         })
     }
@@ -233,6 +237,11 @@ pub struct ChatMessage {
     pub text: String,
     /// For [`MessageKind::System`] messages, what happened.
     pub event: Option<SystemEvent>,
+    /// For [`MessageKind::Card`] messages, the card with every field (`text` is then a
+    /// plain-text summary for readers that do not show cards). Boxed so that every
+    /// other message stays small.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<crate::card::Card>>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -275,7 +284,16 @@ pub struct SendRequest {
     pub text: String,
 }
 
-/// The answer to [`SendRequest`].
+/// `POST /api/chat/card`: the visitor sends a product or order card (answered with a
+/// [`SendResponse`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendCardRequest {
+    /// As in [`SendRequest`]: sending the same id again stores nothing new.
+    pub client_id: String,
+    pub card: crate::card::Card,
+}
+
+/// The answer to [`SendRequest`] and [`SendCardRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendResponse {
     pub message: ChatMessage,

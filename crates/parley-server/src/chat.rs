@@ -52,7 +52,7 @@ const CONVERSATION_COLUMNS: &str = "id, sysnum, visitor_id, state, group_id, age
      visitor_read_seq, queued_at, end_reason, created_at";
 
 const MESSAGE_COLUMNS: &str =
-    "conversation_id, seq, client_id, sender, sender_name, kind, body, event, created_at";
+    "conversation_id, seq, client_id, sender, sender_name, kind, body, event, card, created_at";
 
 fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
     let state: String = row.try_get("state")?;
@@ -77,6 +77,7 @@ fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
     let sender: String = row.try_get("sender")?;
     let kind: String = row.try_get("kind")?;
     let event: Option<String> = row.try_get("event")?;
+    let card: Option<String> = row.try_get("card")?;
     Ok(ChatMessage {
         conversation_id: row.try_get("conversation_id")?,
         seq: row.try_get("seq")?,
@@ -88,6 +89,7 @@ fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
             .ok_or_else(|| sqlx::Error::Decode(format!("bad kind {kind:?}").into()))?,
         text: row.try_get("body")?,
         event: event.and_then(|e| serde_json::from_str(&e).ok()),
+        card: card.and_then(|c| serde_json::from_str(&c).ok()),
         created_at: row.try_get("created_at")?,
     })
 }
@@ -127,6 +129,8 @@ pub struct NewMessage {
     pub kind: MessageKind,
     pub text: String,
     pub event: Option<SystemEvent>,
+    /// The card of a [`MessageKind::Card`] message.
+    pub card: Option<parley_protocol::card::Card>,
 }
 
 impl NewMessage {
@@ -148,6 +152,7 @@ impl NewMessage {
             kind: MessageKind::System,
             text,
             event: Some(event),
+            card: None,
         }
     }
 }
@@ -359,9 +364,14 @@ async fn insert_message(
         .event
         .as_ref()
         .map(|e| serde_json::to_string(e).expect("events serialize"));
+    let card = m
+        .card
+        .as_ref()
+        .map(|c| serde_json::to_string(c).expect("cards serialize"));
     sqlx::query(
         "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, sender_name, \
-         kind, body, event, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         kind, body, event, card, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(conversation_id)
     .bind(seq)
@@ -372,6 +382,7 @@ async fn insert_message(
     .bind(m.kind.as_str())
     .bind(&m.text)
     .bind(event)
+    .bind(card)
     .bind(at)
     .execute(&mut **tx)
     .await?;
@@ -384,6 +395,7 @@ async fn insert_message(
         kind: m.kind,
         text: m.text.clone(),
         event: m.event.clone(),
+        card: m.card.clone().map(Box::new),
         created_at: at,
     })
 }
@@ -748,7 +760,7 @@ pub async fn recent_of_visitor(
 ) -> Result<Vec<ChatMessage>, ApiError> {
     let rows = sqlx::query(
         "SELECT m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, m.kind, \
-         m.body, m.event, m.created_at FROM messages m \
+         m.body, m.event, m.card, m.created_at FROM messages m \
          JOIN conversations c ON c.id = m.conversation_id \
          WHERE c.visitor_id = $1 AND m.created_at >= $2 \
          ORDER BY m.created_at DESC, m.seq DESC LIMIT $3",
@@ -773,7 +785,7 @@ pub async fn unread_offline(
 ) -> Result<Vec<ChatMessage>, ApiError> {
     let rows = sqlx::query(
         "SELECT m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, m.kind, \
-         m.body, m.event, m.created_at FROM messages m \
+         m.body, m.event, m.card, m.created_at FROM messages m \
          JOIN conversations c ON c.id = m.conversation_id \
          WHERE c.visitor_id = $1 AND m.kind = $2 AND m.seq > c.visitor_read_seq \
          ORDER BY m.created_at, m.seq LIMIT 200",

@@ -327,6 +327,7 @@ pub async fn agent_send(
             kind,
             text: text.to_owned(),
             event: None,
+            card: None,
         },
     )
     .await

@@ -288,6 +288,7 @@ pub async fn visitor_send(
             kind: MessageKind::Text,
             text: text.to_owned(),
             event: None,
+            card: None,
         },
     )
     .await
