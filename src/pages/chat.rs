@@ -55,9 +55,7 @@ pub fn ChatPage(
                             </header>
                             <section class="messages" aria-live="polite" aria-label=t(locale, "messages-label")>
                                 <p class="msg msg-bot greeting">{session.greeting.clone()}</p>
-                                <For each=move || cards.get() key=|m| (m.conversation_id.clone(), m.seq) let:m>
-                                    <CardMessage message=m locale layout />
-                                </For>
+                                {move || cards.get().into_iter().map(|message| view! { <CardMessage message locale layout /> }).collect_view()}
                             </section>
                             <LinkCardTrays cards=link_cards.clone() token=session.session_token.clone() locale layout
                                 on_sent=Callback::new(move |m| cards.update(|v| v.push(m))) />

@@ -19,6 +19,7 @@
 pub mod order;
 pub mod product;
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use parley_protocol::api::{ChatMessage, SendCardRequest, SendResponse, Sender};
 use parley_protocol::card::{link_kind, Card, LinkKind};
@@ -66,12 +67,12 @@ pub(crate) fn linked_text(
     link: Option<&Link>,
     class: &'static str,
     text: String,
-) -> AnyView {
+) -> impl IntoView {
     match link.map(link_kind) {
         Some(LinkKind::Web(url)) => {
             let label = format!("{text} ({})", t(locale, "card-opens-new-tab"));
             let full = text.clone();
-            view! {
+            Either::Left(view! {
                 <a
                     class=class
                     href=url.to_owned()
@@ -83,28 +84,22 @@ pub(crate) fn linked_text(
                 >
                     {text}
                 </a>
-            }
-            .into_any()
+            })
         }
         _ => {
             let full = text.clone();
-            view! { <span class=class title=full dir="auto">{text}</span> }.into_any()
+            Either::Right(view! { <span class=class title=full dir="auto">{text}</span> })
         }
     }
 }
 
 /// The mini-program page path of a card link, shown (never opened) as the spec asks:
 /// such paths "can only be opened within WeChat".
-pub(crate) fn path_note(locale: Locale, link: Option<&Link>) -> Option<AnyView> {
+pub(crate) fn path_note(locale: Locale, link: Option<&Link>) -> Option<impl IntoView> {
     match link.map(link_kind) {
-        Some(LinkKind::Path(path)) => Some(
-            view! {
-                <p class="card-path">
-                    {t_args(locale, "card-path-note", &[("path", path)])}
-                </p>
-            }
-            .into_any(),
-        ),
+        Some(LinkKind::Path(path)) => Some(view! {
+            <p class="card-path">{t_args(locale, "card-path-note", &[("path", path)])}</p>
+        }),
         _ => None,
     }
 }
@@ -138,7 +133,7 @@ pub fn Thumb(
         }
     };
     match url {
-        Some(url) => view! {
+        Some(url) => EitherOf3::A(view! {
             <Show when=move || !broken.get() fallback=placeholder>
                 <img
                     class="card-thumb"
@@ -150,10 +145,9 @@ pub fn Thumb(
                     on:error=move |_| broken.set(true)
                 />
             </Show>
-        }
-        .into_any(),
-        None if always => placeholder().into_any(),
-        None => ().into_any(),
+        }),
+        None if always => EitherOf3::B(placeholder()),
+        None => EitherOf3::C(()),
     }
 }
 
@@ -168,8 +162,8 @@ pub fn CardView(
     layout: Layout,
 ) -> impl IntoView {
     match card {
-        Card::Product(info) => view! { <product::ProductCard info locale layout /> }.into_any(),
-        Card::Order(info) => view! { <order::OrderCard info locale layout /> }.into_any(),
+        Card::Product(info) => Either::Left(view! { <product::ProductCard info locale layout /> }),
+        Card::Order(info) => Either::Right(view! { <order::OrderCard info locale layout /> }),
     }
 }
 
@@ -214,10 +208,13 @@ pub fn CardTray(
             card: to_send.get_value(),
         });
     };
-    let class = format!("card-tray {}", layout_class(layout));
+    let class = match layout {
+        Layout::Pc => "card-tray card-tray-pc",
+        Layout::H5 => "card-tray card-tray-h5",
+    };
     view! {
         <Show when=shown>
-            <section class=class.clone() aria-label=t(locale, "card-tray-label") dir=dir(locale)>
+            <section class=class aria-label=t(locale, "card-tray-label") dir=dir(locale)>
                 <CardView card=card.clone() locale layout />
                 <div class="card-tray-actions">
                     <button
@@ -308,8 +305,8 @@ pub fn CardMessage(
     view! {
         <div class=side dir=dir(locale) data-seq=message.seq.to_string()>
             {match message.card {
-                Some(card) => view! { <CardView card=*card locale layout /> }.into_any(),
-                None => view! { <p class="msg">{message.text}</p> }.into_any(),
+                Some(card) => Either::Left(view! { <CardView card=*card locale layout /> }),
+                None => Either::Right(view! { <p class="msg">{message.text}</p> }),
             }}
         </div>
     }

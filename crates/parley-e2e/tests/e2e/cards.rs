@@ -92,7 +92,8 @@ async fn order_card_flow(page: &str, viewport: Viewport, layout_class: &str, sho
         .unwrap();
 
     // The card waits above the composer, in the page's layout.
-    let tray = format!(".card-tray.{layout_class} .card-order.{layout_class}");
+    let layout = layout_class.trim_start_matches("card-");
+    let tray = format!(".card-tray.card-tray-{layout} .card-order.{layout_class}");
     let shown = browser.text_of(&tray).await;
     for part in [
         "To be paid",
