@@ -1,7 +1,7 @@
 //! The chat page, PC and H5 layouts.
 
 use crate::api::{self, CallError};
-use crate::components::cards::{CardMessage, LinkCardTrays};
+use crate::components::cards::{not_yet_sent, CardMessage, LinkCardTrays};
 use crate::i18n::{t, t_args};
 use crate::params_ctx::use_params;
 use crate::route::Layout;
@@ -57,7 +57,7 @@ pub fn ChatPage(
                                 <p class="msg msg-bot greeting">{session.greeting.clone()}</p>
                                 {move || cards.get().into_iter().map(|message| view! { <CardMessage message locale layout /> }).collect_view()}
                             </section>
-                            <LinkCardTrays cards=link_cards.clone() token=session.session_token.clone() locale layout
+                            <LinkCardTrays cards=not_yet_sent(&link_cards, &session.history) token=session.session_token.clone() locale layout
                                 on_sent=Callback::new(move |m| cards.update(|v| v.push(m))) />
                         }.into_any()
                     }

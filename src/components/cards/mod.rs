@@ -250,6 +250,20 @@ pub fn CardTray(
     }
 }
 
+/// The link's cards that the visitor has not sent yet in the visible history: opening
+/// the same link again does not offer a card that is already in the conversation.
+pub fn not_yet_sent(cards: &[Card], history: &[ChatMessage]) -> Vec<Card> {
+    cards
+        .iter()
+        .filter(|card| {
+            !history
+                .iter()
+                .any(|m| m.sender == Sender::Visitor && m.card.as_deref() == Some(*card))
+        })
+        .cloned()
+        .collect()
+}
+
 /// Every card the link carried, each in its own [`CardTray`] sending with
 /// `POST /api/chat/card`; `on_sent` gets each stored message so the page can show it in
 /// the conversation.
@@ -309,5 +323,46 @@ pub fn CardMessage(
                 None => Either::Right(view! { <p class="msg">{message.text}</p> }),
             }}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parley_protocol::api::MessageKind;
+    use parley_protocol::card::{OrderInfo, ProductInfo};
+
+    fn message(sender: Sender, card: &Card) -> ChatMessage {
+        ChatMessage {
+            conversation_id: "c".into(),
+            seq: 1,
+            client_id: None,
+            sender,
+            sender_name: None,
+            kind: MessageKind::Card,
+            text: card.summary(),
+            event: None,
+            card: Some(Box::new(card.clone())),
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn cards_already_sent_by_the_visitor_are_not_offered_again() {
+        let product = Card::Product(ProductInfo {
+            card_title: "T".into(),
+            ..Default::default()
+        });
+        let order = Card::Order(OrderInfo {
+            order_code: Some("1".into()),
+            ..Default::default()
+        });
+        let cards = vec![product.clone(), order.clone()];
+        assert_eq!(not_yet_sent(&cards, &[]), cards);
+        let history = [message(Sender::Visitor, &order)];
+        assert_eq!(not_yet_sent(&cards, &history), vec![product.clone()]);
+        // The same card from someone else (an agent quoting it) does not count.
+        let history = [message(Sender::Agent, &product)];
+        assert_eq!(not_yet_sent(&cards, &history), cards);
     }
 }

@@ -184,12 +184,19 @@ async fn order_card_flow(page: &str, viewport: Viewport, layout_class: &str, sho
     assert_eq!(cards[0]["sender"], "visitor");
     assert_eq!(cards[0]["card"], expected_card());
 
-    // After a reload the history shows the sent card (and the link offers it again).
+    // After a reload the history shows the sent card, and the link does not offer the
+    // same card again.
     browser.client.refresh().await.unwrap();
     let again = browser
         .text_of(".messages .card-msg-mine .card-order")
         .await;
     assert!(again.contains("saaadad"), "{again}");
+    assert!(browser
+        .client
+        .find_all(Locator::Css(".card-tray"))
+        .await
+        .unwrap()
+        .is_empty());
     browser.close().await;
 }
 
