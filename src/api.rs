@@ -1,7 +1,9 @@
 //! Calls to the Parley server.
 
 use gloo_net::http::Request;
-use parley_protocol::api::{ApiErrorBody, ErrorCode, InitRequest, InitResponse};
+use parley_protocol::api::{
+    ApiErrorBody, ErrorCode, InitRequest, InitResponse, SendCardRequest, SendResponse,
+};
 
 /// Why a call failed, as far as the visitor needs to know.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,5 +45,29 @@ pub async fn init(request: &InitRequest) -> Result<InitResponse, CallError> {
                 response.status()
             ))),
         }
+    }
+}
+
+/// `POST /api/chat/card`: sends a product or order card with the session token.
+pub async fn send_card(token: &str, request: &SendCardRequest) -> Result<SendResponse, CallError> {
+    let response = Request::post("/api/chat/card")
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(request)
+        .map_err(|e| CallError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| CallError::Network(e.to_string()))?;
+    if response.ok() {
+        return response
+            .json()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()));
+    }
+    match response.json::<ApiErrorBody>().await {
+        Ok(body) => Err(CallError::Api(body)),
+        Err(e) => Err(CallError::Network(format!(
+            "HTTP {}: {e}",
+            response.status()
+        ))),
     }
 }

@@ -1,1 +1,24 @@
-# ar: messages of the cards area (see src/i18n.rs).
+# ar: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = منتج
+card-order-label = طلب
+card-tray-label = بطاقة للإرسال
+card-send = إرسال
+card-sending = جارٍ الإرسال…
+card-send-failed = لم تُرسَل البطاقة.
+card-dismiss = إغلاق
+card-opens-new-tab = يفتح في علامة تبويب جديدة
+card-path-note = صفحة برنامج مصغّر: { $path }
+card-picture-missing = الصورة غير متاحة
+card-order-code = رقم الطلب { $code }
+card-order-view = عرض الطلب
+card-goods-count = عدد المنتجات: { $count }
+card-goods-count-one = عدد المنتجات: { $count }
+card-total = الإجمالي:
+card-created = تاريخ الإنشاء:
+card-status-to-be-paid = بانتظار الدفع
+card-status-to-be-delivered = بانتظار الشحن
+card-status-on-the-way = في الطريق
+card-status-delivering = قيد التوصيل
+card-status-finished = مكتمل
+card-status-to-be-evaluated = بانتظار التقييم
+card-status-canceled = ملغى

@@ -1,1 +1,24 @@
-# de: messages of the cards area (see src/i18n.rs).
+# de: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Produkt
+card-order-label = Bestellung
+card-tray-label = Zu sendende Karte
+card-send = Senden
+card-sending = Wird gesendet…
+card-send-failed = Die Karte wurde nicht gesendet.
+card-dismiss = Schließen
+card-opens-new-tab = öffnet in einem neuen Tab
+card-path-note = Miniprogramm-Seite: { $path }
+card-picture-missing = Bild nicht verfügbar
+card-order-code = Bestellnr. { $code }
+card-order-view = Bestellung ansehen
+card-goods-count = { $count } Artikel
+card-goods-count-one = { $count } Artikel
+card-total = Gesamt:
+card-created = Erstellt am:
+card-status-to-be-paid = Zahlung ausstehend
+card-status-to-be-delivered = Versand ausstehend
+card-status-on-the-way = Unterwegs
+card-status-delivering = In Zustellung
+card-status-finished = Abgeschlossen
+card-status-to-be-evaluated = Bewertung ausstehend
+card-status-canceled = Storniert

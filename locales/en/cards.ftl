@@ -1,1 +1,24 @@
-# en: messages of the cards area (see src/i18n.rs).
+# en: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Product
+card-order-label = Order
+card-tray-label = Card to send
+card-send = Send
+card-sending = Sending…
+card-send-failed = The card was not sent.
+card-dismiss = Close
+card-opens-new-tab = opens in a new tab
+card-path-note = Mini-program page: { $path }
+card-picture-missing = Picture unavailable
+card-order-code = Order no. { $code }
+card-order-view = View order
+card-goods-count = { $count } items
+card-goods-count-one = { $count } item
+card-total = Total:
+card-created = Created:
+card-status-to-be-paid = To be paid
+card-status-to-be-delivered = To be delivered
+card-status-on-the-way = On the way
+card-status-delivering = Delivering
+card-status-finished = Finished
+card-status-to-be-evaluated = To be evaluated
+card-status-canceled = Canceled

@@ -1,1 +1,24 @@
-# es: messages of the cards area (see src/i18n.rs).
+# es: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Producto
+card-order-label = Pedido
+card-tray-label = Tarjeta para enviar
+card-send = Enviar
+card-sending = Enviando…
+card-send-failed = No se envió la tarjeta.
+card-dismiss = Cerrar
+card-opens-new-tab = se abre en una pestaña nueva
+card-path-note = Página de miniprograma: { $path }
+card-picture-missing = Imagen no disponible
+card-order-code = Pedido n.º { $code }
+card-order-view = Ver pedido
+card-goods-count = { $count } artículos
+card-goods-count-one = { $count } artículo
+card-total = Total:
+card-created = Creado el:
+card-status-to-be-paid = Pendiente de pago
+card-status-to-be-delivered = Pendiente de envío
+card-status-on-the-way = En camino
+card-status-delivering = En reparto
+card-status-finished = Completado
+card-status-to-be-evaluated = Pendiente de valoración
+card-status-canceled = Cancelado

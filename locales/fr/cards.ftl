@@ -1,1 +1,24 @@
-# fr: messages of the cards area (see src/i18n.rs).
+# fr: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Produit
+card-order-label = Commande
+card-tray-label = Carte à envoyer
+card-send = Envoyer
+card-sending = Envoi…
+card-send-failed = La carte n’a pas été envoyée.
+card-dismiss = Fermer
+card-opens-new-tab = s’ouvre dans un nouvel onglet
+card-path-note = Page de mini-programme : { $path }
+card-picture-missing = Image indisponible
+card-order-code = Commande n° { $code }
+card-order-view = Voir la commande
+card-goods-count = { $count } articles
+card-goods-count-one = { $count } article
+card-total = Total :
+card-created = Créée le :
+card-status-to-be-paid = À payer
+card-status-to-be-delivered = À expédier
+card-status-on-the-way = En transit
+card-status-delivering = En cours de livraison
+card-status-finished = Terminée
+card-status-to-be-evaluated = À évaluer
+card-status-canceled = Annulée

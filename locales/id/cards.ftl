@@ -1,1 +1,24 @@
-# id: messages of the cards area (see src/i18n.rs).
+# id: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Produk
+card-order-label = Pesanan
+card-tray-label = Kartu untuk dikirim
+card-send = Kirim
+card-sending = Mengirim…
+card-send-failed = Kartu tidak terkirim.
+card-dismiss = Tutup
+card-opens-new-tab = terbuka di tab baru
+card-path-note = Halaman program mini: { $path }
+card-picture-missing = Gambar tidak tersedia
+card-order-code = No. pesanan { $code }
+card-order-view = Lihat pesanan
+card-goods-count = { $count } barang
+card-goods-count-one = { $count } barang
+card-total = Total:
+card-created = Dibuat:
+card-status-to-be-paid = Menunggu pembayaran
+card-status-to-be-delivered = Menunggu pengiriman
+card-status-on-the-way = Dalam perjalanan
+card-status-delivering = Sedang diantar
+card-status-finished = Selesai
+card-status-to-be-evaluated = Menunggu ulasan
+card-status-canceled = Dibatalkan

@@ -1,1 +1,24 @@
-# it: messages of the cards area (see src/i18n.rs).
+# it: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Prodotto
+card-order-label = Ordine
+card-tray-label = Scheda da inviare
+card-send = Invia
+card-sending = Invio in corso…
+card-send-failed = La scheda non è stata inviata.
+card-dismiss = Chiudi
+card-opens-new-tab = si apre in una nuova scheda
+card-path-note = Pagina del mini-programma: { $path }
+card-picture-missing = Immagine non disponibile
+card-order-code = Ordine n. { $code }
+card-order-view = Vedi ordine
+card-goods-count = { $count } articoli
+card-goods-count-one = { $count } articolo
+card-total = Totale:
+card-created = Creato il:
+card-status-to-be-paid = In attesa di pagamento
+card-status-to-be-delivered = In attesa di spedizione
+card-status-on-the-way = In viaggio
+card-status-delivering = In consegna
+card-status-finished = Completato
+card-status-to-be-evaluated = Da valutare
+card-status-canceled = Annullato

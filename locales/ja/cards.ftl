@@ -1,1 +1,24 @@
-# ja: messages of the cards area (see src/i18n.rs).
+# ja: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = 商品
+card-order-label = 注文
+card-tray-label = 送信するカード
+card-send = 送信
+card-sending = 送信中…
+card-send-failed = カードを送信できませんでした。
+card-dismiss = 閉じる
+card-opens-new-tab = 新しいタブで開きます
+card-path-note = ミニプログラムのページ：{ $path }
+card-picture-missing = 画像を表示できません
+card-order-code = 注文番号 { $code }
+card-order-view = 注文を表示
+card-goods-count = { $count } 点
+card-goods-count-one = { $count } 点
+card-total = 合計：
+card-created = 注文日時：
+card-status-to-be-paid = 支払い待ち
+card-status-to-be-delivered = 発送待ち
+card-status-on-the-way = 輸送中
+card-status-delivering = 配達中
+card-status-finished = 完了
+card-status-to-be-evaluated = 評価待ち
+card-status-canceled = キャンセル済み

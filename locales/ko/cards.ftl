@@ -1,1 +1,24 @@
-# ko: messages of the cards area (see src/i18n.rs).
+# ko: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = 상품
+card-order-label = 주문
+card-tray-label = 보낼 카드
+card-send = 보내기
+card-sending = 보내는 중…
+card-send-failed = 카드를 보내지 못했습니다.
+card-dismiss = 닫기
+card-opens-new-tab = 새 탭에서 열림
+card-path-note = 미니 프로그램 페이지: { $path }
+card-picture-missing = 이미지를 표시할 수 없음
+card-order-code = 주문 번호 { $code }
+card-order-view = 주문 보기
+card-goods-count = 상품 { $count }개
+card-goods-count-one = 상품 { $count }개
+card-total = 합계:
+card-created = 주문 시간:
+card-status-to-be-paid = 결제 대기
+card-status-to-be-delivered = 발송 대기
+card-status-on-the-way = 운송 중
+card-status-delivering = 배달 중
+card-status-finished = 완료
+card-status-to-be-evaluated = 평가 대기
+card-status-canceled = 취소됨

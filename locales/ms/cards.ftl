@@ -1,1 +1,24 @@
-# ms: messages of the cards area (see src/i18n.rs).
+# ms: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Produk
+card-order-label = Pesanan
+card-tray-label = Kad untuk dihantar
+card-send = Hantar
+card-sending = Menghantar…
+card-send-failed = Kad tidak dihantar.
+card-dismiss = Tutup
+card-opens-new-tab = dibuka dalam tab baharu
+card-path-note = Halaman program mini: { $path }
+card-picture-missing = Gambar tidak tersedia
+card-order-code = No. pesanan { $code }
+card-order-view = Lihat pesanan
+card-goods-count = { $count } item
+card-goods-count-one = { $count } item
+card-total = Jumlah:
+card-created = Dibuat pada:
+card-status-to-be-paid = Menunggu bayaran
+card-status-to-be-delivered = Menunggu penghantaran
+card-status-on-the-way = Dalam perjalanan
+card-status-delivering = Sedang dihantar
+card-status-finished = Selesai
+card-status-to-be-evaluated = Menunggu penilaian
+card-status-canceled = Dibatalkan

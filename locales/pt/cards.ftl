@@ -1,1 +1,24 @@
-# pt: messages of the cards area (see src/i18n.rs).
+# pt: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Produto
+card-order-label = Pedido
+card-tray-label = Cartão a enviar
+card-send = Enviar
+card-sending = Enviando…
+card-send-failed = O cartão não foi enviado.
+card-dismiss = Fechar
+card-opens-new-tab = abre em uma nova aba
+card-path-note = Página de miniprograma: { $path }
+card-picture-missing = Imagem indisponível
+card-order-code = Pedido nº { $code }
+card-order-view = Ver pedido
+card-goods-count = { $count } itens
+card-goods-count-one = { $count } item
+card-total = Total:
+card-created = Criado em:
+card-status-to-be-paid = Aguardando pagamento
+card-status-to-be-delivered = Aguardando envio
+card-status-on-the-way = A caminho
+card-status-delivering = Em entrega
+card-status-finished = Concluído
+card-status-to-be-evaluated = Aguardando avaliação
+card-status-canceled = Cancelado

@@ -1,1 +1,24 @@
-# ru: messages of the cards area (see src/i18n.rs).
+# ru: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Товар
+card-order-label = Заказ
+card-tray-label = Карточка для отправки
+card-send = Отправить
+card-sending = Отправка…
+card-send-failed = Карточка не отправлена.
+card-dismiss = Закрыть
+card-opens-new-tab = откроется в новой вкладке
+card-path-note = Страница мини-программы: { $path }
+card-picture-missing = Изображение недоступно
+card-order-code = Заказ № { $code }
+card-order-view = Открыть заказ
+card-goods-count = Товаров: { $count }
+card-goods-count-one = Товаров: { $count }
+card-total = Итого:
+card-created = Создан:
+card-status-to-be-paid = Ожидает оплаты
+card-status-to-be-delivered = Ожидает отправки
+card-status-on-the-way = В пути
+card-status-delivering = Доставляется
+card-status-finished = Выполнен
+card-status-to-be-evaluated = Ожидает оценки
+card-status-canceled = Отменён

@@ -1,1 +1,24 @@
-# th: messages of the cards area (see src/i18n.rs).
+# th: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = สินค้า
+card-order-label = คำสั่งซื้อ
+card-tray-label = การ์ดที่จะส่ง
+card-send = ส่ง
+card-sending = กำลังส่ง…
+card-send-failed = ส่งการ์ดไม่สำเร็จ
+card-dismiss = ปิด
+card-opens-new-tab = เปิดในแท็บใหม่
+card-path-note = หน้ามินิโปรแกรม: { $path }
+card-picture-missing = ไม่สามารถแสดงรูปภาพ
+card-order-code = หมายเลขคำสั่งซื้อ { $code }
+card-order-view = ดูคำสั่งซื้อ
+card-goods-count = { $count } รายการ
+card-goods-count-one = { $count } รายการ
+card-total = รวม:
+card-created = สร้างเมื่อ:
+card-status-to-be-paid = รอชำระเงิน
+card-status-to-be-delivered = รอจัดส่ง
+card-status-on-the-way = อยู่ระหว่างขนส่ง
+card-status-delivering = กำลังนำส่ง
+card-status-finished = เสร็จสมบูรณ์
+card-status-to-be-evaluated = รอให้คะแนน
+card-status-canceled = ยกเลิกแล้ว

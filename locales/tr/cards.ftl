@@ -1,1 +1,24 @@
-# tr: messages of the cards area (see src/i18n.rs).
+# tr: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Ürün
+card-order-label = Sipariş
+card-tray-label = Gönderilecek kart
+card-send = Gönder
+card-sending = Gönderiliyor…
+card-send-failed = Kart gönderilemedi.
+card-dismiss = Kapat
+card-opens-new-tab = yeni sekmede açılır
+card-path-note = Mini program sayfası: { $path }
+card-picture-missing = Görsel kullanılamıyor
+card-order-code = Sipariş no. { $code }
+card-order-view = Siparişi görüntüle
+card-goods-count = { $count } ürün
+card-goods-count-one = { $count } ürün
+card-total = Toplam:
+card-created = Oluşturulma:
+card-status-to-be-paid = Ödeme bekleniyor
+card-status-to-be-delivered = Kargoya verilmeyi bekliyor
+card-status-on-the-way = Yolda
+card-status-delivering = Dağıtımda
+card-status-finished = Tamamlandı
+card-status-to-be-evaluated = Değerlendirme bekleniyor
+card-status-canceled = İptal edildi

@@ -1,1 +1,24 @@
-# vi: messages of the cards area (see src/i18n.rs).
+# vi: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = Sản phẩm
+card-order-label = Đơn hàng
+card-tray-label = Thẻ sẽ gửi
+card-send = Gửi
+card-sending = Đang gửi…
+card-send-failed = Chưa gửi được thẻ.
+card-dismiss = Đóng
+card-opens-new-tab = mở trong thẻ mới
+card-path-note = Trang chương trình mini: { $path }
+card-picture-missing = Không hiển thị được hình ảnh
+card-order-code = Mã đơn { $code }
+card-order-view = Xem đơn hàng
+card-goods-count = { $count } sản phẩm
+card-goods-count-one = { $count } sản phẩm
+card-total = Tổng cộng:
+card-created = Tạo lúc:
+card-status-to-be-paid = Chờ thanh toán
+card-status-to-be-delivered = Chờ gửi hàng
+card-status-on-the-way = Đang vận chuyển
+card-status-delivering = Đang giao hàng
+card-status-finished = Hoàn thành
+card-status-to-be-evaluated = Chờ đánh giá
+card-status-canceled = Đã hủy

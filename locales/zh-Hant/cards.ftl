@@ -1,1 +1,24 @@
-# zh-Hant: messages of the cards area (see src/i18n.rs).
+# zh-Hant: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = 商品
+card-order-label = 訂單
+card-tray-label = 待傳送的卡片
+card-send = 傳送
+card-sending = 傳送中…
+card-send-failed = 卡片未傳送。
+card-dismiss = 關閉
+card-opens-new-tab = 在新分頁中開啟
+card-path-note = 小程式頁面：{ $path }
+card-picture-missing = 圖片無法顯示
+card-order-code = 訂單編號 { $code }
+card-order-view = 查看訂單
+card-goods-count = 共 { $count } 件商品
+card-goods-count-one = 共 { $count } 件商品
+card-total = 合計：
+card-created = 下單時間：
+card-status-to-be-paid = 待付款
+card-status-to-be-delivered = 待出貨
+card-status-on-the-way = 運送中
+card-status-delivering = 派送中
+card-status-finished = 已完成
+card-status-to-be-evaluated = 待評價
+card-status-canceled = 已取消

@@ -1,1 +1,24 @@
-# zh: messages of the cards area (see src/i18n.rs).
+# zh: messages of the cards area (see src/i18n.rs): product and order cards.
+card-product-label = 商品
+card-order-label = 订单
+card-tray-label = 待发送的卡片
+card-send = 发送
+card-sending = 发送中…
+card-send-failed = 卡片未发送。
+card-dismiss = 关闭
+card-opens-new-tab = 在新标签页中打开
+card-path-note = 小程序页面：{ $path }
+card-picture-missing = 图片无法显示
+card-order-code = 订单号 { $code }
+card-order-view = 查看订单
+card-goods-count = 共 { $count } 件商品
+card-goods-count-one = 共 { $count } 件商品
+card-total = 合计：
+card-created = 下单时间：
+card-status-to-be-paid = 待付款
+card-status-to-be-delivered = 待发货
+card-status-on-the-way = 运输中
+card-status-delivering = 派送中
+card-status-finished = 已完成
+card-status-to-be-evaluated = 待评价
+card-status-canceled = 已取消

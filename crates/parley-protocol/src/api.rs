@@ -165,6 +165,8 @@ pub enum MessageKind {
     Offline,
     /// A state change; [`ChatMessage::event`] says which.
     System,
+    /// A product or order card; [`ChatMessage::card`] has it.
+    Card,
 }
 
 impl MessageKind {
@@ -174,6 +176,7 @@ impl MessageKind {
             MessageKind::Text => "text",
             MessageKind::Offline => "offline",
             MessageKind::System => "system",
+            MessageKind::Card => "card",
         }
     }
 
@@ -183,6 +186,7 @@ impl MessageKind {
             "text" => MessageKind::Text,
             "offline" => MessageKind::Offline,
             "system" => MessageKind::System,
+            "card" => MessageKind::Card,
             _ => return None,
         })
     }
@@ -251,6 +255,11 @@ pub struct ChatMessage {
     /// trans-to-agent button shows from now on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bot: Option<BotReply>,
+    /// For [`MessageKind::Card`] messages, the card with every field (`text` is then a
+    /// plain-text summary for readers that do not show cards). Boxed so that every
+    /// other message stays small.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Box<crate::card::Card>>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -382,7 +391,16 @@ pub struct SendRequest {
     pub faq_id: Option<u64>,
 }
 
-/// The answer to [`SendRequest`].
+/// `POST /api/chat/card`: the visitor sends a product or order card (answered with a
+/// [`SendResponse`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendCardRequest {
+    /// As in [`SendRequest`]: sending the same id again stores nothing new.
+    pub client_id: String,
+    pub card: crate::card::Card,
+}
+
+/// The answer to [`SendRequest`] and [`SendCardRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendResponse {
     pub message: ChatMessage,

@@ -6,14 +6,18 @@
 //!   the same code.
 //! * [`digest`]: the `sign` digests of the spec and a constant-time comparison.
 //! * [`locale`]: the visitor-side languages.
+//! * [`card`]: product and order cards sent into a conversation, and their display
+//!   helpers (amounts, status labels, local times).
 //! * [`api`]: HTTP request and response bodies.
 //! * [`ws`]: WebSocket events of `/ws/visitor` and `/ws/agent`.
 //!
-//! The crate is plain data and pure functions (serde, serde_json and md-5 only) so that
+//! The crate is plain data and pure functions (serde, serde_json, md-5 and chrono without its clock) so that
 //! it builds for both `wasm32-unknown-unknown` and the host, and so that all of it is
 //! tested with `#[test]`.
 
 pub mod api;
+#[warn(missing_docs)]
+pub mod card;
 #[warn(missing_docs)]
 pub mod digest;
 #[warn(missing_docs)]

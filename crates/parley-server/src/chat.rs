@@ -64,7 +64,7 @@ pub(crate) const CONVERSATION_COLUMNS: &str =
      queue_agent, last_visitor_at";
 
 const MESSAGE_COLUMNS: &str =
-    "conversation_id, seq, client_id, sender, sender_name, kind, body, event, created_at";
+    "conversation_id, seq, client_id, sender, sender_name, kind, body, event, card, created_at";
 
 pub(crate) fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
     let state: String = row.try_get("state")?;
@@ -103,6 +103,7 @@ fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
         (_, Some(e)) => (serde_json::from_str(&e).ok(), None),
         (_, None) => (None, None),
     };
+    let card: Option<String> = row.try_get("card")?;
     Ok(ChatMessage {
         conversation_id: row.try_get("conversation_id")?,
         seq: row.try_get("seq")?,
@@ -114,6 +115,7 @@ fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
         text: row.try_get("body")?,
         event,
         bot,
+        card: card.and_then(|c| serde_json::from_str(&c).ok()),
         created_at: row.try_get("created_at")?,
     })
 }
@@ -157,6 +159,8 @@ pub struct NewMessage {
     pub event: Option<SystemEvent>,
     /// For bot messages: the outcome and suggestions.
     pub bot: Option<BotReply>,
+    /// The card of a [`MessageKind::Card`] message.
+    pub card: Option<parley_protocol::card::Card>,
 }
 
 impl NewMessage {
@@ -182,6 +186,7 @@ impl NewMessage {
             text,
             event: Some(event),
             bot: None,
+            card: None,
         }
     }
 }
@@ -415,9 +420,14 @@ async fn insert_message(
         (None, Some(b)) => Some(serde_json::to_string(b).expect("bot replies serialize")),
         (None, None) => None,
     };
+    let card = m
+        .card
+        .as_ref()
+        .map(|c| serde_json::to_string(c).expect("cards serialize"));
     sqlx::query(
         "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, sender_name, \
-         kind, body, event, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         kind, body, event, card, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(conversation_id)
     .bind(seq)
@@ -428,6 +438,7 @@ async fn insert_message(
     .bind(m.kind.as_str())
     .bind(&m.text)
     .bind(event)
+    .bind(card)
     .bind(at)
     .execute(&mut **tx)
     .await?;
@@ -441,6 +452,7 @@ async fn insert_message(
         text: m.text.clone(),
         event: m.event.clone(),
         bot: m.bot.clone(),
+        card: m.card.clone().map(Box::new),
         created_at: at,
     })
 }
@@ -829,7 +841,7 @@ pub async fn recent_of_visitor(
 ) -> Result<Vec<ChatMessage>, ApiError> {
     let rows = sqlx::query(
         "SELECT m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, m.kind, \
-         m.body, m.event, m.created_at FROM messages m \
+         m.body, m.event, m.card, m.created_at FROM messages m \
          JOIN conversations c ON c.id = m.conversation_id \
          WHERE c.visitor_id = $1 AND m.created_at >= $2 \
          ORDER BY m.created_at DESC, m.seq DESC LIMIT $3",
@@ -854,7 +866,7 @@ pub async fn unread_offline(
 ) -> Result<Vec<ChatMessage>, ApiError> {
     let rows = sqlx::query(
         "SELECT m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, m.kind, \
-         m.body, m.event, m.created_at FROM messages m \
+         m.body, m.event, m.card, m.created_at FROM messages m \
          JOIN conversations c ON c.id = m.conversation_id \
          WHERE c.visitor_id = $1 AND m.kind = $2 AND m.seq > c.visitor_read_seq \
          ORDER BY m.created_at, m.seq LIMIT 200",

@@ -106,6 +106,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(public)
         .merge(routes::visitor::router())
+        .merge(routes::card::router())
         .merge(routes::agent::router())
         .merge(routes::ws::router())
         .merge(routes::pages::router(&state.dist, &state.sdk))

@@ -297,6 +297,7 @@ pub async fn bot_reply(
             text,
             event: None,
             bot: Some(reply),
+            card: None,
         },
     )
     .await?;

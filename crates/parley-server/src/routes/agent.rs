@@ -338,6 +338,7 @@ pub async fn agent_send(
             text: text.to_owned(),
             event: None,
             bot: None,
+            card: None,
         },
     )
     .await

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per audience.
 
 pub mod agent;
+pub mod card;
 pub mod pages;
 pub mod token;
 pub mod visitor;

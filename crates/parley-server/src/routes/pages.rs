@@ -41,7 +41,12 @@ pub fn router(dist: &Path, sdk: &Path) -> Router<AppState> {
             path,
             get(move |request: Request<Body>| async move {
                 match ServeFile::new(&index).oneshot(request).await {
-                    Ok(response) if response.status().is_success() => {
+                    // A reload revalidates ("no-cache"): 304 Not Modified is a good
+                    // answer too, not a missing client.
+                    Ok(response)
+                        if response.status().is_success()
+                            || response.status() == StatusCode::NOT_MODIFIED =>
+                    {
                         let mut response = response.into_response();
                         // The page must always be fresh: it names the hashed assets.
                         response

@@ -297,6 +297,7 @@ pub async fn visitor_send(
             text: text.to_owned(),
             event: None,
             bot: None,
+            card: None,
         },
     )
     .await?;
