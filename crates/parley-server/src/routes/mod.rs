@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod pages;
+pub mod ticket;
 pub mod token;
 pub mod visitor;
 pub mod ws;

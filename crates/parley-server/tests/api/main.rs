@@ -8,3 +8,4 @@ mod pages;
 mod reconnect;
 mod restart;
 mod security;
+mod tickets;
