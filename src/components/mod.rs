@@ -1,3 +1,4 @@
 //! Components shared by several pages.
 
 pub mod debug_panel;
+pub mod leave_message_form;
