@@ -48,7 +48,10 @@ pub fn AppAt(
             })
             .into_any(),
             Some(Page::LeaveMessage) => pages::leave_message::LeaveMessagePage(
-                pages::leave_message::LeaveMessagePageProps { query },
+                pages::leave_message::LeaveMessagePageProps {
+                    query,
+                    plugin: false,
+                },
             )
             .into_any(),
             Some(Page::TicketClient) => pages::ticket_client::TicketClientPage(

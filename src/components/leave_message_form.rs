@@ -173,43 +173,38 @@ pub fn LeaveMessageForm(
         attachments: files.get_untracked().into_iter().map(|p| p.file).collect(),
     };
 
-    let send = Action::new_local(move |form: &SubmitTicket| {
-        let form = form.clone();
-        let token = token.clone();
-        async move { ticket_api::submit(&token, &form).await }
-    });
+    // Sending is a spawned task with a `sending` flag rather than an `Action`: the form
+    // sends one thing at a time and reacts once, and an Action's machinery cost bundle
+    // bytes for nothing here.
+    let sending = RwSignal::new(false);
     let key_for_success = draft_key.clone();
-    Effect::new(move |_| {
-        let Some(result) = send.value().get() else {
-            return;
-        };
-        match result {
-            Ok(ticket) => {
-                content.set(String::new());
-                fields.set(FieldMap::new());
-                tel.set(String::new());
-                email.set(String::new());
-                files.set(Vec::new());
-                problems.set(Vec::new());
-                failure.set(None);
-                show_restored.set(false);
-                save_draft(&key_for_success, &Draft::default());
-                if let Some(cb) = on_submitted {
-                    cb.run(ticket.clone());
-                }
-                done.set(Some(ticket));
+    let finish = move |result: Result<TicketView, SubmitError>| match result {
+        Ok(ticket) => {
+            content.set(String::new());
+            fields.set(FieldMap::new());
+            tel.set(String::new());
+            email.set(String::new());
+            files.set(Vec::new());
+            problems.set(Vec::new());
+            failure.set(None);
+            show_restored.set(false);
+            save_draft(&key_for_success, &Draft::default());
+            if let Some(cb) = on_submitted {
+                cb.run(ticket.clone());
             }
-            Err(SubmitError::Refused(list)) => {
-                problems.set(list);
-                failure.set(Some(t(locale, "leave-fix-errors")));
-            }
-            Err(SubmitError::Call(_)) => failure.set(Some(t(locale, "leave-error-submit"))),
+            done.set(Some(ticket));
         }
-    });
+        Err(SubmitError::Refused(list)) => {
+            problems.set(list);
+            failure.set(Some(t(locale, "leave-fix-errors")));
+            focus_first_invalid();
+        }
+        Err(SubmitError::Call(_)) => failure.set(Some(t(locale, "leave-error-submit"))),
+    };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if send.pending().get_untracked() || reading.get_untracked() > 0 {
+        if sending.get_untracked() || reading.get_untracked() > 0 {
             return;
         }
         let form = collect();
@@ -217,7 +212,14 @@ pub fn LeaveMessageForm(
         if found.is_empty() {
             problems.set(Vec::new());
             failure.set(None);
-            send.dispatch(form);
+            sending.set(true);
+            let token = token.clone();
+            let finish = finish.clone();
+            leptos::task::spawn_local(async move {
+                let result = ticket_api::submit(&token, &form).await;
+                sending.set(false);
+                finish(result);
+            });
         } else {
             problems.set(found);
             failure.set(Some(t(locale, "leave-fix-errors")));
@@ -230,16 +232,6 @@ pub fn LeaveMessageForm(
         let field = field.to_owned();
         problems.update(|list| list.retain(|p| p.field != field));
     };
-    let error_of = move |field: &'static str| {
-        move || {
-            problems.with(|list| {
-                list.iter()
-                    .find(|p| p.field == field)
-                    .map(|p| problem_text(locale, p, None))
-            })
-        }
-    };
-
     let rules = template.with_value(|t| t.attachments.clone());
     let max_count = rules.max_count as usize;
     let max_bytes = rules.max_bytes;
@@ -340,9 +332,9 @@ pub fn LeaveMessageForm(
             </section>
                 <form class="leave-form" novalidate hidden=move || done.with(Option::is_some) on:submit=on_submit>
                     {(!guidance.is_empty()).then(|| view! { <p class="leave-guidance">{guidance.clone()}</p> })}
-                    <Show when=move || show_restored.get()>
-                        <p class="notice leave-restored" role="status">{t(locale, "leave-draft-restored")}</p>
-                    </Show>
+                    <p class="notice leave-restored" role="status" hidden=move || !show_restored.get()>
+                        {t(locale, "leave-draft-restored")}
+                    </p>
                     <div class="leave-field">
                         <label for="leave-content">
                             {t(locale, "leave-content-label")}
@@ -353,7 +345,7 @@ pub fn LeaveMessageForm(
                             rows="5"
                             required=content_required
                             placeholder=t(locale, "leave-content-placeholder")
-                            aria-invalid=move || error_of("content")().is_some().to_string()
+                            aria-invalid=invalid_flag(problems, "content".into())
                             aria-describedby="leave-error-content"
                             prop:value=move || content.get()
                             on:input=move |ev| {
@@ -361,45 +353,73 @@ pub fn LeaveMessageForm(
                                 forget("content");
                             }
                         ></textarea>
-                        <p class="field-error" id="leave-error-content" role="alert">{error_of("content")}</p>
+                        <p class="field-error" id="leave-error-content" role="alert">{error_text(problems, locale, "content".into())}</p>
                     </div>
                     {field_views}
-                    {contact_view("tel", tel_rule, locale, tel, error_of("tel"), forget)}
-                    {contact_view("email", email_rule, locale, email, error_of("email"), forget)}
+                    {contact_view("tel", tel_rule, locale, tel, problems, forget)}
+                    {contact_view("email", email_rule, locale, email, problems, forget)}
                     {(rules.max_count > 0).then(|| view! {
                         <div class="leave-field">
                             <label for="leave-files">{t(locale, "leave-attachments-label")}</label>
                             <input id="leave-files" type="file" multiple accept=accept.clone() on:change=on_files />
                             <p class="hint">{hint.clone()}</p>
                             <ul class="leave-files">
-                                <For
-                                    each=move || { files.get().into_iter().enumerate().collect::<Vec<_>>() }
-                                    key=|(i, p)| (*i, p.file.name.clone(), p.size)
-                                    children=move |(i, p)| view! {
-                                        <li>
-                                            <span class="file-name">{p.file.name.clone()}</span>
-                                            " "
-                                            <span class="file-size">{human_size(p.size)}</span>
-                                            " "
-                                            <button type="button" class="link" on:click=move |_| {
-                                                files.update(|f| { if i < f.len() { f.remove(i); } });
-                                                problems.update(|l| l.retain(|p| !p.field.starts_with("attachments")));
-                                            }>{t(locale, "leave-remove-file")}</button>
-                                        </li>
-                                    }
-                                />
+                                {move || files.get().into_iter().enumerate().map(|(i, p)| view! {
+                                    <li>
+                                        <span class="file-name">{p.file.name}</span>
+                                        " "
+                                        <span class="file-size">{human_size(p.size)}</span>
+                                        " "
+                                        <button type="button" class="link" on:click=move |_| {
+                                            files.update(|f| { if i < f.len() { f.remove(i); } });
+                                            problems.update(|l| l.retain(|p| !p.field.starts_with("attachments")));
+                                        }>{t(locale, "leave-remove-file")}</button>
+                                    </li>
+                                }).collect_view()}
                             </ul>
                             <ul class="field-error files-errors" role="alert">
                                 {move || file_problems().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
                             </ul>
                         </div>
                     })}
-                    <p class="leave-failure" role="alert">{move || failure.get()}</p>
-                    <button type="submit" class="primary" disabled=move || { send.pending().get() || reading.get() > 0 }>
-                        {move || if send.pending().get() { t(locale, "leave-submitting") } else { t(locale, "leave-submit") }}
+                    <p class="leave-failure" role="alert">{move || failure.get().unwrap_or_default()}</p>
+                    <button type="submit" class="primary" disabled=move || { sending.get() || reading.get() > 0 }>
+                        {move || if sending.get() { t(locale, "leave-submitting") } else { t(locale, "leave-submit") }}
                     </button>
                 </form>
         </div>
+    }
+}
+
+/// The localized message of `field`'s problem (empty when it has none). Every field's
+/// message comes from this one function, so they share one closure type: each distinct
+/// reactive closure in a view adds its own rendering code to the bundle.
+fn error_text(
+    problems: RwSignal<Vec<FieldProblem>>,
+    locale: Locale,
+    field: String,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    move || {
+        problems.with(|l| {
+            l.iter()
+                .find(|p| p.field == field)
+                .map(|p| problem_text(locale, p, None))
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// `aria-invalid` of `field`, shared the same way as [`error_text`].
+fn invalid_flag(
+    problems: RwSignal<Vec<FieldProblem>>,
+    field: String,
+) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    move || {
+        if problems.with(|l| l.iter().any(|p| p.field == field)) {
+            "true"
+        } else {
+            "false"
+        }
     }
 }
 
@@ -484,20 +504,8 @@ fn field_view(
             forget(&key);
         }
     };
-    let error = {
-        let key = key.clone();
-        move || {
-            problems.with(|l| {
-                l.iter()
-                    .find(|p| p.field == key)
-                    .map(|p| problem_text(locale, p, None))
-            })
-        }
-    };
-    let invalid = {
-        let error = error.clone();
-        move || error().is_some().to_string()
-    };
+    let error = error_text(problems, locale, key.clone());
+    let invalid = invalid_flag(problems, key.clone());
     let input = match field.kind {
         FieldKind::Textarea => view! {
             <textarea id=id.clone() rows="3" required=field.required aria-invalid=invalid.clone()
@@ -553,7 +561,7 @@ fn contact_view(
     rule: ContactRule,
     locale: Locale,
     value: RwSignal<String>,
-    error: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
+    problems: RwSignal<Vec<FieldProblem>>,
     forget: impl Fn(&str) + Copy + 'static,
 ) -> Option<impl IntoView> {
     if rule == ContactRule::Hidden {
@@ -567,10 +575,8 @@ fn contact_view(
     };
     let id = format!("leave-{which}");
     let error_id = format!("leave-error-{which}");
-    let invalid = {
-        let error = error.clone();
-        move || error().is_some().to_string()
-    };
+    let invalid = invalid_flag(problems, which.into());
+    let error = error_text(problems, locale, which.into());
     Some(view! {
         <div class="leave-field">
             <label for=id.clone()>

@@ -45,11 +45,15 @@ pub fn start_error(locale: Locale, sysnum: Option<&str>, error: &CallError) -> S
     }
 }
 
-/// The leave-message page.
+/// The leave-message page, and with `plugin` the ticket plug-in page (which shows the
+/// docking fields above the form).
 #[component]
 pub fn LeaveMessagePage(
     /// The raw query string, sent to the server which re-validates it.
     query: String,
+    /// Whether this is the ticket plug-in page (`/ticketclient/index.html`).
+    #[prop(optional)]
+    plugin: bool,
 ) -> impl IntoView {
     let params = use_params();
     let link_locale = params.with_untracked(|p| p.value.locale.unwrap_or_default());
@@ -58,27 +62,41 @@ pub fn LeaveMessagePage(
         let (query, sysnum) = (query.clone(), sysnum.clone());
         move || start_session(query.clone(), sysnum.clone())
     });
-    view! {
-        <main class="leave-page">
-            <Suspense fallback=move || view! { <p class="loading">{t(link_locale, "loading")}</p> }>
-                {move || start.get().map(|result| match result {
-                    Ok(session) => match session.redirect.as_deref().and_then(|u| Link::new(u).openable().map(str::to_owned)) {
-                        Some(url) => {
-                            if let Some(w) = web_sys::window() {
-                                let _ = w.location().replace(&url);
-                            }
-                            view! { <p class="loading">{t(session.locale, "leave-redirecting")}</p> }.into_any()
-                        }
-                        None => desk(session, query.clone(), None).into_any(),
-                    },
-                    Err(error) => view! {
-                        <p class="notice error" role="alert">{start_error(link_locale, sysnum.as_deref(), &error)}</p>
+    // A plain closure over the resource rather than <Suspense>: the page has one
+    // loading state, and Suspense's machinery costs bundle bytes every page pays for.
+    let body = move || {
+        match start.get() {
+        None => view! { <p class="loading">{t(link_locale, "loading")}</p> }.into_any(),
+        Some(Err(error)) => view! {
+            <p class="notice error" role="alert">{start_error(link_locale, sysnum.as_deref(), &error)}</p>
+        }
+        .into_any(),
+        Some(Ok(session)) => {
+            for issue in &session.issues {
+                leptos::logging::warn!("parley: parameter {:?} dropped: {}", issue.param, issue.reason);
+            }
+            let redirect = session
+                .redirect
+                .as_deref()
+                .and_then(|u| Link::new(u).openable().map(str::to_owned));
+            match redirect {
+                // The third-party form replaces this page (leave_customsys_flag).
+                Some(url) if !plugin => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().replace(&url);
                     }
-                    .into_any(),
-                })}
-            </Suspense>
-        </main>
+                    view! { <p class="loading">{t(session.locale, "leave-redirecting")}</p> }.into_any()
+                }
+                _ => {
+                    let card = (plugin && !session.docking.is_empty())
+                        .then(|| crate::pages::ticket_client::docking_card(&session.docking, session.locale).into_any());
+                    desk(session, query.clone(), card).into_any()
+                }
+            }
+        }
     }
+    };
+    view! { <main class=if plugin { "leave-page ticket-client" } else { "leave-page" }>{body}</main> }
 }
 
 /// The form and "my messages" for a started session; `above` goes between the title
@@ -141,8 +159,7 @@ pub fn MyMessages(
     view! {
         <section class="leave-mine" aria-labelledby="leave-mine-title">
             <h2 id="leave-mine-title">{t(locale, "leave-mine-title")}</h2>
-            <Suspense fallback=move || view! { <p class="loading">{t(locale, "loading")}</p> }>
-                {move || list.get().map(|r| match r {
+            {move || list.get().map(|r| match r {
                     Ok(mine) if mine.tickets.is_empty() => view! {
                         <p class="muted">{t(locale, "leave-mine-empty")}</p>
                     }.into_any(),
@@ -177,7 +194,6 @@ pub fn MyMessages(
                     }.into_any(),
                     Err(_) => view! { <p class="notice error" role="alert">{t(locale, "error-network")}</p> }.into_any(),
                 })}
-            </Suspense>
         </section>
     }
 }

@@ -11,42 +11,15 @@ use parley_protocol::params::{FieldMap, Link};
 use parley_protocol::Locale;
 
 use crate::i18n::t;
-use crate::pages::leave_message::{desk, start_error, start_session};
-use crate::params_ctx::use_params;
+use crate::pages::leave_message::LeaveMessagePage;
 
-/// The ticket plug-in page.
+/// The ticket plug-in page: the leave-message page with the docking card.
 #[component]
 pub fn TicketClientPage(
     /// The raw query string, sent to the server which re-validates it.
     query: String,
 ) -> impl IntoView {
-    let params = use_params();
-    let link_locale = params.with_untracked(|p| p.value.locale.unwrap_or_default());
-    let sysnum = params.with_untracked(|p| p.value.sysnum.clone());
-    let start = LocalResource::new({
-        let (query, sysnum) = (query.clone(), sysnum.clone());
-        move || start_session(query.clone(), sysnum.clone())
-    });
-    view! {
-        <main class="leave-page ticket-client">
-            <Suspense fallback=move || view! { <p class="loading">{t(link_locale, "loading")}</p> }>
-                {move || start.get().map(|result| match result {
-                    Ok(session) => {
-                        for issue in &session.issues {
-                            leptos::logging::warn!("parley: parameter {:?} dropped: {}", issue.param, issue.reason);
-                        }
-                        let card = (!session.docking.is_empty())
-                            .then(|| docking_card(&session.docking, session.locale).into_any());
-                        desk(session, query.clone(), card).into_any()
-                    }
-                    Err(error) => view! {
-                        <p class="notice error" role="alert">{start_error(link_locale, sysnum.as_deref(), &error)}</p>
-                    }
-                    .into_any(),
-                })}
-            </Suspense>
-        </main>
-    }
+    view! { <LeaveMessagePage query=query plugin=true /> }
 }
 
 /// The docking fields as a card: the spec's product-card keys get their natural place
