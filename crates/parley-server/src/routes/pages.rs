@@ -41,7 +41,11 @@ pub fn router(dist: &Path, sdk: &Path) -> Router<AppState> {
             path,
             get(move |request: Request<Body>| async move {
                 match ServeFile::new(&index).oneshot(request).await {
-                    Ok(response) if response.status().is_success() => {
+                    // A reload asks with If-Modified-Since; 304 is a good answer too.
+                    Ok(response)
+                        if response.status().is_success()
+                            || response.status() == axum::http::StatusCode::NOT_MODIFIED =>
+                    {
                         let mut response = response.into_response();
                         // The page must always be fresh: it names the hashed assets.
                         response

@@ -425,3 +425,23 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Reloading the leave-message page (a conditional GET) must not turn into the
+/// "client not built" page: a reload is how a draft is tested and restored.
+#[tokio::test]
+async fn a_reload_of_a_page_gets_not_modified() {
+    let app = spawn_app(Store::Sqlite).await;
+    let url = app.url("/chat/h5/v2/leavemessage.html?sysnum=demo");
+    let first = app.http.get(&url).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let modified = first.headers()["last-modified"].clone();
+    let again = app
+        .http
+        .get(&url)
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(!again.text().await.unwrap().contains("not built"));
+}
