@@ -45,9 +45,10 @@ pub const TICKET_SESSION: &str = "ticket";
 /// Most tickets one list returns.
 pub const MAX_LIST: i64 = 100;
 
-/// Every ticket route. The public ones sit behind the rate limit; the router has its
-/// own body limit, sized from the configuration's largest template, because the app's
-/// general limit is far too small for attachments.
+/// Every ticket route. The public ones sit behind the rate limit. The router is merged
+/// outside the app-wide body limit: the submission gets its own, sized from the
+/// configuration's largest template (the general limit is far too small for
+/// attachments), and every other route gets the general one again.
 pub fn router(state: &AppState) -> Router<AppState> {
     let public = Router::new()
         .route("/api/ticket/session", post(session))
@@ -63,9 +64,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .flat_map(|t| t.leave_templates.iter().cloned())
         .collect();
     let limit = tickets::max_submit_body(&templates).max(crate::MAX_BODY_BYTES);
-    Router::new()
+    // Only the submission may be large; everything else keeps the app-wide limit.
+    let small = Router::new()
         .merge(public)
-        .route("/api/ticket/submit", post(submit))
         .route("/api/ticket/mine", get(mine))
         .route("/api/ticket/unread", get(unread))
         .route("/api/agent/tickets", get(agent_list))
@@ -76,7 +77,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/api/agent/tickets/{id}/attachments/{index}",
             get(agent_attachment),
         )
-        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES));
+    Router::new().merge(small).route(
+        "/api/ticket/submit",
+        post(submit).layer(RequestBodyLimitLayer::new(limit)),
+    )
 }
 
 fn not_found() -> ApiError {

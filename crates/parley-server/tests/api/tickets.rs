@@ -96,6 +96,15 @@ async fn template_is_fetched_for_the_spec_link(store: Store) {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], "unknown_tenant");
 
+    // Only the submission accepts large bodies.
+    let (status, _) = app
+        .post_json(
+            "/api/ticket/session",
+            &json!({ "query": format!("sysnum=demo&uname={}", "x".repeat(100_000)) }),
+        )
+        .await;
+    assert_eq!(status, 413);
+
     // A third-party form takes over when the link asks for it.
     let s = session(
         &app,
@@ -356,13 +365,17 @@ async fn plugin_params_fill_declared_docking_fields_only(store: Store) {
         "{s}"
     );
     let token = s["session_token"].as_str().unwrap();
+    let big = [PNG, &vec![0u8; 300 * 1024]].concat();
     let (status, body) = submit(
         &app,
         token,
-        &json!({"query": query, "content": "Is it in stock?", "email": "wx@example.com"}),
+        &json!({"query": query, "content": "Is it in stock?", "email": "wx@example.com",
+            "attachments": [{"name": "shelf.png", "content_type": "image/png", "data_base64": b64(&big)}]}),
     )
     .await;
     assert_eq!(status, 201, "{body}");
+    // A body far above the app-wide 64 KiB limit goes through to the submission.
+    assert_eq!(body["attachments"][0]["size"], big.len());
     assert_eq!(body["source"], "ticket_plugin");
     assert_eq!(body["docking"]["card_url"], "http://sg.sobot.io");
     assert_eq!(body["docking"].get("evil"), None);
