@@ -75,3 +75,23 @@ pub async fn mine(token: &str) -> Result<MyTickets, CallError> {
         .map_err(network)?;
     read(response).await
 }
+
+/// `GET /api/ticket/template`: a tenant's template in `locale` (`templateid` given, else
+/// the default). For the form inside the chat page, which already has a chat session
+/// whose token the other ticket calls accept.
+pub async fn template(
+    sysnum: &str,
+    templateid: Option<&str>,
+    locale: parley_protocol::Locale,
+) -> Result<parley_protocol::ticket::TemplateView, CallError> {
+    let mut query = vec![("sysnum", sysnum), ("locale", locale.code())];
+    if let Some(t) = templateid {
+        query.push(("templateid", t));
+    }
+    let response = Request::get("/api/ticket/template")
+        .query(query)
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}

@@ -109,9 +109,14 @@ struct Picked {
 
 /// The leave-message form, from the template's guidance to the success screen.
 ///
-/// To embed it in the chat page: fetch the template with
-/// `GET /api/ticket/template?sysnum=…&templateid=…&locale=…` and pass the chat
-/// session's token (the ticket endpoints accept a chat session of the same visitor).
+/// To embed it in the chat page (menu entry `leave_msg_flag`, `msg_flag` after a chat
+/// ends, "no agent online"): load the template with
+/// [`crate::ticket_api::template`]`(sysnum, templateid, locale)` in a `LocalResource`,
+/// then render
+/// `<LeaveMessageForm template locale token=session.session_token query
+/// draft_key=draft_key(sysnum, &template.id) on_submitted=… />`: the ticket endpoints
+/// accept the chat session of the same visitor, and `query` (the chat page's own)
+/// carries `groupid` and `params` to the ticket.
 #[component]
 pub fn LeaveMessageForm(
     /// The template to show, as `/api/ticket/session` or `/api/ticket/template` returned it.
