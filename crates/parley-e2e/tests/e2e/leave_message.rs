@@ -119,6 +119,9 @@ async fn spec_link_refuses_an_empty_required_field_then_files_the_ticket_with_an
     click(c, "button[type=submit]").await;
     let number = text_when_filled(c, ".leave-success .ticket-number").await;
     assert_eq!(number, "工单编号 1");
+    // The form gives way to the success screen.
+    let form = c.find(Locator::Css("form.leave-form")).await.unwrap();
+    assert!(!form.is_displayed().await.unwrap());
     browser.screenshot("leave-success-zh").await;
 
     // "My messages" lists it, and the agents see it with the image.
