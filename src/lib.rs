@@ -11,6 +11,7 @@ pub mod pages;
 pub mod params_ctx;
 pub mod route;
 pub mod storage;
+pub mod ticket_api;
 
 use leptos::prelude::*;
 use route::Page;
@@ -34,22 +35,34 @@ pub fn AppAt(
     query: String,
 ) -> impl IntoView {
     let params = params_ctx::provide_params(&query);
-    let page = match Page::from_path(&path) {
-        Some(Page::ChatPc) => pages::chat::ChatPage(pages::chat::ChatPageProps {
-            layout: route::Layout::Pc,
-            query,
-        })
-        .into_any(),
-        Some(Page::ChatH5) => pages::chat::ChatPage(pages::chat::ChatPageProps {
-            layout: route::Layout::H5,
-            query,
-        })
-        .into_any(),
-        Some(Page::LeaveMessage) | Some(Page::TicketClient) | None => {
-            let locale = params.get_untracked().value.locale.unwrap_or_default();
-            pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any()
-        }
-    };
+    let page =
+        match Page::from_path(&path) {
+            Some(Page::ChatPc) => pages::chat::ChatPage(pages::chat::ChatPageProps {
+                layout: route::Layout::Pc,
+                query,
+            })
+            .into_any(),
+            Some(Page::ChatH5) => pages::chat::ChatPage(pages::chat::ChatPageProps {
+                layout: route::Layout::H5,
+                query,
+            })
+            .into_any(),
+            Some(Page::LeaveMessage) => pages::leave_message::LeaveMessagePage(
+                pages::leave_message::LeaveMessagePageProps {
+                    query,
+                    plugin: false,
+                },
+            )
+            .into_any(),
+            Some(Page::TicketClient) => pages::ticket_client::TicketClientPage(
+                pages::ticket_client::TicketClientPageProps { query },
+            )
+            .into_any(),
+            None => {
+                let locale = params.get_untracked().value.locale.unwrap_or_default();
+                pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any()
+            }
+        };
     view! {
         <components::debug_panel::DebugPanel />
         {page}

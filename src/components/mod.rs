@@ -2,3 +2,4 @@
 
 pub mod cards;
 pub mod debug_panel;
+pub mod leave_message_form;

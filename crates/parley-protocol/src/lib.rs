@@ -10,6 +10,7 @@
 //!   helpers (amounts, status labels, local times).
 //! * [`api`]: HTTP request and response bodies.
 //! * [`ws`]: WebSocket events of `/ws/visitor` and `/ws/agent`.
+//! * [`ticket`]: leave-message and ticket bodies, and the form validation both sides run.
 //!
 //! The crate is plain data and pure functions (serde, serde_json, md-5 and chrono without its clock) so that
 //! it builds for both `wasm32-unknown-unknown` and the host, and so that all of it is
@@ -24,6 +25,7 @@ pub mod digest;
 pub mod locale;
 #[warn(missing_docs)]
 pub mod params;
+pub mod ticket;
 pub mod ws;
 
 pub use locale::Locale;

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use parley_protocol::params::{Color, ReceptionType};
+use parley_protocol::ticket::{ContactRule, FieldKind, FileFamily};
 use parley_protocol::{BackendSettings, Locale, SecurityPolicy};
 use serde::Deserialize;
 
@@ -55,9 +56,16 @@ pub struct Tenant {
     /// conditions all hold picks the skill group.
     #[serde(rename = "routing_rule", default)]
     pub routing_rules: Vec<parley_reception::routing::RoutingRule>,
-    /// Leave-message templates (shape only).
+    /// Leave-message templates; `templateid` picks one, else the one with id
+    /// `default`, else the first.
     #[serde(rename = "leave_template", default)]
     pub leave_templates: Vec<LeaveTemplate>,
+    /// Ticket docking fields: the only keys the ticket plug-in's `params` may fill.
+    #[serde(rename = "docking_field", default)]
+    pub docking_fields: Vec<CustomField>,
+    /// Ticket plug-in deployments (`deployId`).
+    #[serde(rename = "ticket_plugin", default)]
+    pub ticket_plugins: Vec<TicketPlugin>,
     /// Custom customer fields the backend declares (`customer_fields` keys).
     #[serde(rename = "customer_field", default)]
     pub customer_fields: Vec<CustomField>,
@@ -180,11 +188,44 @@ pub struct BotRef {
 pub struct LeaveTemplate {
     pub id: String,
     pub name: String,
+    /// Guidance above the form per locale code; `default` for any other locale.
+    #[serde(default)]
+    pub guidance: HashMap<String, String>,
+    /// Whether the message body must be filled (default yes).
+    #[serde(default = "yes")]
+    pub content_required: bool,
+    /// Whether the phone input is hidden, optional or required.
+    #[serde(default)]
+    pub tel: ContactRule,
+    /// Whether the e-mail input is hidden, optional or required.
+    #[serde(default)]
+    pub email: ContactRule,
+    /// How many files may be attached (0: none).
+    #[serde(default)]
+    pub max_attachments: u32,
+    /// The largest file, in bytes.
+    #[serde(default = "default_attachment_bytes")]
+    pub max_attachment_bytes: u64,
+    /// Which kinds of files (default: images).
+    #[serde(default = "default_families")]
+    pub attachment_types: Vec<FileFamily>,
     #[serde(default)]
     pub fields: Vec<CustomField>,
 }
 
-/// A declared field.
+fn yes() -> bool {
+    true
+}
+
+fn default_attachment_bytes() -> u64 {
+    5 * 1024 * 1024
+}
+
+fn default_families() -> Vec<FileFamily> {
+    vec![FileFamily::Image]
+}
+
+/// A declared field: a template field, a customer field or a docking field.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomField {
@@ -192,6 +233,26 @@ pub struct CustomField {
     pub label: String,
     #[serde(default)]
     pub required: bool,
+    /// The input kind (templates only; default text).
+    #[serde(default = "text_kind")]
+    pub kind: FieldKind,
+    /// The choices of a `select` field.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+fn text_kind() -> FieldKind {
+    FieldKind::Text
+}
+
+/// A ticket plug-in deployment: the `deployId` of its link and the template it uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketPlugin {
+    pub id: String,
+    /// The leave template the plug-in's form shows (default: the tenant's default).
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 /// An id and a display name.
@@ -441,7 +502,16 @@ impl Tenant {
                 ));
             }
         }
-        Ok(())
+        crate::tickets::check_config(self)
+    }
+
+    /// The leave template `id` names, else the default one (id `default`, else the
+    /// first). `None` only when the tenant has no template at all.
+    pub fn leave_template(&self, id: Option<&str>) -> Option<&LeaveTemplate> {
+        let by_id = |id: &str| self.leave_templates.iter().find(|t| t.id == id);
+        id.and_then(by_id)
+            .or_else(|| by_id("default"))
+            .or_else(|| self.leave_templates.first())
     }
 }
 

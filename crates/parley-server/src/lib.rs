@@ -17,6 +17,7 @@ pub mod ratelimit;
 pub mod reception;
 pub mod routes;
 pub mod security;
+pub mod tickets;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -111,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::ws::router())
         .merge(routes::pages::router(&state.dist, &state.sdk))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(routes::ticket::router(&state)) // after the body limit: it sets its own
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

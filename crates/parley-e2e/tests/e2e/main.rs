@@ -1,4 +1,5 @@
 //! End-to-end flows in headless Chromium against the real server and the release build.
 
 mod cards;
+mod leave_message;
 mod skeleton;

@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod card;
 pub mod pages;
+pub mod ticket;
 pub mod token;
 pub mod visitor;
 pub mod ws;

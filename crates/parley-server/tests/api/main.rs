@@ -10,3 +10,4 @@ mod reception;
 mod reconnect;
 mod restart;
 mod security;
+mod tickets;
