@@ -1,3 +1,4 @@
 //! End-to-end flows in headless Chromium against the real server and the release build.
 
+mod chat;
 mod skeleton;

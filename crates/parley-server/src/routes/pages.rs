@@ -41,7 +41,11 @@ pub fn router(dist: &Path, sdk: &Path) -> Router<AppState> {
             path,
             get(move |request: Request<Body>| async move {
                 match ServeFile::new(&index).oneshot(request).await {
-                    Ok(response) if response.status().is_success() => {
+                    // 304 is success too: the browser revalidates (no-cache) on reload.
+                    Ok(response)
+                        if response.status().is_success()
+                            || response.status() == StatusCode::NOT_MODIFIED =>
+                    {
                         let mut response = response.into_response();
                         // The page must always be fresh: it names the hashed assets.
                         response
