@@ -111,7 +111,7 @@ pub fn Composer(
     view! {
         <form class="composer" on:submit=move |e| { e.prevent_default(); submit(); }>
             <Show when=move || show_emoji.get()>
-                <div class="chat-emoji">
+                <div class="emoji">
                     <button type="button" class="icon-button" aria-haspopup="true"
                         aria-expanded=move || picker_open.get().to_string()
                         aria-label=t(locale, "chat-emoji")
@@ -148,7 +148,7 @@ pub fn Composer(
                 on:keydown=on_keydown
             ></textarea>
             {leave}
-            <button type="submit" class="chat-send" disabled=move || text.with(|t| t.trim().is_empty())>
+            <button type="submit" class="send" disabled=move || text.with(|t| t.trim().is_empty())>
                 {t(locale, "chat-send")}
             </button>
         </form>

@@ -389,14 +389,14 @@ pub fn MessageList(
                     }
                 />
                 <Show when=move || typing.get()>
-                    <p class="chat-typing" role="status">
+                    <p class="typing" role="status">
                         <span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>
                         {t(locale, "chat-typing")}
                     </p>
                 </Show>
             </div>
             <Show when=move || { unseen.get() > 0 }>
-                <button type="button" class="chat-new-messages" on:click=jump_down>
+                <button type="button" class="new-messages" on:click=jump_down>
                     {move || t_args(locale, "chat-new-messages", &[("count", &unseen.get().to_string())])}
                     " ↓"
                 </button>

@@ -247,7 +247,9 @@ async fn arabic_is_right_to_left_and_languages_differ() {
         let placeholder = browser
             .eval("document.querySelector('#parley-composer').placeholder")
             .await;
-        let button = browser.text_of(".send").await;
+        let button = browser
+            .eval("document.querySelector('button.send').textContent")
+            .await;
         texts.push((placeholder, button));
     }
     assert_eq!(texts[0].0, "Type a message…");
