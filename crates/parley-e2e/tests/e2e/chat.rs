@@ -340,3 +340,51 @@ async fn messages_typed_during_an_outage_are_delivered_once() {
     );
     browser.close().await;
 }
+
+/// `cargo xtask bench load`: navigation to interactive (the page's `parley-interactive`
+/// mark: init answered and the composer rendered), cold loads in fresh profiles.
+#[tokio::test]
+#[ignore = "a measurement, run by `cargo xtask bench load`"]
+async fn navigation_to_interactive() {
+    let runs: usize = std::env::var("PARLEY_LOAD_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(12)
+        .max(10);
+    let server = Server::start().await;
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let browser = Browser::start(Viewport::Desktop).await;
+        browser
+            .client
+            .goto(&server.url("/chat/pc/v2/index.html?sysnum=demo&locale=en"))
+            .await
+            .unwrap();
+        browser
+            .wait_until(
+                "performance.getEntriesByName('parley-interactive').length > 0",
+                30,
+                "the interactive mark",
+            )
+            .await;
+        let ms = browser
+            .eval("performance.getEntriesByName('parley-interactive')[0].startTime")
+            .await
+            .as_f64()
+            .expect("a number");
+        times.push(ms);
+        browser.close().await;
+    }
+    times.sort_by(f64::total_cmp);
+    let median = if runs % 2 == 1 {
+        times[runs / 2]
+    } else {
+        (times[runs / 2 - 1] + times[runs / 2]) / 2.0
+    };
+    println!(
+        "\nnavigation to interactive, PC chat page, {runs} cold loads in headless Chromium: \
+         median {median:.0} ms (min {:.0}, max {:.0})",
+        times[0],
+        times[runs - 1]
+    );
+}
