@@ -12,7 +12,7 @@ use parley_protocol::api::{
     AgentBrief, ChatMessage, ConversationState, ErrorCode, InitRequest, InitResponse, Reception,
     Sender, Suggestion, SystemEvent,
 };
-use parley_protocol::params::{OpenStyle, ReceptionType, SubmissionEntry, Visibility};
+use parley_protocol::params::{OpenStyle, SubmissionEntry, Visibility};
 use parley_protocol::ws::{ClientEvent, ServerEvent};
 
 use crate::api::{self, CallError};
@@ -21,7 +21,9 @@ use crate::components::chat_log::{ChatLog, OutboxEntry};
 use crate::components::composer::Composer;
 use crate::components::connection_banner::ConnectionBanner;
 use crate::components::message_list::{offset_min, system_text, MessageList};
-use crate::components::reception_notice::{leave_message_href, redirect_target, ReceptionNotice};
+use crate::components::reception_notice::{
+    leave_message_href, redirect_target, transfer_button_shown, ReceptionNotice,
+};
 use crate::components::theme;
 use crate::components::top_bar::{title_for, TopBar};
 use crate::hooks::outbox_store;
@@ -414,13 +416,18 @@ fn ChatView(
         }
     });
 
-    let bot_only = settings.reception_type == ReceptionType::BotOnly;
+    let reception_type = settings.reception_type;
     let show_transfer = move || {
-        !bot_only
-            && matches!(reception.get(), Reception::Bot)
-            && conversation.with(|c| c.state == ConversationState::Bot)
-            && (conversation.with(|c| c.transfer_button)
-                || log.with(|l| l.last_bot_reply().is_some_and(|b| b.transfer_button)))
+        let server_says = conversation.with(|c| c.transfer_button)
+            || log.with(|l| l.last_bot_reply().is_some_and(|b| b.transfer_button));
+        reception.with(|r| {
+            transfer_button_shown(
+                reception_type,
+                r,
+                conversation.with(|c| c.state),
+                server_says,
+            )
+        })
     };
     let emoji_after_transfer = settings.emoji_state == Visibility::Shown;
     let show_emoji = Signal::derive(move || {
