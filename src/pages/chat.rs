@@ -273,7 +273,18 @@ fn ChatView(
             from: Sender::Agent,
             typing,
             ..
-        } => agent_typing.set(typing),
+        } => {
+            agent_typing.set(typing);
+            // A lost "stopped typing" (a dropped socket) must not leave the dots forever.
+            if typing {
+                set_timeout(
+                    move || {
+                        agent_typing.try_set(false);
+                    },
+                    std::time::Duration::from_secs(8),
+                );
+            }
+        }
         ServerEvent::QueuePosition { position, .. } => {
             queue_position.set(Some(position));
             if !matches!(reception.get_untracked(), Reception::Queued { .. }) {
@@ -488,6 +499,31 @@ fn ChatView(
         log.with(|l| l.has_older(&id))
     });
 
+    // On phones the on-screen keyboard shrinks the visual viewport; where the browser
+    // does not resize the layout for it (iOS Safari), the page follows the visual
+    // viewport's height so the composer stays above the keyboard.
+    if layout == Layout::H5 {
+        if let Some(vv) = window().visual_viewport() {
+            let follow = move || {
+                if let (Some(vv), Some(root)) = (
+                    window().visual_viewport(),
+                    document().query_selector(".chat-h5").ok().flatten(),
+                ) {
+                    let el: &web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_ref(&root);
+                    let _ = el
+                        .style()
+                        .set_property("block-size", &format!("{}px", vv.height()));
+                }
+            };
+            let handler = wasm_bindgen::closure::Closure::<dyn Fn()>::new(follow);
+            let _ = vv.add_event_listener_with_callback(
+                "resize",
+                wasm_bindgen::JsCast::unchecked_ref(handler.as_ref()),
+            );
+            // The listener lives as long as the page (one chat view per page load).
+            handler.forget();
+        }
+    }
     bridge.ready();
     // The load benchmark reads this mark: the composer is on screen and works.
     request_animation_frame(|| {
