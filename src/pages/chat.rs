@@ -66,44 +66,43 @@ pub fn ChatPage(
         }
     });
     let restart = Callback::new(move |()| generation.update(|g| *g += 1));
+    let full = params.with_untracked(|p| p.value.ui.full == Some(true));
     let shell_class = match layout {
+        Layout::Pc if full => "chat chat-pc chat-full",
         Layout::Pc => "chat chat-pc",
         Layout::H5 => "chat chat-h5",
     };
+    let link_dir = move || if link_locale().is_rtl() { "rtl" } else { "ltr" };
+    // The shell is there from the first frame (loading, errors and the chat share it).
     view! {
-        <Suspense fallback=move || view! {
-            <main class=shell_class><p class="loading">{t(link_locale(), "loading")}</p></main>
-        }>
-            {move || init.get().map(|result| match result {
-                Ok(session) => view! { <ChatView session=session layout=layout on_restart=restart /> }.into_any(),
-                Err(error) => {
-                    let locale = link_locale();
-                    let text = match (error.code(), &error) {
-                        (_, _) if sysnum.is_none() => t(locale, "error-missing-sysnum"),
-                        (Some(ErrorCode::UnknownTenant), _) => t_args(
-                            locale,
-                            "error-unknown-tenant",
-                            &[("sysnum", sysnum.as_deref().unwrap_or(""))],
-                        ),
-                        (Some(ErrorCode::IllegalUser), _) => t(locale, "chat-error-illegal-user"),
-                        (Some(ErrorCode::TokenExpired), _) => t(locale, "chat-error-token-expired"),
-                        (_, CallError::Network(_)) => t(locale, "error-network"),
-                        (_, CallError::Api(body)) => body.message.clone(),
-                    };
-                    let security = matches!(
-                        error.code(),
-                        Some(ErrorCode::IllegalUser | ErrorCode::TokenExpired)
-                    );
-                    let class = if security { "notice error security" } else { "notice error" };
-                    view! {
-                        <main class=shell_class dir=if locale.is_rtl() { "rtl" } else { "ltr" }>
-                            <p class=class role="alert">{text}</p>
-                        </main>
+        <main class=shell_class dir=link_dir>
+            <Suspense fallback=move || view! { <p class="loading">{t(link_locale(), "loading")}</p> }>
+                {move || init.get().map(|result| match result {
+                    Ok(session) => view! { <ChatView session=session layout=layout on_restart=restart /> }.into_any(),
+                    Err(error) => {
+                        let locale = link_locale();
+                        let text = match (error.code(), &error) {
+                            (_, _) if sysnum.is_none() => t(locale, "error-missing-sysnum"),
+                            (Some(ErrorCode::UnknownTenant), _) => t_args(
+                                locale,
+                                "error-unknown-tenant",
+                                &[("sysnum", sysnum.as_deref().unwrap_or(""))],
+                            ),
+                            (Some(ErrorCode::IllegalUser), _) => t(locale, "chat-error-illegal-user"),
+                            (Some(ErrorCode::TokenExpired), _) => t(locale, "chat-error-token-expired"),
+                            (_, CallError::Network(_)) => t(locale, "error-network"),
+                            (_, CallError::Api(body)) => body.message.clone(),
+                        };
+                        let security = matches!(
+                            error.code(),
+                            Some(ErrorCode::IllegalUser | ErrorCode::TokenExpired)
+                        );
+                        let class = if security { "notice error security" } else { "notice error" };
+                        view! { <p class=class role="alert">{text}</p> }.into_any()
                     }
-                    .into_any()
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+        </main>
     }
 }
 
@@ -474,13 +473,6 @@ fn ChatView(
         let _ = root.set_attribute("dir", dir);
     }
 
-    let mut class = String::from(match layout {
-        Layout::Pc => "chat chat-pc",
-        Layout::H5 => "chat chat-h5",
-    });
-    if layout == Layout::Pc && params.ui.full == Some(true) {
-        class.push_str(" chat-full");
-    }
     let top_bar = settings.top_bar_flag.then(|| {
         view! {
             <TopBar title=title locale=locale framed=bridge.framed()
@@ -533,7 +525,7 @@ fn ChatView(
     });
 
     view! {
-        <main class=class dir=dir lang=locale.code() style=theme::css_vars(settings.color)>
+        <div class="chat-body" dir=dir lang=locale.code() style=theme::css_vars(settings.color)>
             {top_bar}
             <ConnectionBanner status=socket.status locale=locale on_reconnect=socket.reconnect_now />
             <MessageList
@@ -579,6 +571,6 @@ fn ChatView(
                     leave_href=composer_leave.clone()
                 />
             </Show>
-        </main>
+        </div>
     }
 }
