@@ -14,18 +14,33 @@
 //! the window). Actions heard: `frame_status` with `status` `expand` or `collapse`.
 
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde::Deserialize;
 
 /// The envelope's name, as the spec writes it.
 pub const ENVELOPE_NAME: &str = "zc_post_message";
 
-/// The JSON string posted for `action` with extra `fields` in `data`.
-pub fn envelope(action: &str, fields: Value) -> String {
-    let mut data = json!({ "action": action });
-    if let (Some(d), Value::Object(extra)) = (data.as_object_mut(), fields) {
-        d.extend(extra);
+/// A value in the envelope's `data`.
+#[derive(Debug, Clone, Copy)]
+pub enum Field<'a> {
+    Text(&'a str),
+    Number(i64),
+}
+
+/// The JSON string posted for `action` with extra `fields` in `data`. Written by hand
+/// (strings escaped by serde_json) so no generic JSON tree is linked in.
+pub fn envelope(action: &str, fields: &[(&str, Field<'_>)]) -> String {
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let mut data = format!("{{\"action\":{}", text(action));
+    for (name, value) in fields {
+        data.push(',');
+        data.push_str(&text(name));
+        data.push(':');
+        match value {
+            Field::Text(s) => data.push_str(&text(s)),
+            Field::Number(n) => data.push_str(&n.to_string()),
+        }
     }
-    json!({ "name": ENVELOPE_NAME, "data": data }).to_string()
+    format!("{{\"name\":{},\"data\":{data}}}}}", text(ENVELOPE_NAME))
 }
 
 /// The origin (`scheme://host[:port]`) of an absolute http(s) URL.
@@ -67,19 +82,29 @@ pub enum ParentCommand {
     Expanded(bool),
 }
 
+/// The envelope as the parent sends it; typed, so no generic JSON tree is built.
+#[derive(Deserialize)]
+struct Incoming {
+    name: String,
+    data: IncomingData,
+}
+
+#[derive(Deserialize)]
+struct IncomingData {
+    action: String,
+    #[serde(default)]
+    status: Option<String>,
+}
+
 /// Reads a message from the parent; anything else is ignored.
 pub fn parse_command(data: &str) -> Option<ParentCommand> {
-    let v: Value = serde_json::from_str(data).ok()?;
-    if v.get("name")?.as_str()? != ENVELOPE_NAME {
+    let m: Incoming = serde_json::from_str(data).ok()?;
+    if m.name != ENVELOPE_NAME {
         return None;
     }
-    let d = v.get("data")?;
-    match d.get("action")?.as_str()? {
-        "frame_status" => match d.get("status")?.as_str()? {
-            "expand" => Some(ParentCommand::Expanded(true)),
-            "collapse" => Some(ParentCommand::Expanded(false)),
-            _ => None,
-        },
+    match (m.data.action.as_str(), m.data.status.as_deref()) {
+        ("frame_status", Some("expand")) => Some(ParentCommand::Expanded(true)),
+        ("frame_status", Some("collapse")) => Some(ParentCommand::Expanded(false)),
         _ => None,
     }
 }
@@ -130,7 +155,7 @@ impl Bridge {
     }
 
     /// Posts `action` to the parent, if there is a trusted one.
-    pub fn post(&self, action: &str, fields: Value) {
+    pub fn post(&self, action: &str, fields: &[(&str, Field<'_>)]) {
         let Some(origin) = self.origin.get_value() else {
             return;
         };
@@ -141,7 +166,7 @@ impl Bridge {
 
     /// `frame_ready`.
     pub fn ready(&self) {
-        self.post("frame_ready", json!({}));
+        self.post("frame_ready", &[]);
     }
 
     /// `receive_message`, only while collapsed (the spec fires it then).
@@ -149,14 +174,19 @@ impl Bridge {
         if self.collapsed.get_untracked() {
             self.post(
                 "receive_message",
-                json!({ "img": img, "name": name, "msg": msg, "t": t }),
+                &[
+                    ("img", Field::Text(img)),
+                    ("name", Field::Text(name)),
+                    ("msg", Field::Text(msg)),
+                    ("t", Field::Number(t)),
+                ],
             );
         }
     }
 
     /// `chat_collapse_window`.
     pub fn collapse(&self) {
-        self.post("chat_collapse_window", json!({}));
+        self.post("chat_collapse_window", &[]);
     }
 }
 
@@ -189,18 +219,27 @@ fn parent_origin(allowed: &[String]) -> Option<String> {
 mod tests {
     use super::*;
 
+    use serde_json::{json, Value};
+
     #[test]
     fn envelope_is_the_spec_shape_as_a_string() {
-        let s = envelope("chat_collapse_window", json!({}));
+        let s = envelope("chat_collapse_window", &[]);
         let v: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(
             v,
             json!({"name":"zc_post_message","data":{"action":"chat_collapse_window"}})
         );
-        let s = envelope("receive_message", json!({"msg": "hi", "t": 5}));
+        let s = envelope(
+            "receive_message",
+            &[
+                ("msg", Field::Text("hi \"</script>")),
+                ("t", Field::Number(5)),
+            ],
+        );
         let v: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v["data"]["action"], "receive_message");
-        assert_eq!(v["data"]["msg"], "hi");
+        assert_eq!(v["data"]["msg"], "hi \"</script>");
+        assert_eq!(v["data"]["t"], 5);
     }
 
     #[test]
