@@ -2,8 +2,10 @@
 
 use gloo_net::http::Request;
 use parley_protocol::api::{
-    ApiErrorBody, ErrorCode, InitRequest, InitResponse, SendCardRequest, SendResponse,
+    ApiErrorBody, ErrorCode, HistoryPage, InitRequest, InitResponse, SendCardRequest, SendResponse,
+    TransferToAgentRequest, TransferToAgentResponse,
 };
+use serde::de::DeserializeOwned;
 
 /// Why a call failed, as far as the visitor needs to know.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +34,39 @@ pub async fn init(request: &InitRequest) -> Result<InitResponse, CallError> {
         .send()
         .await
         .map_err(|e| CallError::Network(e.to_string()))?;
+    read(response).await
+}
+
+/// `GET /api/chat/history?before_seq=N`: the page of messages before `before_seq` in the
+/// session's conversation.
+pub async fn history(token: &str, before_seq: i64, limit: u32) -> Result<HistoryPage, CallError> {
+    let response = Request::get(&format!(
+        "/api/chat/history?before_seq={before_seq}&limit={limit}"
+    ))
+    .header("Authorization", &format!("Bearer {token}"))
+    .send()
+    .await
+    .map_err(|e| CallError::Network(e.to_string()))?;
+    read(response).await
+}
+
+/// `POST /api/chat/transfer`: asks for a human agent, in `group_id` when chosen.
+pub async fn transfer(
+    token: &str,
+    group_id: Option<String>,
+) -> Result<TransferToAgentResponse, CallError> {
+    let response = Request::post("/api/chat/transfer")
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(&TransferToAgentRequest { group_id })
+        .map_err(|e| CallError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| CallError::Network(e.to_string()))?;
+    read(response).await
+}
+
+/// A JSON body on success, the server's error body otherwise.
+async fn read<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, CallError> {
     if response.ok() {
         response
             .json()

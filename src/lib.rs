@@ -5,7 +5,9 @@
 //! context ([`params_ctx`]).
 
 pub mod api;
+pub mod bridge;
 pub mod components;
+pub mod hooks;
 pub mod i18n;
 pub mod pages;
 pub mod params_ctx;

@@ -1,5 +1,14 @@
-//! Components shared by several pages.
+//! Components shared by several pages, and the chat view's parts. Pure rules live in
+//! plain functions beside their component, tested on the host.
 
 pub mod cards;
+pub mod chat_log;
+pub mod composer;
+pub mod connection_banner;
 pub mod debug_panel;
 pub mod leave_message_form;
+pub mod linkify;
+pub mod message_list;
+pub mod reception_notice;
+pub mod theme;
+pub mod top_bar;

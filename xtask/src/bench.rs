@@ -6,7 +6,13 @@
 //! (the demo FAQ bot's top-1 accuracy and off-topic unknown rate on the held-apart set in
 //! `crates/parley-reception/eval/demo.toml`).
 //!
-//! `cargo xtask bench [size] [server] [bot] [--n 1000,10000]`: no section runs them all;
+//! `load`: navigation-to-interactive time of the PC chat page in headless Chromium (the
+//! `parley-interactive` performance mark the page sets once the composer is on screen,
+//! measured from navigation start), the median of `PARLEY_LOAD_RUNS` (default 12) cold
+//! loads, each in a fresh browser profile, against the real server on loopback. It runs
+//! the ignored e2e test `chat::navigation_to_interactive`.
+//!
+//! `cargo xtask bench [size] [load] [server] [bot] [--n 1000,10000]`: no section runs them all;
 //! `--n` (or `PARLEY_BENCH_N`) overrides the server section's socket counts.
 
 use std::io::{BufRead, BufReader, Write};
@@ -22,7 +28,7 @@ pub fn run(args: &[String]) -> Result {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--n" => ns = Some(it.next().ok_or("--n needs a list, e.g. 100,200")?.clone()),
-            "size" | "server" | "bot" => sections.push(a.as_str()),
+            "size" | "load" | "server" | "bot" => sections.push(a.as_str()),
             other => return Err(format!("bench: unknown section or option {other:?}")),
         }
     }
@@ -31,6 +37,28 @@ pub fn run(args: &[String]) -> Result {
         tools::setup()?;
         build_client()?;
         sizes(&root().join("dist"))?;
+    }
+    if want("load") {
+        tools::setup()?;
+        if !want("size") {
+            build_client()?;
+        }
+        run_cmd(
+            cargo()
+                .args([
+                    "test",
+                    "-p",
+                    "parley-e2e",
+                    "--test",
+                    "e2e",
+                    "--",
+                    "--ignored",
+                    "--exact",
+                    "chat::navigation_to_interactive",
+                    "--nocapture",
+                ])
+                .env("PARLEY_DIST", root().join("dist")),
+        )?;
     }
     if want("bot") {
         run_cmd(cargo().args([

@@ -17,10 +17,21 @@ pub fn dist_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"))
 }
 
-/// A running server on a fresh SQLite file.
+/// A running server on a fresh SQLite file. It can be stopped and started again on the
+/// same port and file ([`Server::stop`], [`Server::restart`]), as a real outage would.
 pub struct Server {
     pub addr: SocketAddr,
+    db_url: String,
+    running: Option<Running>,
     _dir: tempfile::TempDir,
+}
+
+/// One run of the server: its state (to begin shutdown), the signal that ends the
+/// graceful shutdown and the task serving.
+struct Running {
+    state: AppState,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
@@ -33,26 +44,192 @@ impl Server {
             dist.display()
         );
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("e2e.db").display());
-        let db = Db::connect(&url).await.expect("open store");
-        let config_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/demo.toml");
-        let config = Config::load(&config_path).expect("demo config");
-        let state = AppState::new(config, db, dist);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move { axum_serve(listener, state).await });
-        Server { addr, _dir: dir }
+        let db_url = format!("sqlite://{}", dir.path().join("e2e.db").display());
+        let (addr, running) = launch("127.0.0.1:0".parse().expect("addr"), &db_url).await;
+        Server {
+            addr,
+            db_url,
+            running: Some(running),
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path_and_query: &str) -> String {
         format!("http://{}{path_and_query}", self.addr)
     }
+
+    /// Stops serving: sockets are closed (as on SIGTERM) and the port is released.
+    pub async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.state.begin_shutdown();
+            let _ = r.stop.send(());
+            if tokio::time::timeout(Duration::from_secs(10), r.task)
+                .await
+                .is_err()
+            {
+                panic!("the server did not shut down within 10 s");
+            }
+        }
+    }
+
+    /// Starts again on the same port and database file.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let (_, running) = launch(self.addr, &self.db_url).await;
+        self.running = Some(running);
+    }
 }
 
-async fn axum_serve(listener: tokio::net::TcpListener, state: AppState) {
-    parley_server::serve(listener, app(state)).await;
+async fn launch(addr: SocketAddr, db_url: &str) -> (SocketAddr, Running) {
+    let db = Db::connect(db_url).await.expect("open store");
+    let config_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/demo.toml");
+    let config = Config::load(&config_path).expect("demo config");
+    let state = AppState::new(config, db, dist_dir());
+    // The port was just released; give the kernel a moment if it is not free yet.
+    let mut listener = None;
+    for _ in 0..50 {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => {
+                listener = Some(l);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    let listener = listener.unwrap_or_else(|| panic!("could not bind {addr}"));
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (addr, Running { state, stop, task })
+}
+
+/// A plain HTTP/1.1 JSON call to the server (for acting as an agent), without a client
+/// library: one request per connection, `Connection: close`.
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw);
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let json = serde_json::from_str(rest).unwrap_or(serde_json::Value::Null);
+    (status, json)
+}
+
+/// A demo agent acting through the agent API.
+pub struct Agent {
+    addr: SocketAddr,
+    pub token: String,
+}
+
+impl Agent {
+    /// Signs in (`alice` / `alice-demo`, …) and sets the status to online.
+    pub async fn login(server: &Server, username: &str, password: &str) -> Agent {
+        let (status, body) = http(
+            server.addr,
+            "POST",
+            "/api/agent/login",
+            None,
+            Some(serde_json::json!({"sysnum": "demo", "username": username, "password": password})),
+        )
+        .await;
+        assert_eq!(status, 200, "login: {body}");
+        let token = body["token"].as_str().expect("token").to_owned();
+        let agent = Agent {
+            addr: server.addr,
+            token,
+        };
+        let (status, body) = agent
+            .call(
+                "PUT",
+                "/api/agent/status",
+                Some(serde_json::json!({"status": "online"})),
+            )
+            .await;
+        assert_eq!(status, 200, "status: {body}");
+        agent
+    }
+
+    /// An authenticated call.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        http(self.addr, method, path, Some(&self.token), body).await
+    }
+
+    /// Waits (up to 20 s) for a waiting conversation and accepts it; returns its id.
+    pub async fn accept_next(&self) -> String {
+        for _ in 0..100 {
+            let (_, body) = self.call("GET", "/api/agent/conversations", None).await;
+            if let Some(id) = body["waiting"][0]["id"].as_str() {
+                let path = format!("/api/agent/conversations/{id}/accept");
+                let (status, body) = self.call("POST", &path, None).await;
+                assert_eq!(status, 200, "accept: {body}");
+                return id.to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("no conversation waited for an agent within 20 s");
+    }
+
+    /// Waits (up to 20 s) for a conversation reception gave this agent, or else one
+    /// waiting for them, which is accepted; returns its id.
+    pub async fn take_next(&self) -> String {
+        for _ in 0..100 {
+            let (_, body) = self.call("GET", "/api/agent/conversations", None).await;
+            if let Some(id) = body["mine"][0]["id"].as_str() {
+                return id.to_owned();
+            }
+            if body["waiting"][0]["id"].is_string() {
+                return self.accept_next().await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("no conversation reached the agent within 20 s");
+    }
+
+    /// Replies in conversation `id`.
+    pub async fn reply(&self, id: &str, client_id: &str, text: &str) {
+        let path = format!("/api/agent/conversations/{id}/reply");
+        let (status, body) = self
+            .call(
+                "POST",
+                &path,
+                Some(serde_json::json!({"client_id": client_id, "text": text})),
+            )
+            .await;
+        assert_eq!(status, 200, "reply: {body}");
+    }
 }
 
 /// A headless Chromium session with its own chromedriver process.
@@ -151,6 +328,38 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("no element {css:?} appeared: {e}"));
         el.text().await.expect("element text")
+    }
+
+    /// Waits (up to `secs`) until `script` (a JS expression) is truthy in the page.
+    pub async fn wait_until(&self, script: &str, secs: u64, what: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let v = self
+                .client
+                .execute(&format!("return !!({script});"), vec![])
+                .await
+                .unwrap_or(serde_json::Value::Bool(false));
+            if v == serde_json::Value::Bool(true) {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                let text = self
+                    .client
+                    .execute("return document.body.innerText;", vec![])
+                    .await
+                    .unwrap_or_default();
+                panic!("timed out waiting for {what}; page text: {text}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Evaluates a JS expression and returns its value.
+    pub async fn eval(&self, expression: &str) -> serde_json::Value {
+        self.client
+            .execute(&format!("return ({expression});"), vec![])
+            .await
+            .expect("script")
     }
 
     /// Saves a PNG screenshot under `target/e2e-screenshots/`.

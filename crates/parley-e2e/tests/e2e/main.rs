@@ -1,5 +1,6 @@
 //! End-to-end flows in headless Chromium against the real server and the release build.
 
 mod cards;
+mod chat;
 mod leave_message;
 mod skeleton;

@@ -1,0 +1,358 @@
+//! The visitor's view of the conversation as plain data: stored messages (deduplicated
+//! by conversation and sequence), the outbox of messages not yet confirmed by the
+//! server, and the rows the message list renders (with time separators).
+//!
+//! Kept free of Leptos and the browser so the rules (exactly once, in order, pending
+//! until acknowledged) are tested on the host.
+
+use std::collections::BTreeMap;
+
+use parley_protocol::api::{BotReply, ChatMessage, Sender};
+use serde::{Deserialize, Serialize};
+
+/// A message the visitor wrote that the server has not stored yet (as far as this
+/// client knows). It is kept in local storage, so it survives a reload or a network
+/// outage, and sent again with the same `client_id` until acknowledged: the server
+/// stores a client id once, so a repeat is harmless.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// Generated once when the visitor sends; the server's deduplication key.
+    pub client_id: String,
+    pub text: String,
+    /// The tapped suggestion, if the message came from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faq_id: Option<u64>,
+    /// Unix milliseconds when the visitor sent it.
+    pub created_at: i64,
+    /// Why the server refused it; the visitor may retry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+    /// The sequence number the server acknowledged; the entry stays (shown as sent)
+    /// until the stored message itself arrives. Never persisted.
+    #[serde(skip)]
+    pub acked: Option<i64>,
+}
+
+/// How a message the visitor wrote stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Stored by the server.
+    Sent,
+    /// Waiting to be sent or acknowledged.
+    Pending,
+    /// Refused; can be retried.
+    Failed,
+}
+
+/// One row of the message list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    /// A time separator before the next message (Unix ms of that message).
+    Time(i64),
+    /// A stored message.
+    Stored(ChatMessage),
+    /// An outbox entry, shown where the visitor expects it: at the end.
+    Outgoing(OutboxEntry, Delivery),
+}
+
+impl Row {
+    /// A key that stays the same while the row means the same thing.
+    pub fn key(&self) -> String {
+        match self {
+            Row::Time(ms) => format!("t{ms}"),
+            Row::Stored(m) => format!("m{}:{}", m.conversation_id, m.seq),
+            Row::Outgoing(e, d) => format!("o{}:{d:?}", e.client_id),
+        }
+    }
+}
+
+/// Minutes between two messages after which the list shows the time again.
+pub const SEPARATOR_GAP_MS: i64 = 5 * 60_000;
+
+/// The conversation log.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChatLog {
+    /// Stored messages by (conversation's first-seen time, conversation id, seq), so
+    /// older conversations of the history come first and each keeps its order.
+    stored: BTreeMap<(i64, String, i64), ChatMessage>,
+    /// When each conversation's first message we know of was written.
+    conversation_start: BTreeMap<String, i64>,
+    /// Unconfirmed messages in the order they were written.
+    pub outbox: Vec<OutboxEntry>,
+}
+
+impl ChatLog {
+    /// Adds a stored message. Returns false when it was already there (a replay after a
+    /// reconnect). A visitor message settles the outbox entry with the same client id.
+    pub fn insert(&mut self, message: ChatMessage) -> bool {
+        if let Some(id) = &message.client_id {
+            if message.sender == Sender::Visitor {
+                self.outbox.retain(|e| &e.client_id != id);
+            }
+        }
+        // The first time seen stays the conversation's sort key, so its messages keep
+        // one key each however pages arrive.
+        let start = *self
+            .conversation_start
+            .entry(message.conversation_id.clone())
+            .or_insert(message.created_at);
+        let key = (start, message.conversation_id.clone(), message.seq);
+        if self.stored.contains_key(&key) {
+            return false;
+        }
+        self.stored.insert(key, message);
+        true
+    }
+
+    /// The highest sequence number stored for `conversation_id`: what a reconnecting
+    /// socket asks to continue after.
+    pub fn last_seq(&self, conversation_id: &str) -> i64 {
+        self.stored
+            .keys()
+            .filter(|(_, c, _)| c == conversation_id)
+            .map(|(_, _, s)| *s)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The lowest sequence number stored for `conversation_id`: where the next page of
+    /// older messages ends.
+    pub fn first_seq(&self, conversation_id: &str) -> Option<i64> {
+        self.stored
+            .keys()
+            .filter(|(_, c, _)| c == conversation_id)
+            .map(|(_, _, s)| *s)
+            .min()
+    }
+
+    /// Whether older messages of `conversation_id` exist on the server: sequences start
+    /// at 1 without gaps.
+    pub fn has_older(&self, conversation_id: &str) -> bool {
+        self.first_seq(conversation_id).is_some_and(|s| s > 1)
+    }
+
+    /// Number of stored messages.
+    pub fn len(&self) -> usize {
+        self.stored.len()
+    }
+
+    /// Whether nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.stored.is_empty()
+    }
+
+    /// The latest bot reply, which decides whether the transfer button shows.
+    pub fn last_bot_reply(&self) -> Option<&BotReply> {
+        self.stored.values().rev().find_map(|m| m.bot.as_ref())
+    }
+
+    /// Queues a new message.
+    pub fn push_outgoing(&mut self, entry: OutboxEntry) {
+        self.outbox.push(entry);
+    }
+
+    /// Records the server's acknowledgement of `client_id` as `seq`.
+    pub fn ack(&mut self, client_id: &str, seq: i64) {
+        if let Some(e) = self.outbox.iter_mut().find(|e| e.client_id == client_id) {
+            e.acked = Some(seq);
+            e.failed = None;
+        }
+    }
+
+    /// Marks `client_id` as refused with `reason`.
+    pub fn fail(&mut self, client_id: &str, reason: String) {
+        if let Some(e) = self.outbox.iter_mut().find(|e| e.client_id == client_id) {
+            e.failed = Some(reason);
+        }
+    }
+
+    /// Clears the refusal of `client_id`, for a retry. Returns the entry to send.
+    pub fn retry(&mut self, client_id: &str) -> Option<OutboxEntry> {
+        let e = self.outbox.iter_mut().find(|e| e.client_id == client_id)?;
+        e.failed = None;
+        Some(e.clone())
+    }
+
+    /// The entries to (re)send when a connection opens: not acknowledged, not refused.
+    pub fn to_send(&self) -> Vec<OutboxEntry> {
+        self.outbox
+            .iter()
+            .filter(|e| e.acked.is_none() && e.failed.is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// The entries worth keeping across a reload: everything not yet acknowledged.
+    pub fn to_persist(&self) -> Vec<OutboxEntry> {
+        self.outbox
+            .iter()
+            .filter(|e| e.acked.is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// The rows to render. `offset_min(ms)` is the visitor's UTC offset in minutes at
+    /// that instant (it changes with daylight saving time); a separator goes before the
+    /// first message, before the first message of each local day, and after a pause of
+    /// [`SEPARATOR_GAP_MS`].
+    pub fn rows(&self, offset_min: impl Fn(i64) -> i64) -> Vec<Row> {
+        let mut rows = Vec::with_capacity(self.stored.len() + self.outbox.len() + 4);
+        let mut previous: Option<i64> = None;
+        let mut push_time = |rows: &mut Vec<Row>, ms: i64| {
+            if needs_separator(previous, ms, &offset_min) {
+                rows.push(Row::Time(ms));
+            }
+            previous = Some(ms);
+        };
+        for m in self.stored.values() {
+            push_time(&mut rows, m.created_at);
+            rows.push(Row::Stored(m.clone()));
+        }
+        for e in &self.outbox {
+            push_time(&mut rows, e.created_at);
+            let delivery = if e.failed.is_some() {
+                Delivery::Failed
+            } else if e.acked.is_some() {
+                Delivery::Sent
+            } else {
+                Delivery::Pending
+            };
+            rows.push(Row::Outgoing(e.clone(), delivery));
+        }
+        rows
+    }
+}
+
+/// Whether a time separator goes before a message at `ms` after one at `previous`.
+pub fn needs_separator(previous: Option<i64>, ms: i64, offset_min: impl Fn(i64) -> i64) -> bool {
+    let Some(prev) = previous else { return true };
+    let day = |t: i64| (t + offset_min(t) * 60_000).div_euclid(86_400_000);
+    day(prev) != day(ms) || ms - prev >= SEPARATOR_GAP_MS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parley_protocol::api::MessageKind;
+
+    fn msg(conv: &str, seq: i64, sender: Sender, client_id: Option<&str>, at: i64) -> ChatMessage {
+        ChatMessage {
+            conversation_id: conv.into(),
+            seq,
+            client_id: client_id.map(Into::into),
+            sender,
+            sender_name: None,
+            kind: MessageKind::Text,
+            text: format!("m{seq}"),
+            event: None,
+            bot: None,
+            card: None,
+            created_at: at,
+        }
+    }
+
+    fn entry(id: &str, at: i64) -> OutboxEntry {
+        OutboxEntry {
+            client_id: id.into(),
+            text: id.into(),
+            faq_id: None,
+            created_at: at,
+            failed: None,
+            acked: None,
+        }
+    }
+
+    #[test]
+    fn replays_are_shown_once_and_in_order() {
+        let mut log = ChatLog::default();
+        assert!(log.insert(msg("c", 2, Sender::Agent, None, 20)));
+        assert!(log.insert(msg("c", 1, Sender::Bot, None, 10)));
+        assert!(!log.insert(msg("c", 2, Sender::Agent, None, 20)));
+        assert_eq!(log.len(), 2);
+        assert_eq!(log.last_seq("c"), 2);
+        assert_eq!(log.last_seq("other"), 0);
+        let seqs: Vec<i64> = log
+            .rows(|_| 0)
+            .into_iter()
+            .filter_map(|r| match r {
+                Row::Stored(m) => Some(m.seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seqs, vec![1, 2]);
+    }
+
+    #[test]
+    fn older_conversations_come_first() {
+        let mut log = ChatLog::default();
+        log.insert(msg("new", 1, Sender::Bot, None, 5_000));
+        log.insert(msg("old", 7, Sender::Bot, None, 1_000));
+        log.insert(msg("old", 8, Sender::Bot, None, 2_000));
+        let order: Vec<(String, i64)> = log
+            .rows(|_| 0)
+            .into_iter()
+            .filter_map(|r| match r {
+                Row::Stored(m) => Some((m.conversation_id, m.seq)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            order,
+            vec![("old".into(), 7), ("old".into(), 8), ("new".into(), 1)]
+        );
+        assert!(log.has_older("old"));
+        assert!(!log.has_older("new"));
+    }
+
+    #[test]
+    fn an_outbox_entry_is_pending_then_sent_then_settled_by_its_message() {
+        let mut log = ChatLog::default();
+        log.push_outgoing(entry("a", 100));
+        log.push_outgoing(entry("b", 101));
+        assert_eq!(log.to_send().len(), 2);
+        log.ack("a", 1);
+        assert_eq!(
+            log.to_send().len(),
+            1,
+            "an acknowledged entry is not re-sent"
+        );
+        assert_eq!(log.to_persist().len(), 1);
+        assert!(matches!(
+            log.rows(|_| 0).last(),
+            Some(Row::Outgoing(_, Delivery::Pending))
+        ));
+        log.insert(msg("c", 1, Sender::Visitor, Some("a"), 100));
+        log.insert(msg("c", 2, Sender::Visitor, Some("b"), 101));
+        assert!(log.outbox.is_empty());
+        assert_eq!(log.len(), 2);
+    }
+
+    #[test]
+    fn a_refused_entry_waits_for_retry() {
+        let mut log = ChatLog::default();
+        log.push_outgoing(entry("a", 1));
+        log.fail("a", "too long".into());
+        assert!(log.to_send().is_empty());
+        assert_eq!(log.to_persist().len(), 1, "kept so the visitor can retry");
+        assert!(matches!(
+            log.rows(|_| 0).last(),
+            Some(Row::Outgoing(_, Delivery::Failed))
+        ));
+        assert_eq!(log.retry("a").map(|e| e.client_id), Some("a".into()));
+        assert_eq!(log.to_send().len(), 1);
+    }
+
+    #[test]
+    fn separators_on_new_local_day_and_after_a_pause() {
+        let h = 3_600_000;
+        assert!(needs_separator(None, 0, |_| 0));
+        assert!(!needs_separator(Some(0), 60_000, |_| 0));
+        assert!(needs_separator(Some(0), SEPARATOR_GAP_MS, |_| 0));
+        // 23:58 and 00:01 UTC are different days in UTC…
+        let a = 24 * h - 2 * 60_000;
+        let b = 24 * h + 60_000;
+        assert!(needs_separator(Some(a), b, |_| 0));
+        // …but the same day at UTC+8 (07:58 and 08:01).
+        assert!(!needs_separator(Some(a), b, |_| 480));
+    }
+}

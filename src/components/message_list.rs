@@ -1,0 +1,417 @@
+//! The message list: stored and outgoing messages, time separators, bot suggestions,
+//! the typing indicator, older pages on scrolling up and the new-message indicator.
+//!
+//! Every visitor-, agent- or bot-supplied string is rendered as a text node; links (with
+//! `is_link`) are `<a>` elements whose `href` passed [`super::linkify`]'s http(s) check.
+
+use leptos::prelude::*;
+use parley_protocol::api::{BotOutcome, ChatMessage, EndReason, Sender, Suggestion, SystemEvent};
+use parley_protocol::Locale;
+use wasm_bindgen::JsValue;
+
+use super::cards::CardMessage;
+use super::chat_log::{Delivery, OutboxEntry, Row};
+use super::linkify::{segments, Segment};
+use crate::i18n::{t, t_args};
+use crate::route::Layout;
+
+/// How far from the bottom (px) still counts as "at the bottom".
+const BOTTOM_SLACK: i32 = 48;
+
+/// The text a system message shows, localized from its event.
+pub fn system_text(locale: Locale, m: &ChatMessage) -> String {
+    match &m.event {
+        Some(SystemEvent::Queued { .. }) => t(locale, "chat-sys-queued"),
+        Some(SystemEvent::AgentJoined { agent_name, .. }) => {
+            t_args(locale, "chat-sys-agent-joined", &[("name", agent_name)])
+        }
+        Some(SystemEvent::Transferred {
+            to_agent_name: Some(name),
+            ..
+        }) => t_args(locale, "chat-sys-transferred-agent", &[("name", name)]),
+        Some(SystemEvent::Transferred { .. }) => t(locale, "chat-sys-transferred-group"),
+        Some(SystemEvent::Ended { reason }) => t(
+            locale,
+            match reason {
+                EndReason::VisitorLeft => "chat-sys-ended-visitor-left",
+                EndReason::AgentEnded => "chat-sys-ended-agent",
+                EndReason::AgentOffline => "chat-sys-ended-agent-offline",
+                EndReason::VisitorIdle => "chat-sys-ended-idle",
+            },
+        ),
+        Some(SystemEvent::EvaluationInvited) => t(locale, "chat-sys-evaluation"),
+        Some(SystemEvent::NoAgentOnline) => t(locale, "chat-no-agent-online"),
+        None => m.text.clone(),
+    }
+}
+
+/// The visitor's UTC offset in minutes at `ms`.
+pub fn offset_min(ms: i64) -> i64 {
+    -(js_sys::Date::new(&JsValue::from_f64(ms as f64)).get_timezone_offset() as i64)
+}
+
+/// `ms` as the visitor's local time in `locale` (the browser's `Intl`, which knows
+/// every locale and time zone at no cost in bundle size), with the date when it is
+/// not today.
+pub fn format_time(ms: i64, locale: Locale) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let now = js_sys::Date::new_0();
+    let same_day = date.get_full_year() == now.get_full_year()
+        && date.get_month() == now.get_month()
+        && date.get_date() == now.get_date();
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    };
+    set("hour", "2-digit");
+    set("minute", "2-digit");
+    if !same_day {
+        set("month", "short");
+        set("day", "numeric");
+    }
+    date.to_locale_string(locale.code(), &options).into()
+}
+
+/// Text with its links, as nodes.
+#[component]
+pub fn RichText(
+    /// The plain text.
+    text: String,
+    /// Whether http(s) links become clickable.
+    links: bool,
+) -> impl IntoView {
+    segments(&text, links)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(s) => s.into_any(),
+            Segment::Link(url) => {
+                let label = url.clone();
+                view! { <a href=url target="_blank" rel="noopener noreferrer">{label}</a> }
+            }
+            .into_any(),
+        })
+        .collect_view()
+}
+
+/// Tappable questions under a bot message or the greeting.
+#[component]
+pub fn SuggestionList(
+    /// The heading (e.g. "Did you mean:").
+    title: String,
+    /// The questions.
+    suggestions: Vec<Suggestion>,
+    /// Called with the question tapped.
+    on_pick: Callback<Suggestion>,
+) -> impl IntoView {
+    view! {
+        <div class="suggestions">
+            <p class="suggestions-title">{title}</p>
+            <ul>
+                {suggestions
+                    .into_iter()
+                    .map(|s| {
+                        let label = s.question.clone();
+                        view! {
+                            <li>
+                                <button type="button" class="suggestion" dir="auto"
+                                    on:click=move |_| on_pick.run(s.clone())>
+                                    {label}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// Everything a row needs besides the row itself.
+#[derive(Clone)]
+struct RowContext {
+    locale: Locale,
+    layout: Layout,
+    links: bool,
+    show_face: bool,
+    visitor_face: Option<String>,
+    on_suggestion: Callback<Suggestion>,
+    on_retry: Callback<String>,
+}
+
+fn avatar(cx: &RowContext, sender: Sender, name: &str) -> Option<AnyView> {
+    if !cx.show_face {
+        return None;
+    }
+    Some(match (sender, &cx.visitor_face) {
+        (Sender::Visitor, Some(url)) => {
+            view! { <img class="avatar" src=url.clone() alt="" referrerpolicy="no-referrer" /> }
+                .into_any()
+        }
+        _ => {
+            let initial: String = name.chars().next().map(String::from).unwrap_or_default();
+            view! { <span class="avatar" aria-hidden="true">{initial}</span> }.into_any()
+        }
+    })
+}
+
+fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
+    let locale = cx.locale;
+    if m.event.is_some() || m.kind == parley_protocol::api::MessageKind::System {
+        return view! { <p class="sys" dir="auto">{system_text(locale, &m)}</p> }.into_any();
+    }
+    if m.kind == parley_protocol::api::MessageKind::Card {
+        let layout = cx.layout;
+        return view! { <CardMessage message=m locale layout /> }.into_any();
+    }
+    // Text, offline and any kind this client does not know yet render as text.
+    let name = match m.sender {
+        Sender::Visitor => t(locale, "chat-you"),
+        Sender::Bot => t(locale, "chat-bot-name"),
+        Sender::Agent | Sender::System => m
+            .sender_name
+            .clone()
+            .unwrap_or_else(|| t(locale, "chat-agent-fallback")),
+    };
+    let side = if m.sender == Sender::Visitor {
+        "row row-out"
+    } else {
+        "row row-in"
+    };
+    let kind_class = format!("msg msg-{}", m.sender.as_str());
+    let offline = (m.kind == parley_protocol::api::MessageKind::Offline)
+        .then(|| view! { <span class="badge">{t(locale, "chat-offline-message")}</span> });
+    let suggestions = m.bot.as_ref().filter(|b| !b.suggestions.is_empty()).map(|b| {
+        let title = match b.outcome {
+            BotOutcome::Suggest => t(locale, "chat-did-you-mean"),
+            _ => t(locale, "chat-related-questions"),
+        };
+        view! {
+            <SuggestionList title=title suggestions=b.suggestions.clone() on_pick=cx.on_suggestion />
+        }
+    });
+    let shown_name =
+        (m.sender != Sender::Visitor).then(|| view! { <span class="who">{name.clone()}</span> });
+    view! {
+        <div class=side>
+            {avatar(cx, m.sender, &name)}
+            <div class="bubble-wrap">
+                {shown_name}
+                <p class=kind_class dir="auto">
+                    <span class="visually-hidden">{format!("{name}: ")}</span>
+                    {offline}
+                    <RichText text=m.text.clone() links=cx.links />
+                </p>
+                {suggestions}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+fn outgoing_row(cx: &RowContext, e: OutboxEntry, delivery: Delivery) -> AnyView {
+    let locale = cx.locale;
+    let status = match delivery {
+        Delivery::Sent => None,
+        Delivery::Pending => Some(
+            view! { <span class="status pending">{t(locale, "chat-sending")}</span> }.into_any(),
+        ),
+        Delivery::Failed => {
+            let id = e.client_id.clone();
+            let on_retry = cx.on_retry;
+            Some(
+                view! {
+                    <span class="status failed" role="alert">
+                        {t(locale, "chat-send-failed")}
+                        " "
+                        <button type="button" class="link-button" on:click=move |_| on_retry.run(id.clone())>
+                            {t(locale, "chat-retry")}
+                        </button>
+                    </span>
+                }
+                .into_any(),
+            )
+        }
+    };
+    let class = match delivery {
+        Delivery::Sent => "msg msg-visitor",
+        Delivery::Pending => "msg msg-visitor is-pending",
+        Delivery::Failed => "msg msg-visitor is-failed",
+    };
+    let you = t(locale, "chat-you");
+    view! {
+        <div class="row row-out">
+            {avatar(cx, Sender::Visitor, &you)}
+            <div class="bubble-wrap">
+                <p class=class dir="auto">
+                    <span class="visually-hidden">{format!("{you}: ")}</span>
+                    <RichText text=e.text.clone() links=cx.links />
+                </p>
+                {status}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// The scrolling list of the conversation.
+#[component]
+pub fn MessageList(
+    /// The rows to show, oldest first.
+    #[prop(into)]
+    rows: Signal<Vec<Row>>,
+    /// The UI language.
+    locale: Locale,
+    /// PC or H5 (card messages have a layout of each).
+    layout: Layout,
+    /// Whether http(s) links in messages are clickable (`is_link`).
+    links: bool,
+    /// Whether avatars show (`show_face`).
+    show_face: bool,
+    /// The visitor's avatar (`face`), already checked to be an http(s) URL.
+    visitor_face: Option<String>,
+    /// The greeting at the top of the conversation.
+    greeting: String,
+    /// The bot's guided questions, under the greeting.
+    guide: Vec<Suggestion>,
+    /// Whether the agent is typing.
+    #[prop(into)]
+    typing: Signal<bool>,
+    /// Whether older messages exist on the server.
+    #[prop(into)]
+    has_older: Signal<bool>,
+    /// Whether a page of older messages is loading.
+    #[prop(into)]
+    loading_older: Signal<bool>,
+    /// Asks for the page of older messages (scrolled to the top, or the button).
+    on_load_older: Callback<()>,
+    /// A suggestion or guided question was tapped.
+    on_suggestion: Callback<Suggestion>,
+    /// The visitor retries a refused message (its client id).
+    on_retry: Callback<String>,
+) -> impl IntoView {
+    let list = NodeRef::<leptos::html::Div>::new();
+    let at_bottom = RwSignal::new(true);
+    let unseen = RwSignal::new(0usize);
+    let seen_count = StoredValue::new(0usize);
+    let first_key = StoredValue::new(String::new());
+    let height = StoredValue::new(0i32);
+
+    // Keeps the view where the visitor expects it after the DOM changed: at the bottom
+    // when they were there, at the same message when older ones were added above, and
+    // otherwise counts what arrived below for the indicator.
+    Effect::new(move |_| {
+        let rows = rows.get();
+        let count = rows.iter().filter(|r| !matches!(r, Row::Time(_))).count();
+        let first = rows
+            .iter()
+            .find(|r| !matches!(r, Row::Time(_)))
+            .map(Row::key)
+            .unwrap_or_default();
+        request_animation_frame(move || {
+            let Some(el) = list.get_untracked() else {
+                return;
+            };
+            let before = seen_count.get_value();
+            let prepended = before > 0 && first != first_key.get_value();
+            if prepended {
+                el.set_scroll_top(el.scroll_top() + el.scroll_height() - height.get_value());
+            } else if at_bottom.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            } else if count > before {
+                unseen.update(|n| *n += count - before);
+            }
+            seen_count.set_value(count);
+            first_key.set_value(first);
+            height.set_value(el.scroll_height());
+        });
+    });
+
+    let on_scroll = move |_| {
+        let Some(el) = list.get_untracked() else {
+            return;
+        };
+        let bottom = el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK;
+        at_bottom.set(bottom);
+        if bottom {
+            unseen.set(0);
+        }
+        height.set_value(el.scroll_height());
+        if el.scroll_top() < BOTTOM_SLACK
+            && has_older.get_untracked()
+            && !loading_older.get_untracked()
+        {
+            on_load_older.run(());
+        }
+    };
+    let jump_down = move |_| {
+        if let Some(el) = list.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+        unseen.set(0);
+        at_bottom.set(true);
+    };
+
+    let cx = RowContext {
+        locale,
+        layout,
+        links,
+        show_face,
+        visitor_face,
+        on_suggestion,
+        on_retry,
+    };
+    let guide_view = (!guide.is_empty()).then(|| {
+        view! { <SuggestionList title=t(locale, "chat-guide-title") suggestions=guide on_pick=on_suggestion /> }
+    });
+    let greeting_row = (!greeting.is_empty()).then(|| {
+        view! {
+            <div class="row row-in greeting">
+                <div class="bubble-wrap">
+                    <p class="msg msg-bot" dir="auto"><RichText text=greeting links=links /></p>
+                    {guide_view}
+                </div>
+            </div>
+        }
+    });
+    view! {
+        <div class="messages-wrap">
+            <div class="messages" node_ref=list on:scroll=on_scroll tabindex="0"
+                aria-label=t(locale, "messages-label")>
+                <Show when=move || has_older.get()>
+                    <button type="button" class="load-older link-button"
+                        disabled=move || loading_older.get()
+                        on:click=move |_| on_load_older.run(())>
+                        {move || if loading_older.get() { t(locale, "chat-loading-older") } else { t(locale, "chat-load-older") }}
+                    </button>
+                </Show>
+                {greeting_row}
+                <For
+                    each=move || rows.get()
+                    key=Row::key
+                    children=move |row| match row {
+                        Row::Time(ms) => view! {
+                            <p class="sep" role="separator">
+                                <time>{format_time(ms, locale)}</time>
+                            </p>
+                        }
+                        .into_any(),
+                        Row::Stored(m) => stored_row(&cx, m),
+                        Row::Outgoing(e, d) => outgoing_row(&cx, e, d),
+                    }
+                />
+                <Show when=move || typing.get()>
+                    <p class="typing" role="status">
+                        <span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>
+                        {t(locale, "chat-typing")}
+                    </p>
+                </Show>
+            </div>
+            <Show when=move || { unseen.get() > 0 }>
+                <button type="button" class="new-messages" on:click=jump_down>
+                    {move || t_args(locale, "chat-new-messages", &[("count", &unseen.get().to_string())])}
+                    " ↓"
+                </button>
+            </Show>
+        </div>
+    }
+}

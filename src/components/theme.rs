@@ -1,0 +1,94 @@
+//! The theme colour and a text colour that stays readable on it.
+//!
+//! The `color` parameter can be any six hex digits, so the text on it is computed, not
+//! configured: of black and white, the one with the higher WCAG contrast ratio. For every
+//! sRGB colour that ratio is at least 4.58:1, above the 4.5:1 WCAG 2.2 AA asks for normal
+//! text (the two ratios are equal at a relative luminance of about 0.179).
+
+use parley_protocol::params::Color;
+
+/// The relative luminance of an sRGB colour (WCAG 2.2 definition).
+pub fn luminance(rgb: [u8; 3]) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+}
+
+/// The WCAG contrast ratio of two colours, from 1 to 21.
+pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+/// The bytes of a [`Color`].
+pub fn rgb(color: Color) -> [u8; 3] {
+    let hex = color.hex();
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    [byte(0), byte(2), byte(4)]
+}
+
+/// Black or white, whichever is more readable on `background`.
+pub fn on_color(background: [u8; 3]) -> [u8; 3] {
+    const WHITE: [u8; 3] = [255, 255, 255];
+    const BLACK: [u8; 3] = [0, 0, 0];
+    if contrast(background, WHITE) >= contrast(background, BLACK) {
+        WHITE
+    } else {
+        BLACK
+    }
+}
+
+/// The CSS custom properties of the theme: `--theme` and `--on-theme`.
+pub fn css_vars(color: Color) -> String {
+    let on = on_color(rgb(color));
+    format!(
+        "--theme:{};--on-theme:#{:02x}{:02x}{:02x}",
+        color.css(),
+        on[0],
+        on[1],
+        on[2]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_theme_gets_dark_text() {
+        let teal = [0x04, 0xba, 0xbc];
+        assert_eq!(on_color(teal), [0, 0, 0]);
+        assert!(contrast(teal, on_color(teal)) >= 4.5);
+    }
+
+    #[test]
+    fn every_colour_gets_text_of_at_least_aa_contrast() {
+        // Every 5th value per channel: 52³ ≈ 140 000 colours, including the extremes.
+        let steps: Vec<u8> = (0..=255u8).step_by(5).chain([255]).collect();
+        for &r in &steps {
+            for &g in &steps {
+                for &b in &steps {
+                    let c = [r, g, b];
+                    let ratio = contrast(c, on_color(c));
+                    assert!(ratio >= 4.5, "{c:?} gets only {ratio:.2}:1");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn known_ratios() {
+        assert!((contrast([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 1e-9);
+        assert_eq!(on_color([0, 0, 0x80]), [255, 255, 255]);
+        assert_eq!(on_color([0xff, 0xff, 0x00]), [0, 0, 0]);
+        let css = css_vars(Color::rgb(0, 0, 0x80));
+        assert_eq!(css, "--theme:#000080;--on-theme:#ffffff");
+    }
+}

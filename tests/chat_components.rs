@@ -1,0 +1,421 @@
+//! Component tests of the chat view in headless Chromium: rendering, interaction, and an
+//! XSS corpus through every text field that visitors, agents, the bot or the link can
+//! fill. Run with
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p parley-client --target wasm32-unknown-unknown --test chat_components`.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::{Arc, Mutex};
+
+use leptos::prelude::*;
+use parley_client::components::chat_log::{ChatLog, OutboxEntry};
+use parley_client::components::composer::Composer;
+use parley_client::components::connection_banner::ConnectionBanner;
+use parley_client::components::message_list::MessageList;
+use parley_client::components::reception_notice::ReceptionNotice;
+use parley_client::components::top_bar::TopBar;
+use parley_client::hooks::use_chat_socket::SocketStatus;
+use parley_client::route::Layout;
+use parley_protocol::api::{
+    BotOutcome, BotReply, ChatMessage, EndReason, GroupView, MessageKind, Reception, Sender,
+    Suggestion, SystemEvent,
+};
+use parley_protocol::params::OpenStyle;
+use parley_protocol::Locale;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Script tags, event-handler attributes, dangerous URL schemes and bidi tricks.
+const XSS: [&str; 8] = [
+    "<script>window.__pwned = 1</script>",
+    "<img src=x onerror=\"window.__pwned = 1\">",
+    "javascript:window.__pwned=1",
+    "data:text/html,<script>window.__pwned=1</script>",
+    "<a href=\"javascript:window.__pwned=1\">click</a>",
+    "https://ok.example/\u{202E}gpj.exe",
+    "\u{2067}evil\u{2069} <svg onload=\"window.__pwned=1\">",
+    "\"><iframe src=javascript:window.__pwned=1>",
+];
+
+fn host() -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn mount<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> web_sys::HtmlElement {
+    let host = host();
+    leptos::mount::mount_to(host.clone(), f).forget();
+    host
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn message(seq: i64, sender: Sender, text: &str, name: Option<&str>) -> ChatMessage {
+    ChatMessage {
+        conversation_id: "c1".into(),
+        seq,
+        client_id: None,
+        sender,
+        sender_name: name.map(Into::into),
+        kind: MessageKind::Text,
+        text: text.into(),
+        event: None,
+        bot: None,
+        card: None,
+        created_at: 1_700_000_000_000 + seq * 1000,
+    }
+}
+
+/// Nothing in `host` is active markup: no script, img, iframe or svg elements, no
+/// `on*` attribute, and every link is http(s) with `rel="noopener noreferrer"`.
+fn assert_inert(host: &web_sys::HtmlElement) {
+    for tag in ["script", "img", "iframe", "svg", "object", "embed"] {
+        assert!(
+            host.query_selector(tag).unwrap().is_none(),
+            "a <{tag}> element was created: {}",
+            host.inner_html()
+        );
+    }
+    let all = host.query_selector_all("*").unwrap();
+    for i in 0..all.length() {
+        let el: web_sys::Element = all.item(i).unwrap().unchecked_into();
+        let names = el.get_attribute_names();
+        for j in 0..names.length() {
+            let name = names.get(j).as_string().unwrap();
+            assert!(
+                !name.to_ascii_lowercase().starts_with("on"),
+                "attribute {name} on <{}>",
+                el.tag_name()
+            );
+        }
+        if el.tag_name() == "A" {
+            let href = el.get_attribute("href").unwrap_or_default();
+            let is_page_link = href.starts_with('/');
+            assert!(
+                is_page_link || href.starts_with("https://") || href.starts_with("http://"),
+                "unsafe href {href:?}"
+            );
+            if !is_page_link {
+                assert_eq!(
+                    el.get_attribute("rel").as_deref(),
+                    Some("noopener noreferrer")
+                );
+            }
+        }
+    }
+    let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into()).unwrap();
+    assert!(pwned.is_undefined(), "a payload ran");
+}
+
+fn list_with(log: ChatLog, greeting: &str, guide: Vec<Suggestion>) -> web_sys::HtmlElement {
+    let greeting = greeting.to_owned();
+    mount(move || {
+        let rows = Signal::derive(move || log.rows(|_| 0));
+        view! {
+            <MessageList
+                rows=rows
+                locale=Locale::En
+                layout=Layout::Pc
+                links=true
+                show_face=true
+                visitor_face=None
+                greeting=greeting
+                guide=guide
+                typing=Signal::derive(|| false)
+                has_older=Signal::derive(|| false)
+                loading_older=Signal::derive(|| false)
+                on_load_older=Callback::new(|()| {})
+                on_suggestion=Callback::new(|_| {})
+                on_retry=Callback::new(|_| {})
+            />
+        }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn every_message_field_renders_xss_as_text() {
+    let mut log = ChatLog::default();
+    let mut seq = 0;
+    for payload in XSS {
+        for sender in [Sender::Visitor, Sender::Agent, Sender::Bot] {
+            seq += 1;
+            let mut m = message(seq, sender, payload, Some(payload));
+            if sender == Sender::Bot {
+                m.bot = Some(BotReply {
+                    outcome: BotOutcome::Suggest,
+                    faq_id: None,
+                    suggestions: vec![Suggestion {
+                        id: 1,
+                        question: payload.into(),
+                    }],
+                    transfer_button: false,
+                });
+            }
+            log.insert(m);
+        }
+        seq += 1;
+        let mut sys = message(seq, Sender::System, payload, None);
+        sys.kind = MessageKind::System;
+        sys.event = Some(SystemEvent::AgentJoined {
+            agent_id: payload.into(),
+            agent_name: payload.into(),
+        });
+        log.insert(sys);
+        log.push_outgoing(OutboxEntry {
+            client_id: format!("o{seq}"),
+            text: payload.into(),
+            faq_id: None,
+            created_at: 1_700_000_100_000 + seq,
+            failed: Some(payload.into()),
+            acked: None,
+        });
+    }
+    let guide = XSS
+        .iter()
+        .map(|q| Suggestion {
+            id: 2,
+            question: (*q).into(),
+        })
+        .collect();
+    let host = list_with(log, XSS[1], guide);
+    sleep(50).await;
+    assert_inert(&host);
+    let text = host.text_content().unwrap_or_default();
+    for payload in XSS {
+        assert!(text.contains(payload), "{payload:?} is not shown as text");
+    }
+    // The one real link is the http(s) part of the bidi payload, cut before the override.
+    let links = host.query_selector_all("a").unwrap();
+    for i in 0..links.length() {
+        let a: web_sys::Element = links.item(i).unwrap().unchecked_into();
+        assert_eq!(
+            a.get_attribute("href").as_deref(),
+            Some("https://ok.example/")
+        );
+        assert_eq!(a.get_attribute("target").as_deref(), Some("_blank"));
+    }
+    assert!(links.length() > 0);
+}
+
+#[wasm_bindgen_test]
+async fn reception_notices_render_xss_as_text_and_act() {
+    let picked = Arc::new(Mutex::new(None::<String>));
+    let p = Arc::clone(&picked);
+    let reception = RwSignal::new(Reception::ChooseGroup {
+        groups: XSS
+            .iter()
+            .enumerate()
+            .map(|(i, name)| GroupView {
+                id: format!("g{i}"),
+                name: (*name).into(),
+                open: i % 2 == 0,
+            })
+            .collect(),
+    });
+    let host = mount(move || {
+        view! {
+            <ReceptionNotice
+                reception=reception
+                queue_position=Signal::derive(|| None)
+                locale=Locale::En
+                agent_offline_title=Some(XSS[0].to_owned())
+                leave_href=Some("/chat/h5/v2/leavemessage.html?sysnum=demo&locale=en".to_owned())
+                on_pick_group=Callback::new(move |id| *p.lock().unwrap() = Some(id))
+                on_new_conversation=Callback::new(|()| {})
+            />
+        }
+    });
+    sleep(20).await;
+    assert_inert(&host);
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("Which team"), "{text}");
+    let buttons = host.query_selector_all("button.group").unwrap();
+    assert_eq!(buttons.length() as usize, XSS.len());
+    let second: web_sys::HtmlElement = buttons.item(1).unwrap().unchecked_into();
+    assert!(second.text_content().unwrap().contains("(off duty)"));
+    second.click();
+    assert_eq!(picked.lock().unwrap().as_deref(), Some("g1"));
+
+    reception.set(Reception::AgentOffline);
+    sleep(20).await;
+    assert_inert(&host);
+    assert!(host.text_content().unwrap().contains(XSS[0]));
+    let leave = host
+        .query_selector("a.leave-entry")
+        .unwrap()
+        .expect("leave link");
+    assert_eq!(
+        leave.get_attribute("href").as_deref(),
+        Some("/chat/h5/v2/leavemessage.html?sysnum=demo&locale=en")
+    );
+
+    reception.set(Reception::Redirect {
+        url: "javascript:window.__pwned=1".into(),
+        open_style: OpenStyle::CurrentPage,
+    });
+    sleep(20).await;
+    assert_inert(&host);
+    assert!(host
+        .query_selector("a[href^=javascript]")
+        .unwrap()
+        .is_none());
+
+    reception.set(Reception::Queued { position: 3 });
+    sleep(20).await;
+    assert!(host
+        .text_content()
+        .unwrap()
+        .contains("number 3 in the queue"));
+
+    reception.set(Reception::Ended);
+    sleep(20).await;
+    assert!(host
+        .text_content()
+        .unwrap()
+        .contains("Start a new conversation"));
+}
+
+#[wasm_bindgen_test]
+async fn system_messages_are_localized() {
+    let mut log = ChatLog::default();
+    let mut m = message(1, Sender::System, "raw", None);
+    m.kind = MessageKind::System;
+    m.event = Some(SystemEvent::Ended {
+        reason: EndReason::AgentEnded,
+    });
+    log.insert(m);
+    let host = list_with(log, "", Vec::new());
+    sleep(20).await;
+    let text = host
+        .query_selector(".sys")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(text, "The agent ended the conversation.");
+}
+
+#[wasm_bindgen_test]
+async fn top_bar_title_is_text() {
+    let host = mount(|| {
+        view! {
+            <TopBar title=Signal::derive(|| XSS[1].to_owned()) locale=Locale::En framed=true
+                on_collapse=Callback::new(|()| {}) />
+        }
+    });
+    sleep(20).await;
+    assert_inert(&host);
+    assert_eq!(
+        host.query_selector("h1")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        XSS[1]
+    );
+    let collapse = host.query_selector("button.collapse").unwrap().unwrap();
+    assert_eq!(
+        collapse.get_attribute("aria-label").as_deref(),
+        Some("Minimize chat")
+    );
+}
+
+fn key(area: &web_sys::HtmlTextAreaElement, key: &str, shift: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    area.dispatch_event(&e).unwrap();
+}
+
+fn type_text(area: &web_sys::HtmlTextAreaElement, text: &str) {
+    area.set_value(text);
+    let e = web_sys::Event::new_with_event_init_dict("input", &{
+        let i = web_sys::EventInit::new();
+        i.set_bubbles(true);
+        i
+    })
+    .unwrap();
+    area.dispatch_event(&e).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn enter_sends_and_shift_enter_does_not() {
+    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+    let s = Arc::clone(&sent);
+    let host = mount(move || {
+        view! {
+            <Composer
+                locale=Locale::De
+                on_send=Callback::new(move |t| s.lock().unwrap().push(t))
+                on_typing=Callback::new(|_| {})
+                show_emoji=Signal::derive(|| true)
+                leave_href=None
+            />
+        }
+    });
+    sleep(20).await;
+    let area: web_sys::HtmlTextAreaElement = host
+        .query_selector("textarea")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(area.placeholder(), "Nachricht eingeben…");
+    type_text(&area, "  hallo  ");
+    key(&area, "Enter", true);
+    assert!(sent.lock().unwrap().is_empty(), "Shift+Enter must not send");
+    key(&area, "Enter", false);
+    assert_eq!(*sent.lock().unwrap(), vec!["hallo".to_owned()]);
+    sleep(20).await;
+    assert_eq!(area.value(), "", "the box is cleared after sending");
+    key(&area, "Enter", false);
+    assert_eq!(sent.lock().unwrap().len(), 1, "empty text is not sent");
+
+    // The emoji picker opens, inserts and closes.
+    let toggle: web_sys::HtmlElement = host
+        .query_selector(".emoji .icon-button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    toggle.click();
+    sleep(20).await;
+    let first: web_sys::HtmlElement = host
+        .query_selector(".emoji-choice")
+        .unwrap()
+        .expect("picker open")
+        .unchecked_into();
+    first.click();
+    sleep(20).await;
+    assert_eq!(area.value(), "😀");
+    assert!(host.query_selector(".emoji-choice").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_banner_shows_while_disconnected() {
+    let status = RwSignal::new(SocketStatus::Open);
+    let host = mount(move || {
+        view! { <ConnectionBanner status=status locale=Locale::Fr on_reconnect=Callback::new(|()| {}) /> }
+    });
+    sleep(20).await;
+    assert!(host.query_selector(".banner").unwrap().is_none());
+    status.set(SocketStatus::Waiting {
+        attempt: 2,
+        retry_in_ms: 1500,
+    });
+    sleep(20).await;
+    let text = host.text_content().unwrap();
+    assert!(text.contains("Nouvelle tentative dans 2 s"), "{text}");
+}
