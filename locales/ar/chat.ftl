@@ -48,3 +48,4 @@ chat-transfer = التحدث إلى موظف دعم
 chat-transfer-failed = تعذّر توصيلك بموظف دعم. يُرجى المحاولة مرة أخرى.
 chat-typing = موظف الدعم يكتب…
 chat-you = أنت
+chat-leave-close = إغلاق

@@ -48,3 +48,4 @@ chat-transfer = Mit einem Mitarbeiter sprechen
 chat-transfer-failed = Wir konnten Sie nicht mit einem Mitarbeiter verbinden. Bitte versuchen Sie es erneut.
 chat-typing = Der Mitarbeiter schreibt…
 chat-you = Sie
+chat-leave-close = Schließen

@@ -48,3 +48,4 @@ chat-transfer = Talk to a human agent
 chat-transfer-failed = We could not connect you to an agent. Please try again.
 chat-typing = The agent is typing…
 chat-you = You
+chat-leave-close = Close

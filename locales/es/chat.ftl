@@ -48,3 +48,4 @@ chat-transfer = Hablar con un agente
 chat-transfer-failed = No pudimos conectarte con un agente. Inténtalo de nuevo.
 chat-typing = El agente está escribiendo…
 chat-you = Tú
+chat-leave-close = Cerrar

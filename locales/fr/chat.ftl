@@ -48,3 +48,4 @@ chat-transfer = Parler à un conseiller
 chat-transfer-failed = Impossible de vous mettre en relation avec un conseiller. Veuillez réessayer.
 chat-typing = Le conseiller écrit…
 chat-you = Vous
+chat-leave-close = Fermer

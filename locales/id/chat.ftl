@@ -48,3 +48,4 @@ chat-transfer = Bicara dengan agen
 chat-transfer-failed = Kami tidak dapat menghubungkan Anda dengan agen. Silakan coba lagi.
 chat-typing = Agen sedang mengetik…
 chat-you = Anda
+chat-leave-close = Tutup

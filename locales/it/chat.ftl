@@ -48,3 +48,4 @@ chat-transfer = Parla con un operatore
 chat-transfer-failed = Non è stato possibile metterti in contatto con un operatore. Riprova.
 chat-typing = L'operatore sta scrivendo…
 chat-you = Tu
+chat-leave-close = Chiudi

@@ -48,3 +48,4 @@ chat-transfer = オペレーターと話す
 chat-transfer-failed = オペレーターにおつなぎできませんでした。もう一度お試しください。
 chat-typing = オペレーターが入力中…
 chat-you = 自分
+chat-leave-close = 閉じる

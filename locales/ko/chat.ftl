@@ -48,3 +48,4 @@ chat-transfer = 상담원 연결
 chat-transfer-failed = 상담원에게 연결하지 못했습니다. 다시 시도해 주세요.
 chat-typing = 상담원이 입력 중입니다…
 chat-you = 나
+chat-leave-close = 닫기

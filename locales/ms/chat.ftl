@@ -48,3 +48,4 @@ chat-transfer = Bercakap dengan ejen
 chat-transfer-failed = Kami tidak dapat menghubungkan anda dengan ejen. Sila cuba lagi.
 chat-typing = Ejen sedang menaip…
 chat-you = Anda
+chat-leave-close = Tutup

@@ -48,3 +48,4 @@ chat-transfer = Falar com um atendente
 chat-transfer-failed = Não foi possível conectar você a um atendente. Tente novamente.
 chat-typing = O atendente está digitando…
 chat-you = Você
+chat-leave-close = Fechar

@@ -48,3 +48,4 @@ chat-transfer = Связаться с оператором
 chat-transfer-failed = Не удалось связать вас с оператором. Попробуйте ещё раз.
 chat-typing = Оператор печатает…
 chat-you = Вы
+chat-leave-close = Закрыть

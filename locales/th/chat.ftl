@@ -48,3 +48,4 @@ chat-transfer = คุยกับเจ้าหน้าที่
 chat-transfer-failed = ไม่สามารถเชื่อมต่อคุณกับเจ้าหน้าที่ได้ โปรดลองอีกครั้ง
 chat-typing = เจ้าหน้าที่กำลังพิมพ์…
 chat-you = คุณ
+chat-leave-close = ปิด

@@ -48,3 +48,4 @@ chat-transfer = Bir temsilciyle görüşün
 chat-transfer-failed = Sizi bir temsilciye bağlayamadık. Lütfen tekrar deneyin.
 chat-typing = Temsilci yazıyor…
 chat-you = Siz
+chat-leave-close = Kapat

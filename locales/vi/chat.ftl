@@ -48,3 +48,4 @@ chat-transfer = Trò chuyện với nhân viên
 chat-transfer-failed = Không thể kết nối bạn với nhân viên. Vui lòng thử lại.
 chat-typing = Nhân viên đang nhập…
 chat-you = Bạn
+chat-leave-close = Đóng

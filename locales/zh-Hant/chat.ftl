@@ -48,3 +48,4 @@ chat-transfer = 轉接真人客服
 chat-transfer-failed = 暫時無法為您轉接真人客服，請重試。
 chat-typing = 客服正在輸入…
 chat-you = 我
+chat-leave-close = 關閉

@@ -48,3 +48,4 @@ chat-transfer = 转人工客服
 chat-transfer-failed = 暂时无法为您转接人工客服，请重试。
 chat-typing = 客服正在输入…
 chat-you = 我
+chat-leave-close = 关闭

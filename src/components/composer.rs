@@ -48,6 +48,10 @@ pub fn Composer(
     show_emoji: Signal<bool>,
     /// The leave-message page, when the input area offers it (`leave_msg_flag`).
     leave_href: Option<String>,
+    /// On PC the form opens inside the page: when set, the entry runs this instead of
+    /// following `leave_href` (which stays as the fallback link).
+    #[prop(optional_no_strip)]
+    on_leave: Option<Callback<()>>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let typing = StoredValue::new(false);
@@ -106,7 +110,14 @@ pub fn Composer(
     };
 
     let leave = leave_href.map(|href| {
-        view! { <a class="leave-entry" href=href>{t(locale, "chat-leave-message")}</a> }
+        view! {
+            <a class="leave-entry" href=href on:click=move |e| {
+                if let Some(open) = on_leave {
+                    e.prevent_default();
+                    open.run(());
+                }
+            }>{t(locale, "chat-leave-message")}</a>
+        }
     });
     view! {
         <form class="composer" on:submit=move |e| { e.prevent_default(); submit(); }>

@@ -7,6 +7,7 @@ pub mod composer;
 pub mod connection_banner;
 pub mod debug_panel;
 pub mod leave_message_form;
+pub mod leave_panel;
 pub mod linkify;
 pub mod message_list;
 pub mod reception_notice;

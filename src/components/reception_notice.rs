@@ -68,6 +68,10 @@ pub fn ReceptionNotice(
     /// The leave-message page when the tenant offers it (`msg_flag`); `None` hides the
     /// entry.
     leave_href: Option<String>,
+    /// On PC the form opens inside the page: when set, the entry runs this instead of
+    /// following `leave_href` (which stays as the fallback link).
+    #[prop(optional_no_strip)]
+    on_leave: Option<Callback<()>>,
     /// The visitor picked a group.
     on_pick_group: Callback<String>,
     /// The visitor wants a new conversation.
@@ -75,7 +79,14 @@ pub fn ReceptionNotice(
 ) -> impl IntoView {
     let leave = move || {
         leave_href.clone().map(|href| {
-            view! { <a class="button leave-entry" href=href>{t(locale, "chat-leave-message")}</a> }
+            view! {
+                <a class="button leave-entry" href=href on:click=move |e| {
+                    if let Some(open) = on_leave {
+                        e.prevent_default();
+                        open.run(());
+                    }
+                }>{t(locale, "chat-leave-message")}</a>
+            }
         })
     };
     move || {

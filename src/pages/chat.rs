@@ -22,6 +22,7 @@ use crate::components::cards::{not_yet_sent, LinkCardTrays};
 use crate::components::chat_log::{ChatLog, OutboxEntry};
 use crate::components::composer::Composer;
 use crate::components::connection_banner::ConnectionBanner;
+use crate::components::leave_panel::LeavePanel;
 use crate::components::message_list::{offset_min, system_text, MessageList};
 use crate::components::reception_notice::{
     leave_message_href, redirect_target, transfer_button_shown, ReceptionNotice,
@@ -466,6 +467,30 @@ fn ChatView(
     let leave_href = leave_message_href(&sysnum, uid.as_deref(), locale);
     let notice_leave = (settings.msg_flag == SubmissionEntry::Shown).then(|| leave_href.clone());
     let composer_leave = settings.leave_msg_flag.then(|| leave_href.clone());
+    // On PC the entries open the form inside the page; on H5 they follow the link to
+    // the leave-message page.
+    let leave_open = RwSignal::new(false);
+    let on_leave = (layout == Layout::Pc).then(|| Callback::new(move |()| leave_open.set(true)));
+    let leave_panel = {
+        let sysnum = sysnum.clone();
+        let token = token.clone();
+        let templateid = params.leave_message.templateid.clone();
+        move || {
+            leave_open.get().then(|| {
+                let query = window()
+                    .location()
+                    .search()
+                    .unwrap_or_default()
+                    .trim_start_matches('?')
+                    .to_owned();
+                view! {
+                    <LeavePanel sysnum=sysnum.clone() templateid=templateid.clone() locale
+                        token=token.clone() query
+                        on_close=Callback::new(move |()| leave_open.set(false)) />
+                }
+            })
+        }
+    };
 
     let title_mode = settings.title_flag;
     let custom_title = params.ui.custom_title.clone();
@@ -565,6 +590,7 @@ fn ChatView(
                 locale=locale
                 agent_offline_title=settings.agent_offline_title.clone()
                 leave_href=notice_leave
+                on_leave=on_leave
                 on_pick_group=on_pick_group
                 on_new_conversation=on_restart
             />
@@ -575,6 +601,7 @@ fn ChatView(
                     </button>
                 </div>
             </Show>
+            {leave_panel}
             // The link's product and order cards wait above the composer; a sent card is
             // a stored message that joins the log (the socket brings it too; the log
             // keeps each seq once).
@@ -592,6 +619,7 @@ fn ChatView(
                     on_typing=on_typing
                     show_emoji=show_emoji
                     leave_href=composer_leave.clone()
+                    on_leave=on_leave
                 />
             </Show>
         </div>

@@ -49,6 +49,10 @@ pub struct InitResponse {
     /// the bot answers; empty otherwise.
     #[serde(default)]
     pub guide: Vec<Suggestion>,
+    /// Agents replied to one of the visitor's tickets and the visitor has not seen it
+    /// yet: the spec's `offline_message_count` `leaveToTicket` flag.
+    #[serde(default)]
+    pub leave_to_ticket: bool,
 }
 
 /// Every error body the server returns: a stable machine code and a human message.

@@ -218,3 +218,69 @@ async fn ticket_plugin_params_become_the_tickets_docking_fields() {
     );
     browser.close().await;
 }
+
+/// The in-chat entry (`leave_msg_flag=1`): on PC the form opens inside the chat page
+/// and files a ticket without leaving the conversation; on H5 the same entry is a link
+/// to the leave-message page.
+#[tokio::test]
+async fn the_chat_entry_opens_the_form_inside_the_pc_page_and_links_on_h5() {
+    let server = Server::start().await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    let c = &browser.client;
+    c.goto(&server.url("/chat/pc/v2/index.html?sysnum=demo&locale=en&leave_msg_flag=1"))
+        .await
+        .unwrap();
+    click_when_there(c, ".composer .leave-entry").await;
+    type_into(
+        c,
+        ".leave-panel #leave-content",
+        "Please call me back about my order",
+    )
+    .await;
+    type_into(c, ".leave-panel #leave-field-order_code", "C-9").await;
+    click(c, ".leave-panel button[type=submit]").await;
+    let number = text_when_filled(c, ".leave-panel .leave-success .ticket-number").await;
+    assert_eq!(number, "Ticket number 1");
+    // Still on the chat page, with the conversation behind the panel.
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/chat/pc/v2/index.html"));
+    assert!(c.find(Locator::Css("#parley-composer")).await.is_ok());
+    browser.screenshot("leave-in-chat-pc-en").await;
+    click(c, ".leave-panel .leave-panel-head button").await;
+    assert!(c.find(Locator::Css(".leave-panel")).await.is_err());
+    browser.close().await;
+
+    let phone = Browser::start(Viewport::Phone).await;
+    let c = &phone.client;
+    c.goto(&server.url("/chat/h5/v2/index.html?sysnum=demo&locale=en&leave_msg_flag=1"))
+        .await
+        .unwrap();
+    let entry = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(".composer .leave-entry"))
+        .await
+        .unwrap();
+    let href = entry.attr("href").await.unwrap().unwrap_or_default();
+    assert!(
+        href.starts_with("/chat/h5/v2/leavemessage.html?sysnum=demo"),
+        "{href}"
+    );
+    phone.close().await;
+}
+
+async fn click_when_there(client: &Client, css: &str) {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}

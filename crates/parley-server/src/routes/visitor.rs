@@ -231,6 +231,7 @@ async fn init(
         state = conversation.state.as_str(),
         "visitor init"
     );
+    let leave_to_ticket = crate::routes::ticket::unread_replies(&state, &visitor_id).await? > 0;
     Ok(Json(InitResponse {
         visitor_id,
         company_name: tenant.company_name.clone(),
@@ -245,6 +246,7 @@ async fn init(
         unread_offline,
         reception,
         guide,
+        leave_to_ticket,
     }))
 }
 

@@ -285,7 +285,10 @@ async fn ticket_reaches_the_agent_and_the_reply_reaches_the_visitor(store: Store
     assert_eq!(status, 200, "{replied}");
     assert_eq!(replied["status"], "replied");
 
-    // The visitor is told (offline_message_count's leaveToTicket) and reads it.
+    // The visitor is told (offline_message_count's leaveToTicket, also in init) and
+    // reads it.
+    let chat = app.init("sysnum=demo&partnerid=ann-1").await;
+    assert_eq!(chat["leave_to_ticket"], true, "{chat}");
     let (_, after) = app
         .call(Method::GET, "/api/ticket/unread", &token, None)
         .await;
@@ -305,6 +308,7 @@ async fn ticket_reaches_the_agent_and_the_reply_reaches_the_visitor(store: Store
 
     // The same visitor's chat session reads the same tickets (the embedded form).
     let init = app.init("sysnum=demo&partnerid=ann-1").await;
+    assert_eq!(init["leave_to_ticket"], false, "read by now");
     let chat_token = init["session_token"].as_str().unwrap();
     assert_eq!(
         mine(&app, chat_token).await["tickets"][0]["id"],
