@@ -115,7 +115,9 @@ pub fn SuggestionList(
                             <li>
                                 <button type="button" class="suggestion" dir="auto"
                                     on:click=move |_| on_pick.run(s.clone())>
-                                    {label}
+                                    // An isolate, so an English question in a
+                                    // right-to-left page keeps its punctuation.
+                                    <bdi>{label}</bdi>
                                 </button>
                             </li>
                         }
@@ -199,7 +201,9 @@ fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
                 <p class=kind_class dir="auto">
                     <span class="visually-hidden">{format!("{name}: ")}</span>
                     {offline}
-                    <RichText text=m.text.clone() links=cx.links />
+                    // The hidden "name: " prefix would decide `dir=auto` for the whole
+                    // paragraph; the isolate gives the text its own direction.
+                    <bdi><RichText text=m.text.clone() links=cx.links /></bdi>
                 </p>
                 {suggestions}
             </div>
@@ -244,7 +248,7 @@ fn outgoing_row(cx: &RowContext, e: OutboxEntry, delivery: Delivery) -> AnyView 
             <div class="bubble-wrap">
                 <p class=class dir="auto">
                     <span class="visually-hidden">{format!("{you}: ")}</span>
-                    <RichText text=e.text.clone() links=cx.links />
+                    <bdi><RichText text=e.text.clone() links=cx.links /></bdi>
                 </p>
                 {status}
             </div>
