@@ -35,8 +35,8 @@ use crate::auth::{self, AgentAuth, JsonBody};
 use crate::config::Tenant;
 use crate::db::{is_unique_violation, now_ms};
 use crate::error::ApiError;
-use crate::routes::visitor::MAX_QUERY_BYTES;
-use crate::security::{self, Credentials, PageToken, Refusal};
+use crate::routes::visitor::{load_page_token, refusal, MAX_QUERY_BYTES};
+use crate::security::{self, Credentials};
 use crate::tickets::{self, CheckedFile};
 use crate::{profile, ratelimit, AppState};
 
@@ -142,42 +142,6 @@ fn parse_query(query: &str) -> Result<parley_protocol::Parsed<ChatParams>, ApiEr
         )));
     }
     Ok(ChatParams::from_query(query))
-}
-
-async fn load_page_token(state: &AppState, token: &str) -> Result<Option<PageToken>, ApiError> {
-    if token.len() > 128 {
-        return Ok(None);
-    }
-    let row: Option<(String, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT sysnum, partnerid, expires_at_s, customized_fields FROM page_tokens \
-         WHERE token = $1",
-    )
-    .bind(token)
-    .fetch_optional(state.db.pool())
-    .await?;
-    Ok(row.map(
-        |(sysnum, partnerid, expires_at_s, customized_fields)| PageToken {
-            sysnum,
-            partnerid,
-            expires_at_s,
-            customized_fields,
-        },
-    ))
-}
-
-fn refusal(r: Refusal) -> ApiError {
-    match r {
-        Refusal::IllegalUser => ApiError::client(
-            StatusCode::FORBIDDEN,
-            ErrorCode::IllegalUser,
-            security::ILLEGAL_USER_MESSAGE,
-        ),
-        Refusal::TokenExpired => ApiError::client(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::TokenExpired,
-            security::TOKEN_EXPIRED_MESSAGE,
-        ),
-    }
 }
 
 /// Starts a leave-message or ticket plug-in page: admits the visitor (the same sign and

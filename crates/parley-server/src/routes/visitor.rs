@@ -45,7 +45,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/chat/transfer", post(transfer))
 }
 
-fn refusal(r: Refusal) -> ApiError {
+/// The security refusal as the API error the client localizes (also for the ticket
+/// pages, which admit visitors by the same rules).
+pub(crate) fn refusal(r: Refusal) -> ApiError {
     match r {
         Refusal::IllegalUser => ApiError::client(
             StatusCode::FORBIDDEN,
@@ -60,7 +62,11 @@ fn refusal(r: Refusal) -> ApiError {
     }
 }
 
-async fn load_page_token(state: &AppState, token: &str) -> Result<Option<PageToken>, ApiError> {
+/// The page token a link carries, if the token API issued it.
+pub(crate) async fn load_page_token(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<PageToken>, ApiError> {
     if token.len() > 128 {
         return Ok(None);
     }
