@@ -1,6 +1,6 @@
 //! Calls to the Parley server.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder, Response};
 use parley_protocol::api::{
     ApiErrorBody, ErrorCode, HistoryPage, InitRequest, InitResponse, SendCardRequest, SendResponse,
     TransferToAgentRequest, TransferToAgentResponse,
@@ -26,28 +26,59 @@ impl CallError {
     }
 }
 
+/// A request that could not be sent, or an answer that could not be read.
+pub(crate) fn network(e: impl ToString) -> CallError {
+    CallError::Network(e.to_string())
+}
+
+/// Adds the session token.
+pub(crate) fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    builder.header("Authorization", &format!("Bearer {token}"))
+}
+
+/// A JSON body on success, the server's error body otherwise.
+pub(crate) async fn read<T: DeserializeOwned>(response: Response) -> Result<T, CallError> {
+    if response.ok() {
+        return response.json().await.map_err(network);
+    }
+    match response.json::<ApiErrorBody>().await {
+        Ok(body) => Err(CallError::Api(body)),
+        Err(e) => Err(network(format!("HTTP {}: {e}", response.status()))),
+    }
+}
+
+/// Sends `body` as JSON and reads the answer with [`read`].
+async fn post<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &impl serde::Serialize,
+) -> Result<T, CallError> {
+    read(
+        builder
+            .json(body)
+            .map_err(network)?
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
 /// `POST /api/chat/init`.
 pub async fn init(request: &InitRequest) -> Result<InitResponse, CallError> {
-    let response = Request::post("/api/chat/init")
-        .json(request)
-        .map_err(|e| CallError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| CallError::Network(e.to_string()))?;
-    read(response).await
+    post(Request::post("/api/chat/init"), request).await
 }
 
 /// `GET /api/chat/history?before_seq=N`: the page of messages before `before_seq` in the
 /// session's conversation.
 pub async fn history(token: &str, before_seq: i64, limit: u32) -> Result<HistoryPage, CallError> {
-    let response = Request::get(&format!(
-        "/api/chat/history?before_seq={before_seq}&limit={limit}"
-    ))
-    .header("Authorization", &format!("Bearer {token}"))
-    .send()
+    let url = format!("/api/chat/history?before_seq={before_seq}&limit={limit}");
+    read(
+        bearer(Request::get(&url), token)
+            .send()
+            .await
+            .map_err(network)?,
+    )
     .await
-    .map_err(|e| CallError::Network(e.to_string()))?;
-    read(response).await
 }
 
 /// `POST /api/chat/transfer`: asks for a human agent, in `group_id` when chosen.
@@ -55,54 +86,11 @@ pub async fn transfer(
     token: &str,
     group_id: Option<String>,
 ) -> Result<TransferToAgentResponse, CallError> {
-    let response = Request::post("/api/chat/transfer")
-        .header("Authorization", &format!("Bearer {token}"))
-        .json(&TransferToAgentRequest { group_id })
-        .map_err(|e| CallError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| CallError::Network(e.to_string()))?;
-    read(response).await
-}
-
-/// A JSON body on success, the server's error body otherwise.
-async fn read<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, CallError> {
-    if response.ok() {
-        response
-            .json()
-            .await
-            .map_err(|e| CallError::Network(e.to_string()))
-    } else {
-        match response.json::<ApiErrorBody>().await {
-            Ok(body) => Err(CallError::Api(body)),
-            Err(e) => Err(CallError::Network(format!(
-                "HTTP {}: {e}",
-                response.status()
-            ))),
-        }
-    }
+    let body = TransferToAgentRequest { group_id };
+    post(bearer(Request::post("/api/chat/transfer"), token), &body).await
 }
 
 /// `POST /api/chat/card`: sends a product or order card with the session token.
 pub async fn send_card(token: &str, request: &SendCardRequest) -> Result<SendResponse, CallError> {
-    let response = Request::post("/api/chat/card")
-        .header("Authorization", &format!("Bearer {token}"))
-        .json(request)
-        .map_err(|e| CallError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| CallError::Network(e.to_string()))?;
-    if response.ok() {
-        return response
-            .json()
-            .await
-            .map_err(|e| CallError::Network(e.to_string()));
-    }
-    match response.json::<ApiErrorBody>().await {
-        Ok(body) => Err(CallError::Api(body)),
-        Err(e) => Err(CallError::Network(format!(
-            "HTTP {}: {e}",
-            response.status()
-        ))),
-    }
+    post(bearer(Request::post("/api/chat/card"), token), request).await
 }

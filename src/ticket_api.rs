@@ -2,15 +2,13 @@
 //! [`crate::api`] because a refused submission has its own error body, with a problem
 //! per field.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
-use parley_protocol::api::ApiErrorBody;
+use gloo_net::http::Request;
 use parley_protocol::ticket::{
     FieldProblem, MyTickets, SubmitRefused, SubmitTicket, TicketSessionRequest,
     TicketSessionResponse, TicketView,
 };
-use serde::de::DeserializeOwned;
 
-use crate::api::CallError;
+use crate::api::{bearer, network, read, CallError};
 
 /// Why a submission failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,24 +17,6 @@ pub enum SubmitError {
     Refused(Vec<FieldProblem>),
     /// Anything else (network, session, server).
     Call(CallError),
-}
-
-fn network(e: impl ToString) -> CallError {
-    CallError::Network(e.to_string())
-}
-
-fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
-    builder.header("Authorization", &format!("Bearer {token}"))
-}
-
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, CallError> {
-    if response.ok() {
-        return response.json().await.map_err(network);
-    }
-    match response.json::<ApiErrorBody>().await {
-        Ok(body) => Err(CallError::Api(body)),
-        Err(e) => Err(network(format!("HTTP {}: {e}", response.status()))),
-    }
 }
 
 /// `POST /api/ticket/session`: admits the visitor and returns the form.

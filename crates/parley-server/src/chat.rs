@@ -58,15 +58,14 @@ pub struct Conversation {
     pub last_visitor_at: Option<i64>,
 }
 
-pub(crate) const CONVERSATION_COLUMNS: &str =
-    "id, sysnum, visitor_id, state, group_id, agent_id, last_seq, \
+const CONVERSATION_COLUMNS: &str = "id, sysnum, visitor_id, state, group_id, agent_id, last_seq, \
      visitor_read_seq, queued_at, end_reason, created_at, context, unknown_count, priority, \
      queue_agent, last_visitor_at";
 
 const MESSAGE_COLUMNS: &str =
     "conversation_id, seq, client_id, sender, sender_name, kind, body, event, card, created_at";
 
-pub(crate) fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
+fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
     let state: String = row.try_get("state")?;
     let end_reason: Option<String> = row.try_get("end_reason")?;
     Ok(Conversation {
@@ -604,8 +603,8 @@ pub async fn apply(
 }
 
 /// Publishes a committed [`apply`]: the messages to the conversation and its agents,
-/// the summary to the tenant's agents, new queue positions, and, when capacity may
-/// have appeared, lets the queue drain.
+/// the summary to the tenant's agents, new queue positions, and, when an agent's
+/// capacity freed up, lets the queue drain.
 pub async fn publish_change(
     state: &AppState,
     before: &Conversation,
@@ -628,11 +627,12 @@ pub async fn publish_change(
     if before.state == ConversationState::Queueing || after.state == ConversationState::Queueing {
         publish_queue_positions(state, &after.sysnum).await;
     }
+    // Only a chat that left an agent frees capacity (an agent putting it back in a
+    // group's queue included). A visitor who just queued needs no drain: routing
+    // queues only when no free agent is left for them.
     let freed = before.state == ConversationState::WithAgent
         && (after.state != ConversationState::WithAgent || after.agent_id != before.agent_id);
-    let joined = after.state == ConversationState::Queueing
-        && (before.state != ConversationState::Queueing || before.group_id != after.group_id);
-    if freed || joined {
+    if freed {
         crate::reception::drain_logged(state, &after.sysnum).await;
     }
 }
@@ -734,13 +734,21 @@ pub async fn latest_of_visitor(
 
 /// Queueing conversations of `sysnum`, first come first.
 pub async fn waiting(state: &AppState, sysnum: &str) -> Result<Vec<Conversation>, ApiError> {
+    waiting_in(state.db.pool(), sysnum).await
+}
+
+/// [`waiting`] on any executor, so that routing reads the queue inside its transaction.
+pub async fn waiting_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
+    sysnum: &str,
+) -> Result<Vec<Conversation>, ApiError> {
     let rows = sqlx::query(&format!(
         "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE sysnum = $1 AND state = $2 \
-         ORDER BY queued_at, id LIMIT 1000"
+         ORDER BY queued_at, id LIMIT 5000"
     ))
     .bind(sysnum)
     .bind(ConversationState::Queueing.as_str())
-    .fetch_all(state.db.pool())
+    .fetch_all(executor)
     .await?;
     Ok(rows
         .iter()

@@ -31,7 +31,7 @@ use parley_reception::{MatchOutcome, Matcher};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use crate::chat::{self, Change, Conversation, NewMessage, CONVERSATION_COLUMNS};
+use crate::chat::{self, Change, Conversation, NewMessage};
 use crate::config::Tenant;
 use crate::db::{now_ms, Backend};
 use crate::error::ApiError;
@@ -168,9 +168,9 @@ pub fn greeting(
     state: &AppState,
     tenant: &Tenant,
     c: &Conversation,
+    ctx: &Context,
     settings: &EffectiveSettings,
 ) -> String {
-    let ctx = Context::of(c);
     if c.state == ConversationState::Bot && ctx.request.reception_type != ReceptionType::AgentOnly {
         if let Some(m) = state.bots.get(&tenant.sysnum, ctx.robotid) {
             let g = m
@@ -196,9 +196,9 @@ pub fn guide(
     state: &AppState,
     tenant: &Tenant,
     c: &Conversation,
+    ctx: &Context,
     settings: &EffectiveSettings,
 ) -> Vec<Suggestion> {
-    let ctx = Context::of(c);
     if !settings.guide_flag || c.state != ConversationState::Bot {
         return Vec::new();
     }
@@ -343,30 +343,12 @@ fn queue_entry(c: &Conversation) -> QueueEntry {
     }
 }
 
-async fn waiting_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    executor: E,
-    sysnum: &str,
-) -> Result<Vec<Conversation>, ApiError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE sysnum = $1 AND state = $2 \
-         ORDER BY queued_at, id LIMIT 5000"
-    ))
-    .bind(sysnum)
-    .bind(ConversationState::Queueing.as_str())
-    .fetch_all(executor)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(chat::conversation_from_row)
-        .collect::<Result<_, _>>()?)
-}
-
 /// Every queueing conversation's position (1 = next) in its target's queue.
 pub async fn queue_positions(
     state: &AppState,
     sysnum: &str,
 ) -> Result<Vec<(String, u32)>, ApiError> {
-    let queue: Vec<QueueEntry> = waiting_in(state.db.pool(), sysnum)
+    let queue: Vec<QueueEntry> = chat::waiting(state, sysnum)
         .await?
         .iter()
         .map(queue_entry)
@@ -420,7 +402,7 @@ async fn snapshot(tx: &mut Tx, tenant: &Tenant, now: i64) -> Result<Snapshot, Ap
             members: Vec::new(),
         })
         .collect();
-    let queue = waiting_in(&mut **tx, &tenant.sysnum)
+    let queue = chat::waiting_in(&mut **tx, &tenant.sysnum)
         .await?
         .iter()
         .map(queue_entry)
@@ -592,36 +574,50 @@ pub async fn route(
 
 /// Gives waiting visitors to agents with free capacity (see [`routing::drain`]).
 pub async fn drain(state: &AppState, sysnum: &str) -> Result<(), ApiError> {
+    apply_to_queue(state, sysnum, routing::drain, |tenant, before, agent_id| {
+        let name = tenant
+            .agent(&agent_id)
+            .map_or_else(|| agent_id.clone(), |a| a.name.clone());
+        chat::accept(before, &agent_id, &name)
+    })
+    .await
+}
+
+/// Under the tenant's routing lock, picks queued conversations from a [`Snapshot`]
+/// (`pick` gives each with a value for `change`), applies each one's [`Change`] in one
+/// transaction, then publishes them and the new queue positions. The published changes
+/// do not trigger a drain: this is the queue's own bookkeeping.
+async fn apply_to_queue<T>(
+    state: &AppState,
+    sysnum: &str,
+    pick: impl FnOnce(&Snapshot) -> Vec<(String, T)>,
+    change: impl Fn(&Tenant, &Conversation, T) -> Result<Change, ApiError>,
+) -> Result<(), ApiError> {
     let Some(tenant) = state.config.tenant(sysnum) else {
         return Ok(());
     };
     let mut tx = state.db.pool().begin().await?;
     lock_tenant(state, &mut tx, sysnum).await?;
     let snap = snapshot(&mut tx, tenant, now_ms()).await?;
-    let assignments = routing::drain(&snap);
-    if assignments.is_empty() {
+    let picked = pick(&snap);
+    if picked.is_empty() {
         tx.rollback().await?;
         return Ok(());
     }
     let mut done = Vec::new();
-    for (conversation_id, agent_id) in assignments {
+    for (conversation_id, value) in picked {
         let Some(before) = chat::lock(&mut tx, &conversation_id).await? else {
             continue;
         };
-        let name = tenant
-            .agent(&agent_id)
-            .map_or_else(|| agent_id.clone(), |a| a.name.clone());
-        let change = chat::accept(&before, &agent_id, &name)?;
-        let (after, stored) = chat::apply(&mut tx, &before, change).await?;
-        done.push((before, after, stored));
+        let (after, stored) =
+            chat::apply(&mut tx, &before, change(tenant, &before, value)?).await?;
+        done.push((after, stored));
     }
     tx.commit().await?;
-    for (before, after, stored) in &done {
-        // Publish without draining again: this was the drain.
+    for (after, stored) in &done {
         chat::publish_messages(state, after, stored);
         chat::publish_summary(state, after).await;
-        tracing::info!(conversation = %after.id, agent = ?after.agent_id, "dequeued");
-        let _ = before;
+        tracing::info!(conversation = %after.id, state = after.state.as_str(), "queue changed");
     }
     chat::publish_queue_positions(state, sysnum).await;
     Ok(())
@@ -639,23 +635,14 @@ pub async fn drain_logged(state: &AppState, sysnum: &str) {
 /// [`routing::stranded`]): back to the bot, with a system message the client turns
 /// into the leave-message offer.
 pub async fn release_stranded(state: &AppState, sysnum: &str) -> Result<(), ApiError> {
-    let Some(tenant) = state.config.tenant(sysnum) else {
-        return Ok(());
+    let pick = |snap: &Snapshot| {
+        routing::stranded(snap)
+            .into_iter()
+            .map(|id| (id, ()))
+            .collect()
     };
-    let mut tx = state.db.pool().begin().await?;
-    lock_tenant(state, &mut tx, sysnum).await?;
-    let snap = snapshot(&mut tx, tenant, now_ms()).await?;
-    let stranded = routing::stranded(&snap);
-    if stranded.is_empty() {
-        tx.rollback().await?;
-        return Ok(());
-    }
-    let mut done = Vec::new();
-    for id in stranded {
-        let Some(before) = chat::lock(&mut tx, &id).await? else {
-            continue;
-        };
-        let change = Change {
+    apply_to_queue(state, sysnum, pick, |_, before, ()| {
+        Ok(Change {
             state: ConversationState::Bot,
             agent_id: None,
             group_id: before.group_id.clone(),
@@ -664,17 +651,9 @@ pub async fn release_stranded(state: &AppState, sysnum: &str) -> Result<(), ApiE
             messages: vec![SystemEvent::NoAgentOnline],
             priority: before.priority,
             queue_agent: None,
-        };
-        let (after, stored) = chat::apply(&mut tx, &before, change).await?;
-        done.push((after, stored));
-    }
-    tx.commit().await?;
-    for (after, stored) in &done {
-        chat::publish_messages(state, after, stored);
-        chat::publish_summary(state, after).await;
-    }
-    chat::publish_queue_positions(state, sysnum).await;
-    Ok(())
+        })
+    })
+    .await
 }
 
 /// Ends every open conversation of an agent who went offline, with that reason, then

@@ -756,7 +756,8 @@ impl Router<'_> {
 /// (queue entry's `visitor` key, agent id), in the order to carry them out.
 ///
 /// The server calls this whenever capacity may have appeared: an agent comes online,
-/// a chat ends or moves away, or a visitor joins the queue.
+/// or a chat ends or moves away from an agent. (A visitor joining the queue needs
+/// none: [`decide`] queues only when no free slot is left for them.)
 pub fn drain(snapshot: &Snapshot) -> Vec<(String, String)> {
     let mut active: BTreeMap<&str, u32> = snapshot
         .agents

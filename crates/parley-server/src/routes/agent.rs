@@ -87,6 +87,25 @@ async fn store_status(
     Ok(())
 }
 
+/// Stores an agent's status and carries out what it means for visitors: going offline
+/// ends the agent's chats with that reason (and releases visitors waiting for nobody),
+/// coming online lets the queue drain to them. Login, logout and the status endpoint
+/// all go through here.
+async fn change_status(
+    state: &AppState,
+    sysnum: &str,
+    agent: &str,
+    status: AgentStatus,
+) -> Result<(), ApiError> {
+    store_status(state, sysnum, agent, status).await?;
+    match status {
+        AgentStatus::Offline => reception::agent_went_offline(state, sysnum, agent).await?,
+        AgentStatus::Online => reception::drain_logged(state, sysnum).await,
+        AgentStatus::Busy => {}
+    }
+    Ok(())
+}
+
 async fn view(state: &AppState, tenant: &Tenant, agent: &Agent) -> Result<AgentView, ApiError> {
     let active = chat::held_by(state, &tenant.sysnum, &agent.id).await?.len() as u32;
     Ok(AgentView {
@@ -138,7 +157,7 @@ async fn login(
         auth::AGENT_TTL_MS,
     )
     .await?;
-    store_status(&state, &tenant.sysnum, &agent.id, AgentStatus::Online).await?;
+    change_status(&state, &tenant.sysnum, &agent.id, AgentStatus::Online).await?;
     tracing::info!(sysnum = %tenant.sysnum, agent = %agent.id, "agent login");
     Ok(Json(AgentLoginResponse {
         token,
@@ -147,8 +166,7 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, who: AgentAuth) -> Result<StatusCode, ApiError> {
-    store_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
-    reception::agent_went_offline(&state, &who.sysnum, &who.agent_id).await?;
+    change_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
     auth::delete_session(&state, &who.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -164,16 +182,7 @@ async fn set_status(
     JsonBody(request): JsonBody<AgentStatusRequest>,
 ) -> Result<Json<AgentView>, ApiError> {
     let (tenant, agent) = who.resolve(&state)?;
-    store_status(&state, &who.sysnum, &who.agent_id, request.status).await?;
-    match request.status {
-        // The agent's chats end with a reason the visitor sees.
-        AgentStatus::Offline => {
-            reception::agent_went_offline(&state, &who.sysnum, &who.agent_id).await?;
-        }
-        // New capacity: waiting visitors may be taken at once.
-        AgentStatus::Online => reception::drain_logged(&state, &who.sysnum).await,
-        AgentStatus::Busy => {}
-    }
+    change_status(&state, &who.sysnum, &who.agent_id, request.status).await?;
     Ok(Json(view(&state, tenant, agent).await?))
 }
 

@@ -25,7 +25,7 @@ use parley_protocol::ticket::{
     TicketSessionRequest, TicketSessionResponse, TicketStatus, TicketUnread, TicketView,
     MAX_REPLY_CHARS,
 };
-use parley_protocol::{effective, ChatParams, Locale};
+use parley_protocol::{effective, Locale};
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -35,10 +35,11 @@ use crate::auth::{self, AgentAuth, JsonBody};
 use crate::config::Tenant;
 use crate::db::{is_unique_violation, now_ms};
 use crate::error::ApiError;
-use crate::routes::visitor::{load_page_token, refusal, MAX_QUERY_BYTES};
-use crate::security::{self, Credentials};
+use crate::routes::visitor::{
+    admit_link, parse_link, session_tenant, unknown_tenant, update_profile, AdmittedLink,
+};
 use crate::tickets::{self, CheckedFile};
-use crate::{profile, ratelimit, AppState};
+use crate::{ratelimit, AppState};
 
 /// The session kind of a leave-message or ticket plug-in page.
 pub const TICKET_SESSION: &str = "ticket";
@@ -88,14 +89,6 @@ fn not_found() -> ApiError {
     ApiError::client(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such ticket")
 }
 
-fn unknown_tenant(sysnum: &str) -> ApiError {
-    ApiError::client(
-        StatusCode::NOT_FOUND,
-        ErrorCode::UnknownTenant,
-        format!("no tenant has sysnum {sysnum:?}"),
-    )
-}
-
 /// The calling visitor: a ticket page session, or a chat session of the same visitor.
 #[derive(Debug, Clone)]
 pub struct TicketVisitor {
@@ -134,16 +127,6 @@ impl FromRequestParts<AppState> for TicketVisitor {
     }
 }
 
-/// Parses a page's raw query string, refusing oversize ones.
-fn parse_query(query: &str) -> Result<parley_protocol::Parsed<ChatParams>, ApiError> {
-    if query.len() > MAX_QUERY_BYTES {
-        return Err(ApiError::bad_request(format!(
-            "the query string is longer than {MAX_QUERY_BYTES} bytes"
-        )));
-    }
-    Ok(ChatParams::from_query(query))
-}
-
 /// Starts a leave-message or ticket plug-in page: admits the visitor (the same sign and
 /// token rules as chat init), finds or creates them, and returns the form.
 async fn session(
@@ -153,30 +136,12 @@ async fn session(
     if request.visitor_id.as_ref().is_some_and(|v| v.len() > 64) {
         return Err(ApiError::bad_request("visitor_id is too long"));
     }
-    let parsed = parse_query(&request.query)?;
-    let params = &parsed.value;
-    let sysnum = params
-        .sysnum
-        .as_deref()
-        .ok_or_else(|| ApiError::bad_request("the sysnum parameter is required"))?;
-    let tenant = state
-        .config
-        .tenant(sysnum)
-        .ok_or_else(|| unknown_tenant(sysnum))?;
-    let page_token = match params.security.token.as_deref() {
-        Some(t) => load_page_token(&state, t).await?,
-        None => None,
-    };
-    let admitted = security::admit(
+    let AdmittedLink {
+        parsed,
         tenant,
-        Credentials {
-            partnerid: params.identity.partnerid.as_deref(),
-            sign: params.security.sign.as_deref(),
-            token: page_token.as_ref(),
-        },
-        now_ms() / 1000,
-    )
-    .map_err(refusal)?;
+        admitted,
+    } = admit_link(&state, &request.query).await?;
+    let params = &parsed.value;
     // The spec's `uid` is the visitor id the CRM API reports; it wins over the id this
     // browser kept. Both name only anonymous visitors, like init's kept id.
     let partnerid = admitted
@@ -193,20 +158,7 @@ async fn session(
         .db
         .find_or_create_visitor(&tenant.sysnum, partnerid.as_deref(), anonymous)
         .await?;
-    let stored = crate::routes::visitor::profile_of(&state, &visitor_id).await?;
-    let merged = profile::merge(
-        stored.clone(),
-        params,
-        admitted.customized_fields.as_deref(),
-        tenant,
-    );
-    if merged != stored {
-        sqlx::query("UPDATE visitors SET profile = $1 WHERE id = $2")
-            .bind(serde_json::to_string(&merged).expect("profiles serialize"))
-            .bind(&visitor_id)
-            .execute(state.db.pool())
-            .await?;
-    }
+    update_profile(&state, &visitor_id, params, &admitted, tenant).await?;
     let session_token = auth::create_session(
         &state,
         TICKET_SESSION,
@@ -300,11 +252,8 @@ async fn submit(
     who: TicketVisitor,
     JsonBody(form): JsonBody<SubmitTicket>,
 ) -> Result<Response, ApiError> {
-    let tenant = state
-        .config
-        .tenant(&who.sysnum)
-        .ok_or_else(|| ApiError::Internal("tenant of a session vanished".into()))?;
-    let params = parse_query(&form.query)?.value;
+    let tenant = session_tenant(&state, &who.sysnum)?;
+    let params = parse_link(&form.query)?.value;
     let settings = effective(&params, &tenant.backend_settings());
     let template = tickets::template_view(tickets::pick_template(tenant, &params), settings.locale);
     let mut problems = validate_form(&template, &form);

@@ -11,7 +11,7 @@ use parley_protocol::api::{
     TransferToAgentRequest, TransferToAgentResponse, VisitorProfile,
 };
 use parley_protocol::params::ReceptionType;
-use parley_protocol::{effective, ChatParams};
+use parley_protocol::{effective, ChatParams, Parsed};
 use serde::Deserialize;
 
 use crate::auth::{self, JsonBody, VisitorAuth};
@@ -45,9 +45,109 @@ pub fn router() -> Router<AppState> {
         .route("/api/chat/transfer", post(transfer))
 }
 
-/// The security refusal as the API error the client localizes (also for the ticket
-/// pages, which admit visitors by the same rules).
-pub(crate) fn refusal(r: Refusal) -> ApiError {
+/// A page's link, parsed and let in by its tenant's security rules.
+pub(crate) struct AdmittedLink<'a> {
+    pub parsed: Parsed<ChatParams>,
+    pub tenant: &'a Tenant,
+    pub admitted: security::Admitted,
+}
+
+/// Parses a page's raw query string (refusing oversize ones) with the protocol code the
+/// client used, finds its tenant and applies the sign / token rules: the chat's init and
+/// the ticket pages admit visitors the same way.
+pub(crate) async fn admit_link<'a>(
+    state: &'a AppState,
+    query: &str,
+) -> Result<AdmittedLink<'a>, ApiError> {
+    let parsed = parse_link(query)?;
+    let params = &parsed.value;
+    let sysnum = params
+        .sysnum
+        .as_deref()
+        .ok_or_else(|| ApiError::bad_request("the sysnum parameter is required"))?;
+    let tenant = state
+        .config
+        .tenant(sysnum)
+        .ok_or_else(|| unknown_tenant(sysnum))?;
+    let page_token = match params.security.token.as_deref() {
+        Some(t) => load_page_token(state, t).await?,
+        None => None,
+    };
+    let admitted = security::admit(
+        tenant,
+        Credentials {
+            partnerid: params.identity.partnerid.as_deref(),
+            sign: params.security.sign.as_deref(),
+            token: page_token.as_ref(),
+        },
+        now_ms() / 1000,
+    )
+    .map_err(refusal)?;
+    Ok(AdmittedLink {
+        parsed,
+        tenant,
+        admitted,
+    })
+}
+
+/// Parses a page's raw query string, refusing oversize ones.
+pub(crate) fn parse_link(query: &str) -> Result<Parsed<ChatParams>, ApiError> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "the query string is longer than {MAX_QUERY_BYTES} bytes"
+        )));
+    }
+    Ok(ChatParams::from_query(query))
+}
+
+/// The error for a sysnum no tenant has.
+pub(crate) fn unknown_tenant(sysnum: &str) -> ApiError {
+    ApiError::client(
+        StatusCode::NOT_FOUND,
+        ErrorCode::UnknownTenant,
+        format!("no tenant has sysnum {sysnum:?}"),
+    )
+}
+
+/// The tenant of a session (sessions are made only for configured tenants).
+pub(crate) fn session_tenant<'a>(
+    state: &'a AppState,
+    sysnum: &str,
+) -> Result<&'a Tenant, ApiError> {
+    state
+        .config
+        .tenant(sysnum)
+        .ok_or_else(|| ApiError::Internal("tenant of a session vanished".into()))
+}
+
+/// Merges the link's CRM fields into the visitor's stored profile, writing only when
+/// something changed.
+pub(crate) async fn update_profile(
+    state: &AppState,
+    visitor_id: &str,
+    params: &ChatParams,
+    admitted: &security::Admitted,
+    tenant: &Tenant,
+) -> Result<(), ApiError> {
+    let stored = load_profile(state, visitor_id).await?;
+    let merged = profile::merge(
+        stored.clone(),
+        params,
+        admitted.customized_fields.as_deref(),
+        tenant,
+    );
+    if merged != stored {
+        sqlx::query("UPDATE visitors SET profile = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&merged).expect("profiles serialize"))
+            .bind(visitor_id)
+            .execute(state.db.pool())
+            .await?;
+    }
+    Ok(())
+}
+
+/// The security refusal as the API error the client localizes.
+fn refusal(r: Refusal) -> ApiError {
     match r {
         Refusal::IllegalUser => ApiError::client(
             StatusCode::FORBIDDEN,
@@ -63,10 +163,7 @@ pub(crate) fn refusal(r: Refusal) -> ApiError {
 }
 
 /// The page token a link carries, if the token API issued it.
-pub(crate) async fn load_page_token(
-    state: &AppState,
-    token: &str,
-) -> Result<Option<PageToken>, ApiError> {
+async fn load_page_token(state: &AppState, token: &str) -> Result<Option<PageToken>, ApiError> {
     if token.len() > 128 {
         return Ok(None);
     }
@@ -114,42 +211,15 @@ async fn init(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<InitRequest>,
 ) -> Result<Json<InitResponse>, ApiError> {
-    if request.query.len() > MAX_QUERY_BYTES {
-        return Err(ApiError::bad_request(format!(
-            "the query string is longer than {MAX_QUERY_BYTES} bytes"
-        )));
-    }
     if request.visitor_id.as_ref().is_some_and(|v| v.len() > 64) {
         return Err(ApiError::bad_request("visitor_id is too long"));
     }
-    let parsed = ChatParams::from_query(&request.query);
-    let params = &parsed.value;
-    let sysnum = params
-        .sysnum
-        .as_deref()
-        .ok_or_else(|| ApiError::bad_request("the sysnum parameter is required"))?;
-    let tenant = state.config.tenant(sysnum).ok_or_else(|| {
-        ApiError::client(
-            StatusCode::NOT_FOUND,
-            ErrorCode::UnknownTenant,
-            format!("no tenant has sysnum {sysnum:?}"),
-        )
-    })?;
-
-    let page_token = match params.security.token.as_deref() {
-        Some(t) => load_page_token(&state, t).await?,
-        None => None,
-    };
-    let admitted = security::admit(
+    let AdmittedLink {
+        parsed,
         tenant,
-        Credentials {
-            partnerid: params.identity.partnerid.as_deref(),
-            sign: params.security.sign.as_deref(),
-            token: page_token.as_ref(),
-        },
-        now_ms() / 1000,
-    )
-    .map_err(refusal)?;
+        admitted,
+    } = admit_link(&state, &request.query).await?;
+    let params = &parsed.value;
 
     let visitor_id = state
         .db
@@ -159,20 +229,7 @@ async fn init(
             request.visitor_id.as_deref(),
         )
         .await?;
-    let stored = load_profile(&state, &visitor_id).await?;
-    let merged = profile::merge(
-        stored.clone(),
-        params,
-        admitted.customized_fields.as_deref(),
-        tenant,
-    );
-    if merged != stored {
-        sqlx::query("UPDATE visitors SET profile = $1 WHERE id = $2")
-            .bind(serde_json::to_string(&merged).expect("profiles serialize"))
-            .bind(&visitor_id)
-            .execute(state.db.pool())
-            .await?;
-    }
+    update_profile(&state, &visitor_id, params, &admitted, tenant).await?;
 
     let settings = effective(params, &tenant.backend_settings());
     let mut conversation = match chat::latest_of_visitor(&state, &visitor_id).await? {
@@ -192,8 +249,9 @@ async fn init(
     };
     // Agent-first and agent-only chats go to humans straight away; a resumed one that
     // is still with the bot (nobody was available) tries again.
+    let context = reception::Context::of(&conversation);
     let agent_side = matches!(
-        reception::Context::of(&conversation).request.reception_type,
+        context.request.reception_type,
         ReceptionType::AgentOnly | ReceptionType::AgentFirst
     );
     let routed = if agent_side && conversation.state == ConversationState::Bot {
@@ -228,8 +286,8 @@ async fn init(
     let view = conversation_view(&state, tenant, &conversation).await?;
     let reception = routed
         .unwrap_or_else(|| reception::reception_of(tenant, &conversation, view.queue_position));
-    let greeting = reception::greeting(&state, tenant, &conversation, &settings);
-    let guide = reception::guide(&state, tenant, &conversation, &settings);
+    let greeting = reception::greeting(&state, tenant, &conversation, &context, &settings);
+    let guide = reception::guide(&state, tenant, &conversation, &context, &settings);
     tracing::info!(
         sysnum = %tenant.sysnum,
         visitor = %visitor_id,
@@ -392,10 +450,7 @@ async fn transfer(
     who: VisitorAuth,
     JsonBody(request): JsonBody<TransferToAgentRequest>,
 ) -> Result<Json<TransferToAgentResponse>, ApiError> {
-    let tenant = state
-        .config
-        .tenant(&who.sysnum)
-        .ok_or_else(|| ApiError::Internal("tenant of a session vanished".into()))?;
+    let tenant = session_tenant(&state, &who.sysnum)?;
     let (c, reception) = reception::route(
         &state,
         tenant,
@@ -414,10 +469,7 @@ async fn leave(
     State(state): State<AppState>,
     who: VisitorAuth,
 ) -> Result<Json<ConversationView>, ApiError> {
-    let tenant = state
-        .config
-        .tenant(&who.sysnum)
-        .ok_or_else(|| ApiError::Internal("tenant of a session vanished".into()))?;
+    let tenant = session_tenant(&state, &who.sysnum)?;
     let (c, _) = chat::transition(&state, &who.conversation_id, |c| chat::end(c, None)).await?;
     Ok(Json(conversation_view(&state, tenant, &c).await?))
 }
