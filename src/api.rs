@@ -63,6 +63,38 @@ async fn post<T: DeserializeOwned>(
     .await
 }
 
+/// A fresh client id (the server's exactly-once key): `prefix`, the time and
+/// randomness, far below the server's 64-byte limit.
+pub fn new_client_id(prefix: &str) -> String {
+    let now = js_sys::Date::now() as u64;
+    let random = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+    format!("{prefix}{now:x}{random:x}")
+}
+
+/// `POST /api/chat/image?client_id=…&name=…` with the picture as the body.
+pub async fn send_image(
+    token: &str,
+    client_id: &str,
+    file: &web_sys::File,
+) -> Result<SendResponse, CallError> {
+    let url = format!(
+        "/api/chat/image?client_id={}&name={}",
+        js_sys::encode_uri_component(client_id),
+        js_sys::encode_uri_component(&file.name())
+    );
+    let body: &wasm_bindgen::JsValue = file.as_ref();
+    read(
+        bearer(Request::post(&url), token)
+            .header("Content-Type", &file.type_())
+            .body(body.clone())
+            .map_err(network)?
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
 /// `POST /api/chat/init`.
 pub async fn init(request: &InitRequest) -> Result<InitResponse, CallError> {
     post(Request::post("/api/chat/init"), request).await

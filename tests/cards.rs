@@ -418,6 +418,7 @@ fn stored(card: Card, client_id: &str) -> ChatMessage {
         event: None,
         bot: None,
         card: Some(Box::new(card)),
+        image: None,
         created_at: 0,
     }
 }

@@ -73,6 +73,7 @@ fn message(seq: i64, sender: Sender, text: &str, name: Option<&str>) -> ChatMess
         event: None,
         bot: None,
         card: None,
+        image: None,
         created_at: 1_700_000_000_000 + seq * 1000,
     }
 }
@@ -418,4 +419,117 @@ async fn the_banner_shows_while_disconnected() {
     sleep(20).await;
     let text = host.text_content().unwrap();
     assert!(text.contains("Nouvelle tentative dans 2 s"), "{text}");
+}
+
+/// Rich-text payloads: formatting and link syntax wrapped around the XSS corpus.
+const XSS_RICH: [&str; 5] = [
+    "[click](javascript:window.__pwned=1)",
+    "[x](data:text/html,<script>window.__pwned=1</script>)",
+    "**<img src=x onerror=\"window.__pwned = 1\">**",
+    "- `<script>window.__pwned = 1</script>`\n- _<svg onload=\"window.__pwned=1\">_",
+    "[ok](https://ok.example/\"onmouseover=window.__pwned=1)",
+];
+
+#[wasm_bindgen_test]
+async fn rich_text_formats_and_stays_inert() {
+    let mut log = ChatLog::default();
+    log.insert(message(
+        1,
+        Sender::Agent,
+        "Steps:\n1. Open **Settings**\n2. Tap *Reset* then `OK`\n\n- see [the guide](https://help.example/reset)\n- or https://help.example/faq.",
+        Some("Alice"),
+    ));
+    for (i, payload) in XSS_RICH.iter().enumerate() {
+        log.insert(message(10 + i as i64, Sender::Bot, payload, None));
+    }
+    let host = list_with(log, "**Welcome!** Ask _anything_.", Vec::new());
+    sleep(50).await;
+    assert_inert(&host);
+    let q = |sel: &str| host.query_selector(sel).unwrap();
+    assert_eq!(
+        q(".msg-agent ol li strong")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Settings"
+    );
+    assert_eq!(
+        q(".msg-agent ol li em").unwrap().text_content().unwrap(),
+        "Reset"
+    );
+    assert_eq!(
+        q(".msg-agent ol li code").unwrap().text_content().unwrap(),
+        "OK"
+    );
+    let guide = q(".msg-agent ul li a").unwrap();
+    assert_eq!(guide.text_content().unwrap(), "the guide");
+    assert_eq!(
+        guide.get_attribute("href").as_deref(),
+        Some("https://help.example/reset")
+    );
+    assert_eq!(
+        q(".greeting strong").unwrap().text_content().unwrap(),
+        "Welcome!"
+    );
+    // The markers are gone, the payloads' characters are all still there as text.
+    let text = host.text_content().unwrap();
+    assert!(!text.contains("**Settings**"));
+    assert!(text.contains("[click](javascript:window.__pwned=1)"));
+    assert!(text.contains("<img src=x onerror=\"window.__pwned = 1\">"));
+    assert!(text.contains("<script>window.__pwned = 1</script>"));
+}
+
+fn picture(seq: i64, sender: Sender, id: &str) -> ChatMessage {
+    let mut m = message(
+        seq,
+        sender,
+        "<img src=x onerror=window.__pwned=1>.png",
+        Some("Bob"),
+    );
+    m.kind = MessageKind::Image;
+    m.image = Some(parley_protocol::api::ImageRef {
+        id: id.into(),
+        content_type: "image/png".into(),
+        size: 70,
+        width: 2,
+        height: 3,
+    });
+    m
+}
+
+#[wasm_bindgen_test]
+async fn pictures_show_from_the_server_only() {
+    let mut log = ChatLog::default();
+    log.insert(picture(1, Sender::Agent, "0123abcd"));
+    log.insert(picture(2, Sender::Visitor, "../../api/agent/logout"));
+    log.insert(picture(3, Sender::Agent, "javascript:window.__pwned=1"));
+    let host = list_with(log, "", Vec::new());
+    sleep(50).await;
+    let images = host.query_selector_all("img").unwrap();
+    assert_eq!(images.length(), 1, "{}", host.inner_html());
+    let img: web_sys::Element = images.item(0).unwrap().unchecked_into();
+    assert_eq!(
+        img.get_attribute("src").as_deref(),
+        Some("/api/files/0123abcd")
+    );
+    assert_eq!(img.get_attribute("width").as_deref(), Some("2"));
+    assert_eq!(img.get_attribute("height").as_deref(), Some("3"));
+    // The file name is alternative text, never markup.
+    assert_eq!(
+        img.get_attribute("alt").as_deref(),
+        Some("<img src=x onerror=window.__pwned=1>.png")
+    );
+    let link = img.parent_element().unwrap();
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/api/files/0123abcd")
+    );
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    // Pictures with ids that are not the server's plain tokens show their name as text.
+    assert_eq!(host.query_selector_all(".msg-picture").unwrap().length(), 1);
+    let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into()).unwrap();
+    assert!(pwned.is_undefined());
 }

@@ -49,3 +49,6 @@ chat-transfer-failed = تعذّر توصيلك بموظف دعم. يُرجى ا�
 chat-typing = موظف الدعم يكتب…
 chat-you = أنت
 chat-leave-close = إغلاق
+chat-send-picture = إرسال صورة
+chat-pictures-sending = صور قيد الإرسال
+chat-remove = إزالة

@@ -49,3 +49,6 @@ chat-transfer-failed = Wir konnten Sie nicht mit einem Mitarbeiter verbinden. Bi
 chat-typing = Der Mitarbeiter schreibt…
 chat-you = Sie
 chat-leave-close = Schließen
+chat-send-picture = Bild senden
+chat-pictures-sending = Bilder werden gesendet
+chat-remove = Entfernen

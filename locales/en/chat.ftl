@@ -49,3 +49,6 @@ chat-transfer-failed = We could not connect you to an agent. Please try again.
 chat-typing = The agent is typing…
 chat-you = You
 chat-leave-close = Close
+chat-send-picture = Send a picture
+chat-pictures-sending = Pictures being sent
+chat-remove = Remove

@@ -49,3 +49,6 @@ chat-transfer-failed = No pudimos conectarte con un agente. Inténtalo de nuevo.
 chat-typing = El agente está escribiendo…
 chat-you = Tú
 chat-leave-close = Cerrar
+chat-send-picture = Enviar una imagen
+chat-pictures-sending = Imágenes enviándose
+chat-remove = Quitar

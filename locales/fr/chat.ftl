@@ -49,3 +49,6 @@ chat-transfer-failed = Impossible de vous mettre en relation avec un conseiller.
 chat-typing = Le conseiller écrit…
 chat-you = Vous
 chat-leave-close = Fermer
+chat-send-picture = Envoyer une image
+chat-pictures-sending = Images en cours d’envoi
+chat-remove = Retirer

@@ -49,3 +49,6 @@ chat-transfer-failed = Kami tidak dapat menghubungkan Anda dengan agen. Silakan 
 chat-typing = Agen sedang mengetik…
 chat-you = Anda
 chat-leave-close = Tutup
+chat-send-picture = Kirim gambar
+chat-pictures-sending = Gambar sedang dikirim
+chat-remove = Hapus

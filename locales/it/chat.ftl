@@ -49,3 +49,6 @@ chat-transfer-failed = Non è stato possibile metterti in contatto con un operat
 chat-typing = L'operatore sta scrivendo…
 chat-you = Tu
 chat-leave-close = Chiudi
+chat-send-picture = Invia un’immagine
+chat-pictures-sending = Immagini in invio
+chat-remove = Rimuovi

@@ -49,3 +49,6 @@ chat-transfer-failed = オペレーターにおつなぎできませんでした
 chat-typing = オペレーターが入力中…
 chat-you = 自分
 chat-leave-close = 閉じる
+chat-send-picture = 画像を送信
+chat-pictures-sending = 送信中の画像
+chat-remove = 削除

@@ -49,3 +49,6 @@ chat-transfer-failed = 상담원에게 연결하지 못했습니다. 다시 시�
 chat-typing = 상담원이 입력 중입니다…
 chat-you = 나
 chat-leave-close = 닫기
+chat-send-picture = 사진 보내기
+chat-pictures-sending = 보내는 중인 사진
+chat-remove = 삭제

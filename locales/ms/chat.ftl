@@ -49,3 +49,6 @@ chat-transfer-failed = Kami tidak dapat menghubungkan anda dengan ejen. Sila cub
 chat-typing = Ejen sedang menaip…
 chat-you = Anda
 chat-leave-close = Tutup
+chat-send-picture = Hantar gambar
+chat-pictures-sending = Gambar sedang dihantar
+chat-remove = Alih keluar

@@ -49,3 +49,6 @@ chat-transfer-failed = Não foi possível conectar você a um atendente. Tente n
 chat-typing = O atendente está digitando…
 chat-you = Você
 chat-leave-close = Fechar
+chat-send-picture = Enviar uma imagem
+chat-pictures-sending = Imagens a enviar
+chat-remove = Remover

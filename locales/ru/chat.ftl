@@ -49,3 +49,6 @@ chat-transfer-failed = Не удалось связать вас с операт
 chat-typing = Оператор печатает…
 chat-you = Вы
 chat-leave-close = Закрыть
+chat-send-picture = Отправить изображение
+chat-pictures-sending = Отправляемые изображения
+chat-remove = Удалить

@@ -49,3 +49,6 @@ chat-transfer-failed = ไม่สามารถเชื่อมต่อค
 chat-typing = เจ้าหน้าที่กำลังพิมพ์…
 chat-you = คุณ
 chat-leave-close = ปิด
+chat-send-picture = ส่งรูปภาพ
+chat-pictures-sending = รูปภาพที่กำลังส่ง
+chat-remove = นำออก

@@ -49,3 +49,6 @@ chat-transfer-failed = Sizi bir temsilciye bağlayamadık. Lütfen tekrar deneyi
 chat-typing = Temsilci yazıyor…
 chat-you = Siz
 chat-leave-close = Kapat
+chat-send-picture = Resim gönder
+chat-pictures-sending = Gönderilen resimler
+chat-remove = Kaldır

@@ -49,3 +49,6 @@ chat-transfer-failed = Không thể kết nối bạn với nhân viên. Vui lò
 chat-typing = Nhân viên đang nhập…
 chat-you = Bạn
 chat-leave-close = Đóng
+chat-send-picture = Gửi hình ảnh
+chat-pictures-sending = Hình ảnh đang gửi
+chat-remove = Xóa

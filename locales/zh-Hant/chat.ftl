@@ -49,3 +49,6 @@ chat-transfer-failed = 暫時無法為您轉接真人客服，請重試。
 chat-typing = 客服正在輸入…
 chat-you = 我
 chat-leave-close = 關閉
+chat-send-picture = 傳送圖片
+chat-pictures-sending = 正在傳送的圖片
+chat-remove = 移除

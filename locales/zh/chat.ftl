@@ -49,3 +49,6 @@ chat-transfer-failed = 暂时无法为您转接人工客服，请重试。
 chat-typing = 客服正在输入…
 chat-you = 我
 chat-leave-close = 关闭
+chat-send-picture = 发送图片
+chat-pictures-sending = 正在发送的图片
+chat-remove = 移除

@@ -247,6 +247,7 @@ mod tests {
             event: None,
             bot: None,
             card: None,
+            image: None,
             created_at: at,
         }
     }

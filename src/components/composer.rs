@@ -52,6 +52,12 @@ pub fn Composer(
     /// following `leave_href` (which stays as the fallback link).
     #[prop(optional_no_strip)]
     on_leave: Option<Callback<()>>,
+    /// Sends a picture the visitor picked or pasted; `None` hides the picture button.
+    #[prop(optional_no_strip)]
+    on_image: Option<Callback<web_sys::File>>,
+    /// Whether pictures may be sent now (an agent has joined and `photo_flag` allows).
+    #[prop(into, optional)]
+    show_image: Signal<bool>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let typing = StoredValue::new(false);
@@ -109,6 +115,54 @@ pub fn Composer(
         let _ = a.focus();
     };
 
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let picture_button = on_image.map(|send| {
+        let on_change = move |_| {
+            let Some(input) = file_input.get_untracked() else {
+                return;
+            };
+            if let Some(list) = input.files() {
+                for i in 0..list.length() {
+                    if let Some(f) = list.get(i) {
+                        send.run(f);
+                    }
+                }
+            }
+            // Picking the same file again must fire `change` again.
+            input.set_value("");
+        };
+        view! {
+            <Show when=move || show_image.get()>
+                <button type="button" class="icon-button attach" aria-label=t(locale, "chat-send-picture")
+                    on:click=move |_| { if let Some(i) = file_input.get_untracked() { i.click(); } }>
+                    "🖼"
+                </button>
+                <input type="file" class="visually-hidden" tabindex="-1" aria-hidden="true"
+                    accept="image/png,image/jpeg,image/gif,image/webp" multiple
+                    node_ref=file_input on:change=on_change />
+            </Show>
+        }
+    });
+    // A picture pasted into the text box is sent like a picked one.
+    let on_paste = move |e: leptos::ev::ClipboardEvent| {
+        let (Some(send), true) = (on_image, show_image.get_untracked()) else {
+            return;
+        };
+        let Some(files) = e.clipboard_data().and_then(|d| d.files()) else {
+            return;
+        };
+        let pictures: Vec<web_sys::File> = (0..files.length())
+            .filter_map(|i| files.get(i))
+            .filter(|f| f.type_().starts_with("image/"))
+            .collect();
+        if !pictures.is_empty() {
+            e.prevent_default();
+            for f in pictures {
+                send.run(f);
+            }
+        }
+    };
+
     let leave = leave_href.map(|href| {
         view! {
             <a class="leave-entry" href=href on:click=move |e| {
@@ -157,7 +211,9 @@ pub fn Composer(
                 }
                 on:blur=move |_| set_typing(false)
                 on:keydown=on_keydown
+                on:paste=on_paste
             ></textarea>
+            {picture_button}
             {leave}
             <button type="submit" class="send" disabled=move || text.with(|t| t.trim().is_empty())>
                 {t(locale, "chat-send")}

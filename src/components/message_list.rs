@@ -1,8 +1,9 @@
 //! The message list: stored and outgoing messages, time separators, bot suggestions,
 //! the typing indicator, older pages on scrolling up and the new-message indicator.
 //!
-//! Every visitor-, agent- or bot-supplied string is rendered as a text node; links (with
-//! `is_link`) are `<a>` elements whose `href` passed [`super::linkify`]'s http(s) check.
+//! Every visitor-, agent- or bot-supplied string is rendered as text nodes through
+//! [`super::rich_text`]: formatting of the safe subset, and links (with `is_link`) as
+//! `<a>` elements whose `href` passed the protocol's http(s) check.
 
 use leptos::prelude::*;
 use parley_protocol::api::{BotOutcome, ChatMessage, EndReason, Sender, Suggestion, SystemEvent};
@@ -11,7 +12,7 @@ use wasm_bindgen::JsValue;
 
 use super::cards::CardMessage;
 use super::chat_log::{Delivery, OutboxEntry, Row};
-use super::linkify::{segments, Segment};
+use super::rich_text::RichText;
 use crate::i18n::{t, t_args};
 use crate::route::Layout;
 
@@ -70,27 +71,6 @@ pub fn format_time(ms: i64, locale: Locale) -> String {
         set("day", "numeric");
     }
     date.to_locale_string(locale.code(), &options).into()
-}
-
-/// Text with its links, as nodes.
-#[component]
-pub fn RichText(
-    /// The plain text.
-    text: String,
-    /// Whether http(s) links become clickable.
-    links: bool,
-) -> impl IntoView {
-    segments(&text, links)
-        .into_iter()
-        .map(|s| match s {
-            Segment::Text(s) => s.into_any(),
-            Segment::Link(url) => {
-                let label = url.clone();
-                view! { <a href=url target="_blank" rel="noopener noreferrer">{label}</a> }
-            }
-            .into_any(),
-        })
-        .collect_view()
 }
 
 /// Tappable questions under a bot message or the greeting.
@@ -179,7 +159,34 @@ fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
     } else {
         "row row-in"
     };
-    let kind_class = format!("msg msg-{}", m.sender.as_str());
+    let picture = m
+        .image
+        .as_ref()
+        .filter(|_| m.kind == parley_protocol::api::MessageKind::Image)
+        .and_then(|i| Some((i.url()?, i.width, i.height)));
+    let kind_class = format!(
+        "msg msg-{}{}",
+        m.sender.as_str(),
+        if picture.is_some() {
+            " msg-picture"
+        } else {
+            ""
+        }
+    );
+    // A picture opens full size in a new tab; its size is reserved before it loads so
+    // the list does not jump.
+    let body = match picture {
+        Some((url, width, height)) => {
+            let src = url.clone();
+            view! {
+            <a class="picture" href=url target="_blank" rel="noopener noreferrer">
+                <img src=src alt=m.text.clone() width=width height=height loading="lazy" decoding="async" />
+            </a>
+            }
+            .into_any()
+        }
+        None => view! { <RichText text=m.text.clone() links=cx.links /> }.into_any(),
+    };
     let offline = (m.kind == parley_protocol::api::MessageKind::Offline)
         .then(|| view! { <span class="badge">{t(locale, "chat-offline-message")}</span> });
     let suggestions = m.bot.as_ref().filter(|b| !b.suggestions.is_empty()).map(|b| {
@@ -198,13 +205,11 @@ fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
             {avatar(cx, m.sender, &name)}
             <div class="bubble-wrap">
                 {shown_name}
-                <p class=kind_class dir="auto">
+                <div class=kind_class>
                     <span class="visually-hidden">{format!("{name}: ")}</span>
                     {offline}
-                    // The hidden "name: " prefix would decide `dir=auto` for the whole
-                    // paragraph; the isolate gives the text its own direction.
-                    <bdi><RichText text=m.text.clone() links=cx.links /></bdi>
-                </p>
+                    {body}
+                </div>
                 {suggestions}
             </div>
         </div>
@@ -246,10 +251,10 @@ fn outgoing_row(cx: &RowContext, e: OutboxEntry, delivery: Delivery) -> AnyView 
         <div class="row row-out">
             {avatar(cx, Sender::Visitor, &you)}
             <div class="bubble-wrap">
-                <p class=class dir="auto">
+                <div class=class>
                     <span class="visually-hidden">{format!("{you}: ")}</span>
-                    <bdi><RichText text=e.text.clone() links=cx.links /></bdi>
-                </p>
+                    <RichText text=e.text.clone() links=cx.links />
+                </div>
                 {status}
             </div>
         </div>
@@ -371,7 +376,7 @@ pub fn MessageList(
         view! {
             <div class="row row-in greeting">
                 <div class="bubble-wrap">
-                    <p class="msg msg-bot" dir="auto"><RichText text=greeting links=links /></p>
+                    <div class="msg msg-bot"><RichText text=greeting links=links /></div>
                     {guide_view}
                 </div>
             </div>

@@ -3,3 +3,4 @@
 
 pub mod outbox_store;
 pub mod use_chat_socket;
+pub mod use_image_upload;

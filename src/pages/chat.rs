@@ -22,6 +22,7 @@ use crate::components::cards::{not_yet_sent, LinkCardTrays};
 use crate::components::chat_log::{ChatLog, OutboxEntry};
 use crate::components::composer::Composer;
 use crate::components::connection_banner::ConnectionBanner;
+use crate::components::image_uploads::ImageUploads;
 use crate::components::leave_panel::LeavePanel;
 use crate::components::message_list::{offset_min, system_text, MessageList};
 use crate::components::reception_notice::{
@@ -31,6 +32,7 @@ use crate::components::theme;
 use crate::components::top_bar::{title_for, TopBar};
 use crate::hooks::outbox_store;
 use crate::hooks::use_chat_socket::{use_chat_socket, UseChatSocketOptions};
+use crate::hooks::use_image_upload::{use_image_upload, UseImageUploadOptions};
 use crate::i18n::{t, t_args};
 use crate::params_ctx::use_params;
 use crate::route::Layout;
@@ -107,13 +109,6 @@ pub fn ChatPage(
             </Suspense>
         </main>
     }
-}
-
-/// A fresh client id: time and randomness, far below the server's 64-byte limit.
-fn new_client_id() -> String {
-    let now = js_sys::Date::now() as u64;
-    let random = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
-    format!("c{now:x}{random:x}")
 }
 
 /// The live conversation of one init.
@@ -268,7 +263,7 @@ fn ChatView(
             bridge.unread(
                 "",
                 m.sender_name.as_deref().unwrap_or(""),
-                &m.text,
+                &parley_protocol::rich::plain_text(&m.text),
                 m.created_at,
             );
         }
@@ -351,7 +346,7 @@ fn ChatView(
 
     let send_text = move |text: String, faq_id: Option<u64>| {
         let entry = OutboxEntry {
-            client_id: new_client_id(),
+            client_id: api::new_client_id("c"),
             text,
             faq_id,
             created_at: js_sys::Date::now() as i64,
@@ -458,6 +453,20 @@ fn ChatView(
         emoji_after_transfer || conversation.with(|c| c.state == ConversationState::Bot)
     });
     let ended = move || conversation.with(|c| c.state == ConversationState::Ended);
+    // Pictures go out once an agent has joined, unless `photo_flag` turns them off.
+    let photo_flag = settings.photo_flag;
+    let show_image = Signal::derive(move || {
+        photo_flag && conversation.with(|c| c.state == ConversationState::WithAgent)
+    });
+    let pictures = use_image_upload(UseImageUploadOptions {
+        token: token.clone(),
+        on_sent: Callback::new(move |m| {
+            log.update(|l| {
+                l.insert(m);
+            });
+        }),
+        network_error: t(locale, "error-network"),
+    });
 
     let uid = params
         .leave_message
@@ -612,6 +621,8 @@ fn ChatView(
                 layout=layout
                 on_sent=Callback::new(move |m| { log.update(|l| { l.insert(m); }); })
             />
+            <ImageUploads uploads=pictures.uploads locale=locale
+                on_retry=pictures.retry on_dismiss=pictures.dismiss />
             <Show when=move || !ended()>
                 <Composer
                     locale=locale
@@ -620,6 +631,8 @@ fn ChatView(
                     show_emoji=show_emoji
                     leave_href=composer_leave.clone()
                     on_leave=on_leave
+                    on_image=Some(pictures.send)
+                    show_image=show_image
                 />
             </Show>
         </div>

@@ -171,6 +171,8 @@ pub enum MessageKind {
     System,
     /// A product or order card; [`ChatMessage::card`] has it.
     Card,
+    /// A picture; [`ChatMessage::image`] has it.
+    Image,
 }
 
 impl MessageKind {
@@ -181,6 +183,7 @@ impl MessageKind {
             MessageKind::Offline => "offline",
             MessageKind::System => "system",
             MessageKind::Card => "card",
+            MessageKind::Image => "image",
         }
     }
 
@@ -191,6 +194,7 @@ impl MessageKind {
             "offline" => MessageKind::Offline,
             "system" => MessageKind::System,
             "card" => MessageKind::Card,
+            "image" => MessageKind::Image,
             _ => return None,
         })
     }
@@ -264,9 +268,48 @@ pub struct ChatMessage {
     /// other message stays small.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<crate::card::Card>>,
+    /// For [`MessageKind::Image`] messages, the stored picture (`text` is then its file
+    /// name, for readers that do not show pictures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageRef>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
+
+/// A picture sent in a conversation, stored by the server and served from
+/// [`ImageRef::url`] as the type its content was checked to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRef {
+    /// A random, unguessable id (it is also the capability to fetch the file: `<img>`
+    /// requests carry no bearer token).
+    pub id: String,
+    /// `image/png`, `image/jpeg`, `image/gif` or `image/webp`.
+    pub content_type: String,
+    /// Bytes.
+    pub size: u64,
+    /// Pixels, read from the file's header so the list reserves the space before the
+    /// picture loads (no jump while scrolled to the bottom).
+    pub width: u32,
+    pub height: u32,
+}
+
+impl ImageRef {
+    /// The same-origin path the picture is served from; `None` when the id is not the
+    /// plain token the server generates (so no stored value can point a client at
+    /// another path).
+    pub fn url(&self) -> Option<String> {
+        let plain = !self.id.is_empty()
+            && self.id.len() <= 64
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        plain.then(|| format!("/api/files/{}", self.id))
+    }
+}
+
+/// The largest picture a visitor or agent may send, in bytes.
+pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
 
 /// A question the visitor can tap: a guided question, a question related to an answer,
 /// or a "did you mean" suggestion. Tapping sends `question` as the visitor's message
@@ -404,7 +447,8 @@ pub struct SendCardRequest {
     pub card: crate::card::Card,
 }
 
-/// The answer to [`SendRequest`] and [`SendCardRequest`].
+/// The answer to [`SendRequest`], [`SendCardRequest`] and the picture uploads
+/// (`POST /api/chat/image?client_id=…` with the picture as the body).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendResponse {
     pub message: ChatMessage,

@@ -10,6 +10,7 @@
 //!   helpers (amounts, status labels, local times).
 //! * [`api`]: HTTP request and response bodies.
 //! * [`ws`]: WebSocket events of `/ws/visitor` and `/ws/agent`.
+//! * [`rich`]: the safe rich-text subset of bot and agent messages (no HTML).
 //! * [`ticket`]: leave-message and ticket bodies, and the form validation both sides run.
 //!
 //! The crate is plain data and pure functions (serde, serde_json, md-5 and chrono without its clock) so that
@@ -25,6 +26,8 @@ pub mod digest;
 pub mod locale;
 #[warn(missing_docs)]
 pub mod params;
+#[warn(missing_docs)]
+pub mod rich;
 pub mod ticket;
 pub mod ws;
 

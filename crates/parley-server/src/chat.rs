@@ -63,7 +63,10 @@ const CONVERSATION_COLUMNS: &str = "id, sysnum, visitor_id, state, group_id, age
      queue_agent, last_visitor_at";
 
 const MESSAGE_COLUMNS: &str =
-    "conversation_id, seq, client_id, sender, sender_name, kind, body, event, card, created_at";
+    "conversation_id, seq, client_id, sender, sender_name, kind, body, event, card, image, created_at";
+/// [`MESSAGE_COLUMNS`] of a table aliased `m` (for joins).
+const MESSAGE_COLUMNS_M: &str = "m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, \
+     m.kind, m.body, m.event, m.card, m.image, m.created_at";
 
 fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
     let state: String = row.try_get("state")?;
@@ -103,6 +106,7 @@ fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
         (_, None) => (None, None),
     };
     let card: Option<String> = row.try_get("card")?;
+    let image: Option<String> = row.try_get("image")?;
     Ok(ChatMessage {
         conversation_id: row.try_get("conversation_id")?,
         seq: row.try_get("seq")?,
@@ -115,6 +119,7 @@ fn message_from_row(row: &AnyRow) -> Result<ChatMessage, sqlx::Error> {
         event,
         bot,
         card: card.and_then(|c| serde_json::from_str(&c).ok()),
+        image: image.and_then(|i| serde_json::from_str(&i).ok()),
         created_at: row.try_get("created_at")?,
     })
 }
@@ -160,6 +165,8 @@ pub struct NewMessage {
     pub bot: Option<BotReply>,
     /// The card of a [`MessageKind::Card`] message.
     pub card: Option<parley_protocol::card::Card>,
+    /// The picture of a [`MessageKind::Image`] message (its file is already stored).
+    pub image: Option<parley_protocol::api::ImageRef>,
 }
 
 impl NewMessage {
@@ -186,17 +193,24 @@ impl NewMessage {
             event: Some(event),
             bot: None,
             card: None,
+            image: None,
         }
     }
 }
 
-/// Checks a client-sent text message's sizes.
-pub fn check_text(client_id: &str, text: &str) -> Result<(), ApiError> {
+/// Checks a client-generated message id.
+pub fn check_client_id(client_id: &str) -> Result<(), ApiError> {
     if client_id.is_empty() || client_id.len() > MAX_CLIENT_ID {
         return Err(ApiError::bad_request(format!(
             "client_id must be 1 to {MAX_CLIENT_ID} bytes"
         )));
     }
+    Ok(())
+}
+
+/// Checks a client-sent text message's sizes.
+pub fn check_text(client_id: &str, text: &str) -> Result<(), ApiError> {
+    check_client_id(client_id)?;
     if text.trim().is_empty() {
         return Err(ApiError::bad_request("text is empty"));
     }
@@ -423,10 +437,14 @@ async fn insert_message(
         .card
         .as_ref()
         .map(|c| serde_json::to_string(c).expect("cards serialize"));
+    let image = m
+        .image
+        .as_ref()
+        .map(|i| serde_json::to_string(i).expect("images serialize"));
     sqlx::query(
         "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, sender_name, \
-         kind, body, event, card, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         kind, body, event, card, image, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(conversation_id)
     .bind(seq)
@@ -438,6 +456,7 @@ async fn insert_message(
     .bind(&m.text)
     .bind(event)
     .bind(card)
+    .bind(image)
     .bind(at)
     .execute(&mut **tx)
     .await?;
@@ -452,6 +471,7 @@ async fn insert_message(
         event: m.event.clone(),
         bot: m.bot.clone(),
         card: m.card.clone().map(Box::new),
+        image: m.image.clone(),
         created_at: at,
     })
 }
@@ -847,13 +867,12 @@ pub async fn recent_of_visitor(
     since_ms: i64,
     limit: i64,
 ) -> Result<Vec<ChatMessage>, ApiError> {
-    let rows = sqlx::query(
-        "SELECT m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, m.kind, \
-         m.body, m.event, m.card, m.created_at FROM messages m \
+    let rows = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS_M} FROM messages m \
          JOIN conversations c ON c.id = m.conversation_id \
          WHERE c.visitor_id = $1 AND m.created_at >= $2 \
-         ORDER BY m.created_at DESC, m.seq DESC LIMIT $3",
-    )
+         ORDER BY m.created_at DESC, m.seq DESC LIMIT $3"
+    ))
     .bind(visitor_id)
     .bind(since_ms)
     .bind(limit)
@@ -872,13 +891,12 @@ pub async fn unread_offline(
     state: &AppState,
     visitor_id: &str,
 ) -> Result<Vec<ChatMessage>, ApiError> {
-    let rows = sqlx::query(
-        "SELECT m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, m.kind, \
-         m.body, m.event, m.card, m.created_at FROM messages m \
+    let rows = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS_M} FROM messages m \
          JOIN conversations c ON c.id = m.conversation_id \
          WHERE c.visitor_id = $1 AND m.kind = $2 AND m.seq > c.visitor_read_seq \
-         ORDER BY m.created_at, m.seq LIMIT 200",
-    )
+         ORDER BY m.created_at, m.seq LIMIT 200"
+    ))
     .bind(visitor_id)
     .bind(MessageKind::Offline.as_str())
     .fetch_all(state.db.pool())

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod hub;
+pub mod images;
 pub mod notify;
 pub mod password;
 pub mod profile;
@@ -113,6 +114,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::pages::router(&state.dist, &state.sdk))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(routes::ticket::router(&state)) // after the body limit: it sets its own
+        .merge(routes::image::router()) // the same
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -298,6 +298,7 @@ pub async fn bot_reply(
             event: None,
             bot: Some(reply),
             card: None,
+            image: None,
         },
     )
     .await?;

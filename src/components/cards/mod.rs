@@ -54,9 +54,7 @@ pub(crate) fn layout_class(layout: Layout) -> &'static str {
 /// A new client id for one card send; kept for the tray's lifetime, so a retry after a
 /// lost answer is stored once.
 fn new_client_id() -> String {
-    let now = js_sys::Date::now() as u64;
-    let random = (js_sys::Math::random() * 1e12) as u64;
-    format!("card-{now:x}-{random:x}")
+    crate::api::new_client_id("card-")
 }
 
 /// `text` wrapped in a link when `link` is an http/https URL (opened in a new tab with
@@ -344,6 +342,7 @@ mod tests {
             event: None,
             bot: None,
             card: Some(Box::new(card.clone())),
+            image: None,
             created_at: 0,
         }
     }

@@ -348,6 +348,7 @@ pub async fn agent_send(
             event: None,
             bot: None,
             card: None,
+            image: None,
         },
     )
     .await

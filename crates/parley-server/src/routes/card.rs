@@ -13,7 +13,7 @@ use parley_protocol::api::{MessageKind, SendCardRequest, SendResponse, Sender};
 use parley_protocol::card::Card;
 
 use crate::auth::{JsonBody, VisitorAuth};
-use crate::chat::{self, NewMessage, MAX_CLIENT_ID};
+use crate::chat::{self, NewMessage};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -24,11 +24,7 @@ pub fn router() -> Router<AppState> {
 
 /// Checks a client-sent card and its client id; the error says which field is wrong.
 pub fn check(client_id: &str, card: &Card) -> Result<(), ApiError> {
-    if client_id.is_empty() || client_id.len() > MAX_CLIENT_ID {
-        return Err(ApiError::bad_request(format!(
-            "client_id must be 1 to {MAX_CLIENT_ID} bytes"
-        )));
-    }
+    chat::check_client_id(client_id)?;
     card.validate().map_err(ApiError::bad_request)
 }
 
@@ -51,6 +47,7 @@ async fn send_card(
             event: None,
             bot: None,
             card: Some(request.card),
+            image: None,
         },
     )
     .await?;
@@ -63,6 +60,7 @@ async fn send_card(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chat::MAX_CLIENT_ID;
     use parley_protocol::card::ProductInfo;
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod card;
+pub mod image;
 pub mod pages;
 pub mod ticket;
 pub mod token;

@@ -364,6 +364,7 @@ pub async fn visitor_send(
             event: None,
             bot: None,
             card: None,
+            image: None,
         },
     )
     .await?;

@@ -4,6 +4,7 @@
 mod cards;
 mod exchange;
 mod helpers;
+mod images;
 mod init;
 mod pages;
 mod reception;

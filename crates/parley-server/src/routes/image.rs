@@ -1,0 +1,216 @@
+//! Pictures in conversations.
+//!
+//! * `POST /api/chat/image?client_id=…&name=…` (visitor session): the body is the
+//!   picture itself. Visitors may send pictures once an agent has joined (the spec's
+//!   `photo_flag`: "allow uploading attachments after an agent chat is established").
+//! * `POST /api/agent/conversations/{id}/image?client_id=…&name=…` (agent session).
+//! * `GET /api/files/{id}`: the picture, as the type its bytes were checked to be.
+//!
+//! The picture is checked by content ([`crate::images::check`]), stored in the database
+//! (so every instance serves it) and sent as a message of kind `image`, exactly once per
+//! client id like a text message. File ids are random UUIDs: an `<img>` request carries
+//! no bearer token, so the unguessable id is the capability, as with most chat products'
+//! attachment links. Files are served with `nosniff`, a `sandbox` CSP and `inline`
+//! disposition, so a browser can only ever show them as pictures.
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use parley_protocol::api::{
+    ConversationState, ErrorCode, ImageRef, MessageKind, SendResponse, Sender, MAX_IMAGE_BYTES,
+};
+use serde::Deserialize;
+use sqlx::Row;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::auth::{AgentAuth, VisitorAuth};
+use crate::chat::{self, Conversation, NewMessage};
+use crate::error::ApiError;
+use crate::{images, tickets, AppState};
+
+/// The picture routes. Merged outside the app-wide body limit: uploads get their own.
+pub fn router() -> Router<AppState> {
+    // The body is the picture and nothing else, so its limit is the picture's (a larger
+    // body is a 413 before it is read in full).
+    let limit = MAX_IMAGE_BYTES as usize;
+    let uploads = Router::new()
+        .route("/api/chat/image", post(visitor_upload))
+        .route("/api/agent/conversations/{id}/image", post(agent_upload))
+        // axum's own limit (not tower-http's) so that the refusal is our JSON error.
+        .layer(DefaultBodyLimit::max(limit));
+    Router::new()
+        .route("/api/files/{id}", get(file))
+        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
+        .merge(uploads)
+}
+
+/// The upload query: the sender's client id (exactly-once) and the file's name.
+#[derive(Debug, Deserialize)]
+struct UploadQuery {
+    client_id: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+fn body(bytes: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    bytes.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::client(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BadRequest,
+                format!(
+                    "the picture is larger than {} MB",
+                    MAX_IMAGE_BYTES / 1024 / 1024
+                ),
+            )
+        } else {
+            ApiError::bad_request(format!("the picture could not be read: {e}"))
+        }
+    })
+}
+
+async fn visitor_upload(
+    State(state): State<AppState>,
+    who: VisitorAuth,
+    Query(q): Query<UploadQuery>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<SendResponse>, ApiError> {
+    let bytes = body(bytes)?;
+    let c = chat::get(&state, &who.conversation_id)
+        .await?
+        .ok_or_else(|| ApiError::bad_request("no conversation"))?;
+    if c.state != ConversationState::WithAgent {
+        return Err(ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::BadRequest,
+            "pictures can be sent once an agent has joined the conversation",
+        ));
+    }
+    let sender = (Sender::Visitor, Some(who.visitor_id.clone()), None);
+    store(&state, &c, sender, &q, &bytes).await
+}
+
+async fn agent_upload(
+    State(state): State<AppState>,
+    who: AgentAuth,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<SendResponse>, ApiError> {
+    let bytes = body(bytes)?;
+    let (_, agent) = who.resolve(&state)?;
+    let c = match chat::get(&state, &id).await? {
+        Some(c) if c.sysnum == who.sysnum => c,
+        _ => {
+            return Err(ApiError::client(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such conversation",
+            ))
+        }
+    };
+    let sender = (
+        Sender::Agent,
+        Some(agent.id.clone()),
+        Some(agent.name.clone()),
+    );
+    store(&state, &c, sender, &q, &bytes).await
+}
+
+/// Checks, stores and sends one picture; a re-send of a client id returns the message
+/// stored the first time and keeps no second copy of the file.
+async fn store(
+    state: &AppState,
+    c: &Conversation,
+    (sender, sender_id, sender_name): (Sender, Option<String>, Option<String>),
+    q: &UploadQuery,
+    bytes: &[u8],
+) -> Result<Json<SendResponse>, ApiError> {
+    chat::check_client_id(&q.client_id)?;
+    let checked = images::check(bytes).map_err(ApiError::bad_request)?;
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    sqlx::query(
+        "INSERT INTO chat_files (id, sysnum, conversation_id, content_type, size, data, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(&c.sysnum)
+    .bind(&c.id)
+    .bind(checked.content_type)
+    .bind(bytes.len() as i64)
+    .bind(bytes)
+    .bind(crate::db::now_ms())
+    .execute(state.db.pool())
+    .await?;
+    let image = ImageRef {
+        id: id.clone(),
+        content_type: checked.content_type.to_owned(),
+        size: bytes.len() as u64,
+        width: checked.width,
+        height: checked.height,
+    };
+    let name = q
+        .name
+        .as_deref()
+        .map(tickets::clean_name)
+        .unwrap_or_else(|| "picture".to_owned());
+    let appended = chat::append(
+        state,
+        &c.id,
+        NewMessage {
+            client_id: Some(q.client_id.clone()),
+            sender,
+            sender_id,
+            sender_name,
+            kind: MessageKind::Image,
+            text: name,
+            event: None,
+            bot: None,
+            card: None,
+            image: Some(image),
+        },
+    )
+    .await;
+    // The file belongs to a message only when this call stored one.
+    if !matches!(&appended, Ok(a) if !a.duplicate) {
+        sqlx::query("DELETE FROM chat_files WHERE id = $1")
+            .bind(&id)
+            .execute(state.db.pool())
+            .await?;
+    }
+    let a = appended?;
+    Ok(Json(SendResponse {
+        message: a.message,
+        duplicate: a.duplicate,
+    }))
+}
+
+async fn file(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let row = sqlx::query("SELECT content_type, data FROM chat_files WHERE id = $1")
+        .bind(&id)
+        .fetch_optional(state.db.pool())
+        .await?
+        .ok_or_else(|| {
+            ApiError::client(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such file")
+        })?;
+    let content_type: String = row.try_get("content_type")?;
+    let data: Vec<u8> = row.try_get("data")?;
+    Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CONTENT_DISPOSITION, "inline")
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        )
+        // Ids are never reused and files never change.
+        .header(
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        )
+        .body(Body::from(data))
+        .map_err(|e| ApiError::Internal(format!("file response: {e}")))
+}
