@@ -135,7 +135,14 @@ pub fn Composer(
             <Show when=move || show_image.get()>
                 <button type="button" class="icon-button attach" aria-label=t(locale, "chat-send-picture")
                     on:click=move |_| { if let Some(i) = file_input.get_untracked() { i.click(); } }>
-                    "🖼"
+                    // A drawn icon: emoji fonts are not everywhere (headless browsers,
+                    // some Linux desktops show a box).
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"
+                        fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                        <rect x="3" y="4" width="18" height="16" rx="2" />
+                        <circle cx="9" cy="10" r="2" />
+                        <path d="M21 16l-5-5-9 9" />
+                    </svg>
                 </button>
                 <input type="file" class="visually-hidden" tabindex="-1" aria-hidden="true"
                     accept="image/png,image/jpeg,image/gif,image/webp" multiple
