@@ -3,4 +3,5 @@
 mod cards;
 mod chat;
 mod leave_message;
+mod loader;
 mod skeleton;
