@@ -205,6 +205,7 @@ async fn access_code_opens_the_pc_chat_with_the_configured_parameters() {
         browser.eval("window.seen.statuses").await,
         serde_json::json!(["expand"])
     );
+    browser.screenshot("loader-pc-open").await;
     // Registered after the chat was ready: called at once.
     browser
         .eval("(zc('frame_ready', () => { window.seen.ready += 10; }), 0)")
@@ -288,7 +289,8 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
         &shop_page(
             &server,
             "",
-            r#"zc("config", { expand_size: "half", locale: "en" });"#,
+            r#"zc("config", { expand_size: "half", locale: "en" });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
         ),
     );
     shop.put(
@@ -303,6 +305,9 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
     open(&browser, &shop, "/half").await;
     click(&browser, "button.parley-launcher").await;
     browser.wait_until(FRAME_SHOWN, 20, "the half sheet").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the H5 chat to be ready")
+        .await;
     assert_eq!(
         browser.eval(&format!("{FRAME_URL}.pathname")).await,
         "/chat/h5/v2/index.html"
@@ -665,6 +670,104 @@ async fn invitation_shows_text_opens_the_chat_and_counts_per_day() {
             .eval("document.querySelectorAll('.parley-invite').length")
             .await,
         0
+    );
+    browser.close().await;
+}
+
+/// PC window: `width` / `height` size it, `location: 2` puts it and the launcher bottom
+/// left, `container_style` decorates it but can neither resize it nor reach outside its
+/// own declarations; `zc("collapse")` / `zc("expand")` drive it from the page.
+#[tokio::test]
+async fn pc_window_size_location_and_container_style() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en", location: 2, width: 500, height: "420px",
+        container_style: "border-radius: 3px; width: 900px; height: 100px; position: static; top: 5px } body { display: none" });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    click(&browser, "button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the window").await;
+    let g = browser
+        .eval(
+            "(() => { const p = document.querySelector('iframe').parentElement; \
+             const r = p.getBoundingClientRect(); const s = getComputedStyle(p); \
+             const l = document.querySelector('.parley-launcher').getBoundingClientRect(); \
+             return [r.width, r.height, r.left, s.borderTopLeftRadius, s.position, \
+             getComputedStyle(document.body).display, l.left]; })()",
+        )
+        .await;
+    assert_eq!(g[0], 500.0, "width: {g}");
+    assert_eq!(g[1], 420.0, "height: {g}");
+    assert_eq!(g[2], 20.0, "bottom left: {g}");
+    assert_eq!(g[3], "3px", "container_style applies: {g}");
+    assert_eq!(
+        g[4], "fixed",
+        "container_style cannot move it out of place: {g}"
+    );
+    assert_eq!(g[5], "block", "container_style stays in its element: {g}");
+    assert_eq!(g[6], 20.0, "the launcher is bottom left too: {g}");
+
+    browser.eval("(zc('collapse'), 0)").await;
+    browser
+        .wait_until(&format!("!{FRAME_SHOWN}"), 10, "zc('collapse')")
+        .await;
+    browser.eval("(zc('expand'), 0)").await;
+    browser.wait_until(FRAME_SHOWN, 10, "zc('expand')").await;
+    browser.close().await;
+}
+
+/// `anchor: true`: the launcher opens the chat page in a new window, with no frame.
+#[tokio::test]
+async fn anchor_opens_the_chat_in_a_new_window() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { anchor: true, locale: "en" });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    let home = browser.client.window().await.unwrap();
+    click(&browser, "button.parley-launcher").await;
+    let mut other = None;
+    for _ in 0..100 {
+        let windows = browser.client.windows().await.unwrap();
+        other = windows.into_iter().find(|w| *w != home);
+        if other.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let other = other.expect("a new window");
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('iframe').length")
+            .await,
+        0
+    );
+    browser.client.switch_to_window(other).await.unwrap();
+    browser
+        .wait_until(
+            "location.pathname === '/chat/pc/v2/index.html' && \
+             new URLSearchParams(location.search).get('locale') === 'en' && \
+             !!document.querySelector('.topbar h1')",
+            20,
+            "the chat page in the new window",
+        )
+        .await;
+    assert_eq!(
+        browser.eval("window.opener").await,
+        serde_json::Value::Null,
+        "the chat gets no handle on the shop page"
     );
     browser.close().await;
 }
