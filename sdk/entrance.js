@@ -286,7 +286,7 @@
         img: String(data.img || ""),
         name: String(data.name || ""),
         msg: String(data.msg || ""),
-        t: data.t
+        t: typeof data.t === "number" ? data.t : Number(data.t) || 0
       };
       if (!expanded) {
         unread += 1;
@@ -340,8 +340,12 @@
     (d.head || d.documentElement).appendChild(sheet);
     root = el("div", "parley-root");
     d.body.appendChild(root);
-    // Escape from the launcher, the window's bar or the invitation closes the chat.
+    // Escape from the launcher, the window's bar or the invitation closes the chat (or
+    // the invitation).
     root.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && invite) {
+        hideInvite();
+      }
       if (e.key === "Escape" && expanded) {
         collapse();
         if (launcher && launcher.style.display !== "none") {
@@ -536,7 +540,12 @@
       var box = panel.getBoundingClientRect();
       var dx = e.clientX - box.left;
       var dy = e.clientY - box.top;
-      bar.setPointerCapture(e.pointerId);
+      try {
+        bar.setPointerCapture(e.pointerId);
+      } catch (err) {
+        // A pointer the browser does not track (a synthetic event): moves still arrive
+        // while the pointer stays over the bar.
+      }
       function move(ev) {
         var left = Math.min(Math.max(0, ev.clientX - dx), w.innerWidth - box.width);
         var top = Math.min(Math.max(0, ev.clientY - dy), w.innerHeight - box.height);

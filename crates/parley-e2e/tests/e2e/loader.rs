@@ -685,7 +685,7 @@ async fn pc_window_size_location_and_container_style() {
         &shop_page(
             &server,
             "",
-            r#"zc("config", { locale: "en", location: 2, width: 500, height: "420px",
+            r#"zc("config", { locale: "en", location: 2, width: 500, height: "420px", dragging: true,
         container_style: "border-radius: 3px; width: 900px; height: 100px; position: static; top: 5px } body { display: none" });"#,
         ),
     );
@@ -719,6 +719,25 @@ async fn pc_window_size_location_and_container_style() {
         .await;
     browser.eval("(zc('expand'), 0)").await;
     browser.wait_until(FRAME_SHOWN, 10, "zc('expand')").await;
+
+    // dragging: the window follows its bar, and keeps its place when opened again.
+    let moved = browser
+        .eval(
+            "(() => { const bar = document.querySelector('.parley-bar'); \
+             const r = bar.getBoundingClientRect(); \
+             const at = (type, x, y) => bar.dispatchEvent(new PointerEvent(type, \
+               { bubbles: true, clientX: x, clientY: y, button: 0, pointerId: 1, isPrimary: true })); \
+             at('pointerdown', r.left + 100, r.top + 10); at('pointermove', 300, 110); \
+             at('pointerup', 300, 110); \
+             const p = bar.parentElement.getBoundingClientRect(); return [p.left, p.top]; })()",
+        )
+        .await;
+    assert_eq!(moved, serde_json::json!([200, 100]), "dragged");
+    browser.eval("(zc('collapse'), zc('expand'), 0)").await;
+    let kept = browser
+        .eval("(() => { const p = document.querySelector('.parley-bar').parentElement.getBoundingClientRect(); return [p.left, p.top]; })()")
+        .await;
+    assert_eq!(kept, moved, "the place is kept");
     browser.close().await;
 }
 
