@@ -22,6 +22,8 @@ pub fn dist_dir() -> PathBuf {
 pub struct Server {
     pub addr: SocketAddr,
     db_url: String,
+    /// Origins added to the demo tenant's `allowed_origins` (host pages of the tests).
+    allowed_origins: Vec<String>,
     running: Option<Running>,
     _dir: tempfile::TempDir,
 }
@@ -37,6 +39,14 @@ struct Running {
 impl Server {
     /// Starts the real app with the shipped demo configuration.
     pub async fn start() -> Server {
+        Server::start_embeddable_by(&[]).await
+    }
+
+    /// Starts the real app with the shipped demo configuration, except that the demo
+    /// tenant also allows `origins` to embed the chat (`[tenant.security]
+    /// allowed_origins`), as a site owner would list their own site. Only this run's
+    /// in-memory copy changes; `config/demo.toml` stays closed.
+    pub async fn start_embeddable_by(origins: &[String]) -> Server {
         let dist = dist_dir();
         assert!(
             dist.join("index.html").exists(),
@@ -45,10 +55,17 @@ impl Server {
         );
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}", dir.path().join("e2e.db").display());
-        let (addr, running) = launch("127.0.0.1:0".parse().expect("addr"), &db_url).await;
+        let allowed_origins = origins.to_vec();
+        let (addr, running) = launch(
+            "127.0.0.1:0".parse().expect("addr"),
+            &db_url,
+            &allowed_origins,
+        )
+        .await;
         Server {
             addr,
             db_url,
+            allowed_origins,
             running: Some(running),
             _dir: dir,
         }
@@ -75,16 +92,30 @@ impl Server {
     /// Starts again on the same port and database file.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let (_, running) = launch(self.addr, &self.db_url).await;
+        let (_, running) = launch(self.addr, &self.db_url, &self.allowed_origins).await;
         self.running = Some(running);
     }
 }
 
-async fn launch(addr: SocketAddr, db_url: &str) -> (SocketAddr, Running) {
+/// The workspace's `sdk/` folder (the loader the server serves at
+/// `/chat/frame/v2/entrance.js`). The server's default is relative to the working
+/// directory, which for tests is this crate's folder.
+pub fn sdk_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sdk")
+}
+
+async fn launch(addr: SocketAddr, db_url: &str, allowed: &[String]) -> (SocketAddr, Running) {
     let db = Db::connect(db_url).await.expect("open store");
     let config_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/demo.toml");
-    let config = Config::load(&config_path).expect("demo config");
-    let state = AppState::new(config, db, dist_dir());
+    let mut config = Config::load(&config_path).expect("demo config");
+    for tenant in config.tenants.iter_mut().filter(|t| t.sysnum == "demo") {
+        tenant
+            .security
+            .allowed_origins
+            .extend(allowed.iter().cloned());
+    }
+    let mut state = AppState::new(config, db, dist_dir());
+    state.sdk = std::sync::Arc::new(sdk_dir());
     // The port was just released; give the kernel a moment if it is not free yet.
     let mut listener = None;
     for _ in 0..50 {
@@ -374,5 +405,65 @@ impl Browser {
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
+    }
+}
+
+/// A second, unrelated web site on another loopback port: the "host page" a site owner
+/// pastes the access code into. Another port is another origin, so the chat frame is
+/// cross-origin to it exactly as on a real site. Pages are set by path with
+/// [`HostSite::put`] and served as HTML; anything else is a 404.
+pub struct HostSite {
+    pub addr: SocketAddr,
+    pages: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl HostSite {
+    pub async fn start() -> HostSite {
+        use axum::extract::State;
+        use axum::http::{StatusCode, Uri};
+        use axum::response::{Html, IntoResponse};
+        type Pages = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>;
+        let pages: Pages = Default::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the host site");
+        let addr = listener.local_addr().expect("addr");
+        let router = axum::Router::new()
+            .fallback(|State(pages): State<Pages>, uri: Uri| async move {
+                let page = pages.lock().expect("pages").get(uri.path()).cloned();
+                match page {
+                    Some(html) => Html(html).into_response(),
+                    None => StatusCode::NOT_FOUND.into_response(),
+                }
+            })
+            .with_state(pages.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        HostSite { addr, pages, task }
+    }
+
+    /// `http://127.0.0.1:PORT`, the origin the Parley tenant must allow.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin())
+    }
+
+    /// Serves `html` at `path` from now on.
+    pub fn put(&self, path: &str, html: &str) {
+        self.pages
+            .lock()
+            .expect("pages")
+            .insert(path.to_owned(), html.to_owned());
+    }
+}
+
+impl Drop for HostSite {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }

@@ -3,5 +3,6 @@
 mod cards;
 mod chat;
 mod leave_message;
+mod loader;
 mod pictures;
 mod skeleton;

@@ -1,0 +1,792 @@
+//! The host-page loader (`sdk/entrance.js`) end to end: a shop page on another origin
+//! (a second loopback port) pastes the spec's access code, and the tests act as its
+//! visitor in headless Chromium. The demo tenant lists that shop's origin in
+//! `allowed_origins` for the run (`Server::start_embeddable_by`), so the chat page in the
+//! frame talks to the shop over `postMessage`.
+//!
+//! The shop page records what a site owner's code would see in `window.seen`: its
+//! callbacks, every `message` event it gets, the `zhichiReceive` events, iframe loads and
+//! console warnings.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use parley_e2e::{Agent, Browser, HostSite, Server, Viewport};
+
+const ESCAPE: &str = "\u{E00C}";
+
+/// The spec's access code, verbatim except for the server address, with `class_line`
+/// (the custom button step, or nothing) and `calls` (the site's `zc(...)` calls, which
+/// run before the async script has loaded) after it.
+fn shop_page(server: &Server, class_line: &str, calls: &str) -> String {
+    let src = server.url("/chat/frame/v2/entrance.js?sysnum=demo");
+    format!(
+        r#"<!DOCTYPE html>
+<html>
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Chat Client</title>
+    <script>
+      window.seen = {{ ready: 0, statuses: [], messages: [], envelopes: [], zhichi: [], loads: 0, warnings: [], manual: [] }};
+      window.addEventListener("message", function (e) {{
+        if (typeof e.data === "string") window.seen.envelopes.push(e.data);
+      }});
+      window.addEventListener("zhichiReceive", function (e) {{ window.seen.zhichi.push(e.detail); }});
+      // iframe load events do not bubble, but a capturing listener hears them.
+      document.addEventListener("load", function (e) {{
+        if (e.target && e.target.tagName === "IFRAME") window.seen.loads += 1;
+      }}, true);
+      var warn = console.warn;
+      console.warn = function () {{
+        window.seen.warnings.push([].join.call(arguments, " "));
+        warn.apply(console, arguments);
+      }};
+    </script>
+  </head>
+  <body>
+  <h1>A shop</h1>
+  <div id="root"></div>
+  <!--html tag-->
+    <script>
+      (function (w, d, e, x) {{
+        w[e] = function () {{
+          w.cbk = w.cbk || []
+          w.cbk.push(arguments);
+        }}
+        x = d.createElement("script");
+        x.async = true;
+        x.id = "zhichiScript";
+        {class_line}
+        x.src = "{src}";
+        d.body.appendChild(x);
+      }})(window, document, "zc");
+      {calls}
+    </script>
+  <!--html tag-->
+  </body>
+</html>
+"#
+    )
+}
+
+/// A shop site and a Parley server that lets the shop embed the chat.
+async fn start() -> (HostSite, Server) {
+    let shop = HostSite::start().await;
+    let server = Server::start_embeddable_by(&[shop.origin()]).await;
+    (shop, server)
+}
+
+/// Opens the shop page at `path` and waits for the loader to have replaced the queue.
+async fn open(browser: &Browser, shop: &HostSite, path: &str) {
+    browser.client.goto(&shop.url(path)).await.unwrap();
+    browser
+        .wait_until(
+            "typeof window.zc === 'function' && !!window.zc.parley",
+            20,
+            "the loader to run",
+        )
+        .await;
+}
+
+/// JS: whether the chat window is on screen (the panel around the iframe is shown).
+const FRAME_SHOWN: &str = "(() => { const f = document.querySelector('iframe'); \
+     return !!f && f.getBoundingClientRect().height > 100 && \
+     getComputedStyle(f.parentElement).display !== 'none'; })()";
+
+/// JS: the iframe's URL, parsed.
+const FRAME_URL: &str = "new URL(document.querySelector('iframe').src)";
+
+async fn click(browser: &Browser, css: &str) {
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+/// The whole PC path of the access code: the `zc` calls queued before the script loaded
+/// are applied; the launcher opens the PC chat page with the configured parameters; the
+/// site's callbacks fire; the chat page's own close button collapses the window and the
+/// site hears the spec's `chat_collapse_window` envelope; Escape on the launcher closes.
+#[tokio::test]
+async fn access_code_opens_the_pc_chat_with_the_configured_parameters() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { uname: "Jo <b>Shopper</b>", locale: "fr", color: "000000" });
+      zc("config", { locale: "en", color: "1a1a2e", type: 1, goods: [{ name: "Tea", pictureUrl: "https://img.example/t.png" }] });
+      zc("frame_ready", function () { window.seen.ready += 1; });
+      zc("no_such_command", 1);
+      zc("no_such_command", 2);"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+
+    // A real, labelled button in the theme colour with a readable icon; no frame yet.
+    let launcher = browser
+        .eval(
+            "(() => { const b = document.querySelector('button.parley-launcher'); \
+             const s = getComputedStyle(b); return [b.getAttribute('aria-label'), \
+             s.backgroundColor, s.color, b.getBoundingClientRect().right, innerWidth]; })()",
+        )
+        .await;
+    assert_eq!(launcher[0], "Open chat");
+    assert_eq!(launcher[1], "rgb(26, 26, 46)", "the launcher takes `color`");
+    assert_eq!(
+        launcher[2], "rgb(255, 255, 255)",
+        "white reads on a dark colour"
+    );
+    let right = launcher[3].as_f64().unwrap();
+    let width = launcher[4].as_f64().unwrap();
+    assert!(width - right < 40.0, "bottom right by default: {launcher}");
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('iframe').length")
+            .await,
+        0
+    );
+    // The unknown command warned once and broke nothing.
+    assert_eq!(
+        browser
+            .eval("window.seen.warnings.filter(w => w.includes('no_such_command')).length")
+            .await,
+        1
+    );
+
+    click(&browser, "button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the chat window").await;
+    let url = browser
+        .eval(&format!(
+            "(() => {{ const u = {FRAME_URL}; const q = u.searchParams; return [u.origin, \
+             u.pathname, q.get('sysnum'), q.get('uname'), q.get('locale'), q.get('color'), \
+             q.get('goods')]; }})()"
+        ))
+        .await;
+    assert_eq!(url[0], server.url(""));
+    assert_eq!(url[1], "/chat/pc/v2/index.html");
+    assert_eq!(url[2], "demo");
+    assert_eq!(url[3], "Jo <b>Shopper</b>", "text travels as text");
+    assert_eq!(url[4], "en", "the later config call wins");
+    assert_eq!(url[5], "1a1a2e");
+    assert_eq!(
+        url[6], r#"[{"name":"Tea","pictureUrl":"https://img.example/t.png"}]"#,
+        "objects are passed as JSON"
+    );
+    assert_eq!(
+        browser
+            .eval("document.querySelector('iframe').getAttribute('title')")
+            .await,
+        "Customer service chat"
+    );
+    assert_eq!(
+        browser
+            .eval("document.querySelector('button.parley-launcher').getAttribute('aria-expanded')")
+            .await,
+        "true"
+    );
+
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the frame_ready callback")
+        .await;
+    browser
+        .eval("(zc('frame_status', s => window.seen.statuses.push(s)), 0)")
+        .await;
+    assert_eq!(
+        browser.eval("window.seen.statuses").await,
+        serde_json::json!(["expand"])
+    );
+    browser.screenshot("loader-pc-open").await;
+    // Registered after the chat was ready: called at once.
+    browser
+        .eval("(zc('frame_ready', () => { window.seen.ready += 10; }), 0)")
+        .await;
+    assert_eq!(browser.eval("window.seen.ready").await, 11);
+
+    // The chat page's own close button (shown only to a trusted parent) collapses it.
+    let frame = browser
+        .client
+        .find(Locator::Css("iframe"))
+        .await
+        .expect("iframe");
+    frame.enter_frame().await.expect("enter the chat frame");
+    let title = browser.text_of(".topbar h1").await;
+    assert_eq!(
+        title, "Parley Demo Shop",
+        "the chat page loaded in the frame"
+    );
+    click(&browser, "button.collapse").await;
+    browser
+        .client
+        .enter_parent_frame()
+        .await
+        .expect("back to the shop");
+    browser
+        .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the window to collapse")
+        .await;
+    let envelope = browser
+        .eval(
+            "window.seen.envelopes.map(s => { try { return JSON.parse(s) } catch (e) { return null } })\
+             .find(m => m && m.name === 'zc_post_message' && m.data.action === 'chat_collapse_window')",
+        )
+        .await;
+    assert_eq!(
+        envelope,
+        serde_json::json!({"name": "zc_post_message", "data": {"action": "chat_collapse_window"}})
+    );
+    browser
+        .eval("(zc('frame_status', s => window.seen.statuses.push(s)), 0)")
+        .await;
+    assert_eq!(
+        browser.eval("window.seen.statuses").await,
+        serde_json::json!(["expand", "collapse"])
+    );
+    // The conversation was kept: the same frame, not reloaded.
+    assert_eq!(browser.eval("window.seen.loads").await, 1);
+
+    // Open again with the launcher, close with Escape while it has focus.
+    click(&browser, "button.parley-launcher").await;
+    browser
+        .wait_until(FRAME_SHOWN, 10, "the window again")
+        .await;
+    let launcher = browser
+        .client
+        .find(Locator::Css("button.parley-launcher"))
+        .await
+        .unwrap();
+    launcher.send_keys(ESCAPE).await.unwrap();
+    browser
+        .wait_until(&format!("!{FRAME_SHOWN}"), 10, "Escape to collapse")
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.activeElement.classList.contains('parley-launcher')")
+            .await,
+        true,
+        "focus stays on the launcher"
+    );
+    assert_eq!(browser.eval("window.seen.loads").await, 1);
+    browser.screenshot("loader-pc-collapsed").await;
+    browser.close().await;
+}
+
+/// On a phone the launcher opens the H5 page; `expand_size` "half" is a bottom sheet of
+/// half the viewport's height, "full" (the default) the whole screen.
+#[tokio::test]
+async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/half",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { expand_size: "half", locale: "en" });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
+        ),
+    );
+    shop.put(
+        "/full",
+        &shop_page(&server, "", r#"zc("config", { locale: "en" });"#),
+    );
+    let browser = Browser::start(Viewport::Phone).await;
+    let geometry = "(() => { const r = document.querySelector('iframe').parentElement\
+                    .getBoundingClientRect(); return [r.top, r.bottom, r.height, innerHeight, \
+                    r.width, innerWidth]; })()";
+
+    open(&browser, &shop, "/half").await;
+    click(&browser, "button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the half sheet").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the H5 chat to be ready")
+        .await;
+    assert_eq!(
+        browser.eval(&format!("{FRAME_URL}.pathname")).await,
+        "/chat/h5/v2/index.html"
+    );
+    let g = browser.eval(geometry).await;
+    let f = |i: usize| g[i].as_f64().unwrap();
+    assert!((f(2) - f(3) / 2.0).abs() <= 2.0, "half the height: {g}");
+    assert!((f(1) - f(3)).abs() <= 1.0, "at the bottom: {g}");
+    assert!((f(4) - f(5)).abs() <= 1.0, "full width: {g}");
+    browser.screenshot("loader-h5-half").await;
+
+    open(&browser, &shop, "/full").await;
+    click(&browser, "button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the full sheet").await;
+    assert_eq!(
+        browser.eval(&format!("{FRAME_URL}.pathname")).await,
+        "/chat/h5/v2/index.html"
+    );
+    let g = browser.eval(geometry).await;
+    let f = |i: usize| g[i].as_f64().unwrap();
+    assert!(
+        f(0).abs() <= 1.0 && (f(2) - f(3)).abs() <= 1.0,
+        "the whole height: {g}"
+    );
+    // The loader's own close button works even where the chat's bar is hidden.
+    click(&browser, "button.parley-close").await;
+    browser
+        .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the sheet to close")
+        .await;
+    browser.close().await;
+}
+
+/// `refresh: true` gives the chat a fresh page load on every re-expand; without it the
+/// frame (and its conversation) is kept.
+#[tokio::test]
+async fn refresh_reloads_the_chat_on_every_expand() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/refresh",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { refresh: true, locale: "en" });"#,
+        ),
+    );
+    shop.put(
+        "/keep",
+        &shop_page(&server, "", r#"zc("config", { locale: "en" });"#),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    for (path, expected) in [("/refresh", [1, 2, 3]), ("/keep", [1, 1, 1])] {
+        open(&browser, &shop, path).await;
+        for (round, loads) in expected.into_iter().enumerate() {
+            click(&browser, "button.parley-launcher").await;
+            browser.wait_until(FRAME_SHOWN, 20, "the window").await;
+            browser
+                .wait_until(
+                    &format!("window.seen.loads === {loads}"),
+                    20,
+                    &format!("{path}: {loads} page load(s) after expand {}", round + 1),
+                )
+                .await;
+            click(&browser, "button.parley-launcher").await;
+            browser
+                .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the window to close")
+                .await;
+        }
+        // Give a stray extra load the time to show up.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            browser.eval("window.seen.loads").await,
+            expected[2],
+            "{path}"
+        );
+    }
+    browser.close().await;
+}
+
+/// With the window collapsed, an agent's reply reaches the site's `receive_message`
+/// callback and the `zhichiReceive` event, and the launcher shows an unread badge of 1,
+/// cleared when the visitor opens the chat.
+#[tokio::test]
+async fn agent_reply_while_collapsed_reaches_the_callback_and_the_badge() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en", type: 2, groupid: "sales" });
+      zc("receive_message", function (m) { window.seen.messages.push(m); });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
+        ),
+    );
+    let alice = Agent::login(&server, "alice", "alice-demo").await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    click(&browser, "button.parley-launcher").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
+        .await;
+    let id = alice.take_next().await;
+    click(&browser, "button.parley-launcher").await;
+    browser
+        .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the window to collapse")
+        .await;
+    // The badge is not shown before anything arrived.
+    assert_eq!(
+        browser
+            .eval("getComputedStyle(document.querySelector('.parley-badge')).display")
+            .await,
+        "none"
+    );
+    alice
+        .reply(&id, "loader-1", "Your parcel left today.")
+        .await;
+    browser
+        .wait_until(
+            "window.seen.messages.length === 1",
+            20,
+            "the receive_message callback",
+        )
+        .await;
+    let m = browser.eval("window.seen.messages[0]").await;
+    assert_eq!(m["msg"], "Your parcel left today.");
+    assert_eq!(m["name"], "Alice");
+    assert!(m["t"].as_i64().unwrap_or(0) > 0, "{m}");
+    assert_eq!(
+        browser.eval("window.seen.zhichi[0].msg").await,
+        "Your parcel left today."
+    );
+    let badge = browser
+        .eval(
+            "(() => { const b = document.querySelector('.parley-badge'); return [b.textContent, \
+             getComputedStyle(b).display, document.querySelector('.parley-launcher')\
+             .getAttribute('aria-label')]; })()",
+        )
+        .await;
+    assert_eq!(badge[0], "1");
+    assert_ne!(badge[1], "none", "the badge is visible");
+    assert_eq!(badge[2], "Open chat (1 unread)");
+    browser.screenshot("loader-badge").await;
+
+    click(&browser, "button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 10, "the window").await;
+    assert_eq!(
+        browser
+            .eval("getComputedStyle(document.querySelector('.parley-badge')).display")
+            .await,
+        "none",
+        "opening the chat clears the badge"
+    );
+    browser.close().await;
+}
+
+/// Envelopes that do not come from the chat frame at the Parley origin are ignored: the
+/// shop page posting fake ones to itself fires no callback, adds no badge, and does not
+/// close the window.
+#[tokio::test]
+async fn messages_from_another_source_are_ignored() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en" });
+      zc("receive_message", function (m) { window.seen.messages.push(m); });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    let fake = |action: &str| {
+        format!(
+            "(window.postMessage(JSON.stringify({{name: 'zc_post_message', data: {{action: '{action}', \
+             msg: 'fake', name: 'Mallory', img: '', t: 1}}}}), '*'), 0)"
+        )
+    };
+    // Before any frame exists.
+    browser.eval(&fake("frame_ready")).await;
+    browser.eval(&fake("receive_message")).await;
+    click(&browser, "button.parley-launcher").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the real frame_ready")
+        .await;
+    // With the frame open and ready: a fake close does not close it.
+    browser.eval(&fake("chat_collapse_window")).await;
+    // Collapsed: a fake message is not counted.
+    click(&browser, "button.parley-launcher").await;
+    browser.eval(&fake("receive_message")).await;
+    browser.eval(&fake("frame_ready")).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        browser
+            .eval("window.seen.envelopes.filter(s => s.includes('fake')).length")
+            .await,
+        5,
+        "the page did receive its own fakes"
+    );
+    assert_eq!(browser.eval("window.seen.messages.length").await, 0);
+    assert_eq!(browser.eval("window.seen.zhichi.length").await, 0);
+    assert_eq!(browser.eval("window.seen.ready").await, 1);
+    assert_eq!(
+        browser
+            .eval("getComputedStyle(document.querySelector('.parley-badge')).display")
+            .await,
+        "none"
+    );
+    browser.close().await;
+}
+
+/// Fakes sent while open must not close the window: checked on its own, since the test
+/// above closes it itself.
+#[tokio::test]
+async fn a_fake_close_from_the_page_does_not_close_the_window() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en" });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    click(&browser, "button.parley-launcher").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
+        .await;
+    browser
+        .eval(
+            "(window.postMessage(JSON.stringify({name: 'zc_post_message', data: \
+             {action: 'chat_collapse_window'}}), '*'), 0)",
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(browser.eval(FRAME_SHOWN).await, true);
+    browser.close().await;
+}
+
+/// `custom: true` with the script tag's class: no launcher; a button with that class
+/// added after the loader ran opens the chat (event delegation, `dynamic_ready`).
+/// `manual: true`: no launcher and no frame until `frame_manual`.
+#[tokio::test]
+async fn custom_buttons_and_manual_initialization() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/custom",
+        &shop_page(
+            &server,
+            r#"x.className = "zhiCustomBtn";"#,
+            r#"zc("config", { custom: true, locale: "en" });"#,
+        ),
+    );
+    shop.put(
+        "/manual",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { manual: true, locale: "en" });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+
+    open(&browser, &shop, "/custom").await;
+    assert_eq!(
+        browser
+            .eval("!!document.querySelector('.parley-launcher') && getComputedStyle(document.querySelector('.parley-launcher')).display !== 'none'")
+            .await,
+        false,
+        "no launcher with custom"
+    );
+    browser
+        .eval(
+            "(() => { const b = document.createElement('button'); b.className = 'zhiCustomBtn'; \
+             b.id = 'ask'; b.textContent = 'Ask us'; document.getElementById('root').appendChild(b); \
+             zc('dynamic_ready'); return 0; })()",
+        )
+        .await;
+    click(&browser, "#ask").await;
+    browser
+        .wait_until(FRAME_SHOWN, 20, "the chat from the custom button")
+        .await;
+    assert_eq!(
+        browser.eval(&format!("{FRAME_URL}.pathname")).await,
+        "/chat/pc/v2/index.html"
+    );
+
+    open(&browser, &shop, "/manual").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        browser
+            .eval("[document.querySelectorAll('.parley-launcher').length, document.querySelectorAll('iframe').length]")
+            .await,
+        serde_json::json!([0, 0]),
+        "manual: nothing until frame_manual"
+    );
+    browser
+        .eval("(zc('frame_manual', r => window.seen.manual.push(r)), 0)")
+        .await;
+    assert_eq!(
+        browser.eval("window.seen.manual").await,
+        serde_json::json!(["success"])
+    );
+    click(&browser, "button.parley-launcher").await;
+    browser
+        .wait_until(FRAME_SHOWN, 20, "the chat after frame_manual")
+        .await;
+    browser.close().await;
+}
+
+/// The invitation shows the configured texts as text (markup stays inert), its button
+/// opens the chat, and `invite_count` caps how often it shows in a day.
+#[tokio::test]
+async fn invitation_shows_text_opens_the_chat_and_counts_per_day() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en", invite: 1, first_timeout: 0, invite_count: 1,
+        tip_title: "<img src=x onerror=window.pwned=1>Need help?", submit_title: "Talk to us",
+        invite_imgsrc: "javascript:window.pwned=2" });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    let text = browser.text_of(".parley-invite p").await;
+    assert_eq!(text, "<img src=x onerror=window.pwned=1>Need help?");
+    assert_eq!(
+        browser.text_of(".parley-invite .parley-accept").await,
+        "Talk to us"
+    );
+    assert_eq!(
+        browser
+            .eval("[typeof window.pwned, document.querySelectorAll('.parley-invite img').length]")
+            .await,
+        serde_json::json!(["undefined", 0])
+    );
+    click(&browser, ".parley-invite .parley-accept").await;
+    browser
+        .wait_until(FRAME_SHOWN, 20, "the chat from the invitation")
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('.parley-invite').length")
+            .await,
+        0
+    );
+
+    // Same day, same site: the one invitation of the day was used.
+    open(&browser, &shop, "/").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('.parley-invite').length")
+            .await,
+        0
+    );
+    browser.close().await;
+}
+
+/// PC window: `width` / `height` size it, `location: 2` puts it and the launcher bottom
+/// left, `container_style` decorates it but can neither resize it nor reach outside its
+/// own declarations; `zc("collapse")` / `zc("expand")` drive it from the page.
+#[tokio::test]
+async fn pc_window_size_location_and_container_style() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en", location: 2, width: 500, height: "420px", dragging: true,
+        container_style: "border-radius: 3px; width: 900px; height: 100px; position: static; top: 5px } body { display: none" });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    click(&browser, "button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the window").await;
+    let g = browser
+        .eval(
+            "(() => { const p = document.querySelector('iframe').parentElement; \
+             const r = p.getBoundingClientRect(); const s = getComputedStyle(p); \
+             const l = document.querySelector('.parley-launcher').getBoundingClientRect(); \
+             return [r.width, r.height, r.left, s.borderTopLeftRadius, s.position, \
+             getComputedStyle(document.body).display, l.left]; })()",
+        )
+        .await;
+    assert_eq!(g[0], 500.0, "width: {g}");
+    assert_eq!(g[1], 420.0, "height: {g}");
+    assert_eq!(g[2], 20.0, "bottom left: {g}");
+    assert_eq!(g[3], "3px", "container_style applies: {g}");
+    assert_eq!(
+        g[4], "fixed",
+        "container_style cannot move it out of place: {g}"
+    );
+    assert_eq!(g[5], "block", "container_style stays in its element: {g}");
+    assert_eq!(g[6], 20.0, "the launcher is bottom left too: {g}");
+
+    browser.eval("(zc('collapse'), 0)").await;
+    browser
+        .wait_until(&format!("!{FRAME_SHOWN}"), 10, "zc('collapse')")
+        .await;
+    browser.eval("(zc('expand'), 0)").await;
+    browser.wait_until(FRAME_SHOWN, 10, "zc('expand')").await;
+
+    // dragging: the window follows its bar, and keeps its place when opened again.
+    let moved = browser
+        .eval(
+            "(() => { const bar = document.querySelector('.parley-bar'); \
+             const r = bar.getBoundingClientRect(); \
+             const at = (type, x, y) => bar.dispatchEvent(new PointerEvent(type, \
+               { bubbles: true, clientX: x, clientY: y, button: 0, pointerId: 1, isPrimary: true })); \
+             at('pointerdown', r.left + 100, r.top + 10); at('pointermove', 300, 110); \
+             at('pointerup', 300, 110); \
+             const p = bar.parentElement.getBoundingClientRect(); return [p.left, p.top]; })()",
+        )
+        .await;
+    assert_eq!(moved, serde_json::json!([200, 100]), "dragged");
+    browser.eval("(zc('collapse'), zc('expand'), 0)").await;
+    let kept = browser
+        .eval("(() => { const p = document.querySelector('.parley-bar').parentElement.getBoundingClientRect(); return [p.left, p.top]; })()")
+        .await;
+    assert_eq!(kept, moved, "the place is kept");
+    browser.close().await;
+}
+
+/// `anchor: true`: the launcher opens the chat page in a new window, with no frame.
+#[tokio::test]
+async fn anchor_opens_the_chat_in_a_new_window() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { anchor: true, locale: "en" });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    let home = browser.client.window().await.unwrap();
+    click(&browser, "button.parley-launcher").await;
+    let mut other = None;
+    for _ in 0..100 {
+        let windows = browser.client.windows().await.unwrap();
+        other = windows.into_iter().find(|w| *w != home);
+        if other.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let other = other.expect("a new window");
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('iframe').length")
+            .await,
+        0
+    );
+    browser.client.switch_to_window(other).await.unwrap();
+    browser
+        .wait_until(
+            "location.pathname === '/chat/pc/v2/index.html' && \
+             new URLSearchParams(location.search).get('locale') === 'en' && \
+             !!document.querySelector('.topbar h1')",
+            20,
+            "the chat page in the new window",
+        )
+        .await;
+    assert_eq!(
+        browser.eval("window.opener").await,
+        serde_json::Value::Null,
+        "the chat gets no handle on the shop page"
+    );
+    browser.close().await;
+}
