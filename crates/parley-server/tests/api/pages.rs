@@ -8,6 +8,12 @@ async fn every_spec_page_path_serves_the_client_and_others_are_404() {
     for path in parley_server::routes::pages::PAGE_PATHS {
         let r = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
+        // Only the chat's own origin may frame a page of an unknown tenant.
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.ends_with("frame-ancestors 'self'"), "{csp}");
         assert!(r.text().await.unwrap().contains("<title>client</title>"));
     }
     let r = app
