@@ -271,6 +271,12 @@
     var data = message.data;
     if (data.action === "frame_ready") {
       ready = true;
+      // The chat's own top bar has a collapse button: the loader's bar would be a second
+      // one, so it goes (unless it is the handle for dragging).
+      if (bar) {
+        var own = data.close_button === 1 && !(on(cfg.dragging) && !isH5());
+        bar.style.setProperty("display", own ? "none" : "flex");
+      }
       // The chat starts as if expanded; tell it the truth, so it reports unread messages
       // while the window is collapsed.
       sendStatus();

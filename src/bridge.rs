@@ -8,7 +8,8 @@
 //! origin (or the referrer's origin), and when the tenant lists allowed origins it must
 //! be one of them.
 //!
-//! Actions sent: `frame_ready` (the chat is usable), `receive_message` (an agent wrote
+//! Actions sent: `frame_ready` (the chat is usable; `close_button` 1 when its top bar has
+//! the collapse button), `receive_message` (an agent wrote
 //! while the window is collapsed: `img`, `name`, `msg`, `t` as the spec's
 //! `receive_message` callback gets them) and `chat_collapse_window` (the visitor closed
 //! the window). Actions heard: `frame_status` with `status` `expand` or `collapse`.
@@ -164,9 +165,13 @@ impl Bridge {
         }
     }
 
-    /// `frame_ready`.
-    pub fn ready(&self) {
-        self.post("frame_ready", &[]);
+    /// `frame_ready`; `close_button` says whether the chat shows its own collapse button
+    /// (its top bar), so the loader can leave out its own bar.
+    pub fn ready(&self, close_button: bool) {
+        self.post(
+            "frame_ready",
+            &[("close_button", Field::Number(i64::from(close_button)))],
+        );
     }
 
     /// `receive_message`, only while collapsed (the spec fires it then).

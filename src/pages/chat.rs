@@ -563,7 +563,7 @@ fn ChatView(
             handler.forget();
         }
     }
-    bridge.ready();
+    bridge.ready(settings.top_bar_flag);
     // The load benchmark reads this mark: the composer is on screen and works.
     request_animation_frame(|| {
         if let Some(p) = window().performance() {

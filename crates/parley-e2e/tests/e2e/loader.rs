@@ -295,7 +295,12 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
     );
     shop.put(
         "/full",
-        &shop_page(&server, "", r#"zc("config", { locale: "en" });"#),
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en", top_bar_flag: 0 });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
+        ),
     );
     let browser = Browser::start(Viewport::Phone).await;
     let geometry = "(() => { const r = document.querySelector('iframe').parentElement\
@@ -317,6 +322,14 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
     assert!((f(2) - f(3) / 2.0).abs() <= 2.0, "half the height: {g}");
     assert!((f(1) - f(3)).abs() <= 1.0, "at the bottom: {g}");
     assert!((f(4) - f(5)).abs() <= 1.0, "full width: {g}");
+    // The chat's own top bar has the collapse button, so the loader shows no second bar.
+    browser
+        .wait_until(
+            "getComputedStyle(document.querySelector('.parley-bar')).display === 'none'",
+            10,
+            "the loader's bar to give way to the chat's",
+        )
+        .await;
     browser.screenshot("loader-h5-half").await;
 
     open(&browser, &shop, "/full").await;
@@ -332,7 +345,17 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
         f(0).abs() <= 1.0 && (f(2) - f(3)).abs() <= 1.0,
         "the whole height: {g}"
     );
-    // The loader's own close button works even where the chat's bar is hidden.
+    // Without the chat's top bar (top_bar_flag=0) the loader's bar and its close button
+    // are the way out.
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the H5 chat to be ready")
+        .await;
+    assert_eq!(
+        browser
+            .eval("getComputedStyle(document.querySelector('.parley-bar')).display")
+            .await,
+        "flex"
+    );
     click(&browser, "button.parley-close").await;
     browser
         .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the sheet to close")
