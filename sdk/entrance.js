@@ -31,6 +31,8 @@
   // The spec's envelope name for every message between the page and the chat.
   var ENVELOPE = "zc_post_message";
   var DEFAULT_COLOR = "04babc";
+  // How long the ended chat stays on screen before end_of_close closes the window.
+  var END_CLOSE_DELAY_MS = 1500;
   var Z = "2147483000";
 
   // Where this script came from: the Parley server's origin and the tenant's sysnum.
@@ -287,6 +289,12 @@
       });
     } else if (data.action === "chat_collapse_window") {
       collapse();
+    } else if (data.action === "chat_end") {
+      // end_of_close (PC components, on by default): the window closes after the chat
+      // ends. A short pause first, so the visitor sees the "ended" notice appear.
+      if (!isH5() && cfg.end_of_close !== false && String(cfg.end_of_close) !== "false") {
+        setTimeout(collapse, END_CLOSE_DELAY_MS);
+      }
     } else if (data.action === "receive_message") {
       var detail = {
         img: String(data.img || ""),

@@ -12,7 +12,8 @@
 //! the collapse button), `receive_message` (an agent wrote
 //! while the window is collapsed: `img`, `name`, `msg`, `t` as the spec's
 //! `receive_message` callback gets them) and `chat_collapse_window` (the visitor closed
-//! the window). Actions heard: `frame_status` with `status` `expand` or `collapse`.
+//! the window), and Parley's own `chat_end` (the conversation ended, for the loader's
+//! `end_of_close`). Actions heard: `frame_status` with `status` `expand` or `collapse`.
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -187,6 +188,12 @@ impl Bridge {
                 ],
             );
         }
+    }
+
+    /// `chat_end`: the conversation ended (an agent ended it, or it timed out). Parley's
+    /// own action, for the loader's `end_of_close`.
+    pub fn ended(&self) {
+        self.post("chat_end", &[]);
     }
 
     /// `chat_collapse_window`.

@@ -222,6 +222,7 @@ fn ChatView(
             conversation.update(|c| c.state = ConversationState::Ended);
             agent_typing.set(false);
             reception.set(Reception::Ended);
+            bridge.ended();
         }
         Some(SystemEvent::NoAgentOnline) => {
             conversation.update(|c| {

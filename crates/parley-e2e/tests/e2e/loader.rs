@@ -813,3 +813,55 @@ async fn anchor_opens_the_chat_in_a_new_window() {
     );
     browser.close().await;
 }
+
+/// `end_of_close` (on by default for PC): when the agent ends the conversation the
+/// window closes by itself; with `end_of_close: false` it stays open on the ended chat.
+#[tokio::test]
+async fn the_pc_window_closes_when_the_chat_ends_unless_told_not_to() {
+    let (shop, server) = start().await;
+    for (path, extra) in [("/", ""), ("/stay", ", end_of_close: false")] {
+        shop.put(
+            path,
+            &shop_page(
+                &server,
+                "",
+                &format!(
+                    r#"zc("config", {{ locale: "en", type: 2, groupid: "sales"{extra} }});
+      zc("frame_ready", function () {{ window.seen.ready += 1; }});"#
+                ),
+            ),
+        );
+    }
+    let alice = Agent::login(&server, "alice", "alice-demo").await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    for (path, closes) in [("/", true), ("/stay", false)] {
+        open(&browser, &shop, path).await;
+        click(&browser, "button.parley-launcher").await;
+        browser
+            .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
+            .await;
+        let id = alice.take_next().await;
+        let (status, body) = alice
+            .call("POST", &format!("/api/agent/conversations/{id}/end"), None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        if closes {
+            browser
+                .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the window to close")
+                .await;
+        } else {
+            // The chat did announce the end; the loader chose to keep the window.
+            browser
+                .wait_until(
+                    "window.seen.envelopes.some(e => JSON.parse(e).data.action === 'chat_end')",
+                    10,
+                    "the chat_end envelope",
+                )
+                .await;
+            // Longer than the loader's pause before closing.
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+            assert_eq!(browser.eval(FRAME_SHOWN).await, true, "{path} stays open");
+        }
+    }
+    browser.close().await;
+}
