@@ -487,13 +487,13 @@ fn picture(seq: i64, sender: Sender, id: &str) -> ChatMessage {
         Some("Bob"),
     );
     m.kind = MessageKind::Image;
-    m.image = Some(parley_protocol::api::ImageRef {
+    m.image = Some(Box::new(parley_protocol::api::ImageRef {
         id: id.into(),
         content_type: "image/png".into(),
         size: 70,
         width: 2,
         height: 3,
-    });
+    }));
     m
 }
 

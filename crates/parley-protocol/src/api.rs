@@ -269,9 +269,9 @@ pub struct ChatMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<crate::card::Card>>,
     /// For [`MessageKind::Image`] messages, the stored picture (`text` is then its file
-    /// name, for readers that do not show pictures).
+    /// name, for readers that do not show pictures). Boxed like `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageRef>,
+    pub image: Option<Box<ImageRef>>,
     /// Unix milliseconds.
     pub created_at: i64,
 }

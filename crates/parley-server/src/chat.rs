@@ -471,7 +471,7 @@ async fn insert_message(
         event: m.event.clone(),
         bot: m.bot.clone(),
         card: m.card.clone().map(Box::new),
-        image: m.image.clone(),
+        image: m.image.clone().map(Box::new),
         created_at: at,
     })
 }
