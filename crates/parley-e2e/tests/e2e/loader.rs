@@ -363,7 +363,8 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
     browser.close().await;
 }
 
-/// `refresh: true` gives the chat a fresh page load on every re-expand; without it the
+/// `refresh: true` (and the spec's `reload: true`) gives the chat a fresh page load on
+/// every re-expand; without them the
 /// frame (and its conversation) is kept.
 #[tokio::test]
 async fn refresh_reloads_the_chat_on_every_expand() {
@@ -377,11 +378,23 @@ async fn refresh_reloads_the_chat_on_every_expand() {
         ),
     );
     shop.put(
+        "/reload",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { reload: true, locale: "en" });"#,
+        ),
+    );
+    shop.put(
         "/keep",
         &shop_page(&server, "", r#"zc("config", { locale: "en" });"#),
     );
     let browser = Browser::start(Viewport::Desktop).await;
-    for (path, expected) in [("/refresh", [1, 2, 3]), ("/keep", [1, 1, 1])] {
+    for (path, expected) in [
+        ("/refresh", [1, 2, 3]),
+        ("/reload", [1, 2, 3]),
+        ("/keep", [1, 1, 1]),
+    ] {
         open(&browser, &shop, path).await;
         for (round, loads) in expected.into_iter().enumerate() {
             click(&browser, "button.parley-launcher").await;
