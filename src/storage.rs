@@ -1,8 +1,11 @@
 //! What the client keeps in local storage. Storage may be unavailable (private mode,
 //! blocked third-party storage in an iframe); every function then degrades to "nothing
-//! kept" instead of failing.
+//! kept" instead of failing. (This is why the client reads `web_sys::Storage` itself
+//! rather than through gloo-storage, whose `LocalStorage` throws when storage is
+//! blocked, which happens to chats framed on another site.)
 
-fn local() -> Option<web_sys::Storage> {
+/// Local storage, if the browser lets this page use it.
+pub(crate) fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 

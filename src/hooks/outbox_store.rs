@@ -5,13 +5,10 @@
 //! then lives in memory only.
 
 use crate::components::chat_log::OutboxEntry;
+use crate::storage::local;
 
 fn key(sysnum: &str, visitor_id: &str) -> String {
     format!("parley.outbox.{sysnum}.{visitor_id}")
-}
-
-fn local() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// The saved entries; an unreadable value counts as empty (and is replaced on the next
