@@ -361,6 +361,19 @@ impl Browser {
         el.text().await.expect("element text")
     }
 
+    /// Waits (up to 20 s) for an element matching `css` and clicks it.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
     /// Waits (up to `secs`) until `script` (a JS expression) is truthy in the page.
     pub async fn wait_until(&self, script: &str, secs: u64, what: &str) {
         let deadline = std::time::Instant::now() + Duration::from_secs(secs);

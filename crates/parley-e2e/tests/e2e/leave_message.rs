@@ -230,7 +230,7 @@ async fn the_chat_entry_opens_the_form_inside_the_pc_page_and_links_on_h5() {
     c.goto(&server.url("/chat/pc/v2/index.html?sysnum=demo&locale=en&leave_msg_flag=1"))
         .await
         .unwrap();
-    click_when_there(c, ".composer .leave-entry").await;
+    browser.click(".composer .leave-entry").await;
     type_into(
         c,
         ".leave-panel #leave-content",
@@ -271,16 +271,4 @@ async fn the_chat_entry_opens_the_form_inside_the_pc_page_and_links_on_h5() {
         "{href}"
     );
     phone.close().await;
-}
-
-async fn click_when_there(client: &Client, css: &str) {
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .click()
-        .await
-        .unwrap();
 }

@@ -97,19 +97,6 @@ const FRAME_SHOWN: &str = "(() => { const f = document.querySelector('iframe'); 
 /// JS: the iframe's URL, parsed.
 const FRAME_URL: &str = "new URL(document.querySelector('iframe').src)";
 
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
-}
-
 /// The whole PC path of the access code: the `zc` calls queued before the script loaded
 /// are applied; the launcher opens the PC chat page with the configured parameters; the
 /// site's callbacks fire; the chat page's own close button collapses the window and the
@@ -163,7 +150,7 @@ async fn access_code_opens_the_pc_chat_with_the_configured_parameters() {
         1
     );
 
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser.wait_until(FRAME_SHOWN, 20, "the chat window").await;
     let url = browser
         .eval(&format!(
@@ -224,7 +211,7 @@ async fn access_code_opens_the_pc_chat_with_the_configured_parameters() {
         title, "Parley Demo Shop",
         "the chat page loaded in the frame"
     );
-    click(&browser, "button.collapse").await;
+    browser.click("button.collapse").await;
     browser
         .client
         .enter_parent_frame()
@@ -254,7 +241,7 @@ async fn access_code_opens_the_pc_chat_with_the_configured_parameters() {
     assert_eq!(browser.eval("window.seen.loads").await, 1);
 
     // Open again with the launcher, close with Escape while it has focus.
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser
         .wait_until(FRAME_SHOWN, 10, "the window again")
         .await;
@@ -308,7 +295,7 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
                     r.width, innerWidth]; })()";
 
     open(&browser, &shop, "/half").await;
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser.wait_until(FRAME_SHOWN, 20, "the half sheet").await;
     browser
         .wait_until("window.seen.ready === 1", 20, "the H5 chat to be ready")
@@ -333,7 +320,7 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
     browser.screenshot("loader-h5-half").await;
 
     open(&browser, &shop, "/full").await;
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser.wait_until(FRAME_SHOWN, 20, "the full sheet").await;
     assert_eq!(
         browser.eval(&format!("{FRAME_URL}.pathname")).await,
@@ -356,7 +343,7 @@ async fn phone_gets_the_h5_page_as_a_half_or_full_sheet() {
             .await,
         "flex"
     );
-    click(&browser, "button.parley-close").await;
+    browser.click("button.parley-close").await;
     browser
         .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the sheet to close")
         .await;
@@ -397,7 +384,7 @@ async fn refresh_reloads_the_chat_on_every_expand() {
     ] {
         open(&browser, &shop, path).await;
         for (round, loads) in expected.into_iter().enumerate() {
-            click(&browser, "button.parley-launcher").await;
+            browser.click("button.parley-launcher").await;
             browser.wait_until(FRAME_SHOWN, 20, "the window").await;
             browser
                 .wait_until(
@@ -406,7 +393,7 @@ async fn refresh_reloads_the_chat_on_every_expand() {
                     &format!("{path}: {loads} page load(s) after expand {}", round + 1),
                 )
                 .await;
-            click(&browser, "button.parley-launcher").await;
+            browser.click("button.parley-launcher").await;
             browser
                 .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the window to close")
                 .await;
@@ -441,12 +428,12 @@ async fn agent_reply_while_collapsed_reaches_the_callback_and_the_badge() {
     let alice = Agent::login(&server, "alice", "alice-demo").await;
     let browser = Browser::start(Viewport::Desktop).await;
     open(&browser, &shop, "/").await;
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser
         .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
         .await;
     let id = alice.take_next().await;
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser
         .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the window to collapse")
         .await;
@@ -487,7 +474,7 @@ async fn agent_reply_while_collapsed_reaches_the_callback_and_the_badge() {
     assert_eq!(badge[2], "Open chat (1 unread)");
     browser.screenshot("loader-badge").await;
 
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser.wait_until(FRAME_SHOWN, 10, "the window").await;
     assert_eq!(
         browser
@@ -526,14 +513,14 @@ async fn messages_from_another_source_are_ignored() {
     // Before any frame exists.
     browser.eval(&fake("frame_ready")).await;
     browser.eval(&fake("receive_message")).await;
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser
         .wait_until("window.seen.ready === 1", 20, "the real frame_ready")
         .await;
     // With the frame open and ready: a fake close does not close it.
     browser.eval(&fake("chat_collapse_window")).await;
     // Collapsed: a fake message is not counted.
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser.eval(&fake("receive_message")).await;
     browser.eval(&fake("frame_ready")).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -572,7 +559,7 @@ async fn a_fake_close_from_the_page_does_not_close_the_window() {
     );
     let browser = Browser::start(Viewport::Desktop).await;
     open(&browser, &shop, "/").await;
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser
         .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
         .await;
@@ -626,7 +613,7 @@ async fn custom_buttons_and_manual_initialization() {
              zc('dynamic_ready'); return 0; })()",
         )
         .await;
-    click(&browser, "#ask").await;
+    browser.click("#ask").await;
     browser
         .wait_until(FRAME_SHOWN, 20, "the chat from the custom button")
         .await;
@@ -651,7 +638,7 @@ async fn custom_buttons_and_manual_initialization() {
         browser.eval("window.seen.manual").await,
         serde_json::json!(["success"])
     );
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser
         .wait_until(FRAME_SHOWN, 20, "the chat after frame_manual")
         .await;
@@ -687,7 +674,7 @@ async fn invitation_shows_text_opens_the_chat_and_counts_per_day() {
             .await,
         serde_json::json!(["undefined", 0])
     );
-    click(&browser, ".parley-invite .parley-accept").await;
+    browser.click(".parley-invite .parley-accept").await;
     browser
         .wait_until(FRAME_SHOWN, 20, "the chat from the invitation")
         .await;
@@ -727,7 +714,7 @@ async fn pc_window_size_location_and_container_style() {
     );
     let browser = Browser::start(Viewport::Desktop).await;
     open(&browser, &shop, "/").await;
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     browser.wait_until(FRAME_SHOWN, 20, "the window").await;
     let g = browser
         .eval(
@@ -792,7 +779,7 @@ async fn anchor_opens_the_chat_in_a_new_window() {
     let browser = Browser::start(Viewport::Desktop).await;
     open(&browser, &shop, "/").await;
     let home = browser.client.window().await.unwrap();
-    click(&browser, "button.parley-launcher").await;
+    browser.click("button.parley-launcher").await;
     let mut other = None;
     for _ in 0..100 {
         let windows = browser.client.windows().await.unwrap();
@@ -849,7 +836,7 @@ async fn the_pc_window_closes_when_the_chat_ends_unless_told_not_to() {
     let browser = Browser::start(Viewport::Desktop).await;
     for (path, closes) in [("/", true), ("/stay", false)] {
         open(&browser, &shop, path).await;
-        click(&browser, "button.parley-launcher").await;
+        browser.click("button.parley-launcher").await;
         browser
             .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
             .await;
