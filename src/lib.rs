@@ -37,36 +37,51 @@ pub fn AppAt(
     query: String,
 ) -> impl IntoView {
     let params = params_ctx::provide_params(&query);
-    let page =
-        match Page::from_path(&path) {
-            Some(Page::ChatPc) => pages::chat::ChatPage(pages::chat::ChatPageProps {
-                layout: route::Layout::Pc,
-                query,
-            })
-            .into_any(),
-            Some(Page::ChatH5) => pages::chat::ChatPage(pages::chat::ChatPageProps {
-                layout: route::Layout::H5,
-                query,
-            })
-            .into_any(),
-            Some(Page::LeaveMessage) => pages::leave_message::LeaveMessagePage(
-                pages::leave_message::LeaveMessagePageProps {
-                    query,
-                    plugin: false,
-                },
-            )
-            .into_any(),
-            Some(Page::TicketClient) => pages::ticket_client::TicketClientPage(
-                pages::ticket_client::TicketClientPageProps { query },
-            )
-            .into_any(),
-            None => {
-                let locale = params.get_untracked().value.locale.unwrap_or_default();
-                pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any()
-            }
-        };
+    let locale = i18n::page_locale(params.with_untracked(|p| p.value.locale));
+    if i18n::installed(locale) {
+        return view! {
+            <components::debug_panel::DebugPanel />
+            {page_view(&path, query, locale)}
+        }
+        .into_any();
+    }
+    // Served without its language (the dev loop's `trunk serve`): fetch it first.
+    let loaded = LocalResource::new(move || i18n::ensure(locale));
     view! {
         <components::debug_panel::DebugPanel />
-        {page}
+        <Suspense fallback=|| ()>
+            {move || loaded.get().map(|_| page_view(&path, query.clone(), locale))}
+        </Suspense>
+    }
+    .into_any()
+}
+
+/// The page at `path`; `locale` is the page's language before the server answers.
+fn page_view(path: &str, query: String, locale: parley_protocol::Locale) -> AnyView {
+    match Page::from_path(path) {
+        Some(Page::ChatPc) => pages::chat::ChatPage(pages::chat::ChatPageProps {
+            layout: route::Layout::Pc,
+            query,
+        })
+        .into_any(),
+        Some(Page::ChatH5) => pages::chat::ChatPage(pages::chat::ChatPageProps {
+            layout: route::Layout::H5,
+            query,
+        })
+        .into_any(),
+        Some(Page::LeaveMessage) => {
+            pages::leave_message::LeaveMessagePage(pages::leave_message::LeaveMessagePageProps {
+                query,
+                plugin: false,
+            })
+            .into_any()
+        }
+        Some(Page::TicketClient) => {
+            pages::ticket_client::TicketClientPage(pages::ticket_client::TicketClientPageProps {
+                query,
+            })
+            .into_any()
+        }
+        None => pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any(),
     }
 }

@@ -50,7 +50,8 @@ pub fn ChatPage(
     query: String,
 ) -> impl IntoView {
     let params = use_params();
-    let link_locale = move || params.with(|p| p.value.locale.unwrap_or_default());
+    // The page's language until init answers (the server put it into the page).
+    let link_locale = move || crate::i18n::page_locale(params.with(|p| p.value.locale));
     let sysnum = params.with_untracked(|p| p.value.sysnum.clone());
     // Bumped by "new conversation": init runs again and starts a fresh one.
     let generation = RwSignal::new(0u32);
@@ -66,6 +67,8 @@ pub fn ChatPage(
             async move {
                 let session = api::init(&request).await?;
                 storage::set_visitor_id(&sysnum, &session.visitor_id);
+                // Normally the page's language already; fetched if init chose another.
+                crate::i18n::ensure(session.locale).await?;
                 Ok::<_, CallError>(session)
             }
         }

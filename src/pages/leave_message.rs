@@ -28,6 +28,7 @@ pub async fn start_session(
     };
     let session = ticket_api::session(&request).await?;
     storage::set_visitor_id(&sysnum, &session.visitor_id);
+    crate::i18n::ensure(session.locale).await?;
     Ok(session)
 }
 
@@ -56,7 +57,7 @@ pub fn LeaveMessagePage(
     plugin: bool,
 ) -> impl IntoView {
     let params = use_params();
-    let link_locale = params.with_untracked(|p| p.value.locale.unwrap_or_default());
+    let link_locale = crate::i18n::page_locale(params.with_untracked(|p| p.value.locale));
     let sysnum = params.with_untracked(|p| p.value.sysnum.clone());
     let start = LocalResource::new({
         let (query, sysnum) = (query.clone(), sysnum.clone());

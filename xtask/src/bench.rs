@@ -209,6 +209,37 @@ fn brotli_len(data: &[u8]) -> usize {
 }
 
 /// Prints a table of every file a first load fetches, and the total.
+/// `index.html` with the largest language's messages put in as the server does
+/// (`parley_server::routes::pages::locale_element`: the `locales/<code>/*.ftl` files in
+/// `MESSAGE_AREAS` order, each followed by a newline, in a `text/plain` script element
+/// before `</head>`).
+fn page_as_served(dist: &Path, html: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    let html = String::from_utf8_lossy(html);
+    let mut largest = html.clone().into_owned();
+    let mut largest_br = 0;
+    let locales = dist.join("locales");
+    let codes = std::fs::read_dir(&locales).map_err(|e| format!("{}: {e}", locales.display()))?;
+    for code in codes.flatten() {
+        let name = code.file_name().to_string_lossy().into_owned();
+        let mut text = String::new();
+        for area in ["main", "chat", "leave", "cards"] {
+            let file = code.path().join(format!("{area}.ftl"));
+            text +=
+                &std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            text.push('\n');
+        }
+        let element =
+            format!("<script type=\"text/plain\" id=\"parley-locale\" data-locale=\"{name}\">{text}</script>");
+        let page = html.replacen("</head>", &format!("{element}</head>"), 1);
+        let br = brotli_len(page.as_bytes());
+        if br > largest_br {
+            largest_br = br;
+            largest = page;
+        }
+    }
+    Ok(largest.into_bytes())
+}
+
 fn sizes(dist: &Path) -> Result {
     let mut rows = Vec::new();
     let entries = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
@@ -222,11 +253,15 @@ fn sizes(dist: &Path) -> Result {
         if !["wasm", "js", "css", "html"].contains(&ext.as_str()) {
             continue;
         }
-        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if ext == "html" {
+            data = page_as_served(dist, &data)?;
+        }
         rows.push((ext, data.len(), gzip_len(&data), brotli_len(&data)));
     }
     rows.sort();
-    println!("\nrelease bundle (dist/), bytes:");
+    println!("\nrelease bundle (dist/), bytes (html: the page as served, with its language");
+    println!("inlined by the server; the largest of the 17 languages is counted):");
     println!(
         "{:<6} {:>10} {:>10} {:>10}",
         "file", "raw", "gzip -9", "brotli 11"

@@ -168,8 +168,10 @@ fn test(args: &[String]) -> Result {
         // lint its library for wasm32 and its tests on the host (above).
         let wasm = ["--target", "wasm32-unknown-unknown"];
         let deny = ["--", "-D", "warnings"];
+        // The features of the wasm-bindgen tests below, so their build is shared.
         run(cargo()
             .args(["clippy", "-p", "parley-client", "--all-targets"])
+            .args(["--features", "bundled-locales"])
             .args(wasm)
             .args(deny))?;
         run(cargo()
@@ -205,6 +207,9 @@ fn test(args: &[String]) -> Result {
                     "test",
                     "-p",
                     "parley-client",
+                    // No server puts the page's language into the page here.
+                    "--features",
+                    "bundled-locales",
                     "--target",
                     "wasm32-unknown-unknown",
                 ])

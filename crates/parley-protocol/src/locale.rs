@@ -60,6 +60,10 @@ pub enum Locale {
     Tr,
 }
 
+/// The message files of each language (`locales/<code>/<area>.ftl`), in the order the
+/// client joins them; the server puts the same files into each page.
+pub const MESSAGE_AREAS: [&str; 4] = ["main", "chat", "leave", "cards"];
+
 impl Locale {
     /// Every locale, in the order of the spec's table.
     pub const ALL: [Locale; 17] = [

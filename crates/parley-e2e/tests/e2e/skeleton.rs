@@ -17,6 +17,19 @@ async fn pc_page_shows_the_demo_greeting_in_english() {
         "{greeting}"
     );
     assert_eq!(browser.text_of(".topbar h1").await, "Parley Demo Shop");
+    // The UI text came with the page: English, and no request for message files.
+    assert_eq!(
+        browser
+            .eval("document.querySelector('#parley-composer').placeholder")
+            .await,
+        "Type a message…"
+    );
+    assert_eq!(
+        browser
+            .eval("performance.getEntriesByType('resource').filter(e => e.name.includes('/locales/')).length")
+            .await,
+        0
+    );
     browser.screenshot("skeleton-pc-en").await;
     browser.close().await;
 }

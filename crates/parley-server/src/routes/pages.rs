@@ -4,7 +4,8 @@
 //! Pages carry a Content-Security-Policy ([`page_csp`]): scripts only from this origin
 //! (the start-up module Trunk inlines is allowed by its hash), no plugins, no `<base>`,
 //! and `frame-ancestors` from the tenant's allowed host origins, so only sites the
-//! tenant lists can embed its chat.
+//! tenant lists can embed its chat. Each page also carries its language's messages
+//! ([`locale_element`]), so the client bundle holds none of the 17 languages.
 
 use std::path::Path;
 
@@ -15,7 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use parley_protocol::api::{ApiErrorBody, ErrorCode};
-use tower::ServiceExt;
+use parley_protocol::{ChatParams, Locale};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::AppState;
@@ -41,51 +42,89 @@ pub fn router(dist: &Path, sdk: &Path) -> Router<AppState> {
         ),
     );
     for path in PAGE_PATHS {
-        let index = dist.join("index.html");
+        let dist = dist.to_path_buf();
         router = router.route(
             path,
             get(
                 move |State(state): State<AppState>, request: Request<Body>| async move {
-                    let ancestors = request
-                        .uri()
-                        .query()
-                        .and_then(page_sysnum)
-                        .and_then(|sysnum| state.config.tenant(&sysnum))
-                        .map(|t| t.security.allowed_origins.clone())
-                        .unwrap_or_default();
-                    // The policy names the inline module by hash, so it is made from
-                    // the page as it is now (a rebuild changes it).
-                    let Ok(html) = tokio::fs::read_to_string(&index).await else {
-                        return client_missing();
-                    };
-                    let csp = page_csp(&html, &ancestors);
-                    match ServeFile::new(&index).oneshot(request).await {
-                        // A reload revalidates ("no-cache"): 304 Not Modified is a good
-                        // answer too, not a missing client.
-                        Ok(response)
-                            if response.status().is_success()
-                                || response.status() == StatusCode::NOT_MODIFIED =>
-                        {
-                            let mut response = response.into_response();
-                            let headers = response.headers_mut();
-                            // The page must always be fresh: it names the hashed assets.
-                            headers.insert(
-                                header::CACHE_CONTROL,
-                                HeaderValue::from_static("no-cache"),
-                            );
-                            if let Ok(v) = HeaderValue::from_str(&csp) {
-                                headers.insert(header::CONTENT_SECURITY_POLICY, v);
-                            }
-                            response
-                        }
-                        _ => client_missing(),
-                    }
+                    page(&state, &dist, request).await
                 },
             ),
         );
     }
     let assets = ServeDir::new(dist).fallback(get(not_found));
     router.fallback_service(assets)
+}
+
+/// A visitor page: the client's `index.html` with the page's language put into it, a
+/// CSP, `no-cache` (it names the hashed assets) and an ETag, so a reload revalidates to
+/// a 304.
+async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response {
+    let Ok(html) = tokio::fs::read_to_string(dist.join("index.html")).await else {
+        return client_missing();
+    };
+    let query = request.uri().query().unwrap_or("");
+    let tenant = page_sysnum(query).and_then(|sysnum| state.config.tenant(&sysnum));
+    let ancestors = tenant
+        .map(|t| t.security.allowed_origins.as_slice())
+        .unwrap_or(&[]);
+    let csp = page_csp(&html, ancestors);
+    // The same resolution as init (the link's locale, else the tenant's default, else
+    // zh), so the client has the language init will name.
+    let backend = tenant.map(|t| t.backend_settings()).unwrap_or_default();
+    let locale = parley_protocol::effective(&ChatParams::from_query(query).value, &backend).locale;
+    let html = match locale_element(dist, locale).await {
+        Some(element) => html.replacen("</head>", &format!("{element}</head>"), 1),
+        None => html,
+    };
+    let etag = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(html.as_bytes());
+        format!("\"{}\"", hex(&digest[..12]))
+    };
+    let fresh = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        Html(html).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    response
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The page's language as an inert `text/plain` element (not a script: nothing runs it,
+/// so the CSP does not apply), from the `locales/` folder Trunk copies into `dist/`.
+/// `None` when the files are missing (the client then fetches them) or hold `</`, which
+/// could end the element early.
+pub async fn locale_element(dist: &Path, locale: Locale) -> Option<String> {
+    let code = locale.code();
+    let mut text = String::new();
+    for area in parley_protocol::locale::MESSAGE_AREAS {
+        let file = dist.join("locales").join(code).join(format!("{area}.ftl"));
+        text.push_str(&tokio::fs::read_to_string(file).await.ok()?);
+        text.push('\n');
+    }
+    if text.contains("</") {
+        return None;
+    }
+    Some(format!(
+        "<script type=\"text/plain\" id=\"parley-locale\" data-locale=\"{code}\">{text}</script>"
+    ))
 }
 
 /// The tenant a page is for: `sysnum` (the chat and leave-message links) or `sysNum`

@@ -36,16 +36,81 @@ async fn a_reload_that_revalidates_the_page_gets_304_not_an_error() {
     let path = "/chat/h5/v2/index.html?sysnum=demo";
     let first = app.http.get(app.url(path)).send().await.unwrap();
     assert_eq!(first.status(), 200);
-    let modified = first.headers()["last-modified"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
     let again = app
         .http
         .get(app.url(path))
-        .header("if-modified-since", modified)
+        .header("if-none-match", &etag)
         .send()
         .await
         .unwrap();
     assert_eq!(again.status(), 304);
+}
+
+/// Each page carries the messages of the language init will use (the link's `locale`,
+/// else the tenant's default, else zh), read from the `locales/` folder of `dist/`, so
+/// the client needs no other request for its text.
+#[tokio::test]
+async fn each_page_carries_the_language_init_will_use() {
+    let app = spawn_app(Store::Sqlite).await;
+    let dist = app
+        .state
+        .as_ref()
+        .expect("in-process app")
+        .dist
+        .to_path_buf();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><html><head><title>client</title></head><body></body></html>",
+    )
+    .unwrap();
+    let get = |query: &'static str| {
+        let url = app.url(&format!("/chat/h5/v2/index.html?{query}"));
+        let http = app.http.clone();
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    // Without the files the page is served as it is (the client then fetches them).
+    let bare = get("sysnum=demo&locale=ar").await;
+    assert!(!bare.contains("parley-locale"), "{bare}");
+
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../locales");
+    for entry in std::fs::read_dir(&repo).unwrap() {
+        let entry = entry.unwrap();
+        let to = dist.join("locales").join(entry.file_name());
+        std::fs::create_dir_all(&to).unwrap();
+        for file in std::fs::read_dir(entry.path()).unwrap() {
+            let file = file.unwrap();
+            std::fs::copy(file.path(), to.join(file.file_name())).unwrap();
+        }
+    }
+    let ar = get("sysnum=demo&locale=ar").await;
+    assert!(
+        ar.contains(r#"<script type="text/plain" id="parley-locale" data-locale="ar">"#),
+        "{ar}"
+    );
+    assert!(ar.contains("loading = جارٍ التحميل…"));
+    assert!(
+        ar.contains("chat-send-picture = "),
+        "every area is joined in"
+    );
+    assert!(ar.find("parley-locale").unwrap() < ar.find("</head>").unwrap());
+    // The spec's aliases, the tenant's default and the fallback.
+    assert!(get("sysnum=demo&locale=tw")
+        .await
+        .contains(r#"data-locale="zh-Hant""#));
+    assert!(get("sysnum=QUEUE").await.contains(r#"data-locale="en""#));
+    assert!(get("sysnum=demo").await.contains(r#"data-locale="zh""#));
+    assert!(get("sysnum=nobody&locale=xx")
+        .await
+        .contains(r#"data-locale="zh""#));
+    // Another language is another page for the cache.
+    let etag = |query: &'static str| {
+        let url = app.url(&format!("/chat/h5/v2/index.html?{query}"));
+        let http = app.http.clone();
+        async move { http.get(url).send().await.unwrap().headers()["etag"].clone() }
+    };
+    assert_ne!(
+        etag("sysnum=demo&locale=ar").await,
+        etag("sysnum=demo&locale=en").await
+    );
 }
