@@ -179,6 +179,13 @@ async fn ticket_plugin_params_become_the_tickets_docking_fields() {
     c.goto(&server.url(&link)).await.unwrap();
     assert_eq!(browser.text_of(".docking-card .card-title").await, "Sobot");
     assert_eq!(browser.text_of(".docking-card .card-note").await, "$1500");
+    // The plug-in page (`sysNum`) came with the language its session uses.
+    assert_eq!(
+        browser
+            .eval("performance.getEntriesByType('resource').filter(e => e.name.includes('/locales/')).length")
+            .await,
+        0
+    );
     let href = c
         .find(Locator::Css(".docking-card a.card-title"))
         .await

@@ -103,6 +103,20 @@ async fn each_page_carries_the_language_init_will_use() {
     assert!(get("sysnum=nobody&locale=xx")
         .await
         .contains(r#"data-locale="zh""#));
+    // The files themselves are served too: the client fetches a language from there
+    // when a page came without it (the dev loop's `trunk serve`).
+    let file = app
+        .http
+        .get(app.url("/locales/ar/main.ftl"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert!(file
+        .text()
+        .await
+        .unwrap()
+        .contains("loading = جارٍ التحميل…"));
     // Another language is another page for the cache.
     let etag = |query: &'static str| {
         let url = app.url(&format!("/chat/h5/v2/index.html?{query}"));
