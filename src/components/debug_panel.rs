@@ -21,7 +21,7 @@ pub fn DebugPanel() -> impl IntoView {
                     (
                         serde_json::to_string_pretty(&p.value).unwrap_or_default(),
                         p.issues.clone(),
-                        p.value.locale.unwrap_or_default(),
+                        crate::i18n::page_locale(p.value.locale),
                     )
                 });
                 let count = issues.len().to_string();
