@@ -249,6 +249,9 @@ fn ChatView(
         if m.sender == Sender::Visitor {
             return;
         }
+        // What a reader hears and the host page gets: the words, without formatting
+        // markers.
+        let plain = parley_protocol::rich::plain_text(&m.text);
         let text = if m.event.is_some() {
             system_text(locale, &m)
         } else {
@@ -259,7 +262,7 @@ fn ChatView(
                     .clone()
                     .unwrap_or_else(|| t(locale, "chat-agent-fallback")),
             };
-            format!("{who}: {}", m.text)
+            format!("{who}: {plain}")
         };
         announcement.set(text);
         if m.sender == Sender::Agent {
@@ -267,7 +270,7 @@ fn ChatView(
             bridge.unread(
                 "",
                 m.sender_name.as_deref().unwrap_or(""),
-                &parley_protocol::rich::plain_text(&m.text),
+                &plain,
                 m.created_at,
             );
         }
