@@ -48,6 +48,11 @@ pub fn router() -> Router<AppState> {
         .merge(uploads)
 }
 
+/// Most pictures one conversation keeps; past it, uploads are refused with 429 so a
+/// single session cannot fill the database. (A soft cap: two uploads racing at the
+/// limit may both pass.)
+pub const MAX_PICTURES_PER_CONVERSATION: i64 = 100;
+
 /// The upload query: the sender's client id (exactly-once) and the file's name.
 #[derive(Debug, Deserialize)]
 struct UploadQuery {
@@ -132,6 +137,32 @@ async fn store(
 ) -> Result<Json<SendResponse>, ApiError> {
     chat::check_client_id(&q.client_id)?;
     let checked = images::check(bytes).map_err(ApiError::bad_request)?;
+    let (stored,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM chat_files WHERE conversation_id = $1")
+            .bind(&c.id)
+            .fetch_one(state.db.pool())
+            .await?;
+    // A re-send of a picture already stored is answered as a duplicate below, even at
+    // the cap.
+    let resend = sqlx::query(
+        "SELECT 1 FROM messages WHERE conversation_id = $1 AND sender = $2 AND client_id = $3",
+    )
+    .bind(&c.id)
+    .bind(sender.as_str())
+    .bind(&q.client_id)
+    .fetch_optional(state.db.pool())
+    .await?
+    .is_some();
+    if stored >= MAX_PICTURES_PER_CONVERSATION && !resend {
+        return Err(ApiError::client(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            format!(
+                "this conversation already has {MAX_PICTURES_PER_CONVERSATION} pictures; \
+                 no more can be sent in it"
+            ),
+        ));
+    }
     let id = uuid::Uuid::new_v4().simple().to_string();
     sqlx::query(
         "INSERT INTO chat_files (id, sysnum, conversation_id, content_type, size, data, \

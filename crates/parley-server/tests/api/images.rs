@@ -9,7 +9,8 @@ use crate::helpers::{next_of, spawn_app, Store, TestApp};
 
 crate::on_both_stores!(
     pictures_go_both_ways_and_are_served_as_pictures,
-    bad_pictures_are_refused_and_store_nothing
+    bad_pictures_are_refused_and_store_nothing,
+    a_conversation_keeps_at_most_its_picture_allowance
 );
 
 /// A real 2×3 red PNG, so a browser could show it.
@@ -227,4 +228,43 @@ async fn bad_pictures_are_refused_and_store_nothing(store: Store) {
         .unwrap()
         .iter()
         .all(|m| m["kind"] != "image"));
+}
+
+async fn a_conversation_keeps_at_most_its_picture_allowance(store: Store) {
+    use parley_server::routes::image::MAX_PICTURES_PER_CONVERSATION;
+    let app = spawn_app(store).await;
+    let atoken = app.agent_busy("alice").await;
+    let init = app
+        .init("sysnum=demo&type=2&groupid=sales&partnerid=pic-3")
+        .await;
+    let vtoken = init["session_token"].as_str().unwrap().to_owned();
+    let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.accept(&conv, &atoken).await.0, 200);
+    for i in 0..MAX_PICTURES_PER_CONVERSATION {
+        let path = format!("/api/chat/image?client_id=many-{i}");
+        let (status, body) = upload(&app, &path, &vtoken, "image/png", png_2x3()).await;
+        assert_eq!(status, 200, "{i}: {body}");
+    }
+    let (status, body) = upload(
+        &app,
+        "/api/chat/image?client_id=one-too-many",
+        &vtoken,
+        "image/png",
+        png_2x3(),
+    )
+    .await;
+    assert_eq!(status, 429, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("no more"),
+        "{body}"
+    );
+    // A retry of the last one that went through still gets its answer.
+    let last = format!(
+        "/api/chat/image?client_id=many-{}",
+        MAX_PICTURES_PER_CONVERSATION - 1
+    );
+    let (status, body) = upload(&app, &last, &vtoken, "image/png", png_2x3()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["duplicate"], true);
+    assert_eq!(files_stored(&app).await, MAX_PICTURES_PER_CONVERSATION);
 }
