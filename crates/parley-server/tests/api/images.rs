@@ -52,14 +52,23 @@ async fn files_stored(app: &TestApp) -> i64 {
     row.0
 }
 
-async fn pictures_go_both_ways_and_are_served_as_pictures(store: Store) {
-    let app = spawn_app(store).await;
+/// A demo visitor in agent-only reception (`partnerid`), with Alice busy so that she
+/// accepts by hand: (Alice's token, the visitor's token, the conversation id).
+async fn visitor_for_alice(app: &TestApp, partnerid: &str) -> (String, String, String) {
     let atoken = app.agent_busy("alice").await;
     let init = app
-        .init("sysnum=demo&type=2&groupid=sales&partnerid=pic-1")
+        .init(&format!(
+            "sysnum=demo&type=2&groupid=sales&partnerid={partnerid}"
+        ))
         .await;
     let vtoken = init["session_token"].as_str().unwrap().to_owned();
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    (atoken, vtoken, conv)
+}
+
+async fn pictures_go_both_ways_and_are_served_as_pictures(store: Store) {
+    let app = spawn_app(store).await;
+    let (atoken, vtoken, conv) = visitor_for_alice(&app, "pic-1").await;
     let mut visitor = app.ws(&format!("/ws/visitor?token={vtoken}")).await;
 
     // Before an agent has joined, the visitor cannot send pictures (photo_flag's rule).
@@ -168,12 +177,7 @@ async fn pictures_go_both_ways_and_are_served_as_pictures(store: Store) {
 
 async fn bad_pictures_are_refused_and_store_nothing(store: Store) {
     let app = spawn_app(store).await;
-    let atoken = app.agent_busy("alice").await;
-    let init = app
-        .init("sysnum=demo&type=2&groupid=sales&partnerid=pic-2")
-        .await;
-    let vtoken = init["session_token"].as_str().unwrap().to_owned();
-    let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    let (atoken, vtoken, conv) = visitor_for_alice(&app, "pic-2").await;
     assert_eq!(app.accept(&conv, &atoken).await.0, 200);
 
     let svg = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>".to_vec();
@@ -233,12 +237,7 @@ async fn bad_pictures_are_refused_and_store_nothing(store: Store) {
 async fn a_conversation_keeps_at_most_its_picture_allowance(store: Store) {
     use parley_server::routes::image::MAX_PICTURES_PER_CONVERSATION;
     let app = spawn_app(store).await;
-    let atoken = app.agent_busy("alice").await;
-    let init = app
-        .init("sysnum=demo&type=2&groupid=sales&partnerid=pic-3")
-        .await;
-    let vtoken = init["session_token"].as_str().unwrap().to_owned();
-    let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    let (atoken, vtoken, conv) = visitor_for_alice(&app, "pic-3").await;
     assert_eq!(app.accept(&conv, &atoken).await.0, 200);
     for i in 0..MAX_PICTURES_PER_CONVERSATION {
         let path = format!("/api/chat/image?client_id=many-{i}");
