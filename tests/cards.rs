@@ -15,6 +15,10 @@ use parley_protocol::{ChatParams, Locale};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod support;
+
+use support::{sleep, wait_until};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Adds the shipped stylesheet to the test page once, so CSS behaviour (truncation) is
@@ -66,27 +70,6 @@ fn text(host: &web_sys::HtmlElement, css: &str) -> Option<String> {
 
 fn count(host: &web_sys::HtmlElement, css: &str) -> u32 {
     host.query_selector_all(css).unwrap().length()
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-/// Polls (up to 5 s) until `done` holds.
-async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..250 {
-        if done() {
-            return;
-        }
-        sleep(20).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 const SPEC_ORDER_LINK: &str = "?sysnum=demo&order_status=1&create_time=1586414406391\

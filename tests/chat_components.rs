@@ -24,6 +24,10 @@ use parley_protocol::Locale;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod support;
+
+use support::{mount, sleep};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Script tags, event-handler attributes, dangerous URL schemes and bidi tricks.
@@ -37,29 +41,6 @@ const XSS: [&str; 8] = [
     "\u{2067}evil\u{2069} <svg onload=\"window.__pwned=1\">",
     "\"><iframe src=javascript:window.__pwned=1>",
 ];
-
-fn host() -> web_sys::HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    host
-}
-
-fn mount<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> web_sys::HtmlElement {
-    let host = host();
-    leptos::mount::mount_to(host.clone(), f).forget();
-    host
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
 
 fn message(seq: i64, sender: Sender, text: &str, name: Option<&str>) -> ChatMessage {
     ChatMessage {

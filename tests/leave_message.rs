@@ -11,6 +11,10 @@ use parley_protocol::Locale;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod support;
+
+use support::{sleep, wait_text};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn template() -> TemplateView {
@@ -60,11 +64,8 @@ fn template() -> TemplateView {
 }
 
 fn mount_form(locale: Locale, draft_key: &str) -> web_sys::HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
     let key = draft_key.to_owned();
-    let handle = leptos::mount::mount_to(host.clone(), move || {
+    support::mount(move || {
         view! {
             <LeaveMessageForm
                 template=template()
@@ -74,9 +75,7 @@ fn mount_form(locale: Locale, draft_key: &str) -> web_sys::HtmlElement {
                 draft_key=key.clone()
             />
         }
-    });
-    handle.forget();
-    host
+    })
 }
 
 fn storage() -> web_sys::Storage {
@@ -112,30 +111,6 @@ fn submit(host: &web_sys::HtmlElement) {
     el(host, "button[type=submit]")
         .unchecked_into::<web_sys::HtmlElement>()
         .click();
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-/// Polls (up to 5 s) until `css` has text; returns it.
-async fn wait_text(host: &web_sys::HtmlElement, css: &str) -> String {
-    for _ in 0..250 {
-        if let Some(e) = host.query_selector(css).unwrap() {
-            let t = e.text_content().unwrap_or_default();
-            if !t.trim().is_empty() {
-                return t;
-            }
-        }
-        sleep(20).await;
-    }
-    panic!("{css} stayed empty: {:?}", host.text_content());
 }
 
 #[wasm_bindgen_test]

@@ -6,22 +6,17 @@ use leptos::prelude::*;
 use parley_client::AppAt;
 use wasm_bindgen_test::*;
 
+mod support;
+
+use support::wait_for;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Mounts the whole app for `path` and `query`.
 fn mount(path: &str, query: &str) -> web_sys::HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
     let (path, query) = (path.to_owned(), query.to_owned());
-    let handle = leptos::mount::mount_to(
-        host.clone(),
-        move || view! { <AppAt path=path query=query /> },
-    );
-    handle.forget();
-    host
+    support::mount(move || view! { <AppAt path=path query=query /> })
 }
-
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen_test]
 fn unknown_path_shows_a_localized_not_found() {
@@ -31,28 +26,6 @@ fn unknown_path_shows_a_localized_not_found() {
     let host = mount("/nowhere", "?locale=fr");
     let text = host.text_content().unwrap_or_default();
     assert!(text.contains("Page introuvable"), "{text}");
-}
-
-/// Resolves after `ms` milliseconds, letting effects and fetches run.
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-/// Polls (up to 5 s) until `css` matches inside `host`, and returns its text.
-async fn wait_for(host: &web_sys::HtmlElement, css: &str) -> String {
-    for _ in 0..250 {
-        if let Some(el) = host.query_selector(css).unwrap() {
-            return el.text_content().unwrap_or_default();
-        }
-        sleep(20).await;
-    }
-    panic!("{css} never appeared; page text: {:?}", host.text_content());
 }
 
 #[wasm_bindgen_test]

@@ -64,9 +64,6 @@ const CONVERSATION_COLUMNS: &str = "id, sysnum, visitor_id, state, group_id, age
 
 const MESSAGE_COLUMNS: &str =
     "conversation_id, seq, client_id, sender, sender_name, kind, body, event, card, image, created_at";
-/// [`MESSAGE_COLUMNS`] of a table aliased `m` (for joins).
-const MESSAGE_COLUMNS_M: &str = "m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, \
-     m.kind, m.body, m.event, m.card, m.image, m.created_at";
 
 fn conversation_from_row(row: &AnyRow) -> Result<Conversation, sqlx::Error> {
     let state: String = row.try_get("state")?;
@@ -477,7 +474,7 @@ async fn insert_message(
 }
 
 /// Reads the message a client id was stored as, if any.
-async fn find_by_client_id<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+pub(crate) async fn find_by_client_id<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     executor: E,
     conversation_id: &str,
     sender: Sender,
@@ -868,10 +865,9 @@ pub async fn recent_of_visitor(
     limit: i64,
 ) -> Result<Vec<ChatMessage>, ApiError> {
     let rows = sqlx::query(&format!(
-        "SELECT {MESSAGE_COLUMNS_M} FROM messages m \
-         JOIN conversations c ON c.id = m.conversation_id \
-         WHERE c.visitor_id = $1 AND m.created_at >= $2 \
-         ORDER BY m.created_at DESC, m.seq DESC LIMIT $3"
+        "SELECT {MESSAGE_COLUMNS} FROM messages \
+         WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = $1) \
+         AND created_at >= $2 ORDER BY created_at DESC, seq DESC LIMIT $3"
     ))
     .bind(visitor_id)
     .bind(since_ms)
@@ -892,9 +888,9 @@ pub async fn unread_offline(
     visitor_id: &str,
 ) -> Result<Vec<ChatMessage>, ApiError> {
     let rows = sqlx::query(&format!(
-        "SELECT {MESSAGE_COLUMNS_M} FROM messages m \
-         JOIN conversations c ON c.id = m.conversation_id \
-         WHERE c.visitor_id = $1 AND m.kind = $2 AND m.seq > c.visitor_read_seq \
+        "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.kind = $2 AND m.seq > \
+         (SELECT c.visitor_read_seq FROM conversations c \
+          WHERE c.id = m.conversation_id AND c.visitor_id = $1) \
          ORDER BY m.created_at, m.seq LIMIT 200"
     ))
     .bind(visitor_id)

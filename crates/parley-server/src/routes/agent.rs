@@ -223,7 +223,7 @@ async fn conversations(
 }
 
 /// A conversation of the agent's tenant; others are "not found".
-async fn tenant_conversation(
+pub(crate) async fn tenant_conversation(
     state: &AppState,
     who: &AgentAuth,
     id: &str,

@@ -30,6 +30,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::auth::{AgentAuth, VisitorAuth};
 use crate::chat::{self, Conversation, NewMessage};
 use crate::error::ApiError;
+use crate::routes::agent::tenant_conversation;
 use crate::{images, tickets, AppState};
 
 /// The picture routes. Merged outside the app-wide body limit: uploads get their own.
@@ -108,16 +109,7 @@ async fn agent_upload(
 ) -> Result<Json<SendResponse>, ApiError> {
     let bytes = body(bytes)?;
     let (_, agent) = who.resolve(&state)?;
-    let c = match chat::get(&state, &id).await? {
-        Some(c) if c.sysnum == who.sysnum => c,
-        _ => {
-            return Err(ApiError::client(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                "no such conversation",
-            ))
-        }
-    };
+    let c = tenant_conversation(&state, &who, &id).await?;
     let sender = (
         Sender::Agent,
         Some(agent.id.clone()),
@@ -144,15 +136,9 @@ async fn store(
             .await?;
     // A re-send of a picture already stored is answered as a duplicate below, even at
     // the cap.
-    let resend = sqlx::query(
-        "SELECT 1 FROM messages WHERE conversation_id = $1 AND sender = $2 AND client_id = $3",
-    )
-    .bind(&c.id)
-    .bind(sender.as_str())
-    .bind(&q.client_id)
-    .fetch_optional(state.db.pool())
-    .await?
-    .is_some();
+    let resend = chat::find_by_client_id(state.db.pool(), &c.id, sender, &q.client_id)
+        .await?
+        .is_some();
     if stored >= MAX_PICTURES_PER_CONVERSATION && !resend {
         return Err(ApiError::client(
             StatusCode::TOO_MANY_REQUESTS,

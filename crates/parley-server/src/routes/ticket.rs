@@ -133,14 +133,11 @@ async fn session(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<TicketSessionRequest>,
 ) -> Result<Json<TicketSessionResponse>, ApiError> {
-    if request.visitor_id.as_ref().is_some_and(|v| v.len() > 64) {
-        return Err(ApiError::bad_request("visitor_id is too long"));
-    }
     let AdmittedLink {
         parsed,
         tenant,
         admitted,
-    } = admit_link(&state, &request.query).await?;
+    } = admit_link(&state, &request.query, request.visitor_id.as_deref()).await?;
     let params = &parsed.value;
     // The spec's `uid` is the visitor id the CRM API reports; it wins over the id this
     // browser kept. Both name only anonymous visitors, like init's kept id.

@@ -54,11 +54,16 @@ pub(crate) struct AdmittedLink<'a> {
 
 /// Parses a page's raw query string (refusing oversize ones) with the protocol code the
 /// client used, finds its tenant and applies the sign / token rules: the chat's init and
-/// the ticket pages admit visitors the same way.
+/// the ticket pages admit visitors the same way. `kept_visitor_id` is the id the browser
+/// kept, checked for size here for both.
 pub(crate) async fn admit_link<'a>(
     state: &'a AppState,
     query: &str,
+    kept_visitor_id: Option<&str>,
 ) -> Result<AdmittedLink<'a>, ApiError> {
+    if kept_visitor_id.is_some_and(|v| v.len() > 64) {
+        return Err(ApiError::bad_request("visitor_id is too long"));
+    }
     let parsed = parse_link(query)?;
     let params = &parsed.value;
     let sysnum = params
@@ -211,14 +216,11 @@ async fn init(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<InitRequest>,
 ) -> Result<Json<InitResponse>, ApiError> {
-    if request.visitor_id.as_ref().is_some_and(|v| v.len() > 64) {
-        return Err(ApiError::bad_request("visitor_id is too long"));
-    }
     let AdmittedLink {
         parsed,
         tenant,
         admitted,
-    } = admit_link(&state, &request.query).await?;
+    } = admit_link(&state, &request.query, request.visitor_id.as_deref()).await?;
     let params = &parsed.value;
 
     let visitor_id = state
