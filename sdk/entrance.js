@@ -13,6 +13,7 @@
  *   with createElement and textContent, and links open only for http and https.
  * - Messages from the chat are accepted only from the iframe's own window at the Parley
  *   server's origin, and messages to the chat are posted to that origin, never to "*".
+ *   The same holds for the hidden visitor frame (sdk/visitor.js).
  *
  * Plain ES2017, no build step, no dependencies.
  */
@@ -64,8 +65,8 @@
     .join(",");
 
   // Parameters the loader itself uses. They are "Component" rows of the spec's
-  // parameter list (plus the trace fields, which have no server side yet), so they are
-  // not put in the chat page's URL. Everything else given to `zc("config")` is.
+  // parameter list (plus the browsing-track fields, which go to the visitor frame), so
+  // they are not put in the chat page's URL. Everything else given to `zc("config")` is.
   var LOADER_ONLY = {};
   [
     "sysnum", "sysNum", "anchor", "async", "manual", "custom", "location", "invite",
@@ -117,11 +118,17 @@
   var panel = null;
   var bar = null;
   var frame = null;
+  var vframe = null; // the hidden visitor frame (sdk/visitor.js), once needed
+  var vframeReady = false;
+  var vqueue = []; // what waits for the visitor frame to be ready
   var invite = null;
   var inviteTimer = 0;
 
   var readyCallbacks = [];
   var messageCallbacks = [];
+  var offlineCallbacks = [];
+  var offlineResult = null; // the visitor frame's answer, once it came
+  var offlineAsked = false;
   var warned = Object.create(null);
 
   // ---- Small helpers ---------------------------------------------------------------
@@ -214,6 +221,10 @@
   // The chat page's address: sysnum first, then every link parameter of the merged
   // configuration, objects (goods, params, transfer_action given as objects) as JSON.
   function chatUrl(h5) {
+    return ORIGIN + (h5 ? "/chat/h5/v2/index.html?" : "/chat/pc/v2/index.html?") + chatQuery();
+  }
+
+  function chatQuery() {
     var query = "sysnum=" + encodeURIComponent(SYSNUM);
     Object.keys(cfg).forEach(function (key) {
       var v = cfg[key];
@@ -223,7 +234,7 @@
       var text = typeof v === "object" ? JSON.stringify(v) : String(v);
       query += "&" + encodeURIComponent(key) + "=" + encodeURIComponent(text);
     });
-    return ORIGIN + (h5 ? "/chat/h5/v2/index.html?" : "/chat/pc/v2/index.html?") + query;
+    return query;
   }
 
   // ---- The bridge to the chat page (its side is src/bridge.rs) -----------------------
@@ -252,25 +263,40 @@
     }
   }
 
-  function onMessage(event) {
-    // Only the chat document in our iframe, served by the Parley server, is heard; a
-    // message from the host page itself, another frame or another origin is ignored.
-    if (!frame || event.source !== frame.contentWindow || event.origin !== ORIGIN) {
-      return;
-    }
+  // The envelope's `data` of a message posted by one of our frames, or null.
+  function envelopeData(event) {
     if (typeof event.data !== "string") {
-      return;
+      return null;
     }
     var message;
     try {
       message = JSON.parse(event.data);
     } catch (e) {
-      return;
+      return null;
     }
     if (!message || message.name !== ENVELOPE || !message.data || typeof message.data !== "object") {
+      return null;
+    }
+    return message.data;
+  }
+
+  function onMessage(event) {
+    if (event.origin !== ORIGIN) {
       return;
     }
-    var data = message.data;
+    if (vframe && event.source === vframe.contentWindow) {
+      onVisitorFrame(envelopeData(event));
+      return;
+    }
+    // Only the chat document in our iframe, served by the Parley server, is heard; a
+    // message from the host page itself, another frame or another origin is ignored.
+    if (!frame || event.source !== frame.contentWindow) {
+      return;
+    }
+    var data = envelopeData(event);
+    if (!data) {
+      return;
+    }
     if (data.action === "frame_ready") {
       ready = true;
       // The chat's own top bar has a collapse button: the loader's bar would be a second
@@ -312,6 +338,141 @@
       // The spec: "zhichiReceive can also be monitored".
       w.dispatchEvent(new CustomEvent("zhichiReceive", { detail: detail }));
     }
+  }
+
+  // ---- The visitor frame: offline messages and browsing tracks ----------------------
+
+  // The visitor's identity lives at the Parley origin (the id the chat page kept, or the
+  // link's partnerid), which this page cannot read. So a hidden frame there,
+  // sdk/visitor.js, asks the server for us. It is opened only when the page needs it
+  // (an offline_message_count callback, man_trace or zc("trace")) and then stays.
+  function openVisitorFrame() {
+    if (vframe || !started) {
+      return;
+    }
+    vframe = el("iframe");
+    vframe.setAttribute("aria-hidden", "true");
+    vframe.setAttribute("tabindex", "-1");
+    css(vframe, {
+      position: "absolute", width: "0", height: "0", border: "0",
+      visibility: "hidden", "pointer-events": "none"
+    });
+    vframe.src = ORIGIN + "/chat/frame/v2/visitor.html?" + chatQuery();
+    ensureRoot();
+    root.appendChild(vframe);
+  }
+
+  function toVisitorFrame(data) {
+    if (vframeReady && vframe.contentWindow) {
+      vframe.contentWindow.postMessage(JSON.stringify({ name: ENVELOPE, data: data }), ORIGIN);
+    } else {
+      vqueue.push(data);
+      openVisitorFrame();
+    }
+  }
+
+  function onVisitorFrame(data) {
+    if (!data) {
+      return;
+    }
+    if (data.action === "visitor_frame_ready") {
+      vframeReady = true;
+      var waiting = vqueue;
+      vqueue = [];
+      waiting.forEach(toVisitorFrame);
+    } else if (data.action === "offline_message_count") {
+      onOfflineAnswer(data);
+    } else if (data.action === "trace" && data.error) {
+      warnOnce("trace-error", "a browsing track was not recorded: " + String(data.error));
+    }
+  }
+
+  function notes(list) {
+    return (Array.isArray(list) ? list : []).map(function (n) {
+      n = n && typeof n === "object" ? n : {};
+      return {
+        img: String(n.img || ""),
+        name: String(n.name || ""),
+        msg: String(n.msg || ""),
+        t: typeof n.t === "number" ? n.t : Number(n.t) || 0
+      };
+    });
+  }
+
+  function onOfflineAnswer(data) {
+    var r = data.result;
+    if (!r || typeof r !== "object") {
+      warnOnce("offline", "offline messages could not be fetched: " + String(data.error || "no answer"));
+      return;
+    }
+    var offlineMsg = notes(r.offlineMsg);
+    var unAckMsg = notes(r.unAckMsg);
+    offlineResult = {
+      size: offlineMsg.length,
+      offlineMsg: offlineMsg,
+      unAckMsg: unAckMsg,
+      unAckSize: unAckMsg.length,
+      groupId: String(r.groupId || ""),
+      leaveToTicket: r.leaveToTicket === 1 ? 1 : 0
+    };
+    // What waits for the visitor shows on the launcher's badge too.
+    if (!expanded && offlineMsg.length + unAckMsg.length > 0) {
+      unread += offlineMsg.length + unAckMsg.length;
+      renderLauncher();
+    }
+    offlineCallbacks.forEach(function (fn) {
+      call(fn, offlineResult);
+    });
+  }
+
+  // The string fields of a track object; nested objects and functions are dropped.
+  function strings(o) {
+    var out = {};
+    if (o && typeof o === "object") {
+      Object.keys(o).forEach(function (k) {
+        var v = o[k];
+        if (v !== undefined && v !== null && typeof v !== "object" && typeof v !== "function") {
+          out[k] = String(v);
+        }
+      });
+    }
+    return out;
+  }
+
+  // One page's track entry for the server: the flat `cur_*` / `pre_*` parameters of
+  // zc("config"), then its `cur_visit_args` / `pre_visit_args`, then `given` (the
+  // argument of zc("trace")), later ones winning; this page's address and title and the
+  // referrer fill what none of them says (the spec's automatic collection).
+  function traceEntry(given) {
+    given = given && typeof given === "object" ? given : {};
+    function side(prefix) {
+      var flat = {};
+      Object.keys(cfg).forEach(function (k) {
+        if (k.indexOf(prefix + "_") === 0 && k !== prefix + "_visit_args") {
+          flat[k] = cfg[k];
+        }
+      });
+      var out = strings(flat);
+      [cfg[prefix + "_visit_args"], given[prefix + "_visit_args"]].forEach(function (o) {
+        var more = strings(o);
+        Object.keys(more).forEach(function (k) {
+          out[k] = more[k];
+        });
+      });
+      return out;
+    }
+    var cur = side("cur");
+    if (!cur.cur_visit_url) {
+      cur.cur_visit_url = w.location.href;
+    }
+    if (!cur.cur_visit_title) {
+      cur.cur_visit_title = d.title;
+    }
+    var pre = side("pre");
+    if (!pre.pre_visit_url && d.referrer) {
+      pre.pre_visit_url = d.referrer;
+    }
+    return { action: "trace", cur_visit_args: cur, pre_visit_args: pre };
   }
 
   // ---- The launcher ----------------------------------------------------------------
@@ -768,6 +929,13 @@
     if (!on(cfg.manual)) {
       initialize();
     }
+    // man_trace: this page view is one entry of the visitor's browsing track.
+    if (on(cfg.man_trace)) {
+      toVisitorFrame(traceEntry(null));
+    }
+    if (vqueue.length > 0) {
+      openVisitorFrame();
+    }
   }
 
   // ---- Commands --------------------------------------------------------------------
@@ -823,13 +991,22 @@
         messageCallbacks.push(callback);
       }
     },
-    offline_message_count: function () {
-      // The count lives behind the visitor's chat session, which only the chat page
-      // holds; nothing is reported rather than a made-up number.
-      warnOnce("offline_message_count", 'zc("offline_message_count") is not supported yet.');
+    offline_message_count: function (callback) {
+      if (typeof callback !== "function") {
+        return;
+      }
+      offlineCallbacks.push(callback);
+      if (offlineResult) {
+        call(callback, offlineResult);
+      } else if (!offlineAsked) {
+        offlineAsked = true;
+        toVisitorFrame({ action: "offline_message_count" });
+      }
     },
-    trace: function () {
-      warnOnce("trace", 'zc("trace") is not supported yet (browsing tracks are not stored).');
+    // A browsing track entry now (a single-page site's "page" changed), whether or not
+    // man_trace collects one per page load.
+    trace: function (args) {
+      toVisitorFrame(traceEntry(args));
     },
     expand: function () {
       expand(false);

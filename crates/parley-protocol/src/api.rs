@@ -55,6 +55,96 @@ pub struct InitResponse {
     pub leave_to_ticket: bool,
 }
 
+/// The answer to `POST /api/chat/offline` (its request is an [`InitRequest`]): what the
+/// spec's `zc("offline_message_count")` callback receives, with the spec's field names.
+/// The loader asks for it through a hidden probe frame when a page loads, so a returning
+/// visitor learns of agents' messages without opening the chat. Asking creates no visitor
+/// and marks nothing read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfflineCount {
+    /// How many offline messages the visitor has not read.
+    pub size: usize,
+    /// Those messages, oldest first.
+    pub offline_msg: Vec<OfflineNote>,
+    /// Agents' chat messages the visitor has not seen yet (sent while the page was closed
+    /// or the window collapsed), oldest first.
+    pub un_ack_msg: Vec<OfflineNote>,
+    /// How many of those there are.
+    pub un_ack_size: usize,
+    /// The skill group of the visitor's latest conversation, or "".
+    pub group_id: String,
+    /// 1 when an agent replied to one of the visitor's tickets and the visitor has not
+    /// looked yet, else 0.
+    pub leave_to_ticket: u8,
+}
+
+/// One message in an [`OfflineCount`], in the shape `receive_message` callbacks get.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineNote {
+    /// The agent's avatar URL, or "" when the agent has none.
+    pub img: String,
+    /// The agent's display name.
+    pub name: String,
+    /// The message as plain text (rich-text markers removed).
+    pub msg: String,
+    /// When it was sent, Unix milliseconds.
+    pub t: i64,
+}
+
+/// `POST /api/chat/trace`: one page view of the visitor's browsing track (the spec's
+/// `man_trace` and `zc("trace")`), sent by the loader's visitor frame with the chat
+/// page's query. Field names and keys are the spec's; every value is a string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceRequest {
+    /// The page's query string, as the chat page would get it (sysnum, partnerid, …).
+    pub query: String,
+    /// The anonymous visitor id the browser kept, if any.
+    #[serde(default)]
+    pub visitor_id: Option<String>,
+    /// The page the visitor came from: `pre_visit_url`, `pre_visit_title`,
+    /// `pre_abstract`, `pre_thumbnail`, `pre_tags`.
+    #[serde(default)]
+    pub pre_visit_args: Option<std::collections::BTreeMap<String, String>>,
+    /// The page being viewed: `cur_visit_url`, `cur_visit_title`, `cur_abstract`,
+    /// `cur_thumbnail`, `cur_tags`.
+    #[serde(default)]
+    pub cur_visit_args: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The answer to [`TraceRequest`]: the visitor the track was recorded for (the visitor
+/// frame keeps it, as the chat page would, so a later chat is the same visitor's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceResponse {
+    pub visitor_id: String,
+}
+
+/// One page of a browsing track, as stored: only http(s) URLs, lengths bounded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitPage {
+    /// The page's address (http or https), or "".
+    pub url: String,
+    pub title: String,
+    /// The page's digest.
+    #[serde(rename = "abstract")]
+    pub summary: String,
+    /// A picture of the page (http or https), or "".
+    pub thumbnail: String,
+    pub tags: String,
+}
+
+/// One entry of a visitor's browsing track, for agents
+/// (`GET /api/agent/visitors/{id}/traces`, newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitTrace {
+    /// The page viewed.
+    pub page: VisitPage,
+    /// The page before it, when the host page said.
+    pub previous: Option<VisitPage>,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
 /// Every error body the server returns: a stable machine code and a human message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiErrorBody {

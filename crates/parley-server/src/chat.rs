@@ -887,13 +887,37 @@ pub async fn unread_offline(
     state: &AppState,
     visitor_id: &str,
 ) -> Result<Vec<ChatMessage>, ApiError> {
+    unread_from_agents(state, visitor_id, true).await
+}
+
+/// Agents' chat messages (not offline ones) the visitor has not seen, oldest first.
+pub async fn unseen_agent_messages(
+    state: &AppState,
+    visitor_id: &str,
+) -> Result<Vec<ChatMessage>, ApiError> {
+    unread_from_agents(state, visitor_id, false).await
+}
+
+/// Agents' messages past the visitor's read mark in any of their conversations, oldest
+/// first, at most 200: the offline kind (`offline`) or every other kind.
+async fn unread_from_agents(
+    state: &AppState,
+    visitor_id: &str,
+    offline: bool,
+) -> Result<Vec<ChatMessage>, ApiError> {
+    let kind = if offline {
+        "m.kind = $3"
+    } else {
+        "m.kind <> $3"
+    };
     let rows = sqlx::query(&format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.kind = $2 AND m.seq > \
+        "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.sender = $2 AND {kind} AND m.seq > \
          (SELECT c.visitor_read_seq FROM conversations c \
           WHERE c.id = m.conversation_id AND c.visitor_id = $1) \
          ORDER BY m.created_at, m.seq LIMIT 200"
     ))
     .bind(visitor_id)
+    .bind(Sender::Agent.as_str())
     .bind(MessageKind::Offline.as_str())
     .fetch_all(state.db.pool())
     .await?;

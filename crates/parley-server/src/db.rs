@@ -146,7 +146,9 @@ impl Db {
         ))
     }
 
-    async fn find_visitor(
+    /// The visitor a link and a browser name, if there is one: by `partnerid` when the
+    /// link has it, else by the anonymous id the browser kept.
+    pub async fn find_visitor(
         &self,
         sysnum: &str,
         partnerid: Option<&str>,

@@ -19,6 +19,7 @@ pub mod reception;
 pub mod routes;
 pub mod security;
 pub mod tickets;
+pub mod traces;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

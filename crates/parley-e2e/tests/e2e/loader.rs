@@ -865,3 +865,173 @@ async fn the_pc_window_closes_when_the_chat_ends_unless_told_not_to() {
     }
     browser.close().await;
 }
+
+/// `zc("offline_message_count")`: a returning visitor (known by the link's partnerid) is
+/// told of the offline message an agent left after their chat ended, without the chat
+/// being opened. The launcher's badge counts it, and a callback registered later gets the
+/// same answer without asking again.
+#[tokio::test]
+async fn offline_messages_reach_the_site_without_opening_the_chat() {
+    use serde_json::json;
+    let (shop, server) = start().await;
+    // The visitor's earlier chat, ended, and the agent's offline message after it.
+    let (status, init) = parley_e2e::http(
+        server.addr,
+        "POST",
+        "/api/chat/init",
+        None,
+        Some(json!({"query": "sysnum=demo&partnerid=shopper-7"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{init}");
+    let token = init["session_token"].as_str().unwrap();
+    let (status, _) =
+        parley_e2e::http(server.addr, "POST", "/api/chat/leave", Some(token), None).await;
+    assert_eq!(status, 200);
+    let agent = Agent::login(&server, "alice", "alice-demo").await;
+    let visitor = init["visitor_id"].as_str().unwrap();
+    let (status, body) = agent
+        .call(
+            "POST",
+            &format!("/api/agent/visitors/{visitor}/offline-message"),
+            Some(json!({"client_id": "off-1", "text": "Your **parcel** left today."})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { partnerid: "shopper-7", locale: "en" });
+      zc("offline_message_count", function (r) { window.seen.offline = r; });"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    browser
+        .wait_until("!!window.seen.offline", 20, "the offline count")
+        .await;
+    let got = browser.eval("window.seen.offline").await;
+    assert_eq!(got["size"], 1, "{got}");
+    assert_eq!(got["offlineMsg"][0]["msg"], "Your parcel left today.");
+    assert_eq!(got["offlineMsg"][0]["name"], "Alice");
+    assert_eq!(got["unAckSize"], 0);
+    assert_eq!(got["leaveToTicket"], 0);
+    // The chat page was never loaded: the one frame is the hidden visitor frame.
+    assert_eq!(
+        browser
+            .eval("[...document.querySelectorAll('iframe')].map(f => new URL(f.src).pathname)")
+            .await,
+        json!(["/chat/frame/v2/visitor.html"])
+    );
+    assert_eq!(
+        browser
+            .eval("document.querySelector('.parley-badge').textContent")
+            .await,
+        "1"
+    );
+    browser
+        .eval("zc('offline_message_count', function (r) { window.seen.late = r.size; })")
+        .await;
+    assert_eq!(browser.eval("window.seen.late").await, 1);
+    assert_eq!(
+        browser.eval("window.seen.loads").await,
+        1,
+        "one frame load only"
+    );
+    assert_eq!(browser.eval("window.seen.warnings").await, json!([]));
+    browser.close().await;
+}
+
+/// Browsing tracks: with `man_trace`, each page view of the shop is recorded for the
+/// visitor with its address and title and the page it came from, `zc("trace")` adds an
+/// entry of the site's own, and the chat the visitor then starts belongs to the same
+/// visitor, so its agent reads the pages that led to it.
+#[tokio::test]
+async fn browsing_tracks_reach_the_agent_of_the_chat_that_follows() {
+    let (shop, server) = start().await;
+    let calls = r#"zc("config", { man_trace: true, locale: "en", type: 2, groupid: "sales" });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#;
+    let landing = shop_page(&server, "", calls).replace(
+        r#"<div id="root"></div>"#,
+        r#"<div id="root"><a id="tea" href="/tea">Our teas</a></div>"#,
+    );
+    shop.put("/", &landing);
+    shop.put(
+        "/tea",
+        &shop_page(&server, "", calls)
+            .replace("<title>Chat Client</title>", "<title>Green tea</title>"),
+    );
+    // JS: how many tracks the visitor frame reported recorded on this page.
+    const RECORDED: &str =
+        "window.seen.envelopes.filter(e => e.includes('\"recorded\":true')).length";
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    browser
+        .wait_until(&format!("{RECORDED} === 1"), 20, "the landing page's track")
+        .await;
+    // A click, not a new navigation, so the tea page has the landing page as referrer.
+    browser.click("#tea").await;
+    browser
+        .wait_until(
+            &format!("location.pathname === '/tea' && !!window.seen && {RECORDED} === 1"),
+            20,
+            "the tea page's track",
+        )
+        .await;
+    browser
+        .eval(r#"zc("trace", { cur_visit_args: { cur_visit_title: "Green tea: reviews", cur_tags: "tea,reviews", cur_thumbnail: "javascript:alert(1)" } })"#)
+        .await;
+    browser
+        .wait_until(&format!("{RECORDED} === 2"), 20, "the site's own track")
+        .await;
+    assert_eq!(
+        browser.eval("window.seen.warnings").await,
+        serde_json::json!([])
+    );
+
+    // The visitor opens the chat; the agent who gets it reads the track.
+    let alice = Agent::login(&server, "alice", "alice-demo").await;
+    browser.click("button.parley-launcher").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
+        .await;
+    let id = alice.take_next().await;
+    let (_, list) = alice.call("GET", "/api/agent/conversations", None).await;
+    let visitor = list["mine"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .and_then(|c| c["visitor_id"].as_str())
+        .unwrap()
+        .to_owned();
+    let (status, track) = alice
+        .call(
+            "GET",
+            &format!("/api/agent/visitors/{visitor}/traces"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{track}");
+    let track = track.as_array().unwrap();
+    assert_eq!(track.len(), 3, "{track:?}");
+    let shop_root = shop.url("/");
+    let tea = shop.url("/tea");
+    // Newest first: the site's own entry, the tea page (from the landing page), the landing.
+    assert_eq!(track[0]["page"]["title"], "Green tea: reviews");
+    assert_eq!(track[0]["page"]["tags"], "tea,reviews");
+    assert_eq!(track[0]["page"]["url"], tea.as_str());
+    assert_eq!(
+        track[0]["page"]["thumbnail"], "",
+        "only http(s) pictures are kept"
+    );
+    assert_eq!(track[1]["page"]["url"], tea.as_str());
+    assert_eq!(track[1]["page"]["title"], "Green tea");
+    assert_eq!(track[1]["previous"]["url"], shop_root.as_str());
+    assert_eq!(track[2]["page"]["url"], shop_root.as_str());
+    assert_eq!(track[2]["page"]["title"], "Chat Client");
+    browser.close().await;
+}

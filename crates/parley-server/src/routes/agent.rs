@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/agent/conversations/{id}/end", post(end))
         .route("/api/agent/conversations/{id}/transfer", post(transfer))
         .route("/api/agent/visitors/{id}", get(visitor_profile))
+        .route("/api/agent/visitors/{id}/traces", get(visitor_traces))
         .route(
             "/api/agent/visitors/{id}/offline-message",
             post(offline_message),
@@ -421,6 +422,16 @@ async fn visitor_profile(
 ) -> Result<Json<VisitorProfile>, ApiError> {
     tenant_visitor(&state, &who, &id).await?;
     Ok(Json(super::visitor::profile_of(&state, &id).await?))
+}
+
+/// The visitor's browsing track, newest first (at most 100 entries).
+async fn visitor_traces(
+    State(state): State<AppState>,
+    who: AgentAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<parley_protocol::api::VisitTrace>>, ApiError> {
+    tenant_visitor(&state, &who, &id).await?;
+    Ok(Json(crate::traces::of_visitor(&state, &id, 100).await?))
 }
 
 async fn offline_message(

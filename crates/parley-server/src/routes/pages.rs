@@ -32,15 +32,26 @@ pub const PAGE_PATHS: [&str; 4] = [
 /// Where the host-page loader is served (the spec's access code loads it from here).
 pub const ENTRANCE_PATH: &str = "/chat/frame/v2/entrance.js";
 
+/// The loader's hidden visitor frame (`sdk/visitor.js`): a tiny page at this origin, so
+/// it reads the visitor id the chat kept here, through which the host page asks for
+/// `zc("offline_message_count")` and records browsing tracks. It loads no wasm.
+pub const VISITOR_FRAME_PATH: &str = "/chat/frame/v2/visitor.html";
+/// The visitor frame's script, `sdk/visitor.js`.
+pub const VISITOR_FRAME_SCRIPT_PATH: &str = "/chat/frame/v2/visitor.js";
+
 pub fn router(dist: &Path, sdk: &Path) -> Router<AppState> {
     let entrance = sdk.join("entrance.js");
-    let mut router = Router::new().route_service(
-        ENTRANCE_PATH,
-        ServeFile::new_with_mime(
-            entrance,
-            &"text/javascript; charset=utf-8".parse().expect("mime"),
-        ),
-    );
+    let javascript = "text/javascript; charset=utf-8".parse().expect("mime");
+    let mut router = Router::new()
+        .route_service(
+            ENTRANCE_PATH,
+            ServeFile::new_with_mime(entrance, &javascript),
+        )
+        .route_service(
+            VISITOR_FRAME_SCRIPT_PATH,
+            ServeFile::new_with_mime(sdk.join("visitor.js"), &javascript),
+        )
+        .route(VISITOR_FRAME_PATH, get(visitor_frame));
     for path in PAGE_PATHS {
         let dist = dist.to_path_buf();
         router = router.route(
@@ -97,6 +108,32 @@ async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response
     if let Ok(v) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, v);
     }
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    response
+}
+
+/// The visitor frame's page: one script from this origin, which may only call this
+/// origin, framed only by the tenant's allowed origins (as the chat is).
+async fn visitor_frame(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let query = request.uri().query().unwrap_or("");
+    let tenant = page_sysnum(query).and_then(|sysnum| state.config.tenant(&sysnum));
+    let ancestors = tenant
+        .map(|t| t.security.allowed_origins.as_slice())
+        .unwrap_or(&[]);
+    let csp = format!(
+        "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; \
+         form-action 'none'; frame-ancestors {}",
+        frame_ancestors(ancestors)
+    );
+    let mut response = Html(
+        "<!doctype html><meta charset=utf-8><title>Parley</title>\
+         <script src=\"visitor.js\"></script>",
+    )
+    .into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Ok(v) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, v);
     }
@@ -188,8 +225,6 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 /// The Content-Security-Policy of a visitor page made from `html`, embeddable by the
 /// page's own origin and `ancestors`.
 pub fn page_csp(html: &str, ancestors: &[String]) -> String {
-    let mut frame = vec!["'self'"];
-    frame.extend(ancestors.iter().filter_map(|o| clean_origin(o)));
     let scripts = inline_script_hashes(html).join(" ");
     // Pictures come from anywhere on http(s) (avatars, card pictures), this origin
     // (sent pictures) and blob: (previews of pictures being sent). Styles allow
@@ -199,8 +234,15 @@ pub fn page_csp(html: &str, ancestors: &[String]) -> String {
          style-src 'self' 'unsafe-inline'; img-src 'self' https: http: blob: data:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors {}",
-        frame.join(" ")
+        frame_ancestors(ancestors)
     )
+}
+
+/// The sources of `frame-ancestors`: this origin and the tenant's allowed host origins.
+fn frame_ancestors(ancestors: &[String]) -> String {
+    let mut frame = vec!["'self'"];
+    frame.extend(ancestors.iter().filter_map(|o| clean_origin(o)));
+    frame.join(" ")
 }
 
 /// The client has not been built (`dist/index.html` is missing).

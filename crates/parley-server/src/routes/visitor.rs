@@ -7,8 +7,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use parley_protocol::api::{
     ConversationState, ConversationView, ErrorCode, GroupView, HistoryPage, InitRequest,
-    InitResponse, MessageKind, ReadRequest, SendRequest, SendResponse, Sender,
-    TransferToAgentRequest, TransferToAgentResponse, VisitorProfile,
+    InitResponse, MessageKind, OfflineCount, OfflineNote, ReadRequest, SendRequest, SendResponse,
+    Sender, TraceRequest, TraceResponse, TransferToAgentRequest, TransferToAgentResponse,
+    VisitorProfile,
 };
 use parley_protocol::params::ReceptionType;
 use parley_protocol::{effective, ChatParams, Parsed};
@@ -20,7 +21,7 @@ use crate::config::Tenant;
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::security::{self, Credentials, PageToken, Refusal};
-use crate::{profile, reception, AppState};
+use crate::{profile, reception, traces, AppState};
 
 /// Longest query string init accepts; the spec's longest realistic links (cards, goods,
 /// params) stay well below it.
@@ -32,7 +33,10 @@ pub const MAX_PAGE: i64 = 100;
 
 /// Init: public, so it sits behind the rate limit.
 pub fn public_router() -> Router<AppState> {
-    Router::new().route("/api/chat/init", post(init))
+    Router::new()
+        .route("/api/chat/init", post(init))
+        .route("/api/chat/offline", post(offline))
+        .route("/api/chat/trace", post(trace))
 }
 
 /// The session-bound visitor endpoints.
@@ -314,6 +318,94 @@ async fn init(
         guide,
         leave_to_ticket,
     }))
+}
+
+/// The spec's `offline_message_count`: what agents left for the visitor a link and a
+/// browser name. Public like init and admitted by the same rules, but read-only: an
+/// unknown visitor gets zeros, nothing is created, nothing is marked read.
+async fn offline(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<InitRequest>,
+) -> Result<Json<OfflineCount>, ApiError> {
+    let AdmittedLink {
+        tenant, admitted, ..
+    } = admit_link(&state, &request.query, request.visitor_id.as_deref()).await?;
+    let Some(visitor_id) = state
+        .db
+        .find_visitor(
+            &tenant.sysnum,
+            admitted.partnerid.as_deref(),
+            request.visitor_id.as_deref(),
+        )
+        .await?
+    else {
+        return Ok(Json(OfflineCount::default()));
+    };
+    let note = |m: parley_protocol::api::ChatMessage| OfflineNote {
+        img: String::new(),
+        name: m.sender_name.unwrap_or_default(),
+        msg: parley_protocol::rich::plain_text(&m.text),
+        t: m.created_at,
+    };
+    let offline_msg: Vec<_> = chat::unread_offline(&state, &visitor_id)
+        .await?
+        .into_iter()
+        .map(note)
+        .collect();
+    let un_ack_msg: Vec<_> = chat::unseen_agent_messages(&state, &visitor_id)
+        .await?
+        .into_iter()
+        .map(note)
+        .collect();
+    let group_id = chat::latest_of_visitor(&state, &visitor_id)
+        .await?
+        .and_then(|c| c.group_id)
+        .unwrap_or_default();
+    let unread_tickets = crate::routes::ticket::unread_replies(&state, &visitor_id).await?;
+    Ok(Json(OfflineCount {
+        size: offline_msg.len(),
+        offline_msg,
+        un_ack_size: un_ack_msg.len(),
+        un_ack_msg,
+        group_id,
+        leave_to_ticket: u8::from(unread_tickets > 0),
+    }))
+}
+
+/// One page view of the visitor's browsing track (`man_trace`, `zc("trace")`). Public
+/// like init and admitted by the same rules. It makes the visitor known, as init would,
+/// so a chat they start later from this browser is theirs and its agent sees the pages
+/// that led to it.
+async fn trace(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<TraceRequest>,
+) -> Result<Json<TraceResponse>, ApiError> {
+    let page = request
+        .cur_visit_args
+        .as_ref()
+        .and_then(|args| traces::visit_page(args, "cur"))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "cur_visit_args names no page: give an http(s) cur_visit_url or a title",
+            )
+        })?;
+    let previous = request
+        .pre_visit_args
+        .as_ref()
+        .and_then(|args| traces::visit_page(args, "pre"));
+    let AdmittedLink {
+        tenant, admitted, ..
+    } = admit_link(&state, &request.query, request.visitor_id.as_deref()).await?;
+    let visitor_id = state
+        .db
+        .find_or_create_visitor(
+            &tenant.sysnum,
+            admitted.partnerid.as_deref(),
+            request.visitor_id.as_deref(),
+        )
+        .await?;
+    traces::record(&state, &visitor_id, &page, previous.as_ref()).await?;
+    Ok(Json(TraceResponse { visitor_id }))
 }
 
 /// The visitor's view of a conversation.

@@ -7,7 +7,8 @@ use crate::helpers::{messages_until, next_of, send_event, spawn_app, Store};
 
 crate::on_both_stores!(
     visitor_and_agent_exchange_messages,
-    offline_message_reaches_a_returning_visitor
+    offline_message_reaches_a_returning_visitor,
+    offline_count_reports_what_agents_left_without_touching_anything
 );
 
 async fn visitor_and_agent_exchange_messages(store: Store) {
@@ -164,4 +165,98 @@ async fn offline_message_reaches_a_returning_visitor(store: Store) {
     assert_eq!(status, 204);
     let later = app.init("sysnum=demo&partnerid=p2&type=2").await;
     assert_eq!(later["unread_offline"].as_array().unwrap().len(), 0);
+}
+
+/// `POST /api/chat/offline`, what the loader's probe frame asks for
+/// `zc("offline_message_count")`.
+async fn offline_count_reports_what_agents_left_without_touching_anything(store: Store) {
+    let app = spawn_app(store).await;
+    let offline = |query: &str, visitor_id: Option<&str>| {
+        let body = json!({"query": query, "visitor_id": visitor_id});
+        let app = &app;
+        async move { app.post_json("/api/chat/offline", &body).await }
+    };
+    // Nobody known: zeros, and no visitor is made (init then makes a fresh one).
+    let (status, none) = offline("sysnum=demo&partnerid=p-new", None).await;
+    assert_eq!(status, 200, "{none}");
+    assert_eq!(none["size"], 0);
+    assert_eq!(none["unAckSize"], 0);
+    assert_eq!(none["offlineMsg"], json!([]));
+    let (_, none) = offline("sysnum=demo", Some("not-a-visitor")).await;
+    assert_eq!(none["size"], 0);
+    // Bad links are refused like init refuses them.
+    let (status, body) = offline("partnerid=p4", None).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("sysnum"));
+    let (status, _) = offline("sysnum=nobody", None).await;
+    assert_eq!(status, 404);
+
+    // An agent writes while the visitor is away from the page: unacknowledged.
+    let atoken = app.agent_busy("alice").await;
+    let init = app
+        .init("sysnum=demo&partnerid=p4&type=2&groupid=sales")
+        .await;
+    let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    let (status, _) = app.accept(&conv, &atoken).await;
+    assert_eq!(status, 200);
+    let reply = json!({"client_id": "a-1", "text": "Any **news** on your side?"});
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/agent/conversations/{conv}/reply"),
+            &atoken,
+            Some(&reply),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, count) = offline("sysnum=demo&partnerid=p4", None).await;
+    assert_eq!(status, 200, "{count}");
+    assert_eq!(count["unAckSize"], 1, "{count}");
+    assert_eq!(count["unAckMsg"][0]["msg"], "Any news on your side?");
+    assert_eq!(count["unAckMsg"][0]["name"], "Alice");
+    assert!(count["unAckMsg"][0]["t"].as_i64().unwrap() > 0);
+    assert_eq!(count["size"], 0);
+    assert_eq!(count["groupId"], "sales");
+    assert_eq!(count["leaveToTicket"], 0);
+
+    // The chat ends; the agent leaves an offline message.
+    let vtoken = init["session_token"].as_str().unwrap();
+    let (status, _) = app
+        .call(Method::POST, "/api/chat/leave", vtoken, None)
+        .await;
+    assert_eq!(status, 200);
+    let visitor_id = init["visitor_id"].as_str().unwrap();
+    let (status, sent) = app
+        .call(
+            Method::POST,
+            &format!("/api/agent/visitors/{visitor_id}/offline-message"),
+            &atoken,
+            Some(&json!({"client_id": "off-1", "text": "Your refund is done."})),
+        )
+        .await;
+    assert_eq!(status, 200, "{sent}");
+    let (_, count) = offline("sysnum=demo&partnerid=p4", None).await;
+    assert_eq!(count["size"], 1, "{count}");
+    assert_eq!(count["offlineMsg"][0]["msg"], "Your refund is done.");
+    // Asking twice changes nothing: asking marks nothing read.
+    let (_, again) = offline("sysnum=demo&partnerid=p4", None).await;
+    assert_eq!(again, count);
+
+    // An anonymous visitor is found by the id the browser kept, within its tenant only.
+    let anon = app.init("sysnum=demo&type=2&groupid=sales").await;
+    let anon_id = anon["visitor_id"].as_str().unwrap();
+    let conv = anon["conversation"]["id"].as_str().unwrap();
+    let (status, _) = app.accept(conv, &atoken).await;
+    assert_eq!(status, 200);
+    let reply = json!({"client_id": "a-2", "text": "Hello there"});
+    let path = format!("/api/agent/conversations/{conv}/reply");
+    let (status, _) = app.call(Method::POST, &path, &atoken, Some(&reply)).await;
+    assert_eq!(status, 200);
+    let (status, mine) = offline("sysnum=demo", Some(anon_id)).await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(mine["unAckMsg"][0]["msg"], "Hello there", "{mine}");
+    let (_, nobody) = offline("sysnum=demo", None).await;
+    assert_eq!(nobody["unAckSize"], 0);
+    let (status, long) = offline("sysnum=demo", Some(&"x".repeat(65))).await;
+    assert_eq!(status, 400, "{long}");
 }

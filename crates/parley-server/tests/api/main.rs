@@ -12,3 +12,4 @@ mod reconnect;
 mod restart;
 mod security;
 mod tickets;
+mod traces;

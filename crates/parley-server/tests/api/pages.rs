@@ -128,3 +128,32 @@ async fn each_page_carries_the_language_init_will_use() {
         etag("sysnum=demo&locale=en").await
     );
 }
+
+/// The loader's visitor frame runs one script from this origin, may call only this
+/// origin, and may be framed only where the chat may.
+#[tokio::test]
+async fn the_visitor_frame_is_locked_down_like_the_chat() {
+    let app = spawn_app(Store::Sqlite).await;
+    let r = app
+        .http
+        .get(app.url("/chat/frame/v2/visitor.html?sysnum=demo&partnerid=p1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.starts_with("default-src 'none'; script-src 'self';"),
+        "{csp}"
+    );
+    assert!(csp.contains("connect-src 'self'"), "{csp}");
+    assert!(csp.ends_with("frame-ancestors 'self'"), "{csp}");
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<script src=\"visitor.js\"></script>"),
+        "{html}"
+    );
+}

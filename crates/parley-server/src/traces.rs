@@ -1,0 +1,183 @@
+//! Visitors' browsing tracks: the spec's `man_trace` and `zc("trace")`.
+//!
+//! The host page reports page views through the loader's visitor frame
+//! (`sdk/visitor.js`); each becomes a row of `visit_traces` for that visitor, and agents
+//! read the latest ones (`GET /api/agent/visitors/{id}/traces`) to see which pages led to
+//! a chat. What a host page sends is untrusted: [`visit_page`] keeps only http(s) URLs
+//! and bounded text, and each visitor keeps at most [`MAX_TRACES_PER_VISITOR`] entries,
+//! so a script on a page cannot grow the table without bound.
+
+use std::collections::BTreeMap;
+
+use parley_protocol::api::{VisitPage, VisitTrace};
+use parley_protocol::params::Link;
+
+use crate::db::now_ms;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Entries kept per visitor; older ones are dropped as new ones come.
+pub const MAX_TRACES_PER_VISITOR: i64 = 200;
+/// Longest URL kept (page and thumbnail); a longer one is dropped, not cut.
+pub const MAX_URL_CHARS: usize = 2048;
+/// Longest title and tags, in characters; longer ones are cut.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Longest digest, in characters; a longer one is cut.
+pub const MAX_SUMMARY_CHARS: usize = 500;
+
+/// One page of a track from the spec's `pre_visit_args` / `cur_visit_args` object, whose
+/// keys carry `prefix` (`pre` or `cur`): `{prefix}_visit_url`, `{prefix}_visit_title`,
+/// `{prefix}_abstract`, `{prefix}_thumbnail`, `{prefix}_tags`. URLs that are not http(s)
+/// are dropped; text is trimmed and cut to its limit. `None` when nothing is left.
+pub fn visit_page(args: &BTreeMap<String, String>, prefix: &str) -> Option<VisitPage> {
+    let get = |name: &str| {
+        args.get(&format!("{prefix}_{name}"))
+            .map(|v| v.trim())
+            .unwrap_or("")
+    };
+    let url = |name: &str| {
+        let v = get(name);
+        Link::new(v)
+            .openable()
+            .filter(|u| u.chars().count() <= MAX_URL_CHARS)
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    let cut = |v: &str, max: usize| v.chars().take(max).collect::<String>();
+    let page = VisitPage {
+        url: url("visit_url"),
+        title: cut(get("visit_title"), MAX_TITLE_CHARS),
+        summary: cut(get("abstract"), MAX_SUMMARY_CHARS),
+        thumbnail: url("thumbnail"),
+        tags: cut(get("tags"), MAX_TITLE_CHARS),
+    };
+    (page != VisitPage::default()).then_some(page)
+}
+
+/// Stores one page view for `visitor_id` and drops the visitor's entries past the newest
+/// [`MAX_TRACES_PER_VISITOR`].
+pub async fn record(
+    state: &AppState,
+    visitor_id: &str,
+    page: &VisitPage,
+    previous: Option<&VisitPage>,
+) -> Result<(), ApiError> {
+    let json = |p: &VisitPage| serde_json::to_string(p).expect("pages serialize");
+    sqlx::query(
+        "INSERT INTO visit_traces (visitor_id, page, previous, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(visitor_id)
+    .bind(json(page))
+    .bind(previous.map(json))
+    .bind(now_ms())
+    .execute(state.db.pool())
+    .await?;
+    sqlx::query(
+        "DELETE FROM visit_traces WHERE visitor_id = $1 AND id NOT IN \
+         (SELECT id FROM visit_traces WHERE visitor_id = $1 \
+          ORDER BY id DESC LIMIT $2)",
+    )
+    .bind(visitor_id)
+    .bind(MAX_TRACES_PER_VISITOR)
+    .execute(state.db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The visitor's latest entries, newest first.
+pub async fn of_visitor(
+    state: &AppState,
+    visitor_id: &str,
+    limit: i64,
+) -> Result<Vec<VisitTrace>, ApiError> {
+    let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT page, previous, created_at FROM visit_traces WHERE visitor_id = $1 \
+         ORDER BY id DESC LIMIT $2",
+    )
+    .bind(visitor_id)
+    .bind(limit)
+    .fetch_all(state.db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|(page, previous, at)| {
+            let parse = |s: &str| {
+                serde_json::from_str::<VisitPage>(s)
+                    .map_err(|e| ApiError::Internal(format!("stored trace page: {e}")))
+            };
+            Ok(VisitTrace {
+                page: parse(&page)?,
+                previous: previous.as_deref().map(parse).transpose()?,
+                at,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_page_keeps_the_spec_fields_of_its_prefix() {
+        let page = visit_page(
+            &args(&[
+                ("cur_visit_url", " https://shop.example/tea?id=7 "),
+                ("cur_visit_title", "Green tea"),
+                ("cur_abstract", "Our best tea"),
+                ("cur_thumbnail", "https://img.example/tea.png"),
+                ("cur_tags", "tea,green"),
+                ("pre_visit_url", "https://elsewhere.example/"),
+            ]),
+            "cur",
+        )
+        .unwrap();
+        assert_eq!(page.url, "https://shop.example/tea?id=7");
+        assert_eq!(page.title, "Green tea");
+        assert_eq!(page.summary, "Our best tea");
+        assert_eq!(page.thumbnail, "https://img.example/tea.png");
+        assert_eq!(page.tags, "tea,green");
+    }
+
+    #[test]
+    fn only_http_urls_are_kept_and_text_is_bounded() {
+        let long = "é".repeat(MAX_SUMMARY_CHARS + 10);
+        let page = visit_page(
+            &args(&[
+                ("pre_visit_url", "javascript:alert(1)"),
+                ("pre_thumbnail", "data:image/png;base64,AAAA"),
+                ("pre_visit_title", "<img src=x onerror=alert(1)>"),
+                ("pre_abstract", &long),
+            ]),
+            "pre",
+        )
+        .unwrap();
+        assert_eq!(page.url, "");
+        assert_eq!(page.thumbnail, "");
+        // Text is kept as text; it is never HTML to anyone who shows it.
+        assert_eq!(page.title, "<img src=x onerror=alert(1)>");
+        assert_eq!(page.summary.chars().count(), MAX_SUMMARY_CHARS);
+        let too_long = format!("https://a.example/{}", "x".repeat(MAX_URL_CHARS));
+        let page = visit_page(&args(&[("cur_visit_url", &too_long)]), "cur");
+        assert_eq!(page, None, "an over-long URL is dropped, leaving nothing");
+    }
+
+    #[test]
+    fn nothing_usable_is_no_page() {
+        assert_eq!(visit_page(&args(&[]), "cur"), None);
+        assert_eq!(
+            visit_page(
+                &args(&[("cur_visit_url", "ftp://x"), ("cur_tags", "  ")]),
+                "cur"
+            ),
+            None
+        );
+    }
+}
