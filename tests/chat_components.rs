@@ -152,6 +152,7 @@ async fn every_message_field_renders_xss_as_text() {
         sys.event = Some(SystemEvent::AgentJoined {
             agent_id: payload.into(),
             agent_name: payload.into(),
+            agent_avatar: Some(payload.into()),
         });
         log.insert(sys);
         log.push_outgoing(OutboxEntry {
@@ -188,6 +189,46 @@ async fn every_message_field_renders_xss_as_text() {
         assert_eq!(a.get_attribute("target").as_deref(), Some("_blank"));
     }
     assert!(links.length() > 0);
+}
+
+/// With `show_face`, an agent's messages show the agent's picture (named by the "joined"
+/// notice); a picture that fails to load gives way to the name's first letter, and an
+/// agent without a picture shows the letter.
+#[wasm_bindgen_test]
+async fn agent_pictures_show_beside_their_messages() {
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    let url = format!("{origin}/no-such-avatar.png");
+    let mut log = ChatLog::default();
+    let mut joined = message(1, Sender::System, "", None);
+    joined.kind = MessageKind::System;
+    joined.event = Some(SystemEvent::AgentJoined {
+        agent_id: "alice".into(),
+        agent_name: "Alice".into(),
+        agent_avatar: Some(url.clone()),
+    });
+    log.insert(joined);
+    log.insert(message(2, Sender::Agent, "Hi", Some("Alice")));
+    log.insert(message(3, Sender::Agent, "Hello", Some("Bob")));
+    let host = list_with(log, "", Vec::new());
+    let img = host
+        .query_selector(".row-in img.avatar")
+        .unwrap()
+        .expect("alice's picture");
+    assert_eq!(img.get_attribute("src").as_deref(), Some(url.as_str()));
+    assert_eq!(img.get_attribute("alt").as_deref(), Some(""));
+    let letters = || {
+        let all = host.query_selector_all(".row-in span.avatar").unwrap();
+        (0..all.length())
+            .map(|i| all.item(i).unwrap().text_content().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(letters(), vec!["B".to_owned()]);
+    // The address answers 404: the letter takes the picture's place.
+    support::wait_until("the broken picture to give way", || {
+        host.query_selector("img.avatar").unwrap().is_none()
+    })
+    .await;
+    assert_eq!(letters(), vec!["A".to_owned(), "B".to_owned()]);
 }
 
 #[wasm_bindgen_test]

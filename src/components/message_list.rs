@@ -6,7 +6,10 @@
 //! `<a>` elements whose `href` passed the protocol's http(s) check.
 
 use leptos::prelude::*;
-use parley_protocol::api::{BotOutcome, ChatMessage, EndReason, Sender, Suggestion, SystemEvent};
+use parley_protocol::api::{
+    AgentBrief, BotOutcome, ChatMessage, EndReason, Sender, Suggestion, SystemEvent,
+};
+use parley_protocol::params::Link;
 use parley_protocol::Locale;
 use wasm_bindgen::JsValue;
 
@@ -116,6 +119,8 @@ struct RowContext {
     links: bool,
     show_face: bool,
     visitor_face: Option<String>,
+    /// Agents' pictures by display name (see [`agent_faces`]).
+    faces: Memo<Vec<(String, String)>>,
     on_suggestion: Callback<Suggestion>,
     on_retry: Callback<String>,
 }
@@ -124,16 +129,89 @@ fn avatar(cx: &RowContext, sender: Sender, name: &str) -> Option<AnyView> {
     if !cx.show_face {
         return None;
     }
-    Some(match (sender, &cx.visitor_face) {
-        (Sender::Visitor, Some(url)) => {
-            view! { <img class="avatar" src=url.clone() alt="" referrerpolicy="no-referrer" /> }
-                .into_any()
+    let initial: String = name.chars().next().map(String::from).unwrap_or_default();
+    Some(match sender {
+        Sender::Visitor => {
+            let url = cx.visitor_face.clone();
+            view! { <Avatar url=Signal::derive(move || url.clone()) initial /> }.into_any()
         }
-        _ => {
-            let initial: String = name.chars().next().map(String::from).unwrap_or_default();
+        Sender::Agent => {
+            let (faces, name) = (cx.faces, name.to_owned());
+            let url = Signal::derive(move || {
+                faces.with(|f| {
+                    f.iter()
+                        .rev()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, u)| u.clone())
+                })
+            });
+            view! { <Avatar url initial /> }.into_any()
+        }
+        Sender::Bot | Sender::System => {
             view! { <span class="avatar" aria-hidden="true">{initial}</span> }.into_any()
         }
     })
+}
+
+/// A round avatar: the picture at `url` while there is one and it loads, else the
+/// name's first letter (a picture that fails to load falls back to it too).
+#[component]
+fn Avatar(
+    /// An http(s) picture URL, already checked.
+    #[prop(into)]
+    url: Signal<Option<String>>,
+    /// The first letter of the name.
+    initial: String,
+) -> impl IntoView {
+    let failed = RwSignal::new(false);
+    move || match url.get().filter(|_| !failed.get()) {
+        Some(src) => view! {
+            <img class="avatar" src=src alt="" referrerpolicy="no-referrer"
+                on:error=move |_| failed.set(true) />
+        }
+        .into_any(),
+        None => {
+            view! { <span class="avatar" aria-hidden="true">{initial.clone()}</span> }.into_any()
+        }
+    }
+}
+
+/// Agents' pictures by display name, from the "joined" and "transferred" notices in the
+/// list and the agent holding the chat now (whose notice may be older than the history
+/// shown). Only http(s) URLs of printable ASCII are kept.
+fn agent_faces(rows: &[Row], current: Option<AgentBrief>) -> Vec<(String, String)> {
+    let mut faces: Vec<(String, String)> = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Stored(m) => match &m.event {
+                Some(SystemEvent::AgentJoined {
+                    agent_name,
+                    agent_avatar: Some(url),
+                    ..
+                }) => Some((agent_name.clone(), url.clone())),
+                Some(SystemEvent::Transferred {
+                    to_agent_name: Some(name),
+                    to_agent_avatar: Some(url),
+                    ..
+                }) => Some((name.clone(), url.clone())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    if let Some(AgentBrief {
+        name,
+        avatar: Some(url),
+        ..
+    }) = current
+    {
+        faces.push((name, url));
+    }
+    // Printable ASCII only, as for links in messages: no bidi or invisible characters.
+    faces.retain(|(_, url)| {
+        url.bytes().all(|b| b.is_ascii_graphic()) && Link::new(url.as_str()).openable().is_some()
+    });
+    faces
 }
 
 fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
@@ -278,6 +356,10 @@ pub fn MessageList(
     show_face: bool,
     /// The visitor's avatar (`face`), already checked to be an http(s) URL.
     visitor_face: Option<String>,
+    /// The agent holding the conversation now, whose picture shows beside their
+    /// messages (with `show_face`).
+    #[prop(optional, into)]
+    agent: MaybeProp<AgentBrief>,
     /// The greeting at the top of the conversation.
     greeting: String,
     /// The bot's guided questions, under the greeting.
@@ -360,12 +442,14 @@ pub fn MessageList(
         at_bottom.set(true);
     };
 
+    let faces = Memo::new(move |_| rows.with(|rows| agent_faces(rows, agent.get())));
     let cx = RowContext {
         locale,
         layout,
         links,
         show_face,
         visitor_face,
+        faces,
         on_suggestion,
         on_retry,
     };

@@ -184,10 +184,12 @@ fn ChatView(
         Some(SystemEvent::AgentJoined {
             agent_id,
             agent_name,
+            agent_avatar,
         }) => {
             let agent = AgentBrief {
                 id: agent_id.clone(),
                 name: agent_name.clone(),
+                avatar: agent_avatar.clone(),
             };
             conversation.update(|c| {
                 c.state = ConversationState::WithAgent;
@@ -203,11 +205,13 @@ fn ChatView(
         Some(SystemEvent::Transferred {
             to_agent: Some(id),
             to_agent_name,
+            to_agent_avatar,
             ..
         }) => {
             let agent = AgentBrief {
                 id: id.clone(),
                 name: to_agent_name.clone().unwrap_or_else(|| id.clone()),
+                avatar: to_agent_avatar.clone(),
             };
             conversation.update(|c| c.agent = Some(agent.clone()));
             reception.set(Reception::Assigned { agent });
@@ -267,8 +271,16 @@ fn ChatView(
         announcement.set(text);
         if m.sender == Sender::Agent {
             agent_typing.set(false);
+            // The spec's `img`: the picture of the agent who wrote, when it is the one
+            // holding the chat (the only agent whose picture the page knows).
+            let img = conversation.with_untracked(|c| {
+                c.agent
+                    .as_ref()
+                    .filter(|a| m.sender_name.as_deref() == Some(a.name.as_str()))
+                    .and_then(|a| a.avatar.clone())
+            });
             bridge.unread(
-                "",
+                img.as_deref().unwrap_or(""),
                 m.sender_name.as_deref().unwrap_or(""),
                 &plain,
                 m.created_at,
@@ -589,6 +601,7 @@ fn ChatView(
                 links=settings.is_link
                 show_face=settings.show_face
                 visitor_face=visitor_face
+                agent=Signal::derive(move || conversation.with(|c| c.agent.clone()))
                 greeting=greeting
                 guide=if settings.guide_flag { guide } else { Vec::new() }
                 typing=agent_typing

@@ -97,6 +97,10 @@ impl Server {
     }
 }
 
+/// The picture the demo agent alice has in these runs (the shipped demo gives agents
+/// none). Nothing answers at that address here, so pages show her initial instead.
+pub const ALICE_AVATAR: &str = "https://img.example/alice.png";
+
 /// The workspace's `sdk/` folder (the loader the server serves at
 /// `/chat/frame/v2/entrance.js`). The server's default is relative to the working
 /// directory, which for tests is this crate's folder.
@@ -113,6 +117,9 @@ async fn launch(addr: SocketAddr, db_url: &str, allowed: &[String]) -> (SocketAd
             .security
             .allowed_origins
             .extend(allowed.iter().cloned());
+        for agent in tenant.agents.iter_mut().filter(|a| a.id == "alice") {
+            agent.avatar = Some(ALICE_AVATAR.to_owned());
+        }
     }
     let mut state = AppState::new(config, db, dist_dir());
     state.sdk = std::sync::Arc::new(sdk_dir());

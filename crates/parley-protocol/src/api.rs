@@ -315,6 +315,10 @@ pub enum SystemEvent {
     AgentJoined {
         agent_id: String,
         agent_name: String,
+        /// The agent's picture (http or https), when the tenant configured one. Events
+        /// stored before avatars existed have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent_avatar: Option<String>,
     },
     /// The conversation moved to another agent, or back to a group's queue.
     Transferred {
@@ -322,6 +326,9 @@ pub enum SystemEvent {
         to_agent: Option<String>,
         to_agent_name: Option<String>,
         to_group: Option<String>,
+        /// The new agent's picture, as in [`SystemEvent::AgentJoined`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_agent_avatar: Option<String>,
     },
     /// The conversation is over.
     Ended { reason: EndReason },
@@ -489,6 +496,9 @@ pub struct TransferToAgentResponse {
 pub struct AgentBrief {
     pub id: String,
     pub name: String,
+    /// The agent's picture (http or https), when the tenant configured one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 
 /// The visitor's current conversation, as returned by init.

@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use parley_protocol::api::{
-    BotReply, ChatMessage, ConversationState, ConversationSummary, EndReason, ErrorCode,
-    MessageKind, Sender, SystemEvent,
+    AgentBrief, BotReply, ChatMessage, ConversationState, ConversationSummary, EndReason,
+    ErrorCode, MessageKind, Sender, SystemEvent,
 };
 use parley_protocol::ws::ServerEvent;
 use sqlx::any::AnyRow;
@@ -243,19 +243,20 @@ fn forbidden(message: impl Into<String>) -> ApiError {
 }
 
 /// An agent takes a queueing conversation.
-pub fn accept(c: &Conversation, agent_id: &str, agent_name: &str) -> Result<Change, ApiError> {
+pub fn accept(c: &Conversation, agent: &AgentBrief) -> Result<Change, ApiError> {
     if c.state != ConversationState::Queueing {
         return Err(conflict("the conversation is not waiting in the queue"));
     }
     Ok(Change {
         state: ConversationState::WithAgent,
-        agent_id: Some(agent_id.to_owned()),
+        agent_id: Some(agent.id.clone()),
         group_id: c.group_id.clone(),
         queued: false,
         end_reason: None,
         messages: vec![SystemEvent::AgentJoined {
-            agent_id: agent_id.to_owned(),
-            agent_name: agent_name.to_owned(),
+            agent_id: agent.id.clone(),
+            agent_name: agent.name.clone(),
+            agent_avatar: agent.avatar.clone(),
         }],
         priority: c.priority,
         queue_agent: None,
@@ -304,28 +305,28 @@ pub fn end_for(c: &Conversation, reason: EndReason) -> Result<Change, ApiError> 
 pub fn transfer_to_agent(
     c: &Conversation,
     from: &str,
-    to: &str,
-    to_name: &str,
+    to: &AgentBrief,
 ) -> Result<Change, ApiError> {
     if c.state != ConversationState::WithAgent || c.agent_id.as_deref() != Some(from) {
         return Err(forbidden(
             "only the agent holding a conversation can transfer it",
         ));
     }
-    if from == to {
+    if from == to.id {
         return Err(ApiError::bad_request("cannot transfer to yourself"));
     }
     Ok(Change {
         state: ConversationState::WithAgent,
-        agent_id: Some(to.to_owned()),
+        agent_id: Some(to.id.clone()),
         group_id: c.group_id.clone(),
         queued: false,
         end_reason: None,
         messages: vec![SystemEvent::Transferred {
             from_agent: Some(from.to_owned()),
-            to_agent: Some(to.to_owned()),
-            to_agent_name: Some(to_name.to_owned()),
+            to_agent: Some(to.id.clone()),
+            to_agent_name: Some(to.name.clone()),
             to_group: None,
+            to_agent_avatar: to.avatar.clone(),
         }],
         priority: c.priority,
         queue_agent: None,
@@ -350,6 +351,7 @@ pub fn transfer_to_group(c: &Conversation, from: &str, group: &str) -> Result<Ch
             to_agent: None,
             to_agent_name: None,
             to_group: Some(group.to_owned()),
+            to_agent_avatar: None,
         }],
         priority: c.priority,
         queue_agent: None,
@@ -887,31 +889,26 @@ pub async fn unread_offline(
     state: &AppState,
     visitor_id: &str,
 ) -> Result<Vec<ChatMessage>, ApiError> {
-    unread_from_agents(state, visitor_id, true).await
-}
-
-/// Agents' chat messages (not offline ones) the visitor has not seen, oldest first.
-pub async fn unseen_agent_messages(
-    state: &AppState,
-    visitor_id: &str,
-) -> Result<Vec<ChatMessage>, ApiError> {
-    unread_from_agents(state, visitor_id, false).await
+    let unread = unread_from_agents(state, visitor_id, true).await?;
+    Ok(unread.into_iter().map(|(m, _)| m).collect())
 }
 
 /// Agents' messages past the visitor's read mark in any of their conversations, oldest
-/// first, at most 200: the offline kind (`offline`) or every other kind.
-async fn unread_from_agents(
+/// first, at most 200, each with its agent's id: the offline kind (`offline`) or every
+/// other kind (what they sent in chat while the visitor was away or not looking).
+pub async fn unread_from_agents(
     state: &AppState,
     visitor_id: &str,
     offline: bool,
-) -> Result<Vec<ChatMessage>, ApiError> {
+) -> Result<Vec<(ChatMessage, Option<String>)>, ApiError> {
     let kind = if offline {
         "m.kind = $3"
     } else {
         "m.kind <> $3"
     };
     let rows = sqlx::query(&format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.sender = $2 AND {kind} AND m.seq > \
+        "SELECT {MESSAGE_COLUMNS}, m.sender_id FROM messages m \
+         WHERE m.sender = $2 AND {kind} AND m.seq > \
          (SELECT c.visitor_read_seq FROM conversations c \
           WHERE c.id = m.conversation_id AND c.visitor_id = $1) \
          ORDER BY m.created_at, m.seq LIMIT 200"
@@ -923,8 +920,8 @@ async fn unread_from_agents(
     .await?;
     Ok(rows
         .iter()
-        .map(message_from_row)
-        .collect::<Result<_, _>>()?)
+        .map(|row| Ok((message_from_row(row)?, row.try_get("sender_id")?)))
+        .collect::<Result<_, sqlx::Error>>()?)
 }
 
 /// Records that the visitor saw everything up to `seq` (never moves backwards, never
@@ -958,6 +955,14 @@ pub async fn visitor_name(state: &AppState, visitor_id: &str) -> Result<Option<S
 mod tests {
     use super::*;
 
+    fn brief(id: &str, name: &str) -> AgentBrief {
+        AgentBrief {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            avatar: Some(format!("https://img.example/{id}.png")),
+        }
+    }
+
     fn conv(state: ConversationState, agent: Option<&str>) -> Conversation {
         Conversation {
             id: "c".into(),
@@ -982,16 +987,20 @@ mod tests {
     #[test]
     fn only_queueing_conversations_can_be_accepted() {
         let c = conv(ConversationState::Queueing, None);
-        let ch = accept(&c, "alice", "Alice").unwrap();
+        let alice = brief("alice", "Alice");
+        let ch = accept(&c, &alice).unwrap();
         assert_eq!(ch.state, ConversationState::WithAgent);
         assert_eq!(ch.agent_id.as_deref(), Some("alice"));
-        assert!(accept(
-            &conv(ConversationState::WithAgent, Some("bob")),
-            "alice",
-            "A"
-        )
-        .is_err());
-        assert!(accept(&conv(ConversationState::Ended, None), "alice", "A").is_err());
+        assert_eq!(
+            ch.messages,
+            vec![SystemEvent::AgentJoined {
+                agent_id: "alice".into(),
+                agent_name: "Alice".into(),
+                agent_avatar: Some("https://img.example/alice.png".into()),
+            }]
+        );
+        assert!(accept(&conv(ConversationState::WithAgent, Some("bob")), &alice).is_err());
+        assert!(accept(&conv(ConversationState::Ended, None), &alice).is_err());
     }
 
     #[test]
@@ -1017,9 +1026,9 @@ mod tests {
     #[test]
     fn transfers_need_the_holding_agent() {
         let c = conv(ConversationState::WithAgent, Some("alice"));
-        assert!(transfer_to_agent(&c, "bob", "carol", "Carol").is_err());
-        assert!(transfer_to_agent(&c, "alice", "alice", "Alice").is_err());
-        let ch = transfer_to_agent(&c, "alice", "bob", "Bob").unwrap();
+        assert!(transfer_to_agent(&c, "bob", &brief("carol", "Carol")).is_err());
+        assert!(transfer_to_agent(&c, "alice", &brief("alice", "Alice")).is_err());
+        let ch = transfer_to_agent(&c, "alice", &brief("bob", "Bob")).unwrap();
         assert_eq!(ch.agent_id.as_deref(), Some("bob"));
         let ch = transfer_to_group(&c, "alice", "sales").unwrap();
         assert_eq!(ch.state, ConversationState::Queueing);

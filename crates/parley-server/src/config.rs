@@ -8,7 +8,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use parley_protocol::params::{Color, ReceptionType};
+use parley_protocol::api::AgentBrief;
+use parley_protocol::params::{Color, Link, ReceptionType};
 use parley_protocol::ticket::{ContactRule, FieldKind, FileFamily};
 use parley_protocol::{BackendSettings, Locale, SecurityPolicy};
 use serde::Deserialize;
@@ -164,6 +165,11 @@ pub struct Agent {
     /// Most conversations at once.
     #[serde(default = "default_capacity")]
     pub capacity: u32,
+    /// The agent's picture, an http(s) URL: shown beside their messages (with
+    /// `show_face`) and given to the host page's `receive_message` / offline callbacks as
+    /// `img`. Without one, visitors see the name's first letter.
+    #[serde(default)]
+    pub avatar: Option<String>,
 }
 
 fn default_capacity() -> u32 {
@@ -319,6 +325,22 @@ impl Tenant {
     /// The agent with this login name.
     pub fn agent(&self, id: &str) -> Option<&Agent> {
         self.agents.iter().find(|a| a.id == id)
+    }
+
+    /// How visitors see agent `id` (an id no longer configured shows as itself).
+    pub fn agent_brief(&self, id: &str) -> AgentBrief {
+        match self.agent(id) {
+            Some(a) => AgentBrief {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                avatar: a.avatar.clone(),
+            },
+            None => AgentBrief {
+                id: id.to_owned(),
+                name: id.to_owned(),
+                avatar: None,
+            },
+        }
     }
 
     /// The skill group with this id.
@@ -494,6 +516,14 @@ impl Tenant {
             if let Some(g) = a.groups.iter().find(|g| !groups.contains(g.as_str())) {
                 return Err(format!("agent {}: unknown group {g:?}", a.id));
             }
+            if let Some(url) = &a.avatar {
+                if Link::new(url.as_str()).openable().is_none() {
+                    return Err(format!(
+                        "agent {}: avatar {url:?} is not an http(s) URL",
+                        a.id
+                    ));
+                }
+            }
             if !crate::password::is_phc(&a.password_hash) {
                 return Err(format!(
                     "agent {}: password_hash is not an Argon2 PHC string \
@@ -549,6 +579,30 @@ mod tests {
              password_hash='$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g'\n"
         );
         assert!(Config::parse(&bad).unwrap_err().0.contains("nope"));
+    }
+
+    #[test]
+    fn an_agent_avatar_is_an_http_url_and_shows_in_the_brief() {
+        let t = "[[tenant]]\nsysnum='a'\nsecret_key='k'\ncompany_name='A'\n";
+        let agent = |avatar: &str| {
+            format!(
+                "{t}[[tenant.agent]]\nid='x'\nname='X'\navatar='{avatar}'\n\
+                 password_hash='$argon2id$v=19$m=19456,t=2,p=1$sPjuNi46TmKlNm/wYT27HA$\
+                 obJkWrubaHszbON+4jHqTAEwfHCGijt2yND/nuzpwBY'\n"
+            )
+        };
+        let bad = Config::parse(&agent("javascript:alert(1)")).unwrap_err();
+        assert!(bad.0.contains("avatar"), "{}", bad.0);
+        let config = Config::parse(&agent("https://img.example/x.png")).unwrap();
+        let tenant = config.tenant("a").unwrap();
+        let brief = tenant.agent_brief("x");
+        assert_eq!(brief.name, "X");
+        assert_eq!(brief.avatar.as_deref(), Some("https://img.example/x.png"));
+        let gone = tenant.agent_brief("left-the-company");
+        assert_eq!(
+            (gone.name.as_str(), gone.avatar),
+            ("left-the-company", None)
+        );
     }
 
     #[test]

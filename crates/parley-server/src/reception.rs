@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use parley_protocol::api::{
-    AgentBrief, BotOutcome, BotReply, ChatMessage, ConversationState, EndReason, ErrorCode,
-    GroupView, MessageKind, Reception, Sender, Suggestion, SystemEvent,
+    BotOutcome, BotReply, ChatMessage, ConversationState, EndReason, ErrorCode, GroupView,
+    MessageKind, Reception, Sender, Suggestion, SystemEvent,
 };
 use parley_protocol::params::ReceptionType;
 use parley_protocol::{ChatParams, EffectiveSettings, Locale};
@@ -441,18 +441,9 @@ pub fn reception_of(tenant: &Tenant, c: &Conversation, position: Option<u32>) ->
             position: position.unwrap_or(1),
         },
         ConversationState::WithAgent => Reception::Assigned {
-            agent: agent_brief(tenant, c.agent_id.as_deref().unwrap_or_default()),
+            agent: tenant.agent_brief(c.agent_id.as_deref().unwrap_or_default()),
         },
         ConversationState::Ended => Reception::Ended,
-    }
-}
-
-fn agent_brief(tenant: &Tenant, id: &str) -> AgentBrief {
-    AgentBrief {
-        id: id.to_owned(),
-        name: tenant
-            .agent(id)
-            .map_or_else(|| id.to_owned(), |a| a.name.clone()),
     }
 }
 
@@ -516,7 +507,7 @@ pub async fn route(
             },
         ),
         Decision::Assign { agent, group } => {
-            let brief = agent_brief(tenant, &agent);
+            let brief = tenant.agent_brief(&agent);
             let change = Change {
                 state: ConversationState::WithAgent,
                 agent_id: Some(agent.clone()),
@@ -526,6 +517,7 @@ pub async fn route(
                 messages: vec![SystemEvent::AgentJoined {
                     agent_id: agent,
                     agent_name: brief.name.clone(),
+                    agent_avatar: brief.avatar.clone(),
                 }],
                 priority,
                 queue_agent: None,
@@ -576,10 +568,7 @@ pub async fn route(
 /// Gives waiting visitors to agents with free capacity (see [`routing::drain`]).
 pub async fn drain(state: &AppState, sysnum: &str) -> Result<(), ApiError> {
     apply_to_queue(state, sysnum, routing::drain, |tenant, before, agent_id| {
-        let name = tenant
-            .agent(&agent_id)
-            .map_or_else(|| agent_id.clone(), |a| a.name.clone());
-        chat::accept(before, &agent_id, &name)
+        chat::accept(before, &tenant.agent_brief(&agent_id))
     })
     .await
 }

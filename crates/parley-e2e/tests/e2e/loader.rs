@@ -457,6 +457,7 @@ async fn agent_reply_while_collapsed_reaches_the_callback_and_the_badge() {
     let m = browser.eval("window.seen.messages[0]").await;
     assert_eq!(m["msg"], "Your parcel left today.");
     assert_eq!(m["name"], "Alice");
+    assert_eq!(m["img"], parley_e2e::ALICE_AVATAR);
     assert!(m["t"].as_i64().unwrap_or(0) > 0, "{m}");
     assert_eq!(
         browser.eval("window.seen.zhichi[0].msg").await,
@@ -917,6 +918,7 @@ async fn offline_messages_reach_the_site_without_opening_the_chat() {
     assert_eq!(got["size"], 1, "{got}");
     assert_eq!(got["offlineMsg"][0]["msg"], "Your parcel left today.");
     assert_eq!(got["offlineMsg"][0]["name"], "Alice");
+    assert_eq!(got["offlineMsg"][0]["img"], parley_e2e::ALICE_AVATAR);
     assert_eq!(got["unAckSize"], 0);
     assert_eq!(got["leaveToTicket"], 0);
     // The chat page was never loaded: the one frame is the hidden visitor frame.

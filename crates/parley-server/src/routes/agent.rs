@@ -269,7 +269,7 @@ async fn accept(
     who: AgentAuth,
     Path(id): Path<String>,
 ) -> Result<Json<ConversationSummary>, ApiError> {
-    let (_, agent) = who.resolve(&state)?;
+    let (tenant, agent) = who.resolve(&state)?;
     let c = tenant_conversation(&state, &who, &id).await?;
     if !in_agents_groups(&c, agent) {
         return Err(ApiError::client(
@@ -296,8 +296,8 @@ async fn accept(
             ),
         ));
     }
-    let (name, aid) = (agent.name.clone(), agent.id.clone());
-    let (c, _) = chat::transition(&state, &c.id, |c| chat::accept(c, &aid, &name)).await?;
+    let brief = tenant.agent_brief(&agent.id);
+    let (c, _) = chat::transition(&state, &c.id, |c| chat::accept(c, &brief)).await?;
     let name = chat::visitor_name(&state, &c.visitor_id).await?;
     Ok(Json(c.summary(name)))
 }
@@ -379,11 +379,8 @@ async fn transfer(
     let (c, _) = match (&request.to_agent, &request.to_group) {
         (Some(to), None) => {
             let target = tenant.agent(to).ok_or_else(|| not_found("agent"))?;
-            let (to, to_name) = (target.id.clone(), target.name.clone());
-            chat::transition(&state, &c.id, |c| {
-                chat::transfer_to_agent(c, &from, &to, &to_name)
-            })
-            .await?
+            let to = tenant.agent_brief(&target.id);
+            chat::transition(&state, &c.id, |c| chat::transfer_to_agent(c, &from, &to)).await?
         }
         (None, Some(group)) => {
             let g = tenant

@@ -341,18 +341,20 @@ async fn offline(
     else {
         return Ok(Json(OfflineCount::default()));
     };
-    let note = |m: parley_protocol::api::ChatMessage| OfflineNote {
-        img: String::new(),
+    let note = |(m, agent): (parley_protocol::api::ChatMessage, Option<String>)| OfflineNote {
+        img: agent
+            .and_then(|a| tenant.agent(&a).and_then(|a| a.avatar.clone()))
+            .unwrap_or_default(),
         name: m.sender_name.unwrap_or_default(),
         msg: parley_protocol::rich::plain_text(&m.text),
         t: m.created_at,
     };
-    let offline_msg: Vec<_> = chat::unread_offline(&state, &visitor_id)
+    let offline_msg: Vec<_> = chat::unread_from_agents(&state, &visitor_id, true)
         .await?
         .into_iter()
         .map(note)
         .collect();
-    let un_ack_msg: Vec<_> = chat::unseen_agent_messages(&state, &visitor_id)
+    let un_ack_msg: Vec<_> = chat::unread_from_agents(&state, &visitor_id, false)
         .await?
         .into_iter()
         .map(note)
@@ -418,16 +420,7 @@ pub async fn conversation_view(
         id: c.id.clone(),
         state: c.state,
         queue_position: chat::queue_position(state, c).await?,
-        agent: c
-            .agent_id
-            .as_deref()
-            .map(|a| parley_protocol::api::AgentBrief {
-                id: a.to_owned(),
-                name: tenant
-                    .agent(a)
-                    .map(|x| x.name.clone())
-                    .unwrap_or_else(|| a.to_owned()),
-            }),
+        agent: c.agent_id.as_deref().map(|a| tenant.agent_brief(a)),
         group_id: c.group_id.clone(),
         last_seq: c.last_seq,
         transfer_button: reception::transfer_button(tenant, c),

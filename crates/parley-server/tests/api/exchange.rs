@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{messages_until, next_of, send_event, spawn_app, Store};
+use crate::helpers::{messages_until, next_of, send_event, spawn_app, Store, ALICE_AVATAR};
 
 crate::on_both_stores!(
     visitor_and_agent_exchange_messages,
@@ -38,6 +38,7 @@ async fn visitor_and_agent_exchange_messages(store: Store) {
     let joined = next_of(&mut visitor, "message").await;
     assert_eq!(joined["message"]["event"]["type"], "agent_joined");
     assert_eq!(joined["message"]["event"]["agent_name"], "Alice");
+    assert_eq!(joined["message"]["event"]["agent_avatar"], ALICE_AVATAR);
     // A second accept is refused.
     let (status, _) = app.accept(&conv, &atoken).await;
     assert_eq!(status, 409);
@@ -199,6 +200,10 @@ async fn offline_count_reports_what_agents_left_without_touching_anything(store:
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
     let (status, _) = app.accept(&conv, &atoken).await;
     assert_eq!(status, 200);
+    // Visitors see the agent with their picture.
+    let resumed = app.init("sysnum=demo&partnerid=p4").await;
+    assert_eq!(resumed["conversation"]["agent"]["avatar"], ALICE_AVATAR);
+    assert_eq!(resumed["reception"]["agent"]["avatar"], ALICE_AVATAR);
     let reply = json!({"client_id": "a-1", "text": "Any **news** on your side?"});
     let (status, _) = app
         .call(
@@ -214,6 +219,7 @@ async fn offline_count_reports_what_agents_left_without_touching_anything(store:
     assert_eq!(count["unAckSize"], 1, "{count}");
     assert_eq!(count["unAckMsg"][0]["msg"], "Any news on your side?");
     assert_eq!(count["unAckMsg"][0]["name"], "Alice");
+    assert_eq!(count["unAckMsg"][0]["img"], ALICE_AVATAR);
     assert!(count["unAckMsg"][0]["t"].as_i64().unwrap() > 0);
     assert_eq!(count["size"], 0);
     assert_eq!(count["groupId"], "sales");
@@ -238,6 +244,7 @@ async fn offline_count_reports_what_agents_left_without_touching_anything(store:
     let (_, count) = offline("sysnum=demo&partnerid=p4", None).await;
     assert_eq!(count["size"], 1, "{count}");
     assert_eq!(count["offlineMsg"][0]["msg"], "Your refund is done.");
+    assert_eq!(count["offlineMsg"][0]["img"], ALICE_AVATAR);
     // Asking twice changes nothing: asking marks nothing read.
     let (_, again) = offline("sysnum=demo&partnerid=p4", None).await;
     assert_eq!(again, count);

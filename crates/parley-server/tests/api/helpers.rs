@@ -61,15 +61,25 @@ impl TestApp {
     }
 }
 
+/// The avatar the demo agent alice has in these tests (the shipped demo gives agents
+/// none, so that it loads nothing from outside).
+pub const ALICE_AVATAR: &str = "https://img.example/alice.png";
+
 /// The shipped demo configuration plus the test tenants of `test-tenants.toml` (the
 /// spec's "ABC" example tenant requiring tokens, and "SIGNED" requiring sign): tests
-/// exercise what users run.
+/// exercise what users run. Alice also has [`ALICE_AVATAR`].
 pub fn demo_config() -> Config {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let demo = std::fs::read_to_string(dir.join("../../config/demo.toml")).expect("demo");
     let extra = std::fs::read_to_string(dir.join("tests/api/test-tenants.toml")).expect("test");
-    Config::parse_at(&format!("{demo}\n{extra}"), &dir.join("../../config"))
-        .expect("test config parses")
+    let mut config = Config::parse_at(&format!("{demo}\n{extra}"), &dir.join("../../config"))
+        .expect("test config parses");
+    for tenant in config.tenants.iter_mut().filter(|t| t.sysnum == "demo") {
+        for agent in tenant.agents.iter_mut().filter(|a| a.id == "alice") {
+            agent.avatar = Some(ALICE_AVATAR.to_owned());
+        }
+    }
+    config
 }
 
 /// A database URL for a fresh, empty store.
