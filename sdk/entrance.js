@@ -909,6 +909,10 @@
     // A window cannot be opened without a click, so auto_expand needs the frame.
     if (on(cfg.auto_expand) && !on(cfg.anchor)) {
       expand(false);
+    } else if (on(cfg.async) && !on(cfg.anchor)) {
+      // async: the chat loads with the page, hidden, so it opens at once and reports
+      // agents' messages (receive_message, the badge) before the visitor ever opens it.
+      ensureFrame();
     }
   }
 

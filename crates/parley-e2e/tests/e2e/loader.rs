@@ -1037,3 +1037,61 @@ async fn browsing_tracks_reach_the_agent_of_the_chat_that_follows() {
     assert_eq!(track[2]["page"]["title"], "Chat Client");
     browser.close().await;
 }
+
+/// `async: 1`: the chat page loads with the host page, hidden. Its `frame_ready` fires
+/// before any click, an agent's message reaches `receive_message` and the badge while
+/// the visitor has never opened the window, and opening shows the already loaded page
+/// (no second load).
+#[tokio::test]
+async fn async_loads_the_chat_hidden_with_the_page() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { async: 1, locale: "en", type: 2, groupid: "sales" });
+      zc("receive_message", function (m) { window.seen.messages.push(m); });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
+        ),
+    );
+    let alice = Agent::login(&server, "alice", "alice-demo").await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the hidden chat to be ready")
+        .await;
+    assert_eq!(
+        browser.eval(FRAME_SHOWN).await,
+        serde_json::json!(false),
+        "the window stays closed"
+    );
+    assert_eq!(
+        browser.eval(&format!("{FRAME_URL}.pathname")).await,
+        "/chat/pc/v2/index.html"
+    );
+    let id = alice.take_next().await;
+    alice
+        .reply(&id, "async-1", "Can I help you find something?")
+        .await;
+    browser
+        .wait_until(
+            "window.seen.messages.length === 1",
+            20,
+            "receive_message before opening",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.querySelector('.parley-badge').textContent")
+            .await,
+        "1"
+    );
+    browser.click("button.parley-launcher").await;
+    browser
+        .wait_until(FRAME_SHOWN, 10, "the window to open")
+        .await;
+    assert_eq!(browser.eval("window.seen.loads").await, 1, "no second load");
+    assert_eq!(browser.eval("window.seen.ready").await, 1);
+    browser.close().await;
+}
