@@ -384,6 +384,10 @@
       onOfflineAnswer(data);
     } else if (data.action === "trace" && data.error) {
       warnOnce("trace-error", "a browsing track was not recorded: " + String(data.error));
+    } else if (data.action === "invitation") {
+      showInvite(data);
+    } else if (data.action === "watch_invitations" && data.error) {
+      warnOnce("invite-error", "agents' invitations are not available: " + String(data.error));
     }
   }
 
@@ -819,19 +823,33 @@
     inviteTimer = setTimeout(showInvite, Math.max(0, Number(seconds) || 0) * 1000);
   }
 
-  function showInvite() {
-    var limit = cfg.invite_count;
-    var capped = limit !== undefined && limit !== null && limit !== "";
-    if (expanded || invite || (capped && invitesToday() >= Number(limit))) {
+  // The invitation dialog: the automatic one (`invite`), or, given `byAgent` (the
+  // visitor frame's `invitation`), an agent's, which is not counted against
+  // invite_count, replaces an automatic one, names the agent, and opens the chat with
+  // that agent (`agentid`) when accepted.
+  function showInvite(byAgent) {
+    byAgent = byAgent && typeof byAgent === "object" && byAgent.action ? byAgent : null;
+    if (expanded) {
       return;
     }
-    countInvite();
+    if (byAgent) {
+      hideInvite();
+    } else {
+      var limit = cfg.invite_count;
+      var capped = limit !== undefined && limit !== null && limit !== "";
+      if (invite || (capped && invitesToday() >= Number(limit))) {
+        return;
+      }
+      countInvite();
+    }
     ensureRoot();
     var t = labels();
     invite = el("div", "parley-invite");
     invite.setAttribute("role", "dialog");
     invite.setAttribute("aria-live", "polite");
-    var text = cfg.tip_title ? String(cfg.tip_title) : t.invite;
+    var text = byAgent && byAgent.text
+      ? String(byAgent.text)
+      : cfg.tip_title ? String(cfg.tip_title) : t.invite;
     invite.setAttribute("aria-label", text);
     css(invite, {
       position: "fixed", bottom: on(cfg.custom) ? "20px" : "90px", "z-index": Z,
@@ -850,6 +868,12 @@
       css(logo, { display: "block", "max-width": "64px", "max-height": "64px", "margin-bottom": "8px" });
       invite.appendChild(logo);
     }
+    if (byAgent && byAgent.agent_name) {
+      var who = el("p", "parley-invite-agent");
+      who.textContent = String(byAgent.agent_name);
+      css(who, { margin: "0 24px 4px 0", "font-weight": "600" });
+      invite.appendChild(who);
+    }
     var p = el("p");
     p.textContent = text;
     css(p, { margin: "0 24px 12px 0" });
@@ -864,6 +888,14 @@
       cursor: "pointer"
     });
     accept.addEventListener("click", function () {
+      // The chat goes to the inviting agent (straight to a human unless the site set
+      // its own reception type), when it is not loaded yet.
+      if (byAgent && byAgent.agent_id && !frame) {
+        cfg.agentid = String(byAgent.agent_id);
+        if (cfg.type === undefined || cfg.type === null || cfg.type === "") {
+          cfg.type = 2;
+        }
+      }
       expand(true);
     });
     var dismiss = el("button", "parley-btn parley-dismiss");
@@ -878,7 +910,7 @@
     dismiss.addEventListener("click", function () {
       hideInvite();
       // Invited again after over_timeout seconds, within the day's count.
-      if (Number(cfg.over_timeout) > 0) {
+      if (!byAgent && on(cfg.invite) && Number(cfg.over_timeout) > 0) {
         scheduleInvite(cfg.over_timeout);
       }
     });
@@ -936,6 +968,10 @@
     // man_trace: this page view is one entry of the visitor's browsing track.
     if (on(cfg.man_trace)) {
       toVisitorFrame(traceEntry(null));
+    }
+    // invite_flag: agents may see this visitor on this page and invite them.
+    if (on(cfg.invite_flag)) {
+      toVisitorFrame({ action: "watch_invitations", cur_visit_args: traceEntry(null).cur_visit_args });
     }
     if (vqueue.length > 0) {
       openVisitorFrame();

@@ -13,6 +13,12 @@
  *   frame → page  {"action":"offline_message_count","result":{…}}  or  "error":"…"
  *   page → frame  {"action":"trace","pre_visit_args":{…},"cur_visit_args":{…}}
  *   frame → page  {"action":"trace","recorded":true}  or  "error":"…"
+ *   page → frame  {"action":"watch_invitations","cur_visit_args":{…}}
+ *   frame → page  {"action":"invitation","agent_id":…,"agent_name":…,"agent_avatar":…,"text":…}
+ *
+ * watch_invitations (the page has invite_flag) reports the visitor's page every
+ * PRESENCE_INTERVAL_SECS (10 s, parley_protocol::api) with POST /api/chat/presence, so
+ * agents can list and invite them; an agent's invitation comes back in an answer.
  *
  * Messages are heard only from the parent window at its exact origin, and posted only to
  * that origin; which origins may frame this page at all is the tenant's allowed-origins
@@ -103,6 +109,9 @@
     };
   }
 
+  var PRESENCE_INTERVAL_MS = 10000;
+  var watching = false;
+
   var ACTIONS = {
     offline_message_count: function () {
       call("/api/chat/offline", { query: query, visitor_id: keptId() })
@@ -123,6 +132,40 @@
           post({ action: "trace", recorded: true });
         })
         .catch(failed("trace"));
+    },
+    watch_invitations: function (data) {
+      if (watching) {
+        return;
+      }
+      watching = true;
+      var page = data.cur_visit_args || null;
+      var delay = PRESENCE_INTERVAL_MS;
+      function report() {
+        call("/api/chat/presence", { query: query, visitor_id: keptId(), cur_visit_args: page })
+          .then(function (answer) {
+            delay = PRESENCE_INTERVAL_MS;
+            keep(answer && answer.visitor_id);
+            var invitation = answer && answer.invitation;
+            if (invitation && typeof invitation === "object") {
+              post({
+                action: "invitation",
+                agent_id: String(invitation.agent_id || ""),
+                agent_name: String(invitation.agent_name || ""),
+                agent_avatar: String(invitation.agent_avatar || ""),
+                text: String(invitation.text || "")
+              });
+            }
+          })
+          .catch(function (e) {
+            // A server that is down or refusing is asked less and less often.
+            delay = Math.min(delay * 2, 6 * PRESENCE_INTERVAL_MS);
+            failed("watch_invitations")(e);
+          })
+          .then(function () {
+            setTimeout(report, delay);
+          });
+      }
+      report();
     }
   };
 

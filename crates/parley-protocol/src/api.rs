@@ -145,6 +145,54 @@ pub struct VisitTrace {
     pub at: i64,
 }
 
+/// How often (seconds) the loader's visitor frame reports that the visitor is on a page
+/// where agents may invite them (`invite_flag`), with `POST /api/chat/presence` (its
+/// body is a [`TraceRequest`] naming the page in `cur_visit_args`).
+pub const PRESENCE_INTERVAL_SECS: u32 = 10;
+
+/// The answer to a presence report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceResponse {
+    /// The visitor the report was for (the frame keeps it, as the chat page would).
+    pub visitor_id: String,
+    /// An agent's invitation waiting for the visitor; each is handed out once.
+    pub invitation: Option<Invitation>,
+}
+
+/// An agent's invitation to chat (the spec's proactive chat invitation by agent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub agent_id: String,
+    pub agent_name: String,
+    /// The agent's picture, when configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_avatar: Option<String>,
+    /// What the agent wrote, or "" for the page's own invitation text.
+    pub text: String,
+}
+
+/// `POST /api/agent/visitors/{id}/invite`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    /// The invitation's text (plain, at most 500 characters); none for the page's own.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// A visitor agents may invite now (`GET /api/agent/browsing`, most recent first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrowsingVisitor {
+    pub visitor_id: String,
+    /// The visitor's nickname (`uname`), when the page gave one.
+    pub visitor_name: Option<String>,
+    /// The page they are on.
+    pub page: VisitPage,
+    /// When their page last reported, Unix milliseconds.
+    pub last_seen: i64,
+    /// Whether an invitation is waiting for their page to pick it up.
+    pub invited: bool,
+}
+
 /// Every error body the server returns: a stable machine code and a human message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiErrorBody {

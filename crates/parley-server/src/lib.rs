@@ -13,6 +13,7 @@ pub mod hub;
 pub mod images;
 pub mod notify;
 pub mod password;
+pub mod presence;
 pub mod profile;
 pub mod ratelimit;
 pub mod reception;

@@ -90,12 +90,12 @@ async fn open(browser: &Browser, shop: &HostSite, path: &str) {
 }
 
 /// JS: whether the chat window is on screen (the panel around the iframe is shown).
-const FRAME_SHOWN: &str = "(() => { const f = document.querySelector('iframe'); \
+const FRAME_SHOWN: &str = "(() => { const f = document.querySelector('iframe.parley-frame'); \
      return !!f && f.getBoundingClientRect().height > 100 && \
      getComputedStyle(f.parentElement).display !== 'none'; })()";
 
 /// JS: the iframe's URL, parsed.
-const FRAME_URL: &str = "new URL(document.querySelector('iframe').src)";
+const FRAME_URL: &str = "new URL(document.querySelector('iframe.parley-frame').src)";
 
 /// The whole PC path of the access code: the `zc` calls queued before the script loaded
 /// are applied; the launcher opens the PC chat page with the configured parameters; the
@@ -1093,5 +1093,94 @@ async fn async_loads_the_chat_hidden_with_the_page() {
         .await;
     assert_eq!(browser.eval("window.seen.loads").await, 1, "no second load");
     assert_eq!(browser.eval("window.seen.ready").await, 1);
+    browser.close().await;
+}
+
+/// `invite_flag`: an agent sees the visitor on the shop's page (`GET /api/agent/browsing`)
+/// and invites them; the invitation shows on the page with the agent's name and text,
+/// and accepting it opens the chat, which goes straight to that agent.
+#[tokio::test]
+async fn an_agent_invites_a_visitor_browsing_the_shop() {
+    use serde_json::json;
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { invite_flag: true, locale: "en", uname: "Jo" });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
+        ),
+    );
+    let alice = Agent::login(&server, "alice", "alice-demo").await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    let mut browsing = json!([]);
+    for _ in 0..100 {
+        browsing = alice.call("GET", "/api/agent/browsing", None).await.1;
+        if browsing[0]["visitor_id"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let visitor = browsing[0]["visitor_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the visitor was never listed: {browsing}"))
+        .to_owned();
+    assert_eq!(browsing[0]["visitor_name"], "Jo");
+    assert_eq!(browsing[0]["page"]["url"], shop.url("/").as_str());
+    assert_eq!(browsing[0]["page"]["title"], "Chat Client");
+    let (status, body) = alice
+        .call(
+            "POST",
+            &format!("/api/agent/visitors/{visitor}/invite"),
+            Some(json!({"text": "Hi Jo, need a hand?"})),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    // The page asks every 10 s.
+    browser
+        .wait_until(
+            "!!document.querySelector('.parley-invite')",
+            25,
+            "the agent's invitation",
+        )
+        .await;
+    assert_eq!(browser.text_of(".parley-invite-agent").await, "Alice");
+    assert_eq!(
+        browser
+            .text_of(".parley-invite p:not(.parley-invite-agent)")
+            .await,
+        "Hi Jo, need a hand?"
+    );
+    browser.screenshot("loader-agent-invitation").await;
+    browser.click(".parley-accept").await;
+    browser
+        .wait_until(FRAME_SHOWN, 10, "the chat to open")
+        .await;
+    let query = browser
+        .eval(&format!(
+            "[{FRAME_URL}.searchParams.get('agentid'), {FRAME_URL}.searchParams.get('type')]"
+        ))
+        .await;
+    assert_eq!(query, json!(["alice", "2"]));
+    browser
+        .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
+        .await;
+    let id = alice.take_next().await;
+    let (_, list) = alice.call("GET", "/api/agent/conversations", None).await;
+    let mine = list["mine"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        mine["visitor_id"],
+        visitor.as_str(),
+        "the invited visitor's chat"
+    );
+    assert_eq!(browser.eval("window.seen.warnings").await, json!([]));
     browser.close().await;
 }

@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/agent/conversations/{id}/transfer", post(transfer))
         .route("/api/agent/visitors/{id}", get(visitor_profile))
         .route("/api/agent/visitors/{id}/traces", get(visitor_traces))
+        .route("/api/agent/visitors/{id}/invite", post(invite_visitor))
+        .route("/api/agent/browsing", get(browsing))
         .route(
             "/api/agent/visitors/{id}/offline-message",
             post(offline_message),
@@ -429,6 +431,41 @@ async fn visitor_traces(
 ) -> Result<Json<Vec<parley_protocol::api::VisitTrace>>, ApiError> {
     tenant_visitor(&state, &who, &id).await?;
     Ok(Json(crate::traces::of_visitor(&state, &id, 100).await?))
+}
+
+/// Visitors on pages where agents may invite them (`invite_flag`), most recent first.
+async fn browsing(
+    State(state): State<AppState>,
+    who: AgentAuth,
+) -> Result<Json<Vec<parley_protocol::api::BrowsingVisitor>>, ApiError> {
+    Ok(Json(crate::presence::browsing(&state, &who.sysnum).await?))
+}
+
+/// Invites a browsing visitor to chat; their page shows the invitation within
+/// `PRESENCE_INTERVAL_SECS`, and accepting it opens the chat with this agent.
+async fn invite_visitor(
+    State(state): State<AppState>,
+    who: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<parley_protocol::api::InviteRequest>,
+) -> Result<StatusCode, ApiError> {
+    tenant_visitor(&state, &who, &id).await?;
+    let text = request.text.unwrap_or_default();
+    let text = text.trim();
+    if text.chars().count() > crate::presence::MAX_INVITE_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "the invitation text is longer than {} characters",
+            crate::presence::MAX_INVITE_CHARS
+        )));
+    }
+    if !crate::presence::invite(&state, &id, &who.agent_id, text).await? {
+        return Err(ApiError::client(
+            StatusCode::CONFLICT,
+            ErrorCode::BadRequest,
+            "the visitor is not on a page that accepts invitations now",
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn offline_message(

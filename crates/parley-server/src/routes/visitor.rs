@@ -7,9 +7,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use parley_protocol::api::{
     ConversationState, ConversationView, ErrorCode, GroupView, HistoryPage, InitRequest,
-    InitResponse, MessageKind, OfflineCount, OfflineNote, ReadRequest, SendRequest, SendResponse,
-    Sender, TraceRequest, TraceResponse, TransferToAgentRequest, TransferToAgentResponse,
-    VisitorProfile,
+    InitResponse, Invitation, MessageKind, OfflineCount, OfflineNote, PresenceResponse,
+    ReadRequest, SendRequest, SendResponse, Sender, TraceRequest, TraceResponse,
+    TransferToAgentRequest, TransferToAgentResponse, VisitorProfile,
 };
 use parley_protocol::params::ReceptionType;
 use parley_protocol::{effective, ChatParams, Parsed};
@@ -21,7 +21,7 @@ use crate::config::Tenant;
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::security::{self, Credentials, PageToken, Refusal};
-use crate::{profile, reception, traces, AppState};
+use crate::{presence, profile, reception, traces, AppState};
 
 /// Longest query string init accepts; the spec's longest realistic links (cards, goods,
 /// params) stay well below it.
@@ -37,6 +37,7 @@ pub fn public_router() -> Router<AppState> {
         .route("/api/chat/init", post(init))
         .route("/api/chat/offline", post(offline))
         .route("/api/chat/trace", post(trace))
+        .route("/api/chat/presence", post(presence))
 }
 
 /// The session-bound visitor endpoints.
@@ -374,6 +375,30 @@ async fn offline(
     }))
 }
 
+/// The visitor a host page's report is about, found or made as init would (by the
+/// link's `partnerid`, else the kept id), with the link's profile fields merged in, so
+/// agents see who is browsing; and their tenant.
+async fn link_visitor<'a>(
+    state: &'a AppState,
+    request: &TraceRequest,
+) -> Result<(String, &'a Tenant), ApiError> {
+    let AdmittedLink {
+        parsed,
+        tenant,
+        admitted,
+    } = admit_link(state, &request.query, request.visitor_id.as_deref()).await?;
+    let visitor_id = state
+        .db
+        .find_or_create_visitor(
+            &tenant.sysnum,
+            admitted.partnerid.as_deref(),
+            request.visitor_id.as_deref(),
+        )
+        .await?;
+    update_profile(state, &visitor_id, &parsed.value, &admitted, tenant).await?;
+    Ok((visitor_id, tenant))
+}
+
 /// One page view of the visitor's browsing track (`man_trace`, `zc("trace")`). Public
 /// like init and admitted by the same rules. It makes the visitor known, as init would,
 /// so a chat they start later from this browser is theirs and its agent sees the pages
@@ -395,19 +420,39 @@ async fn trace(
         .pre_visit_args
         .as_ref()
         .and_then(|args| traces::visit_page(args, "pre"));
-    let AdmittedLink {
-        tenant, admitted, ..
-    } = admit_link(&state, &request.query, request.visitor_id.as_deref()).await?;
-    let visitor_id = state
-        .db
-        .find_or_create_visitor(
-            &tenant.sysnum,
-            admitted.partnerid.as_deref(),
-            request.visitor_id.as_deref(),
-        )
-        .await?;
+    let (visitor_id, _) = link_visitor(&state, &request).await?;
     traces::record(&state, &visitor_id, &page, previous.as_ref()).await?;
     Ok(Json(TraceResponse { visitor_id }))
+}
+
+/// The page says the visitor is on a page where agents may invite them (`invite_flag`),
+/// repeated every `PRESENCE_INTERVAL_SECS`; the answer carries an agent's invitation
+/// when one is waiting. The visitor is found or made as for a browsing track.
+async fn presence(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<TraceRequest>,
+) -> Result<Json<PresenceResponse>, ApiError> {
+    let page = request
+        .cur_visit_args
+        .as_ref()
+        .and_then(|args| traces::visit_page(args, "cur"))
+        .unwrap_or_default();
+    let (visitor_id, tenant) = link_visitor(&state, &request).await?;
+    let invitation = presence::report(&state, &tenant.sysnum, &visitor_id, &page)
+        .await?
+        .map(|p| {
+            let agent = tenant.agent_brief(&p.agent_id);
+            Invitation {
+                agent_id: agent.id,
+                agent_name: agent.name,
+                agent_avatar: agent.avatar,
+                text: p.text,
+            }
+        });
+    Ok(Json(PresenceResponse {
+        visitor_id,
+        invitation,
+    }))
 }
 
 /// The visitor's view of a conversation.

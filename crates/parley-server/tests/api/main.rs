@@ -6,6 +6,7 @@ mod exchange;
 mod helpers;
 mod images;
 mod init;
+mod invitations;
 mod pages;
 mod reception;
 mod reconnect;
