@@ -89,6 +89,18 @@ async fn open(browser: &Browser, shop: &HostSite, path: &str) {
         .await;
 }
 
+/// Waits for the next conversation to reach `agent` and returns its visitor's id.
+async fn visitor_of_next_chat(agent: &Agent) -> String {
+    let id = agent.take_next().await;
+    let (_, list) = agent.call("GET", "/api/agent/conversations", None).await;
+    list["mine"]
+        .as_array()
+        .and_then(|mine| mine.iter().find(|c| c["id"] == id.as_str()))
+        .and_then(|c| c["visitor_id"].as_str())
+        .unwrap_or_else(|| panic!("conversation {id} is not among the agent's: {list}"))
+        .to_owned()
+}
+
 /// JS: whether the chat window is on screen (the panel around the iframe is shown).
 const FRAME_SHOWN: &str = "(() => { const f = document.querySelector('iframe.parley-frame'); \
      return !!f && f.getBoundingClientRect().height > 100 && \
@@ -1000,16 +1012,7 @@ async fn browsing_tracks_reach_the_agent_of_the_chat_that_follows() {
     browser
         .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
         .await;
-    let id = alice.take_next().await;
-    let (_, list) = alice.call("GET", "/api/agent/conversations", None).await;
-    let visitor = list["mine"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id.as_str())
-        .and_then(|c| c["visitor_id"].as_str())
-        .unwrap()
-        .to_owned();
+    let visitor = visitor_of_next_chat(&alice).await;
     let (status, track) = alice
         .call(
             "GET",
@@ -1167,18 +1170,9 @@ async fn an_agent_invites_a_visitor_browsing_the_shop() {
     browser
         .wait_until("window.seen.ready === 1", 20, "the chat to be ready")
         .await;
-    let id = alice.take_next().await;
-    let (_, list) = alice.call("GET", "/api/agent/conversations", None).await;
-    let mine = list["mine"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id.as_str())
-        .cloned()
-        .unwrap();
     assert_eq!(
-        mine["visitor_id"],
-        visitor.as_str(),
+        visitor_of_next_chat(&alice).await,
+        visitor,
         "the invited visitor's chat"
     );
     assert_eq!(browser.eval("window.seen.warnings").await, json!([]));

@@ -221,22 +221,9 @@ async fn init(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<InitRequest>,
 ) -> Result<Json<InitResponse>, ApiError> {
-    let AdmittedLink {
-        parsed,
-        tenant,
-        admitted,
-    } = admit_link(&state, &request.query, request.visitor_id.as_deref()).await?;
+    let (visitor_id, AdmittedLink { parsed, tenant, .. }) =
+        admit_visitor(&state, &request.query, request.visitor_id.as_deref()).await?;
     let params = &parsed.value;
-
-    let visitor_id = state
-        .db
-        .find_or_create_visitor(
-            &tenant.sysnum,
-            admitted.partnerid.as_deref(),
-            request.visitor_id.as_deref(),
-        )
-        .await?;
-    update_profile(&state, &visitor_id, params, &admitted, tenant).await?;
 
     let settings = effective(params, &tenant.backend_settings());
     let mut conversation = match chat::latest_of_visitor(&state, &visitor_id).await? {
@@ -375,28 +362,33 @@ async fn offline(
     }))
 }
 
-/// The visitor a host page's report is about, found or made as init would (by the
-/// link's `partnerid`, else the kept id), with the link's profile fields merged in, so
-/// agents see who is browsing; and their tenant.
-async fn link_visitor<'a>(
+/// The visitor of an admitted link, found or made (by the link's `partnerid`, else the
+/// id the browser kept) with the link's profile fields merged in: init and the host
+/// page's reports (browsing tracks, presence) know visitors the same way, so agents see
+/// who is browsing and a chat started later is the same visitor's.
+pub(crate) async fn admit_visitor<'a>(
     state: &'a AppState,
-    request: &TraceRequest,
-) -> Result<(String, &'a Tenant), ApiError> {
-    let AdmittedLink {
-        parsed,
-        tenant,
-        admitted,
-    } = admit_link(state, &request.query, request.visitor_id.as_deref()).await?;
+    query: &str,
+    kept_visitor_id: Option<&str>,
+) -> Result<(String, AdmittedLink<'a>), ApiError> {
+    let link = admit_link(state, query, kept_visitor_id).await?;
     let visitor_id = state
         .db
         .find_or_create_visitor(
-            &tenant.sysnum,
-            admitted.partnerid.as_deref(),
-            request.visitor_id.as_deref(),
+            &link.tenant.sysnum,
+            link.admitted.partnerid.as_deref(),
+            kept_visitor_id,
         )
         .await?;
-    update_profile(state, &visitor_id, &parsed.value, &admitted, tenant).await?;
-    Ok((visitor_id, tenant))
+    update_profile(
+        state,
+        &visitor_id,
+        &link.parsed.value,
+        &link.admitted,
+        link.tenant,
+    )
+    .await?;
+    Ok((visitor_id, link))
 }
 
 /// One page view of the visitor's browsing track (`man_trace`, `zc("trace")`). Public
@@ -420,7 +412,8 @@ async fn trace(
         .pre_visit_args
         .as_ref()
         .and_then(|args| traces::visit_page(args, "pre"));
-    let (visitor_id, _) = link_visitor(&state, &request).await?;
+    let (visitor_id, _) =
+        admit_visitor(&state, &request.query, request.visitor_id.as_deref()).await?;
     traces::record(&state, &visitor_id, &page, previous.as_ref()).await?;
     Ok(Json(TraceResponse { visitor_id }))
 }
@@ -437,7 +430,8 @@ async fn presence(
         .as_ref()
         .and_then(|args| traces::visit_page(args, "cur"))
         .unwrap_or_default();
-    let (visitor_id, tenant) = link_visitor(&state, &request).await?;
+    let (visitor_id, AdmittedLink { tenant, .. }) =
+        admit_visitor(&state, &request.query, request.visitor_id.as_deref()).await?;
     let invitation = presence::report(&state, &tenant.sysnum, &visitor_id, &page)
         .await?
         .map(|p| {
