@@ -14,7 +14,7 @@ use std::time::Duration;
 use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::prelude::*;
 use parley_protocol::params::encode_component;
-use parley_protocol::ws::{ClientEvent, ServerEvent, CLOSE_UNAUTHORIZED};
+use parley_protocol::ws::{ClientEvent, VisitorEvent, CLOSE_UNAUTHORIZED};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -45,7 +45,7 @@ pub struct UseChatSocketOptions {
     /// reconnect resumes exactly after it.
     pub last_seq: Signal<i64>,
     /// Called with every event the server sends.
-    pub on_event: Callback<ServerEvent>,
+    pub on_event: Callback<VisitorEvent>,
     /// Called each time the socket opens (the page re-sends its outbox then).
     pub on_open: Callback<()>,
 }
@@ -161,7 +161,7 @@ pub fn use_chat_socket(options: UseChatSocketOptions) -> UseChatSocketReturn {
             let Some(text) = e.data().as_string() else {
                 return;
             };
-            match serde_json::from_str::<ServerEvent>(&text) {
+            match serde_json::from_str::<VisitorEvent>(&text) {
                 Ok(event) => on_event.run(event),
                 Err(err) => leptos::logging::warn!("parley: unreadable event: {err}"),
             }

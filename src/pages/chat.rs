@@ -14,7 +14,7 @@ use parley_protocol::api::{
 };
 use parley_protocol::card::Card;
 use parley_protocol::params::{OpenStyle, SubmissionEntry, Visibility};
-use parley_protocol::ws::{ClientEvent, ServerEvent};
+use parley_protocol::ws::{ClientEvent, VisitorEvent};
 
 use crate::api::{self, CallError};
 use crate::bridge::Bridge;
@@ -294,9 +294,9 @@ fn ChatView(
         }
     };
 
-    let on_event = Callback::new(move |event: ServerEvent| match event {
-        ServerEvent::Message { message } => on_message(message),
-        ServerEvent::Typing {
+    let on_event = Callback::new(move |event: VisitorEvent| match event {
+        VisitorEvent::Message { message } => on_message(message),
+        VisitorEvent::Typing {
             from: Sender::Agent,
             typing,
             ..
@@ -312,24 +312,24 @@ fn ChatView(
                 );
             }
         }
-        ServerEvent::QueuePosition { position, .. } => {
+        VisitorEvent::QueuePosition { position, .. } => {
             queue_position.set(Some(position));
             if !matches!(reception.get_untracked(), Reception::Queued { .. }) {
                 reception.set(Reception::Queued { position });
             }
         }
-        ServerEvent::Ack { client_id, seq, .. } => {
+        VisitorEvent::Ack { client_id, seq, .. } => {
             in_flight.update_value(|q| q.retain(|id| id != &client_id));
             log.update(|l| l.ack(&client_id, seq));
         }
-        ServerEvent::Error { message, .. } => {
+        VisitorEvent::Error { message, .. } => {
             let refused = in_flight.try_update_value(|q| q.pop_front()).flatten();
             match refused {
                 Some(id) => log.update(|l| l.fail(&id, message)),
                 None => leptos::logging::warn!("parley: server error event: {message}"),
             }
         }
-        ServerEvent::Typing { .. } | ServerEvent::Conversation { .. } => {}
+        VisitorEvent::Typing { .. } | VisitorEvent::Other => {}
     });
 
     let send_entry = move |e: &OutboxEntry| {

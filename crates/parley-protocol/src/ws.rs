@@ -43,6 +43,39 @@ pub enum ServerEvent {
     Error { code: ErrorCode, message: String },
 }
 
+/// What the visitor's client reads of [`ServerEvent`]: the same wire format without the
+/// agents-only events, which it skips as [`VisitorEvent::Other`]. A type of its own so the
+/// visitor bundle carries no decoder for events it never uses.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VisitorEvent {
+    /// [`ServerEvent::Message`].
+    Message { message: ChatMessage },
+    /// [`ServerEvent::Typing`].
+    Typing {
+        conversation_id: String,
+        from: crate::api::Sender,
+        typing: bool,
+    },
+    /// [`ServerEvent::QueuePosition`].
+    QueuePosition {
+        conversation_id: String,
+        position: u32,
+    },
+    /// [`ServerEvent::Ack`].
+    Ack {
+        client_id: String,
+        conversation_id: String,
+        seq: i64,
+        duplicate: bool,
+    },
+    /// [`ServerEvent::Error`].
+    Error { code: ErrorCode, message: String },
+    /// An event for agents only.
+    #[serde(other)]
+    Other,
+}
+
 /// Client → server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -109,5 +142,78 @@ mod tests {
         let v = serde_json::to_value(&ack).unwrap();
         assert_eq!(v["type"], "ack");
         assert_eq!(v["seq"], 3);
+    }
+
+    /// The visitor's reading of every event the server sends: the same fields, and the
+    /// agents-only ones skipped rather than an error.
+    #[test]
+    fn visitors_read_what_the_server_sends() {
+        use crate::api::{ConversationState, ConversationSummary, Sender};
+        let read = |e: &ServerEvent| -> VisitorEvent {
+            serde_json::from_str(&serde_json::to_string(e).unwrap()).unwrap()
+        };
+        let ack = ServerEvent::Ack {
+            client_id: "c1".into(),
+            conversation_id: "k".into(),
+            seq: 3,
+            duplicate: true,
+        };
+        assert_eq!(
+            read(&ack),
+            VisitorEvent::Ack {
+                client_id: "c1".into(),
+                conversation_id: "k".into(),
+                seq: 3,
+                duplicate: true,
+            }
+        );
+        let typing = ServerEvent::Typing {
+            conversation_id: "k".into(),
+            from: Sender::Agent,
+            typing: true,
+        };
+        assert!(matches!(
+            read(&typing),
+            VisitorEvent::Typing {
+                from: Sender::Agent,
+                typing: true,
+                ..
+            }
+        ));
+        let queue = ServerEvent::QueuePosition {
+            conversation_id: "k".into(),
+            position: 2,
+        };
+        assert!(matches!(
+            read(&queue),
+            VisitorEvent::QueuePosition { position: 2, .. }
+        ));
+        let error = ServerEvent::Error {
+            code: ErrorCode::BadRequest,
+            message: "no".into(),
+        };
+        assert!(matches!(
+            read(&error),
+            VisitorEvent::Error {
+                code: ErrorCode::BadRequest,
+                ..
+            }
+        ));
+        let summary = ConversationSummary {
+            id: "k".into(),
+            visitor_id: "v".into(),
+            visitor_name: None,
+            state: ConversationState::Queueing,
+            group_id: None,
+            agent_id: None,
+            last_seq: 1,
+            created_at: 0,
+            queued_at: Some(0),
+            end_reason: None,
+        };
+        let agents_only = ServerEvent::Conversation {
+            conversation: summary,
+        };
+        assert_eq!(read(&agents_only), VisitorEvent::Other);
     }
 }
