@@ -295,7 +295,7 @@ fn ChatView(
     };
 
     let on_event = Callback::new(move |event: VisitorEvent| match event {
-        VisitorEvent::Message { message } => on_message(message),
+        VisitorEvent::Message { message } => on_message(*message),
         VisitorEvent::Typing {
             from: Sender::Agent,
             typing,

@@ -49,8 +49,8 @@ pub enum ServerEvent {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum VisitorEvent {
-    /// [`ServerEvent::Message`].
-    Message { message: ChatMessage },
+    /// [`ServerEvent::Message`] (boxed: every other event is small).
+    Message { message: Box<ChatMessage> },
     /// [`ServerEvent::Typing`].
     Typing {
         conversation_id: String,
