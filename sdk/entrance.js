@@ -340,12 +340,13 @@
     }
   }
 
-  // ---- The visitor frame: offline messages and browsing tracks ----------------------
+  // ---- The visitor frame: offline messages, browsing tracks, agents' invitations -----
 
   // The visitor's identity lives at the Parley origin (the id the chat page kept, or the
   // link's partnerid), which this page cannot read. So a hidden frame there,
   // sdk/visitor.js, asks the server for us. It is opened only when the page needs it
-  // (an offline_message_count callback, man_trace or zc("trace")) and then stays.
+  // (an offline_message_count callback, man_trace, zc("trace") or invite_flag) and then
+  // stays.
   function openVisitorFrame() {
     if (vframe || !started) {
       return;
