@@ -294,10 +294,13 @@ impl Browser {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
+        // chromedriver leads a process group of its own, which the Chromium it starts
+        // joins, so dropping the Browser (a test that panicked included) ends both.
         let driver = tokio::process::Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("starting {driver_path}: {e}"));
@@ -479,6 +482,19 @@ impl HostSite {
             .lock()
             .expect("pages")
             .insert(path.to_owned(), html.to_owned());
+    }
+}
+
+impl Drop for Browser {
+    /// Ends chromedriver's whole process group: killing only the driver, as
+    /// `kill_on_drop` does, leaves Chromium running with its profile and temp folders.
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
