@@ -198,6 +198,20 @@
     return m ? m[1] + (m[3] || "px") : fallback;
   }
 
+  // A "×" button (the window's close, the invitation's dismiss): the plain look both
+  // share, then `styles`.
+  function crossButton(className, label, styles) {
+    var button = el("button", "parley-btn " + className);
+    button.type = "button";
+    button.setAttribute("aria-label", label);
+    button.textContent = "\u00d7";
+    css(button, {
+      margin: "0", padding: "0", border: "0", background: "transparent", cursor: "pointer"
+    });
+    css(button, styles);
+    return button;
+  }
+
   function httpUrl(value) {
     try {
       var u = new URL(String(value), w.location.href);
@@ -610,13 +624,8 @@
     panel.setAttribute("role", "region");
     panel.setAttribute("aria-label", t.frame);
     bar = el("div", "parley-bar");
-    var close = el("button", "parley-btn parley-close");
-    close.type = "button";
-    close.setAttribute("aria-label", t.close);
-    close.textContent = "\u00d7";
-    css(close, {
-      margin: "0", padding: "0", width: "32px", height: "28px", border: "0",
-      background: "transparent", color: "#333", cursor: "pointer",
+    var close = crossButton("parley-close", t.close, {
+      width: "32px", height: "28px", color: "#333",
       font: "22px/28px system-ui,sans-serif", "border-radius": "6px"
     });
     close.addEventListener("click", function () {
@@ -899,14 +908,9 @@
       }
       expand(true);
     });
-    var dismiss = el("button", "parley-btn parley-dismiss");
-    dismiss.type = "button";
-    dismiss.setAttribute("aria-label", t.dismiss);
-    dismiss.textContent = "\u00d7";
-    css(dismiss, {
-      position: "absolute", top: "6px", right: "6px", margin: "0", padding: "0",
-      width: "28px", height: "28px", border: "0", background: "transparent",
-      color: "#555", font: "20px/28px system-ui,sans-serif", cursor: "pointer"
+    var dismiss = crossButton("parley-dismiss", t.dismiss, {
+      position: "absolute", top: "6px", right: "6px", width: "28px", height: "28px",
+      color: "#555", font: "20px/28px system-ui,sans-serif"
     });
     dismiss.addEventListener("click", function () {
       hideInvite();

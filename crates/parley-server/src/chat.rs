@@ -944,11 +944,16 @@ pub async fn visitor_name(state: &AppState, visitor_id: &str) -> Result<Option<S
         .bind(visitor_id)
         .fetch_optional(state.db.pool())
         .await?;
-    Ok(row.and_then(|(p,)| {
-        serde_json::from_str::<serde_json::Value>(&p)
-            .ok()
-            .and_then(|v| v.get("uname").and_then(|u| u.as_str()).map(str::to_owned))
-    }))
+    Ok(row.and_then(|(p,)| name_in_profile(&p)))
+}
+
+/// The nickname (`uname`) in a stored `visitors.profile` JSON, if any.
+pub fn name_in_profile(profile: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(profile)
+        .ok()?
+        .get("uname")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -99,9 +99,7 @@ pub async fn browsing(state: &AppState, sysnum: &str) -> Result<Vec<BrowsingVisi
             let invited_at: Option<i64> = row.try_get("invited_at")?;
             Ok(BrowsingVisitor {
                 visitor_id: row.try_get("visitor_id")?,
-                visitor_name: serde_json::from_str::<serde_json::Value>(&profile)
-                    .ok()
-                    .and_then(|p| p.get("uname")?.as_str().map(str::to_owned)),
+                visitor_name: crate::chat::name_in_profile(&profile),
                 page: serde_json::from_str(&page)
                     .map_err(|e| ApiError::Internal(format!("stored browsing page: {e}")))?,
                 last_seen: row.try_get("last_seen")?,

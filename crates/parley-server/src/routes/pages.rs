@@ -19,6 +19,7 @@ use parley_protocol::api::{ApiErrorBody, ErrorCode};
 use parley_protocol::{ChatParams, Locale};
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::config::Tenant;
 use crate::AppState;
 
 /// The paths the spec's links use; each serves the client's `index.html`.
@@ -76,10 +77,7 @@ async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response
     };
     let query = request.uri().query().unwrap_or("");
     let tenant = page_sysnum(query).and_then(|sysnum| state.config.tenant(&sysnum));
-    let ancestors = tenant
-        .map(|t| t.security.allowed_origins.as_slice())
-        .unwrap_or(&[]);
-    let csp = page_csp(&html, ancestors);
+    let csp = page_csp(&html, embedders(tenant));
     // The same resolution as init (the link's locale, else the tenant's default, else
     // zh), so the client has the language init will name.
     let backend = tenant.map(|t| t.backend_settings()).unwrap_or_default();
@@ -103,15 +101,10 @@ async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response
     } else {
         Html(html).into_response()
     };
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Ok(v) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, v);
+        response.headers_mut().insert(header::ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    response
+    no_cache_with_csp(response, &csp)
 }
 
 /// The visitor frame's page: one script from this origin, which may only call this
@@ -119,22 +112,29 @@ async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response
 async fn visitor_frame(State(state): State<AppState>, request: Request<Body>) -> Response {
     let query = request.uri().query().unwrap_or("");
     let tenant = page_sysnum(query).and_then(|sysnum| state.config.tenant(&sysnum));
-    let ancestors = tenant
-        .map(|t| t.security.allowed_origins.as_slice())
-        .unwrap_or(&[]);
     let csp = format!(
         "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; \
          form-action 'none'; frame-ancestors {}",
-        frame_ancestors(ancestors)
+        frame_ancestors(embedders(tenant))
     );
-    let mut response = Html(
+    let response = Html(
         "<!doctype html><meta charset=utf-8><title>Parley</title>\
          <script src=\"visitor.js\"></script>",
     )
     .into_response();
+    no_cache_with_csp(response, &csp)
+}
+
+/// The host origins a page's tenant lets embed it (none for an unknown tenant).
+fn embedders(tenant: Option<&Tenant>) -> &[String] {
+    tenant.map_or(&[], |t| t.security.allowed_origins.as_slice())
+}
+
+/// `no-cache` and the page's CSP on a page response.
+fn no_cache_with_csp(mut response: Response, csp: &str) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(v) = HeaderValue::from_str(&csp) {
+    if let Ok(v) = HeaderValue::from_str(csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     response
