@@ -9,7 +9,7 @@ pub(crate) fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Invariant: `sdk/offline.js` (the loader's offline-message probe) reads this same key.
+/// Invariant: `sdk/visitor.js` (the loader's hidden visitor frame) reads and writes this same key.
 fn visitor_key(sysnum: &str) -> String {
     format!("parley.visitor.{sysnum}")
 }

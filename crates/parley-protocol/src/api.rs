@@ -57,7 +57,7 @@ pub struct InitResponse {
 
 /// The answer to `POST /api/chat/offline` (its request is an [`InitRequest`]): what the
 /// spec's `zc("offline_message_count")` callback receives, with the spec's field names.
-/// The loader asks for it through a hidden probe frame when a page loads, so a returning
+/// The loader asks for it through its hidden visitor frame when a page loads, so a returning
 /// visitor learns of agents' messages without opening the chat. Asking creates no visitor
 /// and marks nothing read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

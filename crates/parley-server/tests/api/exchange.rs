@@ -168,7 +168,7 @@ async fn offline_message_reaches_a_returning_visitor(store: Store) {
     assert_eq!(later["unread_offline"].as_array().unwrap().len(), 0);
 }
 
-/// `POST /api/chat/offline`, what the loader's probe frame asks for
+/// `POST /api/chat/offline`, what the loader's visitor frame asks for
 /// `zc("offline_message_count")`.
 async fn offline_count_reports_what_agents_left_without_touching_anything(store: Store) {
     let app = spawn_app(store).await;
