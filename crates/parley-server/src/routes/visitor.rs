@@ -391,6 +391,20 @@ pub(crate) async fn admit_visitor<'a>(
     Ok((visitor_id, link))
 }
 
+/// The page a host page's report is about (its `cur_visit_args`), or a 400 when they
+/// name none.
+fn current_page(request: &TraceRequest) -> Result<parley_protocol::api::VisitPage, ApiError> {
+    request
+        .cur_visit_args
+        .as_ref()
+        .and_then(|args| traces::visit_page(args, "cur"))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "cur_visit_args names no page: give an http(s) cur_visit_url or a title",
+            )
+        })
+}
+
 /// One page view of the visitor's browsing track (`man_trace`, `zc("trace")`). Public
 /// like init and admitted by the same rules. It makes the visitor known, as init would,
 /// so a chat they start later from this browser is theirs and its agent sees the pages
@@ -399,15 +413,7 @@ async fn trace(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<TraceRequest>,
 ) -> Result<Json<TraceResponse>, ApiError> {
-    let page = request
-        .cur_visit_args
-        .as_ref()
-        .and_then(|args| traces::visit_page(args, "cur"))
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "cur_visit_args names no page: give an http(s) cur_visit_url or a title",
-            )
-        })?;
+    let page = current_page(&request)?;
     let previous = request
         .pre_visit_args
         .as_ref()
@@ -425,11 +431,7 @@ async fn presence(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<TraceRequest>,
 ) -> Result<Json<PresenceResponse>, ApiError> {
-    let page = request
-        .cur_visit_args
-        .as_ref()
-        .and_then(|args| traces::visit_page(args, "cur"))
-        .unwrap_or_default();
+    let page = current_page(&request)?;
     let (visitor_id, AdmittedLink { tenant, .. }) =
         admit_visitor(&state, &request.query, request.visitor_id.as_deref()).await?;
     let invitation = presence::report(&state, &tenant.sysnum, &visitor_id, &page)

@@ -29,6 +29,12 @@ async fn report(app: &TestApp, visitor_id: Option<&str>, url: &str) -> serde_jso
 
 async fn an_agent_invites_a_browsing_visitor_once(store: Store) {
     let app = spawn_app(store).await;
+    // A report that names no page is refused.
+    let (status, body) = app
+        .post_json("/api/chat/presence", &json!({"query": "sysnum=demo"}))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("cur_visit_args"));
     let first = report(&app, None, "https://shop.example/teas").await;
     assert_eq!(first["invitation"], serde_json::Value::Null);
     let visitor = first["visitor_id"].as_str().unwrap().to_owned();
