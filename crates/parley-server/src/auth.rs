@@ -14,8 +14,8 @@ use parley_protocol::api::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::config::{Agent, Tenant};
-use crate::db::now_ms;
 use crate::error::ApiError;
+use crate::store;
 use crate::AppState;
 
 /// How long a visitor session lasts.
@@ -23,14 +23,14 @@ pub const VISITOR_TTL_MS: i64 = 24 * 3_600_000;
 /// How long an agent session lasts.
 pub const AGENT_TTL_MS: i64 = 12 * 3_600_000;
 
-/// A stored session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub kind: String,
-    pub sysnum: String,
-    pub subject: String,
-    pub conversation_id: Option<String>,
-}
+pub use crate::store::sessions::Session;
+
+/// The session kind of a visitor's chat (init).
+pub const VISITOR_SESSION: &str = "visitor";
+/// The session kind of a leave-message or ticket plug-in page.
+pub const TICKET_SESSION: &str = "ticket";
+/// The session kind of a signed-in agent.
+pub const AGENT_SESSION: &str = "agent";
 
 /// A new random token.
 pub fn new_token() -> String {
@@ -51,26 +51,16 @@ pub async fn create_session(
     ttl_ms: i64,
 ) -> Result<String, ApiError> {
     let token = new_token();
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO sessions (token, kind, sysnum, subject, conversation_id, created_at, \
-         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&token)
-    .bind(kind)
-    .bind(sysnum)
-    .bind(subject)
-    .bind(conversation_id)
-    .bind(now)
-    .bind(now + ttl_ms)
-    .execute(state.db.pool())
-    .await?;
+    let session = Session {
+        kind: kind.to_owned(),
+        sysnum: sysnum.to_owned(),
+        subject: subject.to_owned(),
+        conversation_id: conversation_id.map(str::to_owned),
+    };
+    store::sessions::insert(state.db.pool(), &token, &session, ttl_ms).await?;
     // About one call in 64 sweeps (token bytes are random).
     if token.ends_with("00") {
-        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(now)
-            .execute(state.db.pool())
-            .await?;
+        store::sessions::sweep_expired(state.db.pool()).await?;
     }
     Ok(token)
 }
@@ -84,30 +74,12 @@ pub async fn find_session(
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
-    let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT kind, sysnum, subject, conversation_id FROM sessions \
-         WHERE token = $1 AND kind = $2 AND expires_at > $3",
-    )
-    .bind(token)
-    .bind(kind)
-    .bind(now_ms())
-    .fetch_optional(state.db.pool())
-    .await?;
-    Ok(row.map(|(kind, sysnum, subject, conversation_id)| Session {
-        kind,
-        sysnum,
-        subject,
-        conversation_id,
-    }))
+    Ok(store::sessions::find(state.db.pool(), token, kind).await?)
 }
 
 /// Ends a session.
 pub async fn delete_session(state: &AppState, token: &str) -> Result<(), ApiError> {
-    sqlx::query("DELETE FROM sessions WHERE token = $1")
-        .bind(token)
-        .execute(state.db.pool())
-        .await?;
-    Ok(())
+    Ok(store::sessions::delete(state.db.pool(), token).await?)
 }
 
 fn unauthorized() -> ApiError {
@@ -139,7 +111,7 @@ pub struct VisitorAuth {
 
 /// Resolves a visitor token (header or WebSocket query).
 pub async fn visitor_from_token(state: &AppState, token: &str) -> Result<VisitorAuth, ApiError> {
-    let s = find_session(state, token, "visitor")
+    let s = find_session(state, token, VISITOR_SESSION)
         .await?
         .ok_or_else(unauthorized)?;
     Ok(VisitorAuth {
@@ -179,7 +151,7 @@ impl AgentAuth {
 
 /// Resolves an agent token (header or WebSocket query).
 pub async fn agent_from_token(state: &AppState, token: &str) -> Result<AgentAuth, ApiError> {
-    let s = find_session(state, token, "agent")
+    let s = find_session(state, token, AGENT_SESSION)
         .await?
         .ok_or_else(unauthorized)?;
     let auth = AgentAuth {
@@ -197,6 +169,32 @@ impl FromRequestParts<AppState> for AgentAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts).ok_or_else(unauthorized)?.to_owned();
         agent_from_token(state, &token).await
+    }
+}
+
+/// The calling visitor of a ticket page: a ticket page session, or a chat session of
+/// the same visitor (so the form embedded in the chat page reuses its token).
+#[derive(Debug, Clone)]
+pub struct TicketVisitor {
+    pub sysnum: String,
+    pub visitor_id: String,
+}
+
+impl FromRequestParts<AppState> for TicketVisitor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or_else(unauthorized)?;
+        let session = match find_session(state, token, TICKET_SESSION).await? {
+            Some(s) => s,
+            None => find_session(state, token, VISITOR_SESSION)
+                .await?
+                .ok_or_else(unauthorized)?,
+        };
+        Ok(TicketVisitor {
+            sysnum: session.sysnum,
+            visitor_id: session.subject,
+        })
     }
 }
 

@@ -1,12 +1,16 @@
 //! The one error type handlers return.
 //!
 //! Internals (database errors and the like) are logged and never sent: the client gets
-//! a stable [`ErrorCode`] and a clean message.
+//! a stable [`ErrorCode`] and a clean message. Domain errors (a refused transition, an
+//! invalid message) have their own enums; this is where they get an HTTP status.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::api::{ApiErrorBody, ErrorCode};
+
+use crate::chat::model::InvalidMessage;
+use crate::chat::TransitionError;
 
 /// An error a handler returns.
 #[derive(Debug)]
@@ -41,9 +45,33 @@ impl ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> ApiError {
+impl From<crate::store::Error> for ApiError {
+    fn from(e: crate::store::Error) -> ApiError {
         ApiError::Internal(format!("database: {e}"))
+    }
+}
+
+impl From<TransitionError> for ApiError {
+    fn from(e: TransitionError) -> ApiError {
+        let (status, code) = match e {
+            TransitionError::NotYours | TransitionError::NotHolder => {
+                (StatusCode::FORBIDDEN, ErrorCode::Unauthorized)
+            }
+            TransitionError::TransferToSelf => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            TransitionError::NotQueueing
+            | TransitionError::AlreadyEnded
+            | TransitionError::Ended
+            | TransitionError::StillOpen
+            | TransitionError::AgentOffline
+            | TransitionError::AtCapacity { .. } => (StatusCode::CONFLICT, ErrorCode::BadRequest),
+        };
+        ApiError::client(status, code, e.to_string())
+    }
+}
+
+impl From<InvalidMessage> for ApiError {
+    fn from(e: InvalidMessage) -> ApiError {
+        ApiError::bad_request(e.to_string())
     }
 }
 

@@ -4,10 +4,10 @@
 //! the real router on a real socket. [`run`] is what the binary does: load the tenant
 //! configuration, open and migrate the store, serve until Ctrl-C / SIGTERM.
 
+pub mod admission;
 pub mod auth;
 pub mod chat;
 pub mod config;
-pub mod db;
 pub mod error;
 pub mod hub;
 pub mod images;
@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod reception;
 pub mod routes;
 pub mod security;
+pub mod store;
 pub mod tickets;
 pub mod traces;
 
@@ -36,7 +37,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
-pub use db::Db;
+pub use store::Db;
 
 use hub::Hub;
 use notify::Notifier;
@@ -180,9 +181,8 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let mut state = AppState::new(config, db.clone(), settings.dist);
     state.sdk = Arc::new(settings.sdk);
     let mut listener_slot = None;
-    if db.backend() == db::Backend::Postgres {
-        let (notifier, slot) =
-            notify::start_postgres(&settings.database_url, db.pool().clone()).await?;
+    if db.engine() == store::Engine::Postgres {
+        let (notifier, slot) = notify::start_postgres(&settings.database_url, db.clone()).await?;
         state.notifier = notifier;
         listener_slot = Some(slot);
     }

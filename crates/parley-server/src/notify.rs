@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::chat;
+use crate::store::{self, Db};
 use crate::AppState;
 
 /// The channel name.
@@ -66,8 +67,8 @@ pub fn parse_payload(payload: &str) -> Option<(&str, &str, i64)> {
 /// re-read messages.
 pub async fn start_postgres(
     database_url: &str,
-    pool: sqlx::AnyPool,
-) -> Result<(Notifier, tokio::sync::oneshot::Sender<AppState>), sqlx::Error> {
+    db: Db,
+) -> Result<(Notifier, tokio::sync::oneshot::Sender<AppState>), store::Error> {
     let notifier = Notifier {
         instance: Arc::from(uuid::Uuid::new_v4().simple().to_string()),
         tx: None,
@@ -75,12 +76,7 @@ pub async fn start_postgres(
     let (tx, mut rx) = mpsc::channel::<String>(PENDING);
     tokio::spawn(async move {
         while let Some(payload) = rx.recv().await {
-            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(&payload)
-                .execute(&pool)
-                .await
-            {
+            if let Err(e) = store::notify(&db, CHANNEL, &payload).await {
                 tracing::warn!(error = %e, "pg_notify");
             }
         }
@@ -129,12 +125,12 @@ async fn republish(
     let Some(c) = chat::get(state, conversation_id).await? else {
         return Ok(());
     };
-    let messages = chat::messages_after(state, conversation_id, seq - 1, 1).await?;
+    let messages = store::messages::after(state.db.pool(), conversation_id, seq - 1, 1).await?;
     let local = AppState {
         notifier: Notifier::disabled(),
         ..state.clone()
     };
-    chat::publish_messages(&local, &c, &messages);
+    chat::publish::messages(&local, &c, &messages);
     Ok(())
 }
 

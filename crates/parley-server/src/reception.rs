@@ -16,33 +16,33 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use parley_protocol::api::{
-    BotOutcome, BotReply, ChatMessage, ConversationState, EndReason, ErrorCode, GroupView,
-    MessageKind, Reception, Sender, Suggestion, SystemEvent,
+    AgentStatus, BotOutcome, BotReply, ChatMessage, ConversationState, EndReason, ErrorCode,
+    GroupView, MessageKind, Reception, Sender, Suggestion,
 };
 use parley_protocol::params::ReceptionType;
 use parley_protocol::{ChatParams, EffectiveSettings, Locale};
 use parley_reception::bot::{FaqEntry, Lang};
 use parley_reception::routing::{
     self, Agent as RoutingAgent, AgentStatus as RoutingStatus, Decision, Group as RoutingGroup,
-    Priority, QueueEntry, RoutingRequest, RoutingRules, Snapshot, Target, Tier, WeekTime, Weekday,
-    WorkingHours,
+    RoutingRequest, RoutingRules, Snapshot, Target, WeekTime, Weekday, WorkingHours,
 };
 use parley_reception::{MatchOutcome, Matcher};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
-use crate::chat::{self, Change, Conversation, NewMessage};
-use crate::config::Tenant;
-use crate::db::{now_ms, Backend};
+use crate::auth::VisitorAuth;
+pub use crate::chat::queue::{pack_priority, unpack_priority};
+use crate::chat::transitions::{self, AgentSlot};
+use crate::chat::TransitionError;
+use crate::chat::{self, publish, Appended, Change, Changed, Conversation, NewMessage};
+use crate::config::{Agent, Tenant};
 use crate::error::ApiError;
+use crate::store::{self, now_ms, Tx};
 use crate::AppState;
 
 /// Unknown answers before the trans-to-agent button shows, when the tenant sets none.
 pub const DEFAULT_MANUAL_AFTER_UNKNOWN: u32 = 2;
 /// Minutes of visitor silence that end a conversation, when the tenant sets none.
 pub const DEFAULT_IDLE_MINUTES: u64 = 30;
-
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// What a conversation remembers of the link that started it, for the bot and for
 /// routing later on. Stored as JSON in `conversations.context`.
@@ -94,29 +94,6 @@ pub fn rules_of(tenant: &Tenant) -> RoutingRules {
     RoutingRules {
         vip_levels: tenant.vip_levels.iter().map(|l| l.id.clone()).collect(),
         rules: tenant.routing_rules.clone(),
-    }
-}
-
-/// Packs a [`Priority`] into one sortable integer column: tier above VIP rank.
-pub fn pack_priority(p: Priority) -> i64 {
-    let tier = match p.tier {
-        Tier::Normal => 0,
-        Tier::Vip => 1,
-        Tier::QueueFirst => 2,
-    };
-    (tier << 32) | i64::from(p.vip_rank)
-}
-
-/// Reads [`pack_priority`] back.
-pub fn unpack_priority(packed: i64) -> Priority {
-    let tier = match packed >> 32 {
-        2 => Tier::QueueFirst,
-        1 => Tier::Vip,
-        _ => Tier::Normal,
-    };
-    Priority {
-        tier,
-        vip_rank: (packed & 0xFFFF_FFFF) as u32,
     }
 }
 
@@ -270,14 +247,7 @@ pub async fn bot_reply(
     };
     let mut counted = c.clone();
     if outcome == BotOutcome::Unknown {
-        let (n,): (i64,) = sqlx::query_as(
-            "UPDATE conversations SET unknown_count = unknown_count + 1 WHERE id = $1 \
-             RETURNING unknown_count",
-        )
-        .bind(&c.id)
-        .fetch_one(state.db.pool())
-        .await?;
-        counted.unknown_count = n;
+        counted.unknown_count = store::conversations::count_unknown(state.db.pool(), &c.id).await?;
     }
     let reply = BotReply {
         outcome,
@@ -305,86 +275,25 @@ pub async fn bot_reply(
     Ok(Some(stored.message))
 }
 
-/// A stable 64-bit key for a tenant's advisory lock (FNV-1a: the same on every
-/// instance and every build, unlike the standard library's hasher).
-fn lock_key(sysnum: &str) -> i64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in b"parley-routing:".iter().chain(sysnum.as_bytes()) {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h as i64
-}
-
-/// Serializes routing for one tenant until `tx` ends.
-async fn lock_tenant(state: &AppState, tx: &mut Tx, sysnum: &str) -> Result<(), ApiError> {
-    if state.db.backend() == Backend::Postgres {
-        // Selecting from the subquery keeps the `void` result away from the Any driver.
-        sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1)) AS l")
-            .bind(lock_key(sysnum))
-            .fetch_one(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The queue entry of a waiting conversation: its target is the designated agent it
-/// waits for, else its group, else any agent.
-fn queue_entry(c: &Conversation) -> QueueEntry {
-    let target = match (&c.queue_agent, &c.group_id) {
-        (Some(a), _) => Target::Agent(a.clone()),
-        (None, Some(g)) => Target::Group(g.clone()),
-        (None, None) => Target::Any,
-    };
-    QueueEntry {
-        visitor: c.id.clone(),
-        target,
-        priority: unpack_priority(c.priority),
-        seq: u64::try_from(c.queued_at.unwrap_or(c.created_at)).unwrap_or(0),
-    }
-}
-
-/// Every queueing conversation's position (1 = next) in its target's queue.
-pub async fn queue_positions(
-    state: &AppState,
-    sysnum: &str,
-) -> Result<Vec<(String, u32)>, ApiError> {
-    let queue: Vec<QueueEntry> = chat::waiting(state, sysnum)
-        .await?
-        .iter()
-        .map(queue_entry)
-        .collect();
-    Ok(routing::queue_positions(&queue))
-}
-
 /// Reads agents, groups and the queue of a tenant inside `tx`.
 async fn snapshot(tx: &mut Tx, tenant: &Tenant, now: i64) -> Result<Snapshot, ApiError> {
-    let statuses: Vec<(String, String)> =
-        sqlx::query_as("SELECT agent_id, status FROM agent_status WHERE sysnum = $1")
-            .bind(&tenant.sysnum)
-            .fetch_all(&mut **tx)
-            .await?;
-    let statuses: HashMap<String, String> = statuses.into_iter().collect();
-    let rows = sqlx::query(
-        "SELECT agent_id, COUNT(*) AS n FROM conversations WHERE sysnum = $1 AND state = $2 \
-         AND agent_id IS NOT NULL GROUP BY agent_id",
-    )
-    .bind(&tenant.sysnum)
-    .bind(ConversationState::WithAgent.as_str())
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut active: HashMap<String, i64> = HashMap::new();
-    for r in rows {
-        active.insert(r.try_get("agent_id")?, r.try_get("n")?);
-    }
+    let statuses: HashMap<String, AgentStatus> = store::staff::statuses(&mut **tx, &tenant.sysnum)
+        .await?
+        .into_iter()
+        .collect();
+    let active: HashMap<String, i64> =
+        store::conversations::load_per_agent(&mut **tx, &tenant.sysnum)
+            .await?
+            .into_iter()
+            .collect();
     let agents = tenant
         .agents
         .iter()
         .map(|a| RoutingAgent {
             id: a.id.clone(),
-            status: match statuses.get(&a.id).map(String::as_str) {
-                Some("online") => RoutingStatus::Online,
-                Some("busy") => RoutingStatus::Busy,
+            status: match statuses.get(&a.id) {
+                Some(AgentStatus::Online) => RoutingStatus::Online,
+                Some(AgentStatus::Busy) => RoutingStatus::Busy,
                 _ => RoutingStatus::Offline,
             },
             capacity: a.capacity,
@@ -403,10 +312,10 @@ async fn snapshot(tx: &mut Tx, tenant: &Tenant, now: i64) -> Result<Snapshot, Ap
             members: Vec::new(),
         })
         .collect();
-    let queue = chat::waiting_in(&mut **tx, &tenant.sysnum)
+    let queue = store::conversations::waiting(&mut **tx, &tenant.sysnum)
         .await?
         .iter()
-        .map(queue_entry)
+        .map(chat::queue::entry)
         .collect();
     Ok(Snapshot {
         agents,
@@ -465,9 +374,9 @@ pub async fn route(
         }
     }
     let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
-    lock_tenant(state, &mut tx, &tenant.sysnum).await?;
-    let Some(before) = chat::lock(&mut tx, conversation_id).await? else {
+    let mut tx = state.db.begin().await?;
+    state.db.lock_tenant(&mut tx, &tenant.sysnum).await?;
+    let Some(before) = store::conversations::lock(&mut tx, conversation_id).await? else {
         return Err(ApiError::client(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
@@ -508,20 +417,7 @@ pub async fn route(
         ),
         Decision::Assign { agent, group } => {
             let brief = tenant.agent_brief(&agent);
-            let change = Change {
-                state: ConversationState::WithAgent,
-                agent_id: Some(agent.clone()),
-                group_id: group,
-                queued: false,
-                end_reason: None,
-                messages: vec![SystemEvent::AgentJoined {
-                    agent_id: agent,
-                    agent_name: brief.name.clone(),
-                    agent_avatar: brief.avatar.clone(),
-                }],
-                priority,
-                queue_agent: None,
-            };
+            let change = transitions::assign(&brief, group, priority);
             (Some(change), Reception::Assigned { agent: brief })
         }
         Decision::Queue {
@@ -532,16 +428,7 @@ pub async fn route(
                 Target::Group(g) => (Some(g), None),
                 Target::Agent(a) => (None, Some(a)),
             };
-            let change = Change {
-                state: ConversationState::Queueing,
-                agent_id: None,
-                group_id: group_id.clone(),
-                queued: true,
-                end_reason: None,
-                messages: vec![SystemEvent::Queued { group_id }],
-                priority,
-                queue_agent,
-            };
+            let change = transitions::enqueue(group_id, queue_agent, priority);
             (Some(change), Reception::Queued { position })
         }
         Decision::AgentOffline { .. } => (None, Reception::AgentOffline),
@@ -553,22 +440,92 @@ pub async fn route(
         tx.rollback().await?;
         return Ok((before, reception));
     };
-    let (after, stored) = chat::apply(&mut tx, &before, change).await?;
+    let changed = chat::apply(&mut tx, &before, change).await?;
     tx.commit().await?;
-    chat::publish_change(state, &before, &after, &stored).await;
+    publish::change(state, &changed.before, &changed.after, &changed.messages).await;
     tracing::info!(
         sysnum = %tenant.sysnum,
-        conversation = %after.id,
-        state = after.state.as_str(),
+        conversation = %changed.after.id,
+        state = changed.after.state.as_str(),
         "routed"
     );
-    Ok((after, reception))
+    Ok((changed.after, reception))
+}
+
+/// An agent takes a waiting conversation by hand. Their status and load are read under
+/// the tenant's routing lock, in the transaction that assigns the conversation, so two
+/// accepts (or an accept racing the queue's drain) cannot put an agent over capacity:
+/// the second sees the first's conversation and gets a 409.
+pub async fn accept(
+    state: &AppState,
+    tenant: &Tenant,
+    agent: &Agent,
+    conversation_id: &str,
+) -> Result<Conversation, ApiError> {
+    let brief = tenant.agent_brief(&agent.id);
+    let mut tx = state.db.begin().await?;
+    state.db.lock_tenant(&mut tx, &tenant.sysnum).await?;
+    let status = store::staff::status(&mut *tx, &tenant.sysnum, &agent.id).await?;
+    let held = store::conversations::held_by(&mut *tx, &tenant.sysnum, &agent.id)
+        .await?
+        .len();
+    let slot = AgentSlot {
+        signed_in: status != AgentStatus::Offline,
+        held: u32::try_from(held).unwrap_or(u32::MAX),
+        capacity: agent.capacity,
+    };
+    let Some(before) = store::conversations::lock(&mut tx, conversation_id).await? else {
+        return Err(ApiError::client(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such conversation",
+        ));
+    };
+    let change = transitions::accept(&before, &brief, slot)?;
+    let changed = chat::apply(&mut tx, &before, change).await?;
+    tx.commit().await?;
+    publish::change(state, &changed.before, &changed.after, &changed.messages).await;
+    tracing::info!(sysnum = %tenant.sysnum, conversation = %changed.after.id, agent = %agent.id, "accepted");
+    Ok(changed.after)
+}
+
+/// Applies a transition ([`chat::transition`]) and, when it took a conversation away
+/// from an agent, lets the queue drain into the freed capacity. Every change a person
+/// asks for (an agent ends or transfers, a visitor leaves) goes through here.
+pub async fn transition(
+    state: &AppState,
+    conversation_id: &str,
+    decide: impl FnOnce(&Conversation) -> Result<Change, TransitionError>,
+) -> Result<Changed, ApiError> {
+    let changed = chat::transition(state, conversation_id, decide).await?;
+    drain_if_freed(state, &changed).await;
+    Ok(changed)
+}
+
+/// [`transition`] for the server's own endings, which skip a conversation that moved
+/// on meanwhile (`decide` gives `None`).
+async fn transition_if(
+    state: &AppState,
+    conversation_id: &str,
+    decide: impl FnOnce(&Conversation) -> Option<Change>,
+) -> Result<Option<Changed>, ApiError> {
+    let changed = chat::transition_if(state, conversation_id, |c| Ok(decide(c))).await?;
+    if let Some(changed) = &changed {
+        drain_if_freed(state, changed).await;
+    }
+    Ok(changed)
+}
+
+async fn drain_if_freed(state: &AppState, changed: &Changed) {
+    if transitions::frees_capacity(&changed.before, &changed.after) {
+        drain_logged(state, &changed.after.sysnum).await;
+    }
 }
 
 /// Gives waiting visitors to agents with free capacity (see [`routing::drain`]).
 pub async fn drain(state: &AppState, sysnum: &str) -> Result<(), ApiError> {
     apply_to_queue(state, sysnum, routing::drain, |tenant, before, agent_id| {
-        chat::accept(before, &tenant.agent_brief(&agent_id))
+        transitions::take_from_queue(before, &tenant.agent_brief(&agent_id))
     })
     .await
 }
@@ -581,13 +538,13 @@ async fn apply_to_queue<T>(
     state: &AppState,
     sysnum: &str,
     pick: impl FnOnce(&Snapshot) -> Vec<(String, T)>,
-    change: impl Fn(&Tenant, &Conversation, T) -> Result<Change, ApiError>,
+    change: impl Fn(&Tenant, &Conversation, T) -> Result<Change, TransitionError>,
 ) -> Result<(), ApiError> {
     let Some(tenant) = state.config.tenant(sysnum) else {
         return Ok(());
     };
-    let mut tx = state.db.pool().begin().await?;
-    lock_tenant(state, &mut tx, sysnum).await?;
+    let mut tx = state.db.begin().await?;
+    state.db.lock_tenant(&mut tx, sysnum).await?;
     let snap = snapshot(&mut tx, tenant, now_ms()).await?;
     let picked = pick(&snap);
     if picked.is_empty() {
@@ -596,20 +553,19 @@ async fn apply_to_queue<T>(
     }
     let mut done = Vec::new();
     for (conversation_id, value) in picked {
-        let Some(before) = chat::lock(&mut tx, &conversation_id).await? else {
+        let Some(before) = store::conversations::lock(&mut tx, &conversation_id).await? else {
             continue;
         };
-        let (after, stored) =
-            chat::apply(&mut tx, &before, change(tenant, &before, value)?).await?;
-        done.push((after, stored));
+        let c = change(tenant, &before, value)?;
+        done.push(chat::apply(&mut tx, &before, c).await?);
     }
     tx.commit().await?;
-    for (after, stored) in &done {
-        chat::publish_messages(state, after, stored);
-        chat::publish_summary(state, after).await;
-        tracing::info!(conversation = %after.id, state = after.state.as_str(), "queue changed");
+    for changed in &done {
+        publish::messages(state, &changed.after, &changed.messages);
+        publish::summary(state, &changed.after).await;
+        tracing::info!(conversation = %changed.after.id, state = changed.after.state.as_str(), "queue changed");
     }
-    chat::publish_queue_positions(state, sysnum).await;
+    publish::queue_positions(state, sysnum).await;
     Ok(())
 }
 
@@ -632,48 +588,72 @@ pub async fn release_stranded(state: &AppState, sysnum: &str) -> Result<(), ApiE
             .collect()
     };
     apply_to_queue(state, sysnum, pick, |_, before, ()| {
-        Ok(Change {
-            state: ConversationState::Bot,
-            agent_id: None,
-            group_id: before.group_id.clone(),
-            queued: false,
-            end_reason: None,
-            messages: vec![SystemEvent::NoAgentOnline],
-            priority: before.priority,
-            queue_agent: None,
-        })
+        Ok(transitions::release(before))
     })
     .await
 }
 
-/// Ends every open conversation of an agent who went offline, with that reason, then
-/// releases visitors who were waiting for nobody else.
-pub async fn agent_went_offline(
+/// Stores an agent's status and carries out what it means for visitors: going offline
+/// ends the agent's chats with that reason (and releases visitors waiting for nobody),
+/// coming online lets the queue drain to them. Sign-in, sign-out and the status
+/// endpoint all go through here.
+pub async fn set_agent_status(
     state: &AppState,
     sysnum: &str,
     agent_id: &str,
+    status: AgentStatus,
 ) -> Result<(), ApiError> {
-    end_held_by(state, sysnum, agent_id).await?;
-    release_stranded(state, sysnum).await
-}
-
-async fn end_held_by(state: &AppState, sysnum: &str, agent_id: &str) -> Result<(), ApiError> {
-    for c in chat::held_by(state, sysnum, agent_id).await? {
-        chat::transition(state, &c.id, |c| {
-            if c.agent_id.as_deref() == Some(agent_id) && c.state == ConversationState::WithAgent {
-                chat::end_for(c, EndReason::AgentOffline)
-            } else {
-                Err(ApiError::bad_request("moved on"))
-            }
-        })
-        .await
-        .map(|_| ())
-        .or_else(|e| match e {
-            ApiError::Client { .. } => Ok(()),
-            other => Err(other),
-        })?;
+    store::staff::set_status(state.db.pool(), sysnum, agent_id, status).await?;
+    match status {
+        AgentStatus::Offline => {
+            end_held_by(state, sysnum, agent_id).await?;
+            release_stranded(state, sysnum).await?;
+        }
+        AgentStatus::Online => drain_logged(state, sysnum).await,
+        AgentStatus::Busy => {}
     }
     Ok(())
+}
+
+/// Ends every open conversation of an agent who went offline, with that reason.
+async fn end_held_by(state: &AppState, sysnum: &str, agent_id: &str) -> Result<(), ApiError> {
+    for c in store::conversations::held_by(state.db.pool(), sysnum, agent_id).await? {
+        transition_if(state, &c.id, |c| {
+            (c.agent_id.as_deref() == Some(agent_id) && c.state == ConversationState::WithAgent)
+                .then(|| transitions::end_for(c, EndReason::AgentOffline).ok())
+                .flatten()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// A visitor's message: stored (exactly once on its client id), and in a bot
+/// conversation answered by the bot (once: not for a re-sent duplicate). The answer
+/// reaches the visitor as a message event, and through history.
+pub async fn visitor_says(
+    state: &AppState,
+    who: &VisitorAuth,
+    client_id: &str,
+    text: &str,
+    faq_id: Option<u64>,
+) -> Result<Appended, ApiError> {
+    chat::check_text(client_id, text)?;
+    let m = NewMessage::from_person(
+        client_id,
+        Sender::Visitor,
+        Some(who.visitor_id.clone()),
+        None,
+        MessageKind::Text,
+        text.to_owned(),
+    );
+    let appended = chat::append(state, &who.conversation_id, m).await?;
+    if !appended.duplicate {
+        if let Some(tenant) = state.config.tenant(&who.sysnum) {
+            bot_reply(state, tenant, &appended.conversation, text, faq_id).await?;
+        }
+    }
+    Ok(appended)
 }
 
 /// Ends conversations whose visitor sent nothing for the tenant's idle timeout, as of
@@ -686,29 +666,16 @@ pub async fn end_idle(state: &AppState, now: i64) -> Result<usize, ApiError> {
             .visitor_idle_minutes
             .unwrap_or(DEFAULT_IDLE_MINUTES);
         let cutoff = now - i64::try_from(minutes).unwrap_or(i64::MAX / 120_000) * 60_000;
-        let ids: Vec<(String,)> = sqlx::query_as(
-            "SELECT id FROM conversations WHERE sysnum = $1 AND state <> $2 \
-             AND COALESCE(last_visitor_at, created_at) < $3 LIMIT 1000",
-        )
-        .bind(&tenant.sysnum)
-        .bind(ConversationState::Ended.as_str())
-        .bind(cutoff)
-        .fetch_all(state.db.pool())
-        .await?;
-        for (id,) in ids {
-            let result = chat::transition(state, &id, |c| {
-                if c.last_visitor_at.unwrap_or(c.created_at) < cutoff {
-                    chat::end_for(c, EndReason::VisitorIdle)
-                } else {
-                    Err(ApiError::bad_request("active again"))
-                }
+        for id in store::conversations::idle_since(state.db.pool(), &tenant.sysnum, cutoff).await? {
+            // The visitor may have written since the list was read: checked again on
+            // the locked row.
+            let changed = transition_if(state, &id, |c| {
+                (c.last_visitor_at.unwrap_or(c.created_at) < cutoff)
+                    .then(|| transitions::end_for(c, EndReason::VisitorIdle).ok())
+                    .flatten()
             })
-            .await;
-            match result {
-                Ok(_) => ended += 1,
-                Err(ApiError::Client { .. }) => {}
-                Err(e) => return Err(e),
-            }
+            .await?;
+            ended += usize::from(changed.is_some());
         }
     }
     Ok(ended)
@@ -729,34 +696,5 @@ pub async fn idle_sweeper(state: AppState) {
             }
             _ = shutdown.changed() => return,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn priorities_pack_in_queue_order() {
-        let p = |tier, vip_rank| Priority { tier, vip_rank };
-        let order = [
-            p(Tier::Normal, 0),
-            p(Tier::Normal, 7),
-            p(Tier::Vip, 0),
-            p(Tier::Vip, u32::MAX),
-            p(Tier::QueueFirst, 0),
-        ];
-        for pair in order.windows(2) {
-            assert!(pack_priority(pair[0]) < pack_priority(pair[1]));
-        }
-        for x in order {
-            assert_eq!(unpack_priority(pack_priority(x)), x);
-        }
-    }
-
-    #[test]
-    fn lock_keys_are_stable_and_distinct() {
-        assert_eq!(lock_key("demo"), lock_key("demo"));
-        assert_ne!(lock_key("demo"), lock_key("ABC"));
     }
 }

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use parley_protocol::api::{VisitPage, VisitTrace};
 use parley_protocol::params::Link;
 
-use crate::db::now_ms;
 use crate::error::ApiError;
+use crate::store;
 use crate::AppState;
 
 /// Entries kept per visitor; older ones are dropped as new ones come.
@@ -62,27 +62,14 @@ pub async fn record(
     page: &VisitPage,
     previous: Option<&VisitPage>,
 ) -> Result<(), ApiError> {
-    let json = |p: &VisitPage| serde_json::to_string(p).expect("pages serialize");
-    sqlx::query(
-        "INSERT INTO visit_traces (visitor_id, page, previous, created_at) \
-         VALUES ($1, $2, $3, $4)",
+    Ok(store::traces::record(
+        &state.db,
+        visitor_id,
+        page,
+        previous,
+        MAX_TRACES_PER_VISITOR,
     )
-    .bind(visitor_id)
-    .bind(json(page))
-    .bind(previous.map(json))
-    .bind(now_ms())
-    .execute(state.db.pool())
-    .await?;
-    sqlx::query(
-        "DELETE FROM visit_traces WHERE visitor_id = $1 AND id NOT IN \
-         (SELECT id FROM visit_traces WHERE visitor_id = $1 \
-          ORDER BY id DESC LIMIT $2)",
-    )
-    .bind(visitor_id)
-    .bind(MAX_TRACES_PER_VISITOR)
-    .execute(state.db.pool())
-    .await?;
-    Ok(())
+    .await?)
 }
 
 /// The visitor's latest entries, newest first.
@@ -91,27 +78,7 @@ pub async fn of_visitor(
     visitor_id: &str,
     limit: i64,
 ) -> Result<Vec<VisitTrace>, ApiError> {
-    let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT page, previous, created_at FROM visit_traces WHERE visitor_id = $1 \
-         ORDER BY id DESC LIMIT $2",
-    )
-    .bind(visitor_id)
-    .bind(limit)
-    .fetch_all(state.db.pool())
-    .await?;
-    rows.into_iter()
-        .map(|(page, previous, at)| {
-            let parse = |s: &str| {
-                serde_json::from_str::<VisitPage>(s)
-                    .map_err(|e| ApiError::Internal(format!("stored trace page: {e}")))
-            };
-            Ok(VisitTrace {
-                page: parse(&page)?,
-                previous: previous.as_deref().map(parse).transpose()?,
-                at,
-            })
-        })
-        .collect()
+    Ok(store::traces::of_visitor(&state.db, visitor_id, limit).await?)
 }
 
 #[cfg(test)]

@@ -8,16 +8,16 @@ use axum::{Json, Router};
 use parley_protocol::api::{
     AgentConversations, AgentLoginRequest, AgentLoginResponse, AgentStatus, AgentStatusRequest,
     AgentView, ConversationState, ConversationSummary, ErrorCode, HistoryPage, MessageKind,
-    SendRequest, SendResponse, Sender, TransferRequest, VisitorProfile,
+    SendRequest, SendResponse, TransferRequest, VisitorProfile,
 };
 use serde::Deserialize;
 
+use crate::admission::profile_of;
 use crate::auth::{self, AgentAuth, JsonBody};
-use crate::chat::{self, Conversation, NewMessage};
+use crate::chat::{self, transitions, Changed, Conversation};
 use crate::config::{Agent, Tenant};
-use crate::db::now_ms;
 use crate::error::ApiError;
-use crate::{password, reception, AppState};
+use crate::{password, presence, reception, store, traces, AppState};
 
 /// Login: public, behind the rate limit.
 pub fn public_router() -> Router<AppState> {
@@ -54,70 +54,18 @@ fn not_found(what: &str) -> ApiError {
     )
 }
 
-/// The agent's stored status (offline when never set).
-pub async fn status_of(
-    state: &AppState,
-    sysnum: &str,
-    agent: &str,
-) -> Result<AgentStatus, ApiError> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT status FROM agent_status WHERE sysnum = $1 AND agent_id = $2")
-            .bind(sysnum)
-            .bind(agent)
-            .fetch_optional(state.db.pool())
-            .await?;
-    Ok(row
-        .and_then(|(s,)| AgentStatus::parse(&s))
-        .unwrap_or(AgentStatus::Offline))
-}
-
-async fn store_status(
-    state: &AppState,
-    sysnum: &str,
-    agent: &str,
-    status: AgentStatus,
-) -> Result<(), ApiError> {
-    sqlx::query(
-        "INSERT INTO agent_status (sysnum, agent_id, status, updated_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (sysnum, agent_id) DO UPDATE SET status = $3, updated_at = $4",
-    )
-    .bind(sysnum)
-    .bind(agent)
-    .bind(status.as_str())
-    .bind(now_ms())
-    .execute(state.db.pool())
-    .await?;
-    Ok(())
-}
-
-/// Stores an agent's status and carries out what it means for visitors: going offline
-/// ends the agent's chats with that reason (and releases visitors waiting for nobody),
-/// coming online lets the queue drain to them. Login, logout and the status endpoint
-/// all go through here.
-async fn change_status(
-    state: &AppState,
-    sysnum: &str,
-    agent: &str,
-    status: AgentStatus,
-) -> Result<(), ApiError> {
-    store_status(state, sysnum, agent, status).await?;
-    match status {
-        AgentStatus::Offline => reception::agent_went_offline(state, sysnum, agent).await?,
-        AgentStatus::Online => reception::drain_logged(state, sysnum).await,
-        AgentStatus::Busy => {}
-    }
-    Ok(())
-}
-
 async fn view(state: &AppState, tenant: &Tenant, agent: &Agent) -> Result<AgentView, ApiError> {
-    let active = chat::held_by(state, &tenant.sysnum, &agent.id).await?.len() as u32;
+    let pool = state.db.pool();
+    let active = store::conversations::held_by(pool, &tenant.sysnum, &agent.id)
+        .await?
+        .len() as u32;
     Ok(AgentView {
         id: agent.id.clone(),
         name: agent.name.clone(),
         sysnum: tenant.sysnum.clone(),
         groups: agent.groups.clone(),
         capacity: agent.capacity,
-        status: status_of(state, &tenant.sysnum, &agent.id).await?,
+        status: store::staff::status(pool, &tenant.sysnum, &agent.id).await?,
         active,
     })
 }
@@ -153,14 +101,14 @@ async fn login(
     };
     let token = auth::create_session(
         &state,
-        "agent",
+        auth::AGENT_SESSION,
         &tenant.sysnum,
         &agent.id,
         None,
         auth::AGENT_TTL_MS,
     )
     .await?;
-    change_status(&state, &tenant.sysnum, &agent.id, AgentStatus::Online).await?;
+    reception::set_agent_status(&state, &tenant.sysnum, &agent.id, AgentStatus::Online).await?;
     tracing::info!(sysnum = %tenant.sysnum, agent = %agent.id, "agent login");
     Ok(Json(AgentLoginResponse {
         token,
@@ -169,7 +117,7 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, who: AgentAuth) -> Result<StatusCode, ApiError> {
-    change_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
+    reception::set_agent_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
     auth::delete_session(&state, &who.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -185,7 +133,7 @@ async fn set_status(
     JsonBody(request): JsonBody<AgentStatusRequest>,
 ) -> Result<Json<AgentView>, ApiError> {
     let (tenant, agent) = who.resolve(&state)?;
-    change_status(&state, &who.sysnum, &who.agent_id, request.status).await?;
+    reception::set_agent_status(&state, &who.sysnum, &who.agent_id, request.status).await?;
     Ok(Json(view(&state, tenant, agent).await?))
 }
 
@@ -213,28 +161,17 @@ async fn conversations(
     who: AgentAuth,
 ) -> Result<Json<AgentConversations>, ApiError> {
     let (_, agent) = who.resolve(&state)?;
-    let waiting = chat::waiting(&state, &who.sysnum)
+    let pool = state.db.pool();
+    let waiting = store::conversations::waiting(pool, &who.sysnum)
         .await?
         .into_iter()
         .filter(|c| in_agents_groups(c, agent))
         .collect();
-    let mine = chat::held_by(&state, &who.sysnum, &who.agent_id).await?;
+    let mine = store::conversations::held_by(pool, &who.sysnum, &who.agent_id).await?;
     Ok(Json(AgentConversations {
         waiting: summaries(&state, waiting).await?,
         mine: summaries(&state, mine).await?,
     }))
-}
-
-/// A conversation of the agent's tenant; others are "not found".
-pub(crate) async fn tenant_conversation(
-    state: &AppState,
-    who: &AgentAuth,
-    id: &str,
-) -> Result<Conversation, ApiError> {
-    match chat::get(state, id).await? {
-        Some(c) if c.sysnum == who.sysnum => Ok(c),
-        _ => Err(not_found("conversation")),
-    }
 }
 
 /// `GET …/messages` query: `after_seq` for catching up (oldest first), else a page
@@ -252,17 +189,18 @@ async fn messages(
     Path(id): Path<String>,
     Query(q): Query<MessagesQuery>,
 ) -> Result<Json<HistoryPage>, ApiError> {
-    let c = tenant_conversation(&state, &who, &id).await?;
+    let c = chat::of_tenant(&state, &who, &id).await?;
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     if let Some(after) = q.after_seq {
-        let messages = chat::messages_after(&state, &c.id, after, limit).await?;
+        let messages = store::messages::after(state.db.pool(), &c.id, after, limit).await?;
         return Ok(Json(HistoryPage {
             messages,
             has_more: false,
         }));
     }
+    let before = q.before_seq.unwrap_or(i64::MAX);
     let (messages, has_more) =
-        chat::messages_before(&state, &c.id, q.before_seq.unwrap_or(i64::MAX), limit).await?;
+        store::messages::before(state.db.pool(), &c.id, before, limit).await?;
     Ok(Json(HistoryPage { messages, has_more }))
 }
 
@@ -272,7 +210,7 @@ async fn accept(
     Path(id): Path<String>,
 ) -> Result<Json<ConversationSummary>, ApiError> {
     let (tenant, agent) = who.resolve(&state)?;
-    let c = tenant_conversation(&state, &who, &id).await?;
+    let c = chat::of_tenant(&state, &who, &id).await?;
     if !in_agents_groups(&c, agent) {
         return Err(ApiError::client(
             StatusCode::FORBIDDEN,
@@ -280,27 +218,16 @@ async fn accept(
             "this conversation waits for another skill group",
         ));
     }
-    if status_of(&state, &who.sysnum, &agent.id).await? == AgentStatus::Offline {
-        return Err(ApiError::client(
-            StatusCode::CONFLICT,
-            ErrorCode::BadRequest,
-            "set your status to online or busy to accept conversations",
-        ));
-    }
-    let held = chat::held_by(&state, &who.sysnum, &agent.id).await?.len() as u32;
-    if held >= agent.capacity {
-        return Err(ApiError::client(
-            StatusCode::CONFLICT,
-            ErrorCode::BadRequest,
-            format!(
-                "you already hold {held} conversations (capacity {})",
-                agent.capacity
-            ),
-        ));
-    }
-    let brief = tenant.agent_brief(&agent.id);
-    let (c, _) = chat::transition(&state, &c.id, |c| chat::accept(c, &brief)).await?;
-    let name = chat::visitor_name(&state, &c.visitor_id).await?;
+    let c = reception::accept(&state, tenant, agent, &c.id).await?;
+    summary(&state, &c).await
+}
+
+/// The summary of a conversation, as the agents' lists show it.
+async fn summary(
+    state: &AppState,
+    c: &Conversation,
+) -> Result<Json<ConversationSummary>, ApiError> {
+    let name = chat::visitor_name(state, &c.visitor_id).await?;
     Ok(Json(c.summary(name)))
 }
 
@@ -310,7 +237,7 @@ async fn reply(
     Path(id): Path<String>,
     JsonBody(request): JsonBody<SendRequest>,
 ) -> Result<Json<SendResponse>, ApiError> {
-    let a = agent_send(
+    let a = chat::send_as_agent(
         &state,
         &who,
         &id,
@@ -325,48 +252,15 @@ async fn reply(
     }))
 }
 
-/// Stores an agent's message (a reply, or an offline message) in a conversation of the
-/// agent's tenant.
-pub async fn agent_send(
-    state: &AppState,
-    who: &AgentAuth,
-    conversation_id: &str,
-    client_id: &str,
-    text: &str,
-    kind: MessageKind,
-) -> Result<chat::Appended, ApiError> {
-    chat::check_text(client_id, text)?;
-    let (_, agent) = who.resolve(state)?;
-    let c = tenant_conversation(state, who, conversation_id).await?;
-    chat::append(
-        state,
-        &c.id,
-        NewMessage {
-            client_id: Some(client_id.to_owned()),
-            sender: Sender::Agent,
-            sender_id: Some(agent.id.clone()),
-            sender_name: Some(agent.name.clone()),
-            kind,
-            text: text.to_owned(),
-            event: None,
-            bot: None,
-            card: None,
-            image: None,
-        },
-    )
-    .await
-}
-
 async fn end(
     State(state): State<AppState>,
     who: AgentAuth,
     Path(id): Path<String>,
 ) -> Result<Json<ConversationSummary>, ApiError> {
-    let c = tenant_conversation(&state, &who, &id).await?;
+    let c = chat::of_tenant(&state, &who, &id).await?;
     let aid = who.agent_id.clone();
-    let (c, _) = chat::transition(&state, &c.id, |c| chat::end(c, Some(&aid))).await?;
-    let name = chat::visitor_name(&state, &c.visitor_id).await?;
-    Ok(Json(c.summary(name)))
+    let changed = reception::transition(&state, &c.id, |c| transitions::end(c, Some(&aid))).await?;
+    summary(&state, &changed.after).await
 }
 
 async fn transfer(
@@ -376,13 +270,16 @@ async fn transfer(
     JsonBody(request): JsonBody<TransferRequest>,
 ) -> Result<Json<ConversationSummary>, ApiError> {
     let (tenant, _) = who.resolve(&state)?;
-    let c = tenant_conversation(&state, &who, &id).await?;
+    let c = chat::of_tenant(&state, &who, &id).await?;
     let from = who.agent_id.clone();
-    let (c, _) = match (&request.to_agent, &request.to_group) {
+    let changed: Changed = match (&request.to_agent, &request.to_group) {
         (Some(to), None) => {
             let target = tenant.agent(to).ok_or_else(|| not_found("agent"))?;
             let to = tenant.agent_brief(&target.id);
-            chat::transition(&state, &c.id, |c| chat::transfer_to_agent(c, &from, &to)).await?
+            reception::transition(&state, &c.id, |c| {
+                transitions::transfer_to_agent(c, &from, &to)
+            })
+            .await?
         }
         (None, Some(group)) => {
             let g = tenant
@@ -390,7 +287,10 @@ async fn transfer(
                 .ok_or_else(|| not_found("group"))?
                 .id
                 .clone();
-            chat::transition(&state, &c.id, |c| chat::transfer_to_group(c, &from, &g)).await?
+            reception::transition(&state, &c.id, |c| {
+                transitions::transfer_to_group(c, &from, &g)
+            })
+            .await?
         }
         _ => {
             return Err(ApiError::bad_request(
@@ -398,18 +298,13 @@ async fn transfer(
             ))
         }
     };
-    let name = chat::visitor_name(&state, &c.visitor_id).await?;
-    Ok(Json(c.summary(name)))
+    summary(&state, &changed.after).await
 }
 
 /// A visitor of the agent's tenant; others are "not found".
 async fn tenant_visitor(state: &AppState, who: &AgentAuth, id: &str) -> Result<(), ApiError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT sysnum FROM visitors WHERE id = $1")
-        .bind(id)
-        .fetch_optional(state.db.pool())
-        .await?;
-    match row {
-        Some((s,)) if s == who.sysnum => Ok(()),
+    match store::visitors::tenant_of(state.db.pool(), id).await? {
+        Some(s) if s == who.sysnum => Ok(()),
         _ => Err(not_found("visitor")),
     }
 }
@@ -420,7 +315,7 @@ async fn visitor_profile(
     Path(id): Path<String>,
 ) -> Result<Json<VisitorProfile>, ApiError> {
     tenant_visitor(&state, &who, &id).await?;
-    Ok(Json(super::visitor::profile_of(&state, &id).await?))
+    Ok(Json(profile_of(&state, &id).await?))
 }
 
 /// The visitor's browsing track, newest first (at most 100 entries).
@@ -430,7 +325,7 @@ async fn visitor_traces(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<parley_protocol::api::VisitTrace>>, ApiError> {
     tenant_visitor(&state, &who, &id).await?;
-    Ok(Json(crate::traces::of_visitor(&state, &id, 100).await?))
+    Ok(Json(traces::of_visitor(&state, &id, 100).await?))
 }
 
 /// Visitors on pages where agents may invite them (`invite_flag`), most recent first.
@@ -438,7 +333,7 @@ async fn browsing(
     State(state): State<AppState>,
     who: AgentAuth,
 ) -> Result<Json<Vec<parley_protocol::api::BrowsingVisitor>>, ApiError> {
-    Ok(Json(crate::presence::browsing(&state, &who.sysnum).await?))
+    Ok(Json(presence::browsing(&state, &who.sysnum).await?))
 }
 
 /// Invites a browsing visitor to chat; their page shows the invitation within
@@ -452,13 +347,13 @@ async fn invite_visitor(
     tenant_visitor(&state, &who, &id).await?;
     let text = request.text.unwrap_or_default();
     let text = text.trim();
-    if text.chars().count() > crate::presence::MAX_INVITE_CHARS {
+    if text.chars().count() > presence::MAX_INVITE_CHARS {
         return Err(ApiError::bad_request(format!(
             "the invitation text is longer than {} characters",
-            crate::presence::MAX_INVITE_CHARS
+            presence::MAX_INVITE_CHARS
         )));
     }
-    if !crate::presence::invite(&state, &id, &who.agent_id, text).await? {
+    if !presence::invite(&state, &id, &who.agent_id, text).await? {
         return Err(ApiError::client(
             StatusCode::CONFLICT,
             ErrorCode::BadRequest,
@@ -475,7 +370,7 @@ async fn offline_message(
     JsonBody(request): JsonBody<SendRequest>,
 ) -> Result<Json<SendResponse>, ApiError> {
     tenant_visitor(&state, &who, &id).await?;
-    let c = chat::latest_of_visitor(&state, &id)
+    let c = store::conversations::latest_of_visitor(state.db.pool(), &id)
         .await?
         .ok_or_else(|| not_found("conversation"))?;
     if c.state != ConversationState::Ended {
@@ -485,7 +380,7 @@ async fn offline_message(
             "the visitor is still in a conversation; reply there instead",
         ));
     }
-    let a = agent_send(
+    let a = chat::send_as_agent(
         &state,
         &who,
         &c.id,

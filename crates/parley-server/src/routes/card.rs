@@ -34,23 +34,18 @@ async fn send_card(
     JsonBody(request): JsonBody<SendCardRequest>,
 ) -> Result<Json<SendResponse>, ApiError> {
     check(&request.client_id, &request.card)?;
-    let a = chat::append(
-        &state,
-        &who.conversation_id,
-        NewMessage {
-            client_id: Some(request.client_id),
-            sender: Sender::Visitor,
-            sender_id: Some(who.visitor_id.clone()),
-            sender_name: None,
-            kind: MessageKind::Card,
-            text: request.card.summary(),
-            event: None,
-            bot: None,
-            card: Some(request.card),
-            image: None,
-        },
-    )
-    .await?;
+    let m = NewMessage {
+        card: Some(request.card.clone()),
+        ..NewMessage::from_person(
+            &request.client_id,
+            Sender::Visitor,
+            Some(who.visitor_id.clone()),
+            None,
+            MessageKind::Card,
+            request.card.summary(),
+        )
+    };
+    let a = chat::append(&state, &who.conversation_id, m).await?;
     Ok(Json(SendResponse {
         message: a.message,
         duplicate: a.duplicate,
@@ -60,7 +55,7 @@ async fn send_card(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chat::MAX_CLIENT_ID;
+    use crate::chat::model::MAX_CLIENT_ID;
     use parley_protocol::card::ProductInfo;
 
     #[test]
@@ -69,10 +64,18 @@ mod tests {
             card_title: "T".into(),
             ..Default::default()
         });
+        let refused = |r: Result<(), ApiError>| match r {
+            Err(ApiError::Client {
+                status, message, ..
+            }) => (status.as_u16(), message),
+            other => panic!("expected a client error, got {other:?}"),
+        };
         assert!(check("c1", &card).is_ok());
-        assert!(check("", &card).is_err());
-        assert!(check(&"x".repeat(MAX_CLIENT_ID + 1), &card).is_err());
+        assert_eq!(refused(check("", &card)).0, 400);
+        assert_eq!(refused(check(&"x".repeat(MAX_CLIENT_ID + 1), &card)).0, 400);
         let blank = Card::Product(ProductInfo::default());
-        assert!(check("c1", &blank).is_err());
+        let (status, message) = refused(check("c1", &blank));
+        assert_eq!(status, 400);
+        assert!(message.contains("card_title"), "names the field: {message}");
     }
 }

@@ -24,14 +24,13 @@ use parley_protocol::api::{
     ConversationState, ErrorCode, ImageRef, MessageKind, SendResponse, Sender, MAX_IMAGE_BYTES,
 };
 use serde::Deserialize;
-use sqlx::Row;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::auth::{AgentAuth, VisitorAuth};
 use crate::chat::{self, Conversation, NewMessage};
 use crate::error::ApiError;
-use crate::routes::agent::tenant_conversation;
-use crate::{images, tickets, AppState};
+use crate::store::files::NewFile;
+use crate::{images, store, tickets, AppState};
 
 /// The picture routes. Merged outside the app-wide body limit: uploads get their own.
 pub fn router() -> Router<AppState> {
@@ -86,9 +85,7 @@ async fn visitor_upload(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SendResponse>, ApiError> {
     let bytes = body(bytes)?;
-    let c = chat::get(&state, &who.conversation_id)
-        .await?
-        .ok_or_else(|| ApiError::bad_request("no conversation"))?;
+    let c = chat::of_visitor(&state, &who, None).await?;
     if c.state != ConversationState::WithAgent {
         return Err(ApiError::client(
             StatusCode::CONFLICT,
@@ -109,7 +106,7 @@ async fn agent_upload(
 ) -> Result<Json<SendResponse>, ApiError> {
     let bytes = body(bytes)?;
     let (_, agent) = who.resolve(&state)?;
-    let c = tenant_conversation(&state, &who, &id).await?;
+    let c = chat::of_tenant(&state, &who, &id).await?;
     let sender = (
         Sender::Agent,
         Some(agent.id.clone()),
@@ -129,14 +126,11 @@ async fn store(
 ) -> Result<Json<SendResponse>, ApiError> {
     chat::check_client_id(&q.client_id)?;
     let checked = images::check(bytes).map_err(ApiError::bad_request)?;
-    let (stored,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM chat_files WHERE conversation_id = $1")
-            .bind(&c.id)
-            .fetch_one(state.db.pool())
-            .await?;
+    let pool = state.db.pool();
+    let stored = store::files::count_in_conversation(pool, &c.id).await?;
     // A re-send of a picture already stored is answered as a duplicate below, even at
     // the cap.
-    let resend = chat::find_by_client_id(state.db.pool(), &c.id, sender, &q.client_id)
+    let resend = store::messages::by_client_id(pool, &c.id, sender, &q.client_id)
         .await?
         .is_some();
     if stored >= MAX_PICTURES_PER_CONVERSATION && !resend {
@@ -149,20 +143,13 @@ async fn store(
             ),
         ));
     }
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    sqlx::query(
-        "INSERT INTO chat_files (id, sysnum, conversation_id, content_type, size, data, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&id)
-    .bind(&c.sysnum)
-    .bind(&c.id)
-    .bind(checked.content_type)
-    .bind(bytes.len() as i64)
-    .bind(bytes)
-    .bind(crate::db::now_ms())
-    .execute(state.db.pool())
-    .await?;
+    let file = NewFile {
+        sysnum: &c.sysnum,
+        conversation_id: &c.id,
+        content_type: checked.content_type,
+        bytes,
+    };
+    let id = store::files::insert(pool, file).await?;
     let image = ImageRef {
         id: id.clone(),
         content_type: checked.content_type.to_owned(),
@@ -175,29 +162,21 @@ async fn store(
         .as_deref()
         .map(tickets::clean_name)
         .unwrap_or_else(|| "picture".to_owned());
-    let appended = chat::append(
-        state,
-        &c.id,
-        NewMessage {
-            client_id: Some(q.client_id.clone()),
+    let m = NewMessage {
+        image: Some(image),
+        ..NewMessage::from_person(
+            &q.client_id,
             sender,
             sender_id,
             sender_name,
-            kind: MessageKind::Image,
-            text: name,
-            event: None,
-            bot: None,
-            card: None,
-            image: Some(image),
-        },
-    )
-    .await;
+            MessageKind::Image,
+            name,
+        )
+    };
+    let appended = chat::append(state, &c.id, m).await;
     // The file belongs to a message only when this call stored one.
     if !matches!(&appended, Ok(a) if !a.duplicate) {
-        sqlx::query("DELETE FROM chat_files WHERE id = $1")
-            .bind(&id)
-            .execute(state.db.pool())
-            .await?;
+        store::files::delete(pool, &id).await?;
     }
     let a = appended?;
     Ok(Json(SendResponse {
@@ -207,15 +186,11 @@ async fn store(
 }
 
 async fn file(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let row = sqlx::query("SELECT content_type, data FROM chat_files WHERE id = $1")
-        .bind(&id)
-        .fetch_optional(state.db.pool())
+    let (content_type, data) = store::files::get(state.db.pool(), &id)
         .await?
         .ok_or_else(|| {
             ApiError::client(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such file")
         })?;
-    let content_type: String = row.try_get("content_type")?;
-    let data: Vec<u8> = row.try_get("data")?;
     Response::builder()
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CONTENT_DISPOSITION, "inline")

@@ -11,9 +11,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use parley_protocol::api::{PageTokenRequest, PageTokenResponse, RET_OK};
 
-use crate::db::now_ms;
 use crate::security::check_token_request;
-use crate::AppState;
+use crate::{store, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/page/token", post(page_token))
@@ -57,19 +56,13 @@ async fn page_token(
     };
     // 32 hex digits like the spec's example token.
     let value = uuid::Uuid::new_v4().simple().to_string();
-    let stored = sqlx::query(
-        "INSERT INTO page_tokens (token, sysnum, partnerid, expires_at_s, customized_fields, \
-         source, channel_flag, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    let stored = store::page_tokens::insert(
+        state.db.pool(),
+        &value,
+        &token,
+        request.source,
+        request.channel_flag,
     )
-    .bind(&value)
-    .bind(&token.sysnum)
-    .bind(&token.partnerid)
-    .bind(token.expires_at_s)
-    .bind(token.customized_fields.as_deref())
-    .bind(request.source)
-    .bind(request.channel_flag)
-    .bind(now_ms())
-    .execute(state.db.pool())
     .await;
     if let Err(e) = stored {
         tracing::error!(error = %e, "storing a page token");

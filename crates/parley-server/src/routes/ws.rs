@@ -34,11 +34,10 @@ use tokio::sync::mpsc;
 
 use crate::auth::{self, AgentAuth, VisitorAuth};
 use crate::chat;
-use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::hub::{Subscription, Topic, QUEUE_CAPACITY};
-use crate::routes::{agent, visitor};
-use crate::AppState;
+use crate::store::{self, now_ms};
+use crate::{reception, AppState};
 
 /// Largest frame a client may send.
 pub const MAX_FRAME: usize = 16 * 1024;
@@ -148,9 +147,10 @@ async fn shutting_down(mut rx: tokio::sync::watch::Receiver<bool>) {
     }
 }
 
-/// Tracks what a visitor socket has sent, for exactly-once delivery in order.
+/// Where a live message stands against what a visitor socket has sent, for
+/// exactly-once delivery in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
+pub enum Arrival {
     /// Already sent: skip.
     Repeat,
     /// The next one: send it.
@@ -160,13 +160,13 @@ pub enum Delivery {
 }
 
 /// What to do with live message `seq` when `last_sent` was the last one sent.
-pub fn classify(last_sent: i64, seq: i64) -> Delivery {
+pub fn classify(last_sent: i64, seq: i64) -> Arrival {
     if seq <= last_sent {
-        Delivery::Repeat
+        Arrival::Repeat
     } else if seq == last_sent + 1 {
-        Delivery::Next
+        Arrival::Next
     } else {
-        Delivery::Gap {
+        Arrival::Gap {
             after: last_sent,
             up_to: seq,
         }
@@ -183,7 +183,7 @@ async fn catch_up(
     up_to: i64,
 ) -> Result<(), Stop> {
     loop {
-        let page = chat::messages_after(state, conversation_id, *last, CATCH_UP_PAGE)
+        let page = store::messages::after(state.db.pool(), conversation_id, *last, CATCH_UP_PAGE)
             .await
             .map_err(|_| Stop::Gone)?;
         let n = page.len() as i64;
@@ -200,8 +200,7 @@ async fn catch_up(
     }
 }
 
-/// The heartbeat check: `Some(Stop::Silent)` when the peer said nothing for three
-/// intervals.
+/// The heartbeat check: whether the peer said nothing for three intervals.
 fn silent(last_heard_ms: i64, now: i64, interval: Duration) -> bool {
     now - last_heard_ms > 3 * interval.as_millis() as i64
 }
@@ -237,9 +236,9 @@ async fn visitor_send_loop(
                     let Some(event) = event else { return Err::<(), Stop>(Stop::Overflow) };
                     if let ServerEvent::Message { message } = &*event {
                         match classify(last, message.seq) {
-                            Delivery::Repeat => continue,
-                            Delivery::Next => {}
-                            Delivery::Gap { up_to, .. } => {
+                            Arrival::Repeat => continue,
+                            Arrival::Next => {}
+                            Arrival::Gap { up_to, .. } => {
                                 catch_up(&state, &mut sink, &conversation_id, &mut last, up_to)
                                     .await?;
                                 continue;
@@ -372,7 +371,7 @@ async fn visitor_event(
             faq_id,
             ..
         } => {
-            let a = visitor::visitor_send(state, who, &client_id, &text, faq_id).await?;
+            let a = reception::visitor_says(state, who, &client_id, &text, faq_id).await?;
             Ok(Some(ack(&a)))
         }
         ClientEvent::Typing { typing, .. } => {
@@ -394,8 +393,8 @@ async fn visitor_event(
             conversation_id,
             seq,
         } => {
-            let c = visitor::own_conversation(state, who, conversation_id.as_deref()).await?;
-            chat::mark_read(state, &c.id, seq).await?;
+            let c = chat::of_visitor(state, who, conversation_id.as_deref()).await?;
+            store::conversations::mark_read(state.db.pool(), &c.id, seq).await?;
             Ok(None)
         }
     }
@@ -477,7 +476,7 @@ async fn agent_event(
         } => {
             let id = need(conversation_id)?;
             let a =
-                agent::agent_send(state, who, &id, &client_id, &text, MessageKind::Text).await?;
+                chat::send_as_agent(state, who, &id, &client_id, &text, MessageKind::Text).await?;
             Ok(Some(ack(&a)))
         }
         ClientEvent::Typing {
@@ -510,11 +509,11 @@ mod tests {
 
     #[test]
     fn delivery_is_in_order_without_repeats() {
-        assert_eq!(classify(5, 5), Delivery::Repeat);
-        assert_eq!(classify(5, 3), Delivery::Repeat);
-        assert_eq!(classify(5, 6), Delivery::Next);
-        assert_eq!(classify(5, 9), Delivery::Gap { after: 5, up_to: 9 });
-        assert_eq!(classify(0, 1), Delivery::Next);
+        assert_eq!(classify(5, 5), Arrival::Repeat);
+        assert_eq!(classify(5, 3), Arrival::Repeat);
+        assert_eq!(classify(5, 6), Arrival::Next);
+        assert_eq!(classify(5, 9), Arrival::Gap { after: 5, up_to: 9 });
+        assert_eq!(classify(0, 1), Arrival::Next);
     }
 
     #[test]

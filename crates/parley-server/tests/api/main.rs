@@ -1,6 +1,7 @@
 //! Server integration tests: the real router on a real socket, against a real SQLite
 //! file and a real PostgreSQL server (see `helpers`).
 
+mod accept;
 mod cards;
 mod exchange;
 mod helpers;

@@ -463,7 +463,7 @@ async fn an_idle_visitor_is_ended_with_that_reason(store: Store) {
     let v = visitor(&app, "sysnum=QUEUE").await;
     let busy = visitor(&app, "sysnum=QUEUE").await;
     let state = app.state.as_ref().unwrap();
-    let now = parley_server::db::now_ms();
+    let now = parley_server::store::now_ms();
     // Nobody is idle yet.
     assert_eq!(
         parley_server::reception::end_idle(state, now)

@@ -1,0 +1,218 @@
+//! Letting a page in: what the chat's init, the ticket pages and the loader's reports
+//! (offline count, browsing tracks, presence) share.
+//!
+//! A page sends its raw query string. [`admit_link`] parses it with the same protocol
+//! code the client used (the server never trusts the client's parse), finds the tenant
+//! and applies its sign / token rules ([`crate::security::admit`]); [`admit_visitor`]
+//! then finds or makes the visitor the link and the browser name and merges the link's
+//! CRM fields into their profile. Refusals become the API errors the client localizes.
+
+use axum::http::StatusCode;
+use parley_protocol::api::{ErrorCode, VisitorProfile};
+use parley_protocol::{ChatParams, Parsed};
+
+use crate::config::Tenant;
+use crate::error::ApiError;
+use crate::security::{self, Credentials, PageToken, Refusal};
+use crate::store::{self, now_ms};
+use crate::{profile, AppState};
+
+/// Longest query string a page may send; the spec's longest realistic links (cards,
+/// goods, params) stay well below it.
+pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Longest visitor id a browser may say it kept.
+pub const MAX_KEPT_ID_BYTES: usize = 64;
+
+/// A page's link, parsed and let in by its tenant's security rules.
+pub struct AdmittedLink<'a> {
+    pub parsed: Parsed<ChatParams>,
+    pub tenant: &'a Tenant,
+    pub admitted: security::Admitted,
+}
+
+/// Parses a page's raw query string (refusing oversize ones), finds its tenant and
+/// applies the sign / token rules. `kept_visitor_id` is the id the browser kept,
+/// checked for size here for every caller.
+pub async fn admit_link<'a>(
+    state: &'a AppState,
+    query: &str,
+    kept_visitor_id: Option<&str>,
+) -> Result<AdmittedLink<'a>, ApiError> {
+    if kept_visitor_id.is_some_and(|v| v.len() > MAX_KEPT_ID_BYTES) {
+        return Err(ApiError::bad_request("visitor_id is too long"));
+    }
+    let parsed = parse_link(query)?;
+    let params = &parsed.value;
+    let sysnum = params
+        .sysnum
+        .as_deref()
+        .ok_or_else(|| ApiError::bad_request("the sysnum parameter is required"))?;
+    let tenant = state
+        .config
+        .tenant(sysnum)
+        .ok_or_else(|| unknown_tenant(sysnum))?;
+    let page_token = match params.security.token.as_deref() {
+        Some(t) => load_page_token(state, t).await?,
+        None => None,
+    };
+    let admitted = security::admit(
+        tenant,
+        Credentials {
+            partnerid: params.identity.partnerid.as_deref(),
+            sign: params.security.sign.as_deref(),
+            token: page_token.as_ref(),
+        },
+        now_ms() / 1000,
+    )
+    .map_err(refusal)?;
+    Ok(AdmittedLink {
+        parsed,
+        tenant,
+        admitted,
+    })
+}
+
+/// The visitor of an admitted link, found or made (by the link's `partnerid`, else the
+/// id the browser kept) with the link's profile fields merged in: init and the host
+/// page's reports (browsing tracks, presence) know visitors the same way, so agents see
+/// who is browsing and a chat started later is the same visitor's.
+pub async fn admit_visitor<'a>(
+    state: &'a AppState,
+    query: &str,
+    kept_visitor_id: Option<&str>,
+) -> Result<(String, AdmittedLink<'a>), ApiError> {
+    let link = admit_link(state, query, kept_visitor_id).await?;
+    let visitor_id = store::visitors::find_or_create(
+        &state.db,
+        &link.tenant.sysnum,
+        link.admitted.partnerid.as_deref(),
+        kept_visitor_id,
+    )
+    .await?;
+    update_profile(state, &visitor_id, &link).await?;
+    Ok((visitor_id, link))
+}
+
+/// The visitor an admitted link names, if they exist: read-only, for the loader's
+/// offline count, which must create nothing.
+pub async fn known_visitor(
+    state: &AppState,
+    link: &AdmittedLink<'_>,
+    kept_visitor_id: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    Ok(store::visitors::find(
+        state.db.pool(),
+        &link.tenant.sysnum,
+        link.admitted.partnerid.as_deref(),
+        kept_visitor_id,
+    )
+    .await?)
+}
+
+/// The visitor of a ticket page, found or made: the link's verified `partnerid`, else
+/// the ticket identity fields (`tickets::external_identity`); the spec's `uid` (the
+/// visitor id the CRM API reports) wins over the id the browser kept, and both name
+/// only anonymous visitors, like init's kept id.
+pub async fn admit_ticket_visitor(
+    state: &AppState,
+    link: &AdmittedLink<'_>,
+    kept_visitor_id: Option<&str>,
+) -> Result<String, ApiError> {
+    let params = &link.parsed.value;
+    let partnerid = link
+        .admitted
+        .partnerid
+        .clone()
+        .or_else(|| crate::tickets::external_identity(params));
+    let anonymous = params
+        .leave_message
+        .uid
+        .as_deref()
+        .filter(|u| u.len() <= MAX_KEPT_ID_BYTES)
+        .or(kept_visitor_id);
+    let visitor_id = store::visitors::find_or_create(
+        &state.db,
+        &link.tenant.sysnum,
+        partnerid.as_deref(),
+        anonymous,
+    )
+    .await?;
+    update_profile(state, &visitor_id, link).await?;
+    Ok(visitor_id)
+}
+
+/// Parses a page's raw query string, refusing oversize ones.
+pub fn parse_link(query: &str) -> Result<Parsed<ChatParams>, ApiError> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "the query string is longer than {MAX_QUERY_BYTES} bytes"
+        )));
+    }
+    Ok(ChatParams::from_query(query))
+}
+
+/// The error for a sysnum no tenant has.
+pub fn unknown_tenant(sysnum: &str) -> ApiError {
+    ApiError::client(
+        StatusCode::NOT_FOUND,
+        ErrorCode::UnknownTenant,
+        format!("no tenant has sysnum {sysnum:?}"),
+    )
+}
+
+/// The tenant of a session (sessions are made only for configured tenants).
+pub fn session_tenant<'a>(state: &'a AppState, sysnum: &str) -> Result<&'a Tenant, ApiError> {
+    state
+        .config
+        .tenant(sysnum)
+        .ok_or_else(|| ApiError::Internal("tenant of a session vanished".into()))
+}
+
+/// The stored profile of a visitor.
+pub async fn profile_of(state: &AppState, visitor_id: &str) -> Result<VisitorProfile, ApiError> {
+    Ok(store::visitors::profile(state.db.pool(), visitor_id).await?)
+}
+
+/// Merges the link's CRM fields into the visitor's stored profile, writing only when
+/// something changed.
+async fn update_profile(
+    state: &AppState,
+    visitor_id: &str,
+    link: &AdmittedLink<'_>,
+) -> Result<(), ApiError> {
+    let stored = profile_of(state, visitor_id).await?;
+    let merged = profile::merge(
+        stored.clone(),
+        &link.parsed.value,
+        link.admitted.customized_fields.as_deref(),
+        link.tenant,
+    );
+    if merged != stored {
+        store::visitors::save_profile(state.db.pool(), visitor_id, &merged).await?;
+    }
+    Ok(())
+}
+
+/// The security refusal as the API error the client localizes.
+fn refusal(r: Refusal) -> ApiError {
+    match r {
+        Refusal::IllegalUser => ApiError::client(
+            StatusCode::FORBIDDEN,
+            ErrorCode::IllegalUser,
+            security::ILLEGAL_USER_MESSAGE,
+        ),
+        Refusal::TokenExpired => ApiError::client(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::TokenExpired,
+            security::TOKEN_EXPIRED_MESSAGE,
+        ),
+    }
+}
+
+/// The page token a link carries, if the token API issued it.
+async fn load_page_token(state: &AppState, token: &str) -> Result<Option<PageToken>, ApiError> {
+    if token.len() > 128 {
+        return Ok(None);
+    }
+    Ok(store::page_tokens::find(state.db.pool(), token).await?)
+}

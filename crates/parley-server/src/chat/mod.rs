@@ -1,0 +1,225 @@
+//! Conversations and messages: the domain types ([`model`]), the pure state machine
+//! ([`transitions`]), queue arithmetic ([`queue`]), fan-out ([`publish`]), and here the
+//! operations that tie them to the store.
+//!
+//! Every write that stores messages runs in one transaction that first bumps
+//! `conversations.last_seq` (which locks the row; see `store::conversations`), then
+//! inserts the messages with the new numbers. So sequence numbers are unique and
+//! gap-free per conversation, and a client id is checked for duplicates while the row
+//! is locked. Events are published only after the commit.
+//!
+//! This module knows nothing of routing: a change that frees an agent's capacity is
+//! followed by a queue drain in `crate::reception::transition`, which is what routes
+//! call.
+
+pub mod model;
+pub mod publish;
+pub mod queue;
+pub mod transitions;
+
+use axum::http::StatusCode;
+use parley_protocol::api::{ChatMessage, ConversationState, ErrorCode, MessageKind, Sender};
+
+pub use model::{check_client_id, check_text, Appended, Conversation, NewMessage};
+pub use transitions::{Change, TransitionError};
+
+use crate::auth::{AgentAuth, VisitorAuth};
+use crate::error::ApiError;
+use crate::store::{self, now_ms, Tx};
+use crate::AppState;
+
+fn not_found() -> ApiError {
+    ApiError::client(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such conversation",
+    )
+}
+
+/// A committed change: the row before and after, and the system messages stored.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub before: Conversation,
+    pub after: Conversation,
+    pub messages: Vec<ChatMessage>,
+}
+
+/// One conversation, if it exists.
+pub async fn get(state: &AppState, id: &str) -> Result<Option<Conversation>, ApiError> {
+    Ok(store::conversations::get(state.db.pool(), id).await?)
+}
+
+/// The conversation a visitor call names: the session's, or another of the same
+/// visitor. Anything else is "not found", so ids cannot be probed.
+pub async fn of_visitor(
+    state: &AppState,
+    who: &VisitorAuth,
+    named: Option<&str>,
+) -> Result<Conversation, ApiError> {
+    let id = named.unwrap_or(&who.conversation_id);
+    match get(state, id).await? {
+        Some(c) if c.visitor_id == who.visitor_id && c.sysnum == who.sysnum => Ok(c),
+        _ => Err(not_found()),
+    }
+}
+
+/// A conversation of the agent's tenant; others are "not found".
+pub async fn of_tenant(
+    state: &AppState,
+    who: &AgentAuth,
+    id: &str,
+) -> Result<Conversation, ApiError> {
+    match get(state, id).await? {
+        Some(c) if c.sysnum == who.sysnum => Ok(c),
+        _ => Err(not_found()),
+    }
+}
+
+/// The 1-based place of a queueing conversation in its target's queue (its group's,
+/// its designated agent's, or the tenant's), VIPs ahead.
+pub async fn queue_position(state: &AppState, c: &Conversation) -> Result<Option<u32>, ApiError> {
+    if c.state != ConversationState::Queueing {
+        return Ok(None);
+    }
+    let waiting = store::conversations::waiting(state.db.pool(), &c.sysnum).await?;
+    Ok(queue::positions(&waiting)
+        .into_iter()
+        .find(|(id, _)| *id == c.id)
+        .map(|(_, p)| p))
+}
+
+/// The visitor's nickname, for the agents' lists.
+pub async fn visitor_name(state: &AppState, visitor_id: &str) -> Result<Option<String>, ApiError> {
+    Ok(store::visitors::name(state.db.pool(), visitor_id).await?)
+}
+
+/// Stores one message with the next sequence number, idempotently on its client id, and
+/// publishes it after the commit.
+pub async fn append(
+    state: &AppState,
+    conversation_id: &str,
+    m: NewMessage,
+) -> Result<Appended, ApiError> {
+    let agent = m.sender_id.clone();
+    for attempt in 0..2 {
+        let mut tx = state.db.begin().await?;
+        let visitor_at = (m.sender == Sender::Visitor).then(now_ms);
+        let Some(c) = store::conversations::bump(&mut tx, conversation_id, 1, visitor_at).await?
+        else {
+            return Err(not_found());
+        };
+        if let Some(cid) = &m.client_id {
+            if let Some(existing) =
+                store::messages::by_client_id(&mut *tx, &c.id, m.sender, cid).await?
+            {
+                tx.rollback().await?;
+                let conversation = Conversation {
+                    last_seq: c.last_seq - 1,
+                    ..c
+                };
+                return Ok(Appended {
+                    message: existing,
+                    duplicate: true,
+                    conversation,
+                });
+            }
+        }
+        transitions::may_append(&c, m.sender, m.kind, agent.as_deref())?;
+        match store::messages::insert(&mut tx, &c.id, c.last_seq, &m, now_ms()).await {
+            Ok(message) => {
+                tx.commit().await?;
+                publish::messages(state, &c, std::slice::from_ref(&message));
+                return Ok(Appended {
+                    message,
+                    duplicate: false,
+                    conversation: c,
+                });
+            }
+            // Two sends of one client id raced past the check; the loser reads the
+            // winner's row on the next attempt.
+            Err(e) if attempt == 0 && store::is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Internal("client id conflict persisted".into()))
+}
+
+/// Stores an agent's message (a reply, or an offline message) in a conversation of the
+/// agent's tenant.
+pub async fn send_as_agent(
+    state: &AppState,
+    who: &AgentAuth,
+    conversation_id: &str,
+    client_id: &str,
+    text: &str,
+    kind: MessageKind,
+) -> Result<Appended, ApiError> {
+    check_text(client_id, text)?;
+    let (_, agent) = who.resolve(state)?;
+    let c = of_tenant(state, who, conversation_id).await?;
+    let m = NewMessage::from_person(
+        client_id,
+        Sender::Agent,
+        Some(agent.id.clone()),
+        Some(agent.name.clone()),
+        kind,
+        text.to_owned(),
+    );
+    append(state, &c.id, m).await
+}
+
+/// Writes a [`Change`] to a row `tx` locked (`store::conversations::lock`) and stores
+/// its system messages, in `tx`. The caller commits, then publishes
+/// ([`publish::change`]).
+pub async fn apply(
+    tx: &mut Tx,
+    before: &Conversation,
+    change: Change,
+) -> Result<Changed, store::Error> {
+    let now = now_ms();
+    let after = store::conversations::apply(tx, before, &change, now).await?;
+    let mut messages = Vec::with_capacity(change.messages.len());
+    for (i, event) in change.messages.into_iter().enumerate() {
+        let seq = before.last_seq + 1 + i as i64;
+        let m = NewMessage::system(event);
+        messages.push(store::messages::insert(tx, &after.id, seq, &m, now).await?);
+    }
+    Ok(Changed {
+        before: before.clone(),
+        after,
+        messages,
+    })
+}
+
+/// Applies the change `decide` computes from the locked row, if it computes one:
+/// stores it, commits, publishes. `None` (nothing stored) when `decide` says the row
+/// has moved on. Does not drain the queue: see `crate::reception::transition`.
+pub async fn transition_if(
+    state: &AppState,
+    conversation_id: &str,
+    decide: impl FnOnce(&Conversation) -> Result<Option<Change>, TransitionError>,
+) -> Result<Option<Changed>, ApiError> {
+    let mut tx = state.db.begin().await?;
+    let Some(before) = store::conversations::lock(&mut tx, conversation_id).await? else {
+        return Err(not_found());
+    };
+    let Some(change) = decide(&before)? else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    let changed = apply(&mut tx, &before, change).await?;
+    tx.commit().await?;
+    publish::change(state, &changed.before, &changed.after, &changed.messages).await;
+    Ok(Some(changed))
+}
+
+/// [`transition_if`] for a decision that always changes the row or refuses.
+pub async fn transition(
+    state: &AppState,
+    conversation_id: &str,
+    decide: impl FnOnce(&Conversation) -> Result<Change, TransitionError>,
+) -> Result<Changed, ApiError> {
+    transition_if(state, conversation_id, |c| decide(c).map(Some))
+        .await?
+        .ok_or_else(|| ApiError::Internal("a transition decided nothing".into()))
+}

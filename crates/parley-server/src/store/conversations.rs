@@ -1,0 +1,286 @@
+//! `conversations`: one row per conversation, its state, its agent, its place in a
+//! queue and its message counter `last_seq`.
+//!
+//! Locking: [`bump`] (and [`lock`], a bump by zero) is the first statement of every
+//! transaction that writes a conversation. Its `UPDATE` takes the row lock on
+//! PostgreSQL and SQLite's write lock, so sequence numbers assigned after it are unique
+//! and gap-free, and a transition decided from the row it returns cannot race another.
+
+use parley_protocol::api::{ConversationState, EndReason};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::{now_ms, Result, Tx};
+use crate::chat::{Change, Conversation};
+
+macro_rules! columns {
+    () => {
+        "id, sysnum, visitor_id, state, group_id, agent_id, last_seq, visitor_read_seq, \
+         queued_at, end_reason, created_at, context, unknown_count, priority, queue_agent, \
+         last_visitor_at"
+    };
+}
+
+/// Most queueing conversations one read returns.
+pub const MAX_QUEUE: i64 = 5000;
+
+fn from_row(row: &AnyRow) -> Result<Conversation> {
+    let state: String = row.try_get("state")?;
+    let end_reason: Option<String> = row.try_get("end_reason")?;
+    Ok(Conversation {
+        id: row.try_get("id")?,
+        sysnum: row.try_get("sysnum")?,
+        visitor_id: row.try_get("visitor_id")?,
+        state: ConversationState::parse(&state)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad state {state:?}").into()))?,
+        group_id: row.try_get("group_id")?,
+        agent_id: row.try_get("agent_id")?,
+        last_seq: row.try_get("last_seq")?,
+        visitor_read_seq: row.try_get("visitor_read_seq")?,
+        queued_at: row.try_get("queued_at")?,
+        end_reason: end_reason.and_then(|r| serde_json::from_value(r.into()).ok()),
+        created_at: row.try_get("created_at")?,
+        context: row.try_get("context")?,
+        unknown_count: row.try_get("unknown_count")?,
+        priority: row.try_get("priority")?,
+        queue_agent: row.try_get("queue_agent")?,
+        last_visitor_at: row.try_get("last_visitor_at")?,
+    })
+}
+
+fn end_reason_text(r: EndReason) -> &'static str {
+    match r {
+        EndReason::VisitorLeft => "visitor_left",
+        EndReason::AgentEnded => "agent_ended",
+        EndReason::AgentOffline => "agent_offline",
+        EndReason::VisitorIdle => "visitor_idle",
+    }
+}
+
+/// Stores a new conversation of `visitor_id` in the bot state and returns it.
+/// `context` is the JSON of its reception context.
+pub async fn create<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    sysnum: &str,
+    visitor_id: &str,
+    context: &str,
+) -> Result<Conversation> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let row = sqlx::query(concat!(
+        "INSERT INTO conversations (id, sysnum, visitor_id, state, context, last_visitor_at, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING ",
+        columns!()
+    ))
+    .bind(&id)
+    .bind(sysnum)
+    .bind(visitor_id)
+    .bind(ConversationState::Bot.as_str())
+    .bind(context)
+    .bind(now_ms())
+    .fetch_one(ex)
+    .await?;
+    from_row(&row)
+}
+
+/// One conversation.
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<Conversation>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM conversations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The visitor's most recent conversation.
+pub async fn latest_of_visitor<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    visitor_id: &str,
+) -> Result<Option<Conversation>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1"
+    ))
+    .bind(visitor_id)
+    .fetch_optional(ex)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Queueing conversations of `sysnum`, first come first (at most [`MAX_QUEUE`]).
+pub async fn waiting<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    sysnum: &str,
+) -> Result<Vec<Conversation>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM conversations WHERE sysnum = $1 AND state = $2 ORDER BY queued_at, id LIMIT $3"
+    ))
+    .bind(sysnum)
+    .bind(ConversationState::Queueing.as_str())
+    .bind(MAX_QUEUE)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Conversations an agent holds now, oldest first.
+pub async fn held_by<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    sysnum: &str,
+    agent_id: &str,
+) -> Result<Vec<Conversation>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM conversations WHERE sysnum = $1 AND agent_id = $2 AND state = $3 \
+         ORDER BY created_at"
+    ))
+    .bind(sysnum)
+    .bind(agent_id)
+    .bind(ConversationState::WithAgent.as_str())
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// How many conversations each agent of `sysnum` holds now (agents holding none are
+/// absent).
+pub async fn load_per_agent<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    sysnum: &str,
+) -> Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT agent_id, COUNT(*) AS n FROM conversations WHERE sysnum = $1 AND state = $2 \
+         AND agent_id IS NOT NULL GROUP BY agent_id",
+    )
+    .bind(sysnum)
+    .bind(ConversationState::WithAgent.as_str())
+    .fetch_all(ex)
+    .await
+}
+
+/// Ids of open conversations of `sysnum` whose visitor has been silent since before
+/// `cutoff` (at most 1000 a call).
+pub async fn idle_since<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    sysnum: &str,
+    cutoff: i64,
+) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM conversations WHERE sysnum = $1 AND state <> $2 \
+         AND COALESCE(last_visitor_at, created_at) < $3 LIMIT 1000",
+    )
+    .bind(sysnum)
+    .bind(ConversationState::Ended.as_str())
+    .bind(cutoff)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Locks the conversation for a write by bumping `last_seq` by `n` (see the module
+/// documentation); returns the row as it is after the bump. `visitor_at` records a
+/// visitor's activity for the idle timeout.
+pub async fn bump(
+    tx: &mut Tx,
+    conversation_id: &str,
+    n: i64,
+    visitor_at: Option<i64>,
+) -> Result<Option<Conversation>> {
+    let row = sqlx::query(concat!(
+        "UPDATE conversations SET last_seq = last_seq + $1, updated_at = $2, \
+         last_visitor_at = COALESCE($3, last_visitor_at) WHERE id = $4 RETURNING ",
+        columns!()
+    ))
+    .bind(n)
+    .bind(now_ms())
+    .bind(visitor_at)
+    .bind(conversation_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Locks a conversation row inside `tx` and reads it (a bump by zero: the real bump
+/// follows in [`apply`] once the number of messages is known).
+pub async fn lock(tx: &mut Tx, conversation_id: &str) -> Result<Option<Conversation>> {
+    bump(tx, conversation_id, 0, None).await
+}
+
+/// Writes a [`Change`] to a row locked by [`lock`], reserving sequence numbers for its
+/// `change.messages.len()` system messages (`before.last_seq + 1 ..`), and returns the
+/// row after. The caller stores the messages in the same transaction.
+pub async fn apply(
+    tx: &mut Tx,
+    before: &Conversation,
+    change: &Change,
+    now: i64,
+) -> Result<Conversation> {
+    let row = sqlx::query(concat!(
+        "UPDATE conversations SET last_seq = last_seq + $1, state = $2, agent_id = $3, \
+         group_id = $4, queued_at = $5, end_reason = $6, ended_at = $7, updated_at = $8, \
+         priority = $9, queue_agent = $10 WHERE id = $11 RETURNING ",
+        columns!()
+    ))
+    .bind(change.messages.len() as i64)
+    .bind(change.state.as_str())
+    .bind(change.agent_id.as_deref())
+    .bind(change.group_id.as_deref())
+    // A conversation already waiting keeps its place when only its target changes.
+    .bind(if change.queued {
+        before
+            .queued_at
+            .filter(|_| before.state == ConversationState::Queueing)
+            .or(Some(now))
+    } else {
+        None
+    })
+    .bind(change.end_reason.map(end_reason_text))
+    .bind((change.state == ConversationState::Ended).then_some(now))
+    .bind(now)
+    .bind(change.priority)
+    .bind(change.queue_agent.as_deref())
+    .bind(&before.id)
+    .fetch_one(&mut **tx)
+    .await?;
+    from_row(&row)
+}
+
+/// Counts one more unknown answer of the bot; returns the new count.
+pub async fn count_unknown<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "UPDATE conversations SET unknown_count = unknown_count + 1 WHERE id = $1 \
+         RETURNING unknown_count",
+    )
+    .bind(id)
+    .fetch_one(ex)
+    .await?;
+    Ok(n)
+}
+
+/// Records that the visitor saw everything up to `seq` (never moves backwards, never
+/// past the last message).
+pub async fn mark_read<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+    seq: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE conversations SET visitor_read_seq = CASE WHEN $1 > last_seq THEN last_seq \
+         ELSE $1 END WHERE id = $2 AND visitor_read_seq < $1",
+    )
+    .bind(seq)
+    .bind(conversation_id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! `chat_files`: pictures sent in conversations, bytes in the database so every
+//! instance serves them. Ids are random UUIDs and are the capability to read a file.
+
+use sqlx::{Any, Executor, Row};
+
+use super::{now_ms, Result};
+
+/// A file to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewFile<'a> {
+    pub sysnum: &'a str,
+    pub conversation_id: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// How many files a conversation keeps.
+pub async fn count_in_conversation<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM chat_files WHERE conversation_id = $1")
+        .bind(conversation_id)
+        .fetch_one(ex)
+        .await?;
+    Ok(n)
+}
+
+/// Stores a file and returns its new id.
+pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, f: NewFile<'_>) -> Result<String> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    sqlx::query(
+        "INSERT INTO chat_files (id, sysnum, conversation_id, content_type, size, data, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(f.sysnum)
+    .bind(f.conversation_id)
+    .bind(f.content_type)
+    .bind(f.bytes.len() as i64)
+    .bind(f.bytes)
+    .bind(now_ms())
+    .execute(ex)
+    .await?;
+    Ok(id)
+}
+
+/// Deletes a file.
+pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM chat_files WHERE id = $1")
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// A file's checked content type and bytes.
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<(String, Vec<u8>)>> {
+    let row = sqlx::query("SELECT content_type, data FROM chat_files WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
+    row.map(|r| Ok((r.try_get("content_type")?, r.try_get("data")?)))
+        .transpose()
+}

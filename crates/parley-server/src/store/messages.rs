@@ -1,0 +1,230 @@
+//! `messages`: what was said, keyed by conversation and `seq`, unique per conversation,
+//! sender and client id (which makes a re-send a no-op). `event` holds the
+//! kind-specific JSON: a `SystemEvent` for system messages, a `BotReply` for the bot's;
+//! `card` and `image` the card and picture of those kinds.
+
+use parley_protocol::api::{ChatMessage, MessageKind, Sender};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::{Result, Tx};
+use crate::chat::NewMessage;
+
+macro_rules! columns {
+    () => {
+        "conversation_id, seq, client_id, sender, sender_name, kind, body, event, card, image, \
+         created_at"
+    };
+}
+
+/// Most unread agent messages one read returns.
+pub const MAX_UNREAD: i64 = 200;
+
+fn from_row(row: &AnyRow) -> Result<ChatMessage> {
+    let sender: String = row.try_get("sender")?;
+    let kind: String = row.try_get("kind")?;
+    let event: Option<String> = row.try_get("event")?;
+    let sender = Sender::parse(&sender)
+        .ok_or_else(|| sqlx::Error::Decode(format!("bad sender {sender:?}").into()))?;
+    let (event, bot) = match (sender, event) {
+        (Sender::Bot, Some(e)) => (None, serde_json::from_str(&e).ok()),
+        (_, Some(e)) => (serde_json::from_str(&e).ok(), None),
+        (_, None) => (None, None),
+    };
+    let card: Option<String> = row.try_get("card")?;
+    let image: Option<String> = row.try_get("image")?;
+    Ok(ChatMessage {
+        conversation_id: row.try_get("conversation_id")?,
+        seq: row.try_get("seq")?,
+        client_id: row.try_get("client_id")?,
+        sender,
+        sender_name: row.try_get("sender_name")?,
+        kind: MessageKind::parse(&kind)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad kind {kind:?}").into()))?,
+        text: row.try_get("body")?,
+        event,
+        bot,
+        card: card.and_then(|c| serde_json::from_str(&c).ok()),
+        image: image.and_then(|i| serde_json::from_str(&i).ok()),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Stores `m` as message `seq` of a conversation whose row `tx` locked and bumped.
+pub async fn insert(
+    tx: &mut Tx,
+    conversation_id: &str,
+    seq: i64,
+    m: &NewMessage,
+    at: i64,
+) -> Result<ChatMessage> {
+    let event = match (&m.event, &m.bot) {
+        (Some(e), _) => Some(serde_json::to_string(e).expect("events serialize")),
+        (None, Some(b)) => Some(serde_json::to_string(b).expect("bot replies serialize")),
+        (None, None) => None,
+    };
+    let card = m
+        .card
+        .as_ref()
+        .map(|c| serde_json::to_string(c).expect("cards serialize"));
+    let image = m
+        .image
+        .as_ref()
+        .map(|i| serde_json::to_string(i).expect("images serialize"));
+    sqlx::query(
+        "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, sender_name, \
+         kind, body, event, card, image, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(conversation_id)
+    .bind(seq)
+    .bind(m.client_id.as_deref())
+    .bind(m.sender.as_str())
+    .bind(m.sender_id.as_deref())
+    .bind(m.sender_name.as_deref())
+    .bind(m.kind.as_str())
+    .bind(&m.text)
+    .bind(event)
+    .bind(card)
+    .bind(image)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(m.stored(conversation_id, seq, at))
+}
+
+/// The message a client id was stored as, if any.
+pub async fn by_client_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+    sender: Sender,
+    client_id: &str,
+) -> Result<Option<ChatMessage>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM messages WHERE conversation_id = $1 AND sender = $2 AND client_id = $3"
+    ))
+    .bind(conversation_id)
+    .bind(sender.as_str())
+    .bind(client_id)
+    .fetch_optional(ex)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Messages with `seq > after`, oldest first, at most `limit`.
+pub async fn after<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<ChatMessage>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+    ))
+    .bind(conversation_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Up to `limit` messages with `seq < before`, oldest first, and whether older ones
+/// exist.
+pub async fn before<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+    before: i64,
+    limit: i64,
+) -> Result<(Vec<ChatMessage>, bool)> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+    ))
+    .bind(conversation_id)
+    .bind(before)
+    .bind(limit + 1)
+    .fetch_all(ex)
+    .await?;
+    let mut messages = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    let has_more = messages.len() as i64 > limit;
+    messages.truncate(limit as usize);
+    messages.reverse();
+    Ok((messages, has_more))
+}
+
+/// The visitor's messages since `since_ms` across their conversations, oldest first,
+/// the newest `limit` of them.
+pub async fn recent_of_visitor<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    visitor_id: &str,
+    since_ms: i64,
+    limit: i64,
+) -> Result<Vec<ChatMessage>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM messages WHERE conversation_id IN \
+         (SELECT id FROM conversations WHERE visitor_id = $1) \
+         AND created_at >= $2 ORDER BY created_at DESC, seq DESC LIMIT $3"
+    ))
+    .bind(visitor_id)
+    .bind(since_ms)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    let mut messages = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    messages.reverse();
+    Ok(messages)
+}
+
+/// Which of the agents' unread messages [`unread_from_agents`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// Offline messages (kind `offline`), left after a conversation ended.
+    Offline,
+    /// Every other kind: what agents said in chat while the visitor was not looking.
+    InChat,
+}
+
+/// Agents' messages past the visitor's read mark in any of their conversations, oldest
+/// first, at most [`MAX_UNREAD`], each with its agent's id.
+pub async fn unread_from_agents<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    visitor_id: &str,
+    which: Unread,
+) -> Result<Vec<(ChatMessage, Option<String>)>> {
+    let sql = match which {
+        Unread::Offline => concat!(
+            "SELECT ",
+            columns!(),
+            ", m.sender_id FROM messages m WHERE m.sender = $2 AND m.kind = $3 AND m.seq > \
+             (SELECT c.visitor_read_seq FROM conversations c \
+              WHERE c.id = m.conversation_id AND c.visitor_id = $1) \
+             ORDER BY m.created_at, m.seq LIMIT $4"
+        ),
+        Unread::InChat => concat!(
+            "SELECT ",
+            columns!(),
+            ", m.sender_id FROM messages m WHERE m.sender = $2 AND m.kind <> $3 AND m.seq > \
+             (SELECT c.visitor_read_seq FROM conversations c \
+              WHERE c.id = m.conversation_id AND c.visitor_id = $1) \
+             ORDER BY m.created_at, m.seq LIMIT $4"
+        ),
+    };
+    let rows = sqlx::query(sql)
+        .bind(visitor_id)
+        .bind(Sender::Agent.as_str())
+        .bind(MessageKind::Offline.as_str())
+        .bind(MAX_UNREAD)
+        .fetch_all(ex)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((from_row(row)?, row.try_get("sender_id")?)))
+        .collect()
+}
