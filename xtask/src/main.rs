@@ -10,6 +10,7 @@
 
 mod bench;
 mod pg;
+mod rules;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -151,6 +152,7 @@ fn step<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 fn test(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--no-e2e");
     let started = Instant::now();
+    step("the server's layering rules", || rules::check(&root()))?;
     step("setup", tools::setup)?;
     step("rustfmt", || run(cargo().args(["fmt", "--all", "--check"])))?;
     step("clippy (native)", || {
