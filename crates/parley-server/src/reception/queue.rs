@@ -1,279 +1,23 @@
-//! Reception carried out over the store: the FAQ bot answering in bot conversations,
-//! and visitors routed to humans by the pure decisions of `parley_reception::routing`.
-//!
-//! Every routing step (a visitor asking for a human, the queue draining when capacity
-//! appears) runs in one transaction that first takes a per-tenant lock (an advisory
-//! transaction lock on PostgreSQL; on SQLite the single pooled connection already
-//! serializes transactions), then reads a [`Snapshot`] of agents, groups and the queue,
-//! decides, and writes the result. So two requests, or two instances sharing one
-//! PostgreSQL, never hand the last free slot to two visitors.
-//!
-//! Working hours are evaluated here, with each group's own UTC offset (see
-//! [`crate::config::Group::is_open`]), and handed to the router as "open" or "closed".
+//! Routing over the store: the pure decisions of `parley_reception::routing` applied in
+//! one transaction under the tenant's routing lock (see the parent module), and every
+//! change that moves a conversation between the bot, the queue, an agent and its end.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use axum::http::StatusCode;
-use parley_protocol::api::{
-    AgentStatus, BotOutcome, BotReply, ChatMessage, ConversationState, EndReason, ErrorCode,
-    GroupView, MessageKind, Reception, Sender, Suggestion,
-};
-use parley_protocol::params::ReceptionType;
-use parley_protocol::{ChatParams, EffectiveSettings, Locale};
-use parley_reception::bot::{FaqEntry, Lang};
+use parley_protocol::api::{AgentStatus, ConversationState, EndReason, ErrorCode, Reception};
 use parley_reception::routing::{
     self, Agent as RoutingAgent, AgentStatus as RoutingStatus, Decision, Group as RoutingGroup,
-    RoutingRequest, RoutingRules, Snapshot, Target, WeekTime, Weekday, WorkingHours,
+    Snapshot, Target, WeekTime, Weekday, WorkingHours,
 };
-use parley_reception::{MatchOutcome, Matcher};
-use serde::{Deserialize, Serialize};
 
-use crate::auth::VisitorAuth;
-pub use crate::chat::queue::{pack_priority, unpack_priority};
+use super::{group_views, pack_priority, reception_of, rules_of, Context, DEFAULT_IDLE_MINUTES};
 use crate::chat::transitions::{self, AgentSlot};
-use crate::chat::TransitionError;
-use crate::chat::{self, publish, Appended, Change, Changed, Conversation, NewMessage};
+use crate::chat::{self, publish, Change, Changed, Conversation, TransitionError};
 use crate::config::{Agent, Tenant};
 use crate::error::ApiError;
 use crate::store::{self, now_ms, Tx};
 use crate::AppState;
-
-/// Unknown answers before the trans-to-agent button shows, when the tenant sets none.
-pub const DEFAULT_MANUAL_AFTER_UNKNOWN: u32 = 2;
-/// Minutes of visitor silence that end a conversation, when the tenant sets none.
-pub const DEFAULT_IDLE_MINUTES: u64 = 30;
-
-/// What a conversation remembers of the link that started it, for the bot and for
-/// routing later on. Stored as JSON in `conversations.context`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Context {
-    /// The routing request built from the link (without the tenant's rules, which are
-    /// read from the configuration each time so that a change applies at once).
-    pub request: RoutingRequest,
-    pub robotid: Option<u64>,
-    pub faqid: Option<u64>,
-    pub locale: Locale,
-    /// `show_manual`: delay the trans-to-agent button until unknown answers.
-    pub show_manual: bool,
-}
-
-impl Context {
-    /// The context of a new conversation opened with `params`.
-    pub fn new(params: &ChatParams, settings: &EffectiveSettings, tenant: &Tenant) -> Context {
-        Context {
-            request: RoutingRequest::from_params(params, settings, rules_of(tenant)),
-            robotid: settings.robotid.or(tenant.bots.first().map(|b| b.id)),
-            faqid: settings.faqid,
-            locale: settings.locale,
-            show_manual: settings.show_manual,
-        }
-    }
-
-    /// Reads a stored context; a conversation from before reception existed (`{}`)
-    /// gets a bot-first default.
-    pub fn of(c: &Conversation) -> Context {
-        serde_json::from_str(&c.context).unwrap_or_else(|_| Context {
-            request: RoutingRequest::new(ReceptionType::BotFirst),
-            robotid: None,
-            faqid: None,
-            locale: Locale::Zh,
-            show_manual: true,
-        })
-    }
-
-    /// Whether the visitor may ask for a human at all (not bot-only).
-    pub fn can_transfer(&self) -> bool {
-        self.request.reception_type != ReceptionType::BotOnly
-    }
-}
-
-/// The tenant's routing rules in the router's terms: its VIP levels from lowest to
-/// highest (the configuration lists them in that order) and its rules.
-pub fn rules_of(tenant: &Tenant) -> RoutingRules {
-    RoutingRules {
-        vip_levels: tenant.vip_levels.iter().map(|l| l.id.clone()).collect(),
-        rules: tenant.routing_rules.clone(),
-    }
-}
-
-/// The bots of every tenant, indexed once at start: (sysnum, robotid) to matcher.
-#[derive(Default)]
-pub struct Bots(HashMap<(String, u64), Arc<Matcher>>);
-
-impl Bots {
-    /// Indexes every tenant's loaded bots.
-    pub fn new(config: &crate::config::Config) -> Bots {
-        let mut map = HashMap::new();
-        for t in &config.tenants {
-            for b in &t.bots {
-                if let Some(bot) = &b.bot {
-                    map.insert(
-                        (t.sysnum.clone(), b.id),
-                        Arc::new(Matcher::new((**bot).clone())),
-                    );
-                }
-            }
-        }
-        Bots(map)
-    }
-
-    /// The matcher of a tenant's bot.
-    pub fn get(&self, sysnum: &str, robotid: Option<u64>) -> Option<&Arc<Matcher>> {
-        self.0.get(&(sysnum.to_owned(), robotid?))
-    }
-}
-
-/// Whether the trans-to-agent button shows now in a conversation.
-pub fn transfer_button(tenant: &Tenant, c: &Conversation) -> bool {
-    let ctx = Context::of(c);
-    c.state == ConversationState::Bot
-        && ctx.can_transfer()
-        && routing::show_transfer_button(
-            Some(ctx.show_manual),
-            tenant
-                .backend
-                .manual_after_unknown
-                .unwrap_or(DEFAULT_MANUAL_AFTER_UNKNOWN),
-            u32::try_from(c.unknown_count).unwrap_or(u32::MAX),
-        )
-}
-
-/// The greeting of a conversation: the bot's (or `robot_hello_word`) while the bot
-/// answers, else `agent_hello_word` or the tenant's.
-pub fn greeting(
-    state: &AppState,
-    tenant: &Tenant,
-    c: &Conversation,
-    ctx: &Context,
-    settings: &EffectiveSettings,
-) -> String {
-    if c.state == ConversationState::Bot && ctx.request.reception_type != ReceptionType::AgentOnly {
-        if let Some(m) = state.bots.get(&tenant.sysnum, ctx.robotid) {
-            let g = m
-                .bot()
-                .greeting(ctx.locale.code(), settings.robot_hello_word.as_deref());
-            if !g.is_empty() {
-                return g.to_owned();
-            }
-        }
-    } else if let Some(w) = settings
-        .agent_hello_word
-        .as_deref()
-        .filter(|w| !w.trim().is_empty())
-    {
-        return w.to_owned();
-    }
-    tenant.greeting_for(settings.locale)
-}
-
-/// The guided questions shown under the greeting (`guide_flag`), in the language of
-/// the page's locale.
-pub fn guide(
-    state: &AppState,
-    tenant: &Tenant,
-    c: &Conversation,
-    ctx: &Context,
-    settings: &EffectiveSettings,
-) -> Vec<Suggestion> {
-    if !settings.guide_flag || c.state != ConversationState::Bot {
-        return Vec::new();
-    }
-    let Some(m) = state.bots.get(&tenant.sysnum, ctx.robotid) else {
-        return Vec::new();
-    };
-    let lang = Lang::for_locale(ctx.locale.code());
-    m.bot()
-        .guide_entries(lang)
-        .into_iter()
-        .map(suggestion)
-        .collect()
-}
-
-fn suggestion(e: &FaqEntry) -> Suggestion {
-    Suggestion {
-        id: e.id,
-        question: e.question.clone(),
-    }
-}
-
-/// The bot's answer to a visitor message just stored in a bot conversation: an
-/// answer, "did you mean" suggestions or the unknown reply, stored as a bot message.
-/// `None` when nobody automatic answers (not a bot conversation, agent-only, no bot).
-pub async fn bot_reply(
-    state: &AppState,
-    tenant: &Tenant,
-    c: &Conversation,
-    question: &str,
-    faq_id: Option<u64>,
-) -> Result<Option<ChatMessage>, ApiError> {
-    let ctx = Context::of(c);
-    if c.state != ConversationState::Bot || ctx.request.reception_type == ReceptionType::AgentOnly {
-        return Ok(None);
-    }
-    let Some(matcher) = state.bots.get(&tenant.sysnum, ctx.robotid) else {
-        return Ok(None);
-    };
-    let bot = matcher.bot();
-    let locale = ctx.locale.code();
-    let tapped = faq_id.and_then(|id| bot.entry(id));
-    let outcome = match tapped {
-        Some(entry) => MatchOutcome::Answer { entry, score: 1.0 },
-        None => matcher.ask(question, ctx.faqid),
-    };
-    let (text, outcome, answered, suggestions) = match outcome {
-        MatchOutcome::Answer { entry, .. } => (
-            entry.answer.clone(),
-            BotOutcome::Answer,
-            Some(entry.id),
-            bot.related(entry).into_iter().map(suggestion).collect(),
-        ),
-        MatchOutcome::Suggest(list) => {
-            // Prompt in the question's language, since the suggestions are in it.
-            let lang = Lang::detect(question).code();
-            (
-                bot.suggest_prompt(lang).to_owned(),
-                BotOutcome::Suggest,
-                None,
-                list.into_iter().map(suggestion).collect(),
-            )
-        }
-        MatchOutcome::Unknown => (
-            bot.unknown_reply(locale).to_owned(),
-            BotOutcome::Unknown,
-            None,
-            Vec::new(),
-        ),
-    };
-    let mut counted = c.clone();
-    if outcome == BotOutcome::Unknown {
-        counted.unknown_count = store::conversations::count_unknown(state.db.pool(), &c.id).await?;
-    }
-    let reply = BotReply {
-        outcome,
-        faq_id: answered,
-        suggestions,
-        transfer_button: transfer_button(tenant, &counted),
-    };
-    let stored = chat::append(
-        state,
-        &c.id,
-        NewMessage {
-            client_id: None,
-            sender: Sender::Bot,
-            sender_id: ctx.robotid.map(|r| r.to_string()),
-            sender_name: Some(bot.name.clone()),
-            kind: MessageKind::Text,
-            text,
-            event: None,
-            bot: Some(reply),
-            card: None,
-            image: None,
-        },
-    )
-    .await?;
-    Ok(Some(stored.message))
-}
 
 /// Reads agents, groups and the queue of a tenant inside `tx`.
 async fn snapshot(tx: &mut Tx, tenant: &Tenant, now: i64) -> Result<Snapshot, ApiError> {
@@ -330,31 +74,6 @@ const ANY_TIME: WeekTime = WeekTime {
     day: Weekday::Mon,
     minute: 0,
 };
-
-fn group_views(tenant: &Tenant, ids: &[String], now: i64) -> Vec<GroupView> {
-    ids.iter()
-        .filter_map(|id| tenant.group(id))
-        .map(|g| GroupView {
-            id: g.id.clone(),
-            name: g.name.clone(),
-            open: g.is_open(now),
-        })
-        .collect()
-}
-
-/// The visitor's view of where a conversation stands, for one not being routed now.
-pub fn reception_of(tenant: &Tenant, c: &Conversation, position: Option<u32>) -> Reception {
-    match c.state {
-        ConversationState::Bot => Reception::Bot,
-        ConversationState::Queueing => Reception::Queued {
-            position: position.unwrap_or(1),
-        },
-        ConversationState::WithAgent => Reception::Assigned {
-            agent: tenant.agent_brief(c.agent_id.as_deref().unwrap_or_default()),
-        },
-        ConversationState::Ended => Reception::Ended,
-    }
-}
 
 /// Routes a bot conversation: to the bot, an agent, the queue, or tells why nobody can
 /// take the visitor. `wants_agent` is the trans-to-agent button; `group_choice` the
@@ -626,34 +345,6 @@ async fn end_held_by(state: &AppState, sysnum: &str, agent_id: &str) -> Result<(
         .await?;
     }
     Ok(())
-}
-
-/// A visitor's message: stored (exactly once on its client id), and in a bot
-/// conversation answered by the bot (once: not for a re-sent duplicate). The answer
-/// reaches the visitor as a message event, and through history.
-pub async fn visitor_says(
-    state: &AppState,
-    who: &VisitorAuth,
-    client_id: &str,
-    text: &str,
-    faq_id: Option<u64>,
-) -> Result<Appended, ApiError> {
-    chat::check_text(client_id, text)?;
-    let m = NewMessage::from_person(
-        client_id,
-        Sender::Visitor,
-        Some(who.visitor_id.clone()),
-        None,
-        MessageKind::Text,
-        text.to_owned(),
-    );
-    let appended = chat::append(state, &who.conversation_id, m).await?;
-    if !appended.duplicate {
-        if let Some(tenant) = state.config.tenant(&who.sysnum) {
-            bot_reply(state, tenant, &appended.conversation, text, faq_id).await?;
-        }
-    }
-    Ok(appended)
 }
 
 /// Ends conversations whose visitor sent nothing for the tenant's idle timeout, as of

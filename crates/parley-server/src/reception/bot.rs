@@ -1,0 +1,153 @@
+//! The FAQ bot in conversations: every tenant's bots indexed once, and the bot's
+//! answer to each visitor message in a bot conversation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use parley_protocol::api::{
+    BotOutcome, BotReply, ChatMessage, ConversationState, MessageKind, Sender,
+};
+use parley_protocol::params::ReceptionType;
+use parley_reception::bot::Lang;
+use parley_reception::{MatchOutcome, Matcher};
+
+use super::{suggestion, transfer_button, Context};
+use crate::auth::VisitorAuth;
+use crate::chat::{self, Appended, Conversation, NewMessage};
+use crate::config::Tenant;
+use crate::error::ApiError;
+use crate::store;
+use crate::AppState;
+
+/// The bots of every tenant, indexed once at start: (sysnum, robotid) to matcher.
+#[derive(Default)]
+pub struct Bots(HashMap<(String, u64), Arc<Matcher>>);
+
+impl Bots {
+    /// Indexes every tenant's loaded bots.
+    pub fn new(config: &crate::config::Config) -> Bots {
+        let mut map = HashMap::new();
+        for t in &config.tenants {
+            for b in &t.bots {
+                if let Some(bot) = &b.bot {
+                    map.insert(
+                        (t.sysnum.clone(), b.id),
+                        Arc::new(Matcher::new((**bot).clone())),
+                    );
+                }
+            }
+        }
+        Bots(map)
+    }
+
+    /// The matcher of a tenant's bot.
+    pub fn get(&self, sysnum: &str, robotid: Option<u64>) -> Option<&Arc<Matcher>> {
+        self.0.get(&(sysnum.to_owned(), robotid?))
+    }
+}
+
+/// The bot's answer to a visitor message just stored in a bot conversation: an
+/// answer, "did you mean" suggestions or the unknown reply, stored as a bot message.
+/// `None` when nobody automatic answers (not a bot conversation, agent-only, no bot).
+pub async fn bot_reply(
+    state: &AppState,
+    tenant: &Tenant,
+    c: &Conversation,
+    question: &str,
+    faq_id: Option<u64>,
+) -> Result<Option<ChatMessage>, ApiError> {
+    let ctx = Context::of(c);
+    if c.state != ConversationState::Bot || ctx.request.reception_type == ReceptionType::AgentOnly {
+        return Ok(None);
+    }
+    let Some(matcher) = state.bots.get(&tenant.sysnum, ctx.robotid) else {
+        return Ok(None);
+    };
+    let bot = matcher.bot();
+    let locale = ctx.locale.code();
+    let tapped = faq_id.and_then(|id| bot.entry(id));
+    let outcome = match tapped {
+        Some(entry) => MatchOutcome::Answer { entry, score: 1.0 },
+        None => matcher.ask(question, ctx.faqid),
+    };
+    let (text, outcome, answered, suggestions) = match outcome {
+        MatchOutcome::Answer { entry, .. } => (
+            entry.answer.clone(),
+            BotOutcome::Answer,
+            Some(entry.id),
+            bot.related(entry).into_iter().map(suggestion).collect(),
+        ),
+        MatchOutcome::Suggest(list) => {
+            // Prompt in the question's language, since the suggestions are in it.
+            let lang = Lang::detect(question).code();
+            (
+                bot.suggest_prompt(lang).to_owned(),
+                BotOutcome::Suggest,
+                None,
+                list.into_iter().map(suggestion).collect(),
+            )
+        }
+        MatchOutcome::Unknown => (
+            bot.unknown_reply(locale).to_owned(),
+            BotOutcome::Unknown,
+            None,
+            Vec::new(),
+        ),
+    };
+    let mut counted = c.clone();
+    if outcome == BotOutcome::Unknown {
+        counted.unknown_count = store::conversations::count_unknown(state.db.pool(), &c.id).await?;
+    }
+    let reply = BotReply {
+        outcome,
+        faq_id: answered,
+        suggestions,
+        transfer_button: transfer_button(tenant, &counted),
+    };
+    let stored = chat::append(
+        state,
+        &c.id,
+        NewMessage {
+            client_id: None,
+            sender: Sender::Bot,
+            sender_id: ctx.robotid.map(|r| r.to_string()),
+            sender_name: Some(bot.name.clone()),
+            kind: MessageKind::Text,
+            text,
+            event: None,
+            bot: Some(reply),
+            card: None,
+            image: None,
+        },
+    )
+    .await?;
+    Ok(Some(stored.message))
+}
+
+/// A visitor's message: stored (exactly once on its client id), and in a bot
+/// conversation answered by the bot (once: not for a re-sent duplicate). The answer
+/// reaches the visitor as a message event, and through history.
+pub async fn visitor_says(
+    state: &AppState,
+    who: &VisitorAuth,
+    client_id: &str,
+    text: &str,
+    faq_id: Option<u64>,
+) -> Result<Appended, ApiError> {
+    chat::check_text(client_id, text)?;
+    let m = NewMessage::from_person(
+        client_id,
+        Sender::Visitor,
+        Some(who.visitor_id.clone()),
+        None,
+        MessageKind::Text,
+        text.to_owned(),
+    );
+    let appended = chat::append(state, &who.conversation_id, m).await?;
+    if !appended.duplicate {
+        if let Some(tenant) = state.config.tenant(&who.sysnum) {
+            bot_reply(state, tenant, &appended.conversation, text, faq_id).await?;
+        }
+    }
+    Ok(appended)
+}
