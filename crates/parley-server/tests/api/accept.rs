@@ -39,24 +39,40 @@ async fn queued_visitor(app: &TestApp) -> String {
 }
 
 async fn racing_accepts_for_the_last_slot_give_one_conversation_and_a_clear_409(store: Store) {
+    const RACERS: usize = 6;
     let app = spawn_app(store).await;
     let solo = busy_solo(&app).await;
     let mut waiting = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..RACERS {
         waiting.push(queued_visitor(&app).await);
     }
-    // Three accepts at once for a capacity of one.
-    let (a, b, c) = tokio::join!(
-        app.accept(&waiting[0], &solo),
-        app.accept(&waiting[1], &solo),
-        app.accept(&waiting[2], &solo),
-    );
-    let results = [a, b, c];
-    let accepted: Vec<&(StatusCode, Value)> = results
-        .iter()
-        .filter(|(s, _)| *s == StatusCode::OK)
-        .collect();
-    assert_eq!(accepted.len(), 1, "exactly one accept wins: {results:?}");
+    // One client (one connection) per accept, each already connected, so the accepts
+    // reach the server together rather than in the order their connections open.
+    let clients: Vec<reqwest::Client> = (0..RACERS).map(|_| reqwest::Client::new()).collect();
+    for client in &clients {
+        let me = client
+            .get(app.url("/api/agent/me"))
+            .bearer_auth(&solo)
+            .send()
+            .await
+            .expect("warm-up request");
+        assert_eq!(me.status(), StatusCode::OK);
+    }
+    let accepts = clients.iter().zip(&waiting).map(|(client, conversation)| {
+        let url = app.url(&format!("/api/agent/conversations/{conversation}/accept"));
+        let request = client.post(url).bearer_auth(&solo);
+        async move {
+            let response = request.send().await.expect("accept request");
+            let status = response.status();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    });
+    let results = futures_util::future::join_all(accepts).await;
+    let accepted = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    assert_eq!(accepted, 1, "exactly one accept wins: {results:?}");
     for (status, body) in results.iter().filter(|(s, _)| *s != StatusCode::OK) {
         assert_eq!(*status, StatusCode::CONFLICT, "{body}");
         assert_eq!(
@@ -69,7 +85,11 @@ async fn racing_accepts_for_the_last_slot_give_one_conversation_and_a_clear_409(
         .await;
     assert_eq!(status, 200, "{lists}");
     assert_eq!(lists["mine"].as_array().unwrap().len(), 1, "{lists}");
-    assert_eq!(lists["waiting"].as_array().unwrap().len(), 2, "{lists}");
+    assert_eq!(
+        lists["waiting"].as_array().unwrap().len(),
+        RACERS - 1,
+        "{lists}"
+    );
 }
 
 async fn an_offline_agent_cannot_accept(store: Store) {
