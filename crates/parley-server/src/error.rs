@@ -4,7 +4,7 @@
 //! a stable [`ErrorCode`] and a clean message. Domain errors (a refused transition, an
 //! invalid message) have their own enums; this is where they get an HTTP status.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::api::{ApiErrorBody, ErrorCode};
@@ -21,6 +21,13 @@ pub enum ApiError {
         code: ErrorCode,
         message: String,
     },
+    /// A refusal that will pass later (a quota, a back-off, a full queue): the answer
+    /// carries `Retry-After` with the seconds to wait.
+    RetryLater {
+        status: StatusCode,
+        message: String,
+        after_secs: u64,
+    },
     /// A server failure; the text is logged only.
     Internal(String),
 }
@@ -32,6 +39,19 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code: ErrorCode::BadRequest,
             message: message.into(),
+        }
+    }
+
+    /// A 429 (or another status) the client may retry after `after_secs` seconds.
+    pub fn retry_later(
+        status: StatusCode,
+        message: impl Into<String>,
+        after_secs: u64,
+    ) -> ApiError {
+        ApiError::RetryLater {
+            status,
+            message: message.into(),
+            after_secs: after_secs.max(1),
         }
     }
 
@@ -77,23 +97,32 @@ impl From<InvalidMessage> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, body) = match self {
+        match self {
             ApiError::Client {
                 status,
                 code,
                 message,
-            } => (status, ApiErrorBody { code, message }),
+            } => (status, Json(ApiErrorBody { code, message })).into_response(),
+            ApiError::RetryLater {
+                status,
+                message,
+                after_secs,
+            } => {
+                let body = ApiErrorBody {
+                    code: ErrorCode::RateLimited,
+                    message,
+                };
+                let wait = [(header::RETRY_AFTER, HeaderValue::from(after_secs))];
+                (status, wait, Json(body)).into_response()
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ApiErrorBody {
-                        code: ErrorCode::Internal,
-                        message: "Something went wrong on the server.".into(),
-                    },
-                )
+                let body = ApiErrorBody {
+                    code: ErrorCode::Internal,
+                    message: "Something went wrong on the server.".into(),
+                };
+                (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }
-        };
-        (status, Json(body)).into_response()
+        }
     }
 }

@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod reception;
 pub mod routes;
 pub mod security;
+pub mod signin;
 pub mod store;
 pub mod tickets;
 pub mod traces;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub heartbeat: Duration,
     /// Every tenant's FAQ bots, indexed once.
     pub bots: Arc<reception::Bots>,
+    /// Bounds password checks and backs off accounts after wrong passwords.
+    pub signin: Arc<signin::SignInGuard>,
 }
 
 impl AppState {
@@ -89,6 +92,7 @@ impl AppState {
             shutdown: rx,
             shutdown_tx: Arc::new(tx),
             heartbeat: Duration::from_secs(20),
+            signin: Arc::new(signin::SignInGuard::per_core()),
         }
     }
 

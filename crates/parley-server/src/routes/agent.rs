@@ -17,7 +17,8 @@ use crate::auth::{self, AgentAuth, JsonBody};
 use crate::chat::{self, transitions, Changed, Conversation};
 use crate::config::{Agent, Tenant};
 use crate::error::ApiError;
-use crate::{password, presence, reception, store, traces, AppState};
+use crate::store::now_ms;
+use crate::{password, presence, reception, signin, store, traces, AppState};
 
 /// Login: public, behind the rate limit.
 pub fn public_router() -> Router<AppState> {
@@ -77,6 +78,25 @@ async fn login(
     if request.password.len() > 1024 || request.username.len() > 300 {
         return Err(ApiError::bad_request("field too long"));
     }
+    let account = (request.sysnum.clone(), request.username.clone());
+    if let Some(wait) = state.signin.closed(&account, now_ms()) {
+        return Err(ApiError::retry_later(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("too many wrong passwords for this account; try again in {wait} s"),
+            wait,
+        ));
+    }
+    let permit = state
+        .signin
+        .permit(signin::PERMIT_WAIT)
+        .await
+        .ok_or_else(|| {
+            ApiError::retry_later(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many sign-ins at once; try again in a moment",
+                1,
+            )
+        })?;
     let found = state
         .config
         .tenant(&request.sysnum)
@@ -89,16 +109,26 @@ async fn login(
     let ok = tokio::task::spawn_blocking(move || password::verify(&given, &hash))
         .await
         .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    drop(permit);
     let (tenant, agent) = match found {
         Some(f) if ok => f,
         _ => {
+            let failures = state.signin.failed(account, now_ms());
+            tracing::warn!(
+                target: "audit",
+                sysnum = %request.sysnum,
+                username = %request.username,
+                failures_in_a_row = failures.count,
+                "agent sign-in failed"
+            );
             return Err(ApiError::client(
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::Unauthorized,
                 "wrong company, user name or password",
-            ))
+            ));
         }
     };
+    state.signin.succeeded(&account);
     let token = auth::create_session(
         &state,
         auth::AGENT_SESSION,

@@ -310,6 +310,10 @@ async fn receive_loop<F, Fut>(
 fn error_event(e: ApiError) -> ServerEvent {
     match e {
         ApiError::Client { code, message, .. } => ServerEvent::Error { code, message },
+        ApiError::RetryLater { message, .. } => ServerEvent::Error {
+            code: ErrorCode::RateLimited,
+            message,
+        },
         ApiError::Internal(detail) => {
             tracing::error!(%detail, "socket event failed");
             ServerEvent::Error {

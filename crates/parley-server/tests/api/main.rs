@@ -2,6 +2,7 @@
 //! file and a real PostgreSQL server (see `helpers`).
 
 mod accept;
+mod attacks;
 mod cards;
 mod exchange;
 mod helpers;
