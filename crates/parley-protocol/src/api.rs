@@ -776,7 +776,13 @@ pub struct Labelled {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitorProfile {
     pub visitor_id: String,
+    /// The site's verified user id (a link with a valid `sign`, or a token): the key
+    /// that makes one visitor of every device.
     pub partnerid: Option<String>,
+    /// The newest `partnerid` a link claimed without a valid sign or token: a label
+    /// for agents, shown as unverified, never a key to anyone's history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_partnerid: Option<String>,
     pub uname: Option<String>,
     pub realname: Option<String>,
     pub tel: Option<String>,

@@ -6,6 +6,12 @@
 //! and applies its sign / token rules ([`crate::security::admit`]); [`admit_visitor`]
 //! then finds or makes the visitor the link and the browser name and merges the link's
 //! CRM fields into their profile. Refusals become the API errors the client localizes.
+//!
+//! Identity: only a verified `partnerid` (a valid `sign`, or a token) finds an existing
+//! visitor; without one the visitor is the browser's own anonymous visitor (the id the
+//! page kept), and a `partnerid` the link claims is a label on the profile. So a link
+//! naming someone else's `partnerid` never reaches their history, their open
+//! conversation or their tickets.
 
 use axum::http::StatusCode;
 use parley_protocol::api::{ErrorCode, VisitorProfile};
@@ -89,7 +95,7 @@ pub async fn admit_visitor<'a>(
         kept_visitor_id,
     )
     .await?;
-    update_profile(state, &visitor_id, &link).await?;
+    update_profile(state, &visitor_id, &link, None).await?;
     Ok((visitor_id, link))
 }
 
@@ -109,21 +115,19 @@ pub async fn known_visitor(
     .await?)
 }
 
-/// The visitor of a ticket page, found or made: the link's verified `partnerid`, else
-/// the ticket identity fields (`tickets::external_identity`); the spec's `uid` (the
-/// visitor id the CRM API reports) wins over the id the browser kept, and both name
-/// only anonymous visitors, like init's kept id.
+/// The visitor of a ticket page, found or made like [`admit_visitor`]: the link's
+/// verified `partnerid`, else the browser's own anonymous visitor. The spec's `uid`
+/// (the visitor id the CRM API reports) wins over the id the browser kept; both name
+/// only anonymous visitors. The ticket identity fields (e-mail, phone, social ids) are
+/// a label on the profile, never a key (`tickets::external_identity`).
 pub async fn admit_ticket_visitor(
     state: &AppState,
     link: &AdmittedLink<'_>,
     kept_visitor_id: Option<&str>,
 ) -> Result<String, ApiError> {
     let params = &link.parsed.value;
-    let partnerid = link
-        .admitted
-        .partnerid
-        .clone()
-        .or_else(|| crate::tickets::external_identity(params));
+    let partnerid = link.admitted.partnerid.clone();
+    let label = crate::tickets::external_identity(params);
     let anonymous = params
         .leave_message
         .uid
@@ -137,7 +141,7 @@ pub async fn admit_ticket_visitor(
         anonymous,
     )
     .await?;
-    update_profile(state, &visitor_id, link).await?;
+    update_profile(state, &visitor_id, link, label.as_deref()).await?;
     Ok(visitor_id)
 }
 
@@ -174,19 +178,24 @@ pub async fn profile_of(state: &AppState, visitor_id: &str) -> Result<VisitorPro
 }
 
 /// Merges the link's CRM fields into the visitor's stored profile, writing only when
-/// something changed.
+/// something changed. An unverified `partnerid` (or `label`, the ticket identity
+/// fields) is kept as the profile's `claimed_partnerid`.
 async fn update_profile(
     state: &AppState,
     visitor_id: &str,
     link: &AdmittedLink<'_>,
+    label: Option<&str>,
 ) -> Result<(), ApiError> {
     let stored = profile_of(state, visitor_id).await?;
-    let merged = profile::merge(
+    let mut merged = profile::merge(
         stored.clone(),
         &link.parsed.value,
         link.admitted.customized_fields.as_deref(),
         link.tenant,
     );
+    if let Some(claim) = link.admitted.claimed_partnerid.as_deref().or(label) {
+        merged.claimed_partnerid = Some(claim.to_owned());
+    }
     if merged != stored {
         store::visitors::save_profile(state.db.pool(), visitor_id, &merged).await?;
     }

@@ -124,6 +124,21 @@ pub struct Security {
     /// Origins allowed to embed the chat; empty means the chat's own origin only.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// The latest `ts` the token API accepts, in seconds from now (default a day): a
+    /// token lives at most this long.
+    #[serde(default)]
+    pub token_max_ttl_secs: Option<u64>,
+}
+
+/// How long a token may live when the tenant sets nothing: a day.
+pub const DEFAULT_TOKEN_MAX_TTL_SECS: u64 = 24 * 3600;
+
+impl Security {
+    /// The longest a token of this tenant may live, in seconds.
+    pub fn token_max_ttl_secs(&self) -> u64 {
+        self.token_max_ttl_secs
+            .unwrap_or(DEFAULT_TOKEN_MAX_TTL_SECS)
+    }
 }
 
 /// A skill group and its working hours.

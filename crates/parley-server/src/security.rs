@@ -40,13 +40,30 @@ pub enum Refusal {
     TokenExpired,
 }
 
+/// How the visitor's identity was proven.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Proof {
+    /// Nothing: a `partnerid` in the link is only a claim.
+    #[default]
+    None,
+    /// The link's `sign` matches its `partnerid`.
+    Sign,
+    /// A token the token API issued, unexpired, for this tenant and `partnerid`.
+    Token,
+}
+
 /// Who the checks let in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Admitted {
-    /// The visitor's site identity: the link's `partnerid`, else the token's.
+    /// The visitor's verified site identity: the link's `partnerid` with a valid sign,
+    /// else the token's. Only this finds an existing visitor.
     pub partnerid: Option<String>,
+    /// A `partnerid` the link gave without proof: a label, never a key.
+    pub claimed_partnerid: Option<String>,
     /// Fields from the token to write into the visitor's profile.
     pub customized_fields: Option<String>,
+    /// How the identity was proven.
+    pub proof: Proof,
 }
 
 /// What init received that the checks look at.
@@ -60,18 +77,17 @@ pub struct Credentials<'a> {
 
 /// Decides whether a visitor of `tenant` is admitted at `now_s` (Unix seconds).
 ///
-/// A token that is not required but valid still identifies the visitor and applies its
-/// fields; an invalid one that is not required is ignored.
+/// A sign or token that is not required but valid still proves the visitor's identity
+/// (and a token applies its fields); an invalid one that is not required is ignored,
+/// and the link's `partnerid` is then only a claim ([`Admitted::claimed_partnerid`]).
 pub fn admit(tenant: &Tenant, given: Credentials<'_>, now_s: i64) -> Result<Admitted, Refusal> {
     let policy = &tenant.security;
-    if policy.sign_required {
-        let ok = match (given.partnerid, given.sign) {
-            (Some(p), Some(s)) => verify_link_sign(s, &tenant.sysnum, &tenant.secret_key, p),
-            _ => false,
-        };
-        if !ok {
-            return Err(Refusal::IllegalUser);
-        }
+    let signed = match (given.partnerid, given.sign) {
+        (Some(p), Some(s)) => verify_link_sign(s, &tenant.sysnum, &tenant.secret_key, p),
+        _ => false,
+    };
+    if policy.sign_required && !signed {
+        return Err(Refusal::IllegalUser);
     }
     let token = given.token.filter(|t| {
         t.sysnum == tenant.sysnum
@@ -81,12 +97,19 @@ pub fn admit(tenant: &Tenant, given: Credentials<'_>, now_s: i64) -> Result<Admi
     if policy.token_required && token.is_none() {
         return Err(Refusal::TokenExpired);
     }
+    let (partnerid, proof) = match (signed, token) {
+        (true, _) => (given.partnerid.map(str::to_owned), Proof::Sign),
+        (false, Some(t)) => (Some(t.partnerid.clone()), Proof::Token),
+        (false, None) => (None, Proof::None),
+    };
     Ok(Admitted {
-        partnerid: given
-            .partnerid
-            .map(str::to_owned)
-            .or_else(|| token.map(|t| t.partnerid.clone())),
+        claimed_partnerid: partnerid
+            .is_none()
+            .then(|| given.partnerid.map(str::to_owned))
+            .flatten(),
+        partnerid,
         customized_fields: token.and_then(|t| t.customized_fields.clone()),
+        proof,
     })
 }
 
@@ -104,12 +127,22 @@ fn refuse(ret_code: &'static str, ret_msg: impl Into<String>) -> TokenRefusal {
     }
 }
 
-/// Checks a token request against `tenant` (`None` when the sysnum is unknown) and
-/// returns the token to store. The sign covers the exact bytes of
-/// `customized_fields` as sent.
+/// Checks a token request against `tenant` (`None` when the sysnum is unknown) at
+/// `now_s` (Unix seconds) and returns the token to store. The sign covers the exact
+/// bytes of `customized_fields` as sent.
+///
+/// `ts` must be ten digits and lie in `(now, now + the tenant's maximum]`: a token
+/// ends, and soon. That also closes the cheapest forgery: the token sign is the MD5 of
+/// `sysnum + key + partnerid + ts [+ fields]`, the same string as the link sign of the
+/// partnerid `partnerid + ts [+ fields]`, so a user who sees the link sign of their
+/// phone number `13812345678` could ask for a token for `1` with ts `3812345678`
+/// (the year 2090). The window leaves only partnerids ending in a time of the next
+/// day; [`link_sign_twin`] names the one partnerid a request could have been made
+/// from, and the token API refuses it when that visitor is known.
 pub fn check_token_request(
     request: &PageTokenRequest,
     tenant: Option<&Tenant>,
+    now_s: i64,
 ) -> Result<PageToken, TokenRefusal> {
     for (name, value) in [
         ("sysnum", &request.sysnum),
@@ -131,9 +164,21 @@ pub fn check_token_request(
         .ts
         .parse::<i64>()
         .ok()
-        .filter(|t| *t > 0 && request.ts.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| refuse("100002", "ts must be a Unix timestamp in seconds"))?;
+        .filter(|_| request.ts.len() == 10 && request.ts.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| {
+            refuse(
+                "100002",
+                "ts must be a Unix timestamp in seconds (ten digits)",
+            )
+        })?;
     let tenant = tenant.ok_or_else(|| refuse("100003", "unknown sysnum"))?;
+    let max = i64::try_from(tenant.security.token_max_ttl_secs()).unwrap_or(i64::MAX / 2);
+    if ts <= now_s || ts > now_s + max {
+        return Err(refuse(
+            "100002",
+            format!("ts must be after now and at most {max} seconds from now"),
+        ));
+    }
     let fields = request
         .customized_fields
         .as_deref()
@@ -170,6 +215,15 @@ pub fn check_token_request(
     })
 }
 
+/// The link-sign partnerid whose sign equals a token request's sign: the digest input
+/// `sysnum + key + partnerid + ts + fields` read as a link's `sysnum + key + partnerid`.
+/// A request whose twin is a known visitor is refused: its sign may be that visitor's
+/// link sign, not one the site made for a token.
+pub fn link_sign_twin(request: &PageTokenRequest) -> String {
+    let fields = request.customized_fields.as_deref().unwrap_or_default();
+    format!("{}{}{fields}", request.partnerid, request.ts)
+}
+
 /// The success code, re-exported for handlers.
 pub const OK: &str = RET_OK;
 
@@ -200,12 +254,65 @@ mod tests {
         }
     }
 
+    /// An hour before the spec example's `ts`.
+    const SPEC_NOW: i64 = 1_569_397_773 - 3600;
+
     #[test]
-    fn the_spec_example_request_is_accepted() {
+    fn the_spec_example_request_is_accepted_while_its_ts_is_ahead() {
         let t = tenant(false, true);
-        let token = check_token_request(&spec_request(), Some(&t)).unwrap();
+        let token = check_token_request(&spec_request(), Some(&t), SPEC_NOW).unwrap();
         assert_eq!(token.expires_at_s, 1_569_397_773);
         assert_eq!(token.partnerid, "DE");
+        // Today the example's ts is long past.
+        assert_eq!(
+            check_token_request(&spec_request(), Some(&t), 1_796_000_000)
+                .unwrap_err()
+                .ret_code,
+            "100002"
+        );
+    }
+
+    #[test]
+    fn ts_is_ten_digits_within_the_tenants_window() {
+        let t = tenant(false, true);
+        let at = |partnerid: &str, ts: &str, now: i64| {
+            let r = PageTokenRequest {
+                partnerid: partnerid.into(),
+                ts: ts.into(),
+                customized_fields: None,
+                sign: parley_protocol::digest::token_sign("ABC", KEY, partnerid, ts, None),
+                ..spec_request()
+            };
+            check_token_request(&r, Some(&t), now)
+                .map(|token| token.expires_at_s)
+                .map_err(|e| e.ret_code)
+        };
+        let now = 1_796_000_000;
+        assert_eq!(at("DE", "1796000001", now), Ok(1_796_000_001));
+        assert_eq!(
+            at("DE", "1796086400", now),
+            Ok(1_796_086_400),
+            "a day ahead"
+        );
+        assert_eq!(at("DE", "1796086401", now), Err("100002"), "past the day");
+        assert_eq!(at("DE", "1796000000", now), Err("100002"), "already over");
+        assert_eq!(at("DE", "179600001", 0), Err("100002"), "nine digits");
+        assert_eq!(at("DE", "+796000001", now), Err("100002"));
+        // The forgery of the security review: the link sign of the phone number
+        // 13812345678 is a valid token sign for partnerid 1 and ts 3812345678 (2090).
+        let link = parley_protocol::digest::link_sign("ABC", KEY, "13812345678");
+        let forged = PageTokenRequest {
+            partnerid: "1".into(),
+            ts: "3812345678".into(),
+            customized_fields: None,
+            sign: link,
+            ..spec_request()
+        };
+        assert_eq!(
+            check_token_request(&forged, Some(&t), now).map_err(|e| e.ret_code),
+            Err("100002")
+        );
+        assert_eq!(link_sign_twin(&forged), "13812345678");
     }
 
     #[test]
@@ -214,23 +321,29 @@ mod tests {
         let mut r = spec_request();
         r.sign = "0".repeat(32);
         assert_eq!(
-            check_token_request(&r, Some(&t)).unwrap_err().ret_code,
+            check_token_request(&r, Some(&t), SPEC_NOW)
+                .unwrap_err()
+                .ret_code,
             "100004"
         );
         let mut r = spec_request();
         r.ts = "soon".into();
         assert_eq!(
-            check_token_request(&r, Some(&t)).unwrap_err().ret_code,
+            check_token_request(&r, Some(&t), SPEC_NOW)
+                .unwrap_err()
+                .ret_code,
             "100002"
         );
         let mut r = spec_request();
         r.partnerid.clear();
         assert_eq!(
-            check_token_request(&r, Some(&t)).unwrap_err().ret_code,
+            check_token_request(&r, Some(&t), SPEC_NOW)
+                .unwrap_err()
+                .ret_code,
             "100001"
         );
         assert_eq!(
-            check_token_request(&spec_request(), None)
+            check_token_request(&spec_request(), None, SPEC_NOW)
                 .unwrap_err()
                 .ret_code,
             "100003"
@@ -267,6 +380,28 @@ mod tests {
         );
         // Not required: anything goes.
         assert!(admit(&tenant(false, false), creds(None, None), 0).is_ok());
+    }
+
+    #[test]
+    fn an_unsigned_partnerid_is_only_a_claim() {
+        let t = tenant(false, false);
+        let good = parley_protocol::digest::link_sign("ABC", KEY, "u1");
+        let creds = |p, s| Credentials {
+            partnerid: p,
+            sign: s,
+            token: None,
+        };
+        let unsigned = admit(&t, creds(Some("u1"), None), 0).unwrap();
+        assert_eq!(unsigned.partnerid, None);
+        assert_eq!(unsigned.claimed_partnerid.as_deref(), Some("u1"));
+        assert_eq!(unsigned.proof, Proof::None);
+        let zeros = "0".repeat(32);
+        let forged = admit(&t, creds(Some("u1"), Some(&zeros)), 0).unwrap();
+        assert_eq!(forged.partnerid, None, "a wrong sign proves nothing");
+        let signed = admit(&t, creds(Some("u1"), Some(&good)), 0).unwrap();
+        assert_eq!(signed.partnerid.as_deref(), Some("u1"));
+        assert_eq!(signed.claimed_partnerid, None);
+        assert_eq!(signed.proof, Proof::Sign);
     }
 
     #[test]

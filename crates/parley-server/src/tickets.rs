@@ -161,10 +161,11 @@ pub fn docking(tenant: &Tenant, params: Option<&FieldMap>) -> (FieldMap, Vec<Par
     (kept, issues)
 }
 
-/// Whose tickets a ticket plug-in link names when it has no `partnerId`: the first of
-/// the spec's customer identification fields, as `field:value`, so ids from different
-/// channels never collide. The leave-message page and links with `partnerId` use the
-/// same identity as the chat.
+/// Who a ticket plug-in link says the visitor is when it has no `partnerId`: the first
+/// of the spec's customer identification fields, as `field:value`, so ids from
+/// different channels never collide. Nothing signs these fields, so this is a label
+/// agents see (marked unverified), never a key to anyone's tickets: the page's visitor
+/// is the browser's own, or the verified `partnerid` of a signed link or a token.
 pub fn external_identity(params: &ChatParams) -> Option<String> {
     let t = &params.ticket;
     let i = &params.identity;

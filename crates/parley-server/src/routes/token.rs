@@ -11,7 +11,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use parley_protocol::api::{PageTokenRequest, PageTokenResponse, RET_OK};
 
-use crate::security::check_token_request;
+use crate::security::{check_token_request, link_sign_twin};
+use crate::store::now_ms;
 use crate::{store, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -42,7 +43,7 @@ async fn page_token(
         Err(e) => return answer(StatusCode::BAD_REQUEST, "100000", e.body_text()),
     };
     let tenant = state.config.tenant(&request.sysnum);
-    let token = match check_token_request(&request, tenant) {
+    let token = match check_token_request(&request, tenant, now_ms() / 1000) {
         Ok(t) => t,
         Err(refusal) => {
             tracing::info!(sysnum = %request.sysnum, code = refusal.ret_code, "token refused");
@@ -54,6 +55,33 @@ async fn page_token(
             return answer(status, refusal.ret_code, refusal.ret_msg);
         }
     };
+    match store::visitors::find(
+        state.db.pool(),
+        &request.sysnum,
+        Some(&link_sign_twin(&request)),
+        None,
+    )
+    .await
+    {
+        Ok(None) => {}
+        Ok(Some(_)) => {
+            tracing::warn!(
+                target: "audit",
+                sysnum = %request.sysnum,
+                partnerid = %request.partnerid,
+                "token request whose sign is a known visitor's link sign"
+            );
+            return answer(StatusCode::FORBIDDEN, "100004", "sign verification failed");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "checking a token request");
+            return answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "999999",
+                "server error; try again",
+            );
+        }
+    }
     // 32 hex digits like the spec's example token.
     let value = uuid::Uuid::new_v4().simple().to_string();
     let stored = store::page_tokens::insert(

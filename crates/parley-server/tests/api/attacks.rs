@@ -4,9 +4,14 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Store, TestApp};
+use crate::helpers::{signed, spawn_app, Store, TestApp, DEMO_KEY};
 
-crate::on_both_stores!(guessing_an_agents_password_closes_the_account_for_a_while,);
+crate::on_both_stores!(
+    guessing_an_agents_password_closes_the_account_for_a_while,
+    an_unsigned_partnerid_does_not_open_someone_elses_chat,
+    an_email_in_a_ticket_link_does_not_open_someone_elses_tickets,
+    a_link_sign_is_not_a_token_sign,
+);
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
 async fn sign_in(app: &TestApp, user: &str, password: &str) -> (StatusCode, Option<u64>, Value) {
@@ -52,4 +57,139 @@ async fn guessing_an_agents_password_closes_the_account_for_a_while(store: Store
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (status, _, body) = sign_in(&app, "alice", "alice-demo").await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn an_unsigned_partnerid_does_not_open_someone_elses_chat(store: Store) {
+    let app = spawn_app(store).await;
+    // The victim chats from a link their site signed, and an agent answers.
+    let alice = app.agent_busy("alice").await;
+    let victim = app
+        .init(&signed(
+            "sysnum=demo&partnerid=victim-7&uname=Vera&tel=555-0100&type=2&groupid=sales",
+        ))
+        .await;
+    let conversation = victim["conversation"]["id"].as_str().unwrap();
+    let (status, _) = app.accept(conversation, &alice).await;
+    assert_eq!(status, 200);
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/agent/conversations/{conversation}/reply"),
+            &alice,
+            Some(&json!({"client_id": "a1", "text": "Your card ending 4242 is refunded."})),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // The attacker names the victim's partnerid without a sign.
+    let query = "sysnum=demo&partnerid=victim-7&time=2880&uname=Mallory&tel=555-6666";
+    let attacker = app.init(query).await;
+    assert_ne!(attacker["visitor_id"], victim["visitor_id"]);
+    assert_ne!(attacker["conversation"]["id"], victim["conversation"]["id"]);
+    let leaked = attacker.to_string();
+    assert!(
+        !leaked.contains("4242"),
+        "the victim's messages leaked: {leaked}"
+    );
+    assert_eq!(attacker["unread_offline"], json!([]));
+    // The loader's offline count tells nothing either.
+    let (status, count) = app
+        .post_json("/api/chat/offline", &json!({"query": query}))
+        .await;
+    assert_eq!(status, 200, "{count}");
+    assert_eq!(count["unAckSize"], 0, "{count}");
+    assert!(!count.to_string().contains("4242"), "{count}");
+    // And the victim's profile keeps its own fields; the claim is the attacker's, as a
+    // label agents see as unverified.
+    let victim_id = victim["visitor_id"].as_str().unwrap();
+    let (_, profile) = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/agent/visitors/{victim_id}"),
+            &alice,
+            None,
+        )
+        .await;
+    assert_eq!(profile["uname"], "Vera", "{profile}");
+    assert_eq!(profile["tel"], "555-0100");
+    assert_eq!(profile["partnerid"], "victim-7");
+    let attacker_id = attacker["visitor_id"].as_str().unwrap();
+    let (_, claimed) = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/agent/visitors/{attacker_id}"),
+            &alice,
+            None,
+        )
+        .await;
+    assert_eq!(claimed["partnerid"], Value::Null, "{claimed}");
+    assert_eq!(claimed["claimed_partnerid"], "victim-7");
+}
+
+async fn an_email_in_a_ticket_link_does_not_open_someone_elses_tickets(store: Store) {
+    let app = spawn_app(store).await;
+    let session = |query: &str| {
+        let body = json!({"query": query});
+        let app = &app;
+        async move {
+            let (status, s) = app.post_json("/api/ticket/session", &body).await;
+            assert_eq!(status, 200, "{s}");
+            s
+        }
+    };
+    let victim = session("sysNum=demo&email=victim@example.com&tel=555-0100").await;
+    let token = victim["session_token"].as_str().unwrap();
+    let (status, body) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/ticket/submit",
+            token,
+            Some(&json!({"query": "sysNum=demo&email=victim@example.com",
+                "content": "My address is 1 Secret Lane", "email": "victim@example.com",
+                "fields": {"order_code": "A-1"},
+                "tel": "555-0100"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let attacker = session("sysNum=demo&email=victim@example.com").await;
+    let (status, mine) = app
+        .call(
+            reqwest::Method::GET,
+            "/api/ticket/mine",
+            attacker["session_token"].as_str().unwrap(),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(mine["tickets"], json!([]), "{mine}");
+}
+
+async fn a_link_sign_is_not_a_token_sign(store: Store) {
+    let app = spawn_app(store).await;
+    let token_request = |partnerid: &str, ts: &str, sign: &str| {
+        let body = json!({"sysnum": "demo", "partnerid": partnerid, "ts": ts, "sign": sign});
+        let app = &app;
+        async move { app.post_json("/api/page/token", &body).await }
+    };
+    // The review's forgery: the link sign of a phone number is the token sign of its
+    // first digit with the other ten as ts (the year 2090).
+    let phone_sign = parley_protocol::digest::link_sign("demo", DEMO_KEY, "13812345678");
+    let (status, body) = token_request("1", "3812345678", &phone_sign).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["ret_code"], "100002");
+    assert!(body.get("token").is_none());
+    // A partnerid that ends in a time of the next hour: its link sign, once its owner
+    // has chatted, is refused as a token sign for the shorter id.
+    let ts = (parley_server::store::now_ms() / 1000 + 3600).to_string();
+    let victim = format!("user{ts}");
+    app.init(&signed(&format!("sysnum=demo&partnerid={victim}")))
+        .await;
+    let victims_link_sign = parley_protocol::digest::link_sign("demo", DEMO_KEY, &victim);
+    let (status, body) = token_request("user", &ts, &victims_link_sign).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["ret_code"], "100004");
+    // The site's own token request for another user still works.
+    let sign = parley_protocol::digest::token_sign("demo", DEMO_KEY, "someone", &ts, None);
+    let (status, body) = token_request("someone", &ts, &sign).await;
+    assert_eq!(status, 200, "{body}");
 }

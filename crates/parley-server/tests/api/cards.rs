@@ -7,7 +7,7 @@ use parley_protocol::ChatParams;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{next_of, spawn_app, Store, TestApp};
+use crate::helpers::{next_of, signed, spawn_app, Store, TestApp};
 
 crate::on_both_stores!(
     a_card_sent_by_the_visitor_reaches_the_agent_with_every_field,
@@ -45,7 +45,7 @@ async fn send_card(app: &TestApp, token: &str, client_id: &str, card: &Value) ->
 async fn a_card_sent_by_the_visitor_reaches_the_agent_with_every_field(store: Store) {
     let app = spawn_app(store).await;
     let atoken = app.agent_busy("alice").await;
-    let init = app.init(LINK).await;
+    let init = app.init(&signed(LINK)).await;
     let vtoken = init["session_token"].as_str().unwrap().to_owned();
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
     let (status, _) = app.accept(&conv, &atoken).await;
@@ -141,7 +141,7 @@ async fn a_card_sent_by_the_visitor_reaches_the_agent_with_every_field(store: St
     };
     let in_sent_order = vec![order.clone(), product.clone()];
     assert_eq!(cards_in(&history["messages"]), in_sent_order);
-    let again = app.init(LINK).await;
+    let again = app.init(&signed(LINK)).await;
     assert_eq!(cards_in(&again["history"]), in_sent_order);
 }
 

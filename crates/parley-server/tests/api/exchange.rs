@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{messages_until, next_of, send_event, spawn_app, Store, ALICE_AVATAR};
+use crate::helpers::{messages_until, next_of, send_event, signed, spawn_app, Store, ALICE_AVATAR};
 
 crate::on_both_stores!(
     visitor_and_agent_exchange_messages,
@@ -15,7 +15,9 @@ async fn visitor_and_agent_exchange_messages(store: Store) {
     let app = spawn_app(store).await;
     let atoken = app.agent_busy("alice").await;
     let init = app
-        .init("sysnum=demo&partnerid=p1&uname=Ann&type=2&groupid=sales")
+        .init(&signed(
+            "sysnum=demo&partnerid=p1&uname=Ann&type=2&groupid=sales",
+        ))
         .await;
     let vtoken = init["session_token"].as_str().unwrap().to_owned();
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
@@ -130,7 +132,7 @@ async fn visitor_and_agent_exchange_messages(store: Store) {
 
 async fn offline_message_reaches_a_returning_visitor(store: Store) {
     let app = spawn_app(store).await;
-    let init = app.init("sysnum=demo&partnerid=p2&type=2").await;
+    let init = app.init(&signed("sysnum=demo&partnerid=p2&type=2")).await;
     let vtoken = init["session_token"].as_str().unwrap().to_owned();
     let visitor_id = init["visitor_id"].as_str().unwrap().to_owned();
     let atoken = app.agent_login("bob").await;
@@ -146,7 +148,7 @@ async fn offline_message_reaches_a_returning_visitor(store: Store) {
     let (status, sent) = app.call(Method::POST, &path, &atoken, Some(&body)).await;
     assert_eq!(status, 200, "{sent}");
     assert_eq!(sent["message"]["kind"], "offline");
-    let back = app.init("sysnum=demo&partnerid=p2&type=2").await;
+    let back = app.init(&signed("sysnum=demo&partnerid=p2&type=2")).await;
     assert_ne!(back["conversation"]["id"], init["conversation"]["id"]);
     let unread = back["unread_offline"].as_array().unwrap();
     assert_eq!(unread.len(), 1, "{back}");
@@ -164,7 +166,7 @@ async fn offline_message_reaches_a_returning_visitor(store: Store) {
         )
         .await;
     assert_eq!(status, 204);
-    let later = app.init("sysnum=demo&partnerid=p2&type=2").await;
+    let later = app.init(&signed("sysnum=demo&partnerid=p2&type=2")).await;
     assert_eq!(later["unread_offline"].as_array().unwrap().len(), 0);
 }
 
@@ -178,7 +180,7 @@ async fn offline_count_reports_what_agents_left_without_touching_anything(store:
         async move { app.post_json("/api/chat/offline", &body).await }
     };
     // Nobody known: zeros, and no visitor is made (init then makes a fresh one).
-    let (status, none) = offline("sysnum=demo&partnerid=p-new", None).await;
+    let (status, none) = offline(&signed("sysnum=demo&partnerid=p-new"), None).await;
     assert_eq!(status, 200, "{none}");
     assert_eq!(none["size"], 0);
     assert_eq!(none["unAckSize"], 0);
@@ -195,13 +197,13 @@ async fn offline_count_reports_what_agents_left_without_touching_anything(store:
     // An agent writes while the visitor is away from the page: unacknowledged.
     let atoken = app.agent_busy("alice").await;
     let init = app
-        .init("sysnum=demo&partnerid=p4&type=2&groupid=sales")
+        .init(&signed("sysnum=demo&partnerid=p4&type=2&groupid=sales"))
         .await;
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
     let (status, _) = app.accept(&conv, &atoken).await;
     assert_eq!(status, 200);
     // Visitors see the agent with their picture.
-    let resumed = app.init("sysnum=demo&partnerid=p4").await;
+    let resumed = app.init(&signed("sysnum=demo&partnerid=p4")).await;
     assert_eq!(resumed["conversation"]["agent"]["avatar"], ALICE_AVATAR);
     assert_eq!(resumed["reception"]["agent"]["avatar"], ALICE_AVATAR);
     let reply = json!({"client_id": "a-1", "text": "Any **news** on your side?"});
@@ -214,7 +216,7 @@ async fn offline_count_reports_what_agents_left_without_touching_anything(store:
         )
         .await;
     assert_eq!(status, 200);
-    let (status, count) = offline("sysnum=demo&partnerid=p4", None).await;
+    let (status, count) = offline(&signed("sysnum=demo&partnerid=p4"), None).await;
     assert_eq!(status, 200, "{count}");
     assert_eq!(count["unAckSize"], 1, "{count}");
     assert_eq!(count["unAckMsg"][0]["msg"], "Any news on your side?");
@@ -241,12 +243,12 @@ async fn offline_count_reports_what_agents_left_without_touching_anything(store:
         )
         .await;
     assert_eq!(status, 200, "{sent}");
-    let (_, count) = offline("sysnum=demo&partnerid=p4", None).await;
+    let (_, count) = offline(&signed("sysnum=demo&partnerid=p4"), None).await;
     assert_eq!(count["size"], 1, "{count}");
     assert_eq!(count["offlineMsg"][0]["msg"], "Your refund is done.");
     assert_eq!(count["offlineMsg"][0]["img"], ALICE_AVATAR);
     // Asking twice changes nothing: asking marks nothing read.
-    let (_, again) = offline("sysnum=demo&partnerid=p4", None).await;
+    let (_, again) = offline(&signed("sysnum=demo&partnerid=p4"), None).await;
     assert_eq!(again, count);
 
     // An anonymous visitor is found by the id the browser kept, within its tenant only.

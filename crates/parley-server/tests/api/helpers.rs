@@ -316,3 +316,18 @@ pub fn seqs(messages: &serde_json::Value) -> Vec<i64> {
         .map(|m| m["seq"].as_i64().expect("a seq"))
         .collect()
 }
+
+/// The demo tenant's key in `config/demo.toml` (the spec's published example key).
+pub const DEMO_KEY: &str = "258eec3118705112b2c53dc8043d4d34";
+
+/// `query` (a demo tenant link with a `partnerid`) with the sign the site would add:
+/// `sign = MD5(sysnum + key + partnerid)`. A signed partnerid is a verified identity
+/// (one visitor on every device); an unsigned one is only a label.
+pub fn signed(query: &str) -> String {
+    let partnerid = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("partnerid="))
+        .expect("a link with a partnerid");
+    let sign = parley_protocol::digest::link_sign("demo", DEMO_KEY, partnerid);
+    format!("{query}&sign={sign}")
+}

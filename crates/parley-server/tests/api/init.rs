@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{spawn_app, Store};
+use crate::helpers::{signed, spawn_app, Store};
 
 crate::on_both_stores!(
     init_returns_the_tenant_greeting_in_the_link_locale,
@@ -103,7 +103,9 @@ async fn partnerid_visitor_is_found_again_and_gets_a_session(store: Store) {
     let app = spawn_app(store).await;
     app.agent_busy("carol").await;
     let first = app
-        .init("sysnum=demo&partnerid=user-42&uname=Ann&type=2&groupid=sales")
+        .init(&signed(
+            "sysnum=demo&partnerid=user-42&uname=Ann&type=2&groupid=sales",
+        ))
         .await;
     assert_eq!(first["conversation"]["state"], "queueing", "{first}");
     assert_eq!(first["conversation"]["group_id"], "sales");
@@ -113,8 +115,8 @@ async fn partnerid_visitor_is_found_again_and_gets_a_session(store: Store) {
     assert!(first["session_token"].as_str().unwrap().len() >= 32);
     // The "queued" system message is already in the history.
     assert_eq!(first["history"][0]["event"]["type"], "queued");
-    // Same partnerid, no stored id: same visitor, same open conversation.
-    let again = app.init("sysnum=demo&partnerid=user-42").await;
+    // Same signed partnerid, no stored id: same visitor, same open conversation.
+    let again = app.init(&signed("sysnum=demo&partnerid=user-42")).await;
     assert_eq!(again["visitor_id"], first["visitor_id"]);
     assert_eq!(again["conversation"]["id"], first["conversation"]["id"]);
     assert_ne!(again["session_token"], first["session_token"]);

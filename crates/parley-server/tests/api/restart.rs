@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::helpers::{
-    connect_ws, fresh_database, messages_until, next_event, send_event, Store, TestApp,
+    connect_ws, fresh_database, messages_until, next_event, send_event, signed, Store, TestApp,
 };
 
 crate::on_both_stores!(sigkill_mid_conversation_loses_and_duplicates_nothing);
@@ -79,7 +79,9 @@ async fn sigkill_mid_conversation_loses_and_duplicates_nothing(store: Store) {
     let app = client(addr, &dir);
     let atoken = app.agent_busy("alice").await;
     let init = app
-        .init("sysnum=demo&partnerid=crash-test&type=2&groupid=sales")
+        .init(&signed(
+            "sysnum=demo&partnerid=crash-test&type=2&groupid=sales",
+        ))
         .await;
     let vtoken = init["session_token"].as_str().unwrap().to_owned();
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();

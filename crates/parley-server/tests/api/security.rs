@@ -8,15 +8,17 @@ use crate::helpers::{spawn_app, Store};
 const KEY: &str = "258eec3118705112b2c53dc8043d4d34";
 
 crate::on_both_stores!(
-    token_api_follows_the_spec_example,
+    token_api_answers_in_the_spec_shape,
     token_with_a_future_ts_opens_the_chat_and_applies_fields,
     token_required_and_expired_or_missing_is_refused,
     sign_required_and_wrong_is_an_illegal_user,
     another_visitors_session_token_is_refused,
 );
 
-async fn token_api_follows_the_spec_example(store: Store) {
+async fn token_api_answers_in_the_spec_shape(store: Store) {
     let app = spawn_app(store).await;
+    // The spec's own example request: its ts (2019) is long past, and a token must end
+    // within a day from now, so it is refused with the ts code.
     let (status, body) = app
         .post_json(
             "/api/page/token",
@@ -31,6 +33,26 @@ async fn token_api_follows_the_spec_example(store: Store) {
             }),
         )
         .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["ret_code"], "100002");
+    assert!(body.get("token").is_none());
+    // The same request an hour ahead of now succeeds.
+    let ts = in_an_hour();
+    let fields = r#"{"uname":"nickname"}"#;
+    let (status, body) = app
+        .post_json(
+            "/api/page/token",
+            &json!({
+                "sysnum": "ABC",
+                "partnerid": "DE",
+                "ts": ts,
+                "sign": token_sign("DE", &ts, fields),
+                "customized_fields": fields,
+                "source": 0,
+                "channel_flag": 2
+            }),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["ret_code"], "000000");
     assert_eq!(body["ret_msg"], "success");
@@ -39,7 +61,7 @@ async fn token_api_follows_the_spec_example(store: Store) {
     let (status, body) = app
         .post_json(
             "/api/page/token",
-            &json!({"sysnum": "ABC", "partnerid": "DE", "ts": "1569397773",
+            &json!({"sysnum": "ABC", "partnerid": "DE", "ts": in_an_hour(),
                     "sign": "874b6f9d7926ddb84da11bf93b0ef168"}),
         )
         .await;
@@ -59,6 +81,11 @@ async fn token_api_follows_the_spec_example(store: Store) {
     assert_eq!(r.status(), 400);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_ne!(body["ret_code"], "000000");
+}
+
+/// A `ts` an hour from now, as the token API wants it.
+fn in_an_hour() -> String {
+    (parley_server::store::now_ms() / 1000 + 3600).to_string()
 }
 
 fn token_sign(partnerid: &str, ts: &str, fields: &str) -> String {
@@ -84,12 +111,7 @@ async fn get_token(
 
 async fn token_with_a_future_ts_opens_the_chat_and_applies_fields(store: Store) {
     let app = spawn_app(store).await;
-    let ts = (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 3600)
-        .to_string();
+    let ts = in_an_hour();
     let token = get_token(&app, "DE", &ts, r#"{"uname":"nickname","plan":"gold"}"#).await;
     let init = app.init(&format!("sysnum=ABC&token={token}")).await;
     assert_eq!(init["company_name"], "ABC Token Co");
@@ -116,8 +138,18 @@ async fn token_with_a_future_ts_opens_the_chat_and_applies_fields(store: Store) 
 
 async fn token_required_and_expired_or_missing_is_refused(store: Store) {
     let app = spawn_app(store).await;
-    // The spec's own example ts (2019) is in the past: the token is issued but expired.
-    let token = get_token(&app, "DE", "1569397773", r#"{"uname":"nickname"}"#).await;
+    // A token past its ts (the token API issues none, so it is stored directly).
+    let token = "e".repeat(32);
+    let expired = parley_server::security::PageToken {
+        sysnum: "ABC".into(),
+        partnerid: "DE".into(),
+        expires_at_s: parley_server::store::now_ms() / 1000 - 1,
+        customized_fields: None,
+    };
+    let db = &app.state.as_ref().expect("in-process app").db;
+    parley_server::store::page_tokens::insert(db.pool(), &token, &expired, None, None)
+        .await
+        .unwrap();
     for query in [
         format!("sysnum=ABC&token={token}"),
         "sysnum=ABC".to_owned(),

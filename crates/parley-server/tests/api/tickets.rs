@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Store, TestApp};
+use crate::helpers::{signed, spawn_app, Store, TestApp};
 
 crate::on_both_stores!(
     template_is_fetched_for_the_spec_link,
@@ -214,13 +214,17 @@ async fn bad_attachments_are_refused_and_nothing_is_stored(store: Store) {
 
 async fn ticket_reaches_the_agent_and_the_reply_reaches_the_visitor(store: Store) {
     let app = spawn_app(store).await;
-    let s = session(&app, "sysnum=demo&partnerid=ann-1&uname=Ann&locale=en").await;
+    let s = session(
+        &app,
+        &signed("sysnum=demo&partnerid=ann-1&uname=Ann&locale=en"),
+    )
+    .await;
     let token = s["session_token"].as_str().unwrap().to_owned();
     let (status, created) = submit(
         &app,
         &token,
         &json!({
-            "query": "sysnum=demo&partnerid=ann-1&groupid=support",
+            "query": signed("sysnum=demo&partnerid=ann-1&groupid=support"),
             "content": "Where is my refund?",
             "fields": {"order_code": "A-42", "topic": "Billing", "order_date": "2026-11-20", "amount": "19.90"},
             "email": "ann@example.com",
@@ -287,7 +291,7 @@ async fn ticket_reaches_the_agent_and_the_reply_reaches_the_visitor(store: Store
 
     // The visitor is told (offline_message_count's leaveToTicket, also in init) and
     // reads it.
-    let chat = app.init("sysnum=demo&partnerid=ann-1").await;
+    let chat = app.init(&signed("sysnum=demo&partnerid=ann-1")).await;
     assert_eq!(chat["leave_to_ticket"], true, "{chat}");
     let (_, after) = app
         .call(Method::GET, "/api/ticket/unread", &token, None)
@@ -307,7 +311,7 @@ async fn ticket_reaches_the_agent_and_the_reply_reaches_the_visitor(store: Store
     assert_eq!(seen["leaveToTicket"], 0);
 
     // The same visitor's chat session reads the same tickets (the embedded form).
-    let init = app.init("sysnum=demo&partnerid=ann-1").await;
+    let init = app.init(&signed("sysnum=demo&partnerid=ann-1")).await;
     assert_eq!(init["leave_to_ticket"], false, "read by now");
     let chat_token = init["session_token"].as_str().unwrap();
     assert_eq!(
@@ -384,17 +388,41 @@ async fn plugin_params_fill_declared_docking_fields_only(store: Store) {
     assert_eq!(body["docking"]["card_url"], "http://sg.sobot.io");
     assert_eq!(body["docking"].get("evil"), None);
 
-    // The same identification field opens the same customer's tickets, elsewhere too.
+    // Nothing signs an identification field: it is a label agents see, marked
+    // unverified, and another browser naming the same one is another visitor who sees
+    // none of these tickets.
+    let agent = app.agent_login("bob").await;
+    let visitor = s["visitor_id"].as_str().unwrap();
+    let (status, profile) = app
+        .call(
+            Method::GET,
+            &format!("/api/agent/visitors/{visitor}"),
+            &agent,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{profile}");
+    assert_eq!(profile["partnerid"], Value::Null);
+    assert_eq!(profile["claimed_partnerid"], "paramUnionId:yuzuu-RVVVB-www");
     let again = session(
         &app,
         "sysNum=demo&deployId=84a3a0c2d3ea452a862a1ee6ed32cb8c&paramUnionId=yuzuu-RVVVB-www",
     )
     .await;
-    assert_eq!(again["visitor_id"], s["visitor_id"]);
+    assert_ne!(again["visitor_id"], s["visitor_id"]);
     let seen = mine(&app, again["session_token"].as_str().unwrap()).await;
+    assert_eq!(seen["tickets"], json!([]));
+    // The browser that kept its visitor id still sees its own.
+    let (status, kept) = app
+        .post_json(
+            "/api/ticket/session",
+            &json!({"query": query, "visitor_id": s["visitor_id"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{kept}");
+    assert_eq!(kept["visitor_id"], s["visitor_id"]);
+    let seen = mine(&app, kept["session_token"].as_str().unwrap()).await;
     assert_eq!(seen["tickets"][0]["docking"]["card_title"], "Sobot");
-    let other = session(&app, "sysNum=demo&deployId=x&paramUnionId=another").await;
-    assert_ne!(other["visitor_id"], s["visitor_id"]);
 }
 
 async fn ticket_pages_honour_sign_like_init(store: Store) {

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, Store, TestApp};
+use crate::helpers::{signed, spawn_app, Store, TestApp};
 
 crate::on_both_stores!(
     page_views_are_recorded_for_the_visitor_and_read_by_their_agents,
@@ -72,15 +72,15 @@ async fn page_views_are_recorded_for_the_visitor_and_read_by_their_agents(store:
     assert_eq!(track[1]["previous"]["url"], "https://search.example/?q=tea");
     assert!(track[1]["at"].as_i64().unwrap() <= track[0]["at"].as_i64().unwrap());
 
-    // A known customer (partnerid) is found again without any kept id.
+    // A known customer (a signed partnerid) is found again without any kept id.
     let (_, by_partner) = trace(
         &app,
-        json!({"query": "sysnum=demo&partnerid=cust-9", "cur_visit_args": {"cur_visit_title": "Home"}}),
+        json!({"query": signed("sysnum=demo&partnerid=cust-9"), "cur_visit_args": {"cur_visit_title": "Home"}}),
     )
     .await;
     let (_, again) = trace(
         &app,
-        json!({"query": "sysnum=demo&partnerid=cust-9", "cur_visit_args": {"cur_visit_title": "Cart"}}),
+        json!({"query": signed("sysnum=demo&partnerid=cust-9"), "cur_visit_args": {"cur_visit_title": "Cart"}}),
     )
     .await;
     assert_eq!(by_partner["visitor_id"], again["visitor_id"]);
