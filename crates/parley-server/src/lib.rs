@@ -9,6 +9,7 @@ pub mod auth;
 pub mod chat;
 pub mod config;
 pub mod error;
+pub mod housekeeping;
 pub mod hub;
 pub mod images;
 pub mod notify;
@@ -193,7 +194,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(slot) = listener_slot {
         let _ = slot.send(state.clone());
     }
-    tokio::spawn(reception::idle_sweeper(state.clone()));
+    tokio::spawn(housekeeping::run(state.clone()));
     let listener = tokio::net::TcpListener::bind(settings.bind).await?;
     tracing::info!(addr = %listener.local_addr()?, "parley-server listening");
     let on_signal = state.clone();

@@ -371,21 +371,3 @@ pub async fn end_idle(state: &AppState, now: i64) -> Result<usize, ApiError> {
     }
     Ok(ended)
 }
-
-/// Runs [`end_idle`] every minute until shutdown.
-pub async fn idle_sweeper(state: AppState) {
-    let mut shutdown = state.shutdown.clone();
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {
-                match end_idle(&state, now_ms()).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(ended = n, "idle conversations ended"),
-                    Err(e) => tracing::warn!(error = ?e, "idle sweep"),
-                }
-            }
-            _ = shutdown.changed() => return,
-        }
-    }
-}

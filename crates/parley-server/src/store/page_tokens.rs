@@ -51,3 +51,12 @@ pub async fn find<'e>(
         },
     ))
 }
+
+/// Deletes the tokens that expired before `now_s` (Unix seconds); returns how many.
+pub async fn delete_expired<'e>(ex: impl Executor<'e, Database = Any>, now_s: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM page_tokens WHERE expires_at_s < $1")
+        .bind(now_s)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}

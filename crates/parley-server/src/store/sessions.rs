@@ -38,13 +38,13 @@ pub async fn insert<'e>(
     Ok(())
 }
 
-/// Deletes every expired session.
-pub async fn sweep_expired<'e>(ex: impl Executor<'e, Database = Any>) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-        .bind(now_ms())
+/// Deletes every session expired at `now` (Unix ms); returns how many.
+pub async fn delete_expired<'e>(ex: impl Executor<'e, Database = Any>, now: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
         .execute(ex)
         .await?;
-    Ok(())
+    Ok(done.rows_affected())
 }
 
 /// The live session of `token` and `kind`, if any.

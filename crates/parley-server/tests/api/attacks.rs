@@ -11,6 +11,7 @@ crate::on_both_stores!(
     an_unsigned_partnerid_does_not_open_someone_elses_chat,
     an_email_in_a_ticket_link_does_not_open_someone_elses_tickets,
     a_link_sign_is_not_a_token_sign,
+    expired_tokens_and_sessions_are_deleted,
 );
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
@@ -192,4 +193,46 @@ async fn a_link_sign_is_not_a_token_sign(store: Store) {
     let sign = parley_protocol::digest::token_sign("demo", DEMO_KEY, "someone", &ts, None);
     let (status, body) = token_request("someone", &ts, &sign).await;
     assert_eq!(status, 200, "{body}");
+}
+
+async fn expired_tokens_and_sessions_are_deleted(store: Store) {
+    let app = spawn_app(store).await;
+    let state = app.state.as_ref().expect("in-process app");
+    let now = parley_server::store::now_ms();
+    let ts = (now / 1000 + 60).to_string();
+    let sign = parley_protocol::digest::token_sign("demo", DEMO_KEY, "p", &ts, None);
+    let (status, body) = app
+        .post_json(
+            "/api/page/token",
+            &json!({"sysnum": "demo", "partnerid": "p", "ts": ts, "sign": sign}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let init = app.init("sysnum=demo").await;
+    let count = |table: &'static str| async move {
+        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(state.db.pool())
+            .await
+            .unwrap();
+        n
+    };
+    assert_eq!(count("page_tokens").await, 1);
+    // A sweep now deletes nothing that still works.
+    let swept = parley_server::housekeeping::sweep(state, now)
+        .await
+        .unwrap();
+    assert_eq!((swept.page_tokens, swept.sessions), (0, 0));
+    // Two days later the token (a minute) and the visitor session (a day) are gone.
+    let later = now + 2 * 24 * 3600 * 1000;
+    let swept = parley_server::housekeeping::sweep(state, later)
+        .await
+        .unwrap();
+    assert_eq!(swept.page_tokens, 1);
+    assert!(swept.sessions >= 1, "{swept:?}");
+    assert_eq!(count("page_tokens").await, 0);
+    let token = init["session_token"].as_str().unwrap();
+    let (status, _) = app
+        .call(reqwest::Method::GET, "/api/chat/history", token, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

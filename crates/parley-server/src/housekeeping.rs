@@ -1,0 +1,50 @@
+//! What the server does by itself every minute: end conversations whose visitor went
+//! idle, and delete what has expired (page tokens past their `ts`, sessions past their
+//! time), so nothing a visitor or a site's backend creates lives on forever.
+
+use std::time::Duration;
+
+use crate::error::ApiError;
+use crate::store::{self, now_ms};
+use crate::{reception, AppState};
+
+/// How often [`run`] sweeps.
+pub const INTERVAL: Duration = Duration::from_secs(60);
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub idle_conversations: usize,
+    pub page_tokens: u64,
+    pub sessions: u64,
+}
+
+/// One sweep as of `now` (Unix ms).
+pub async fn sweep(state: &AppState, now: i64) -> Result<Swept, ApiError> {
+    Ok(Swept {
+        idle_conversations: reception::end_idle(state, now).await?,
+        page_tokens: store::page_tokens::delete_expired(state.db.pool(), now / 1000).await?,
+        sessions: store::sessions::delete_expired(state.db.pool(), now).await?,
+    })
+}
+
+/// Sweeps every [`INTERVAL`] until shutdown.
+pub async fn run(state: AppState) {
+    let mut shutdown = state.shutdown.clone();
+    let mut tick = tokio::time::interval(INTERVAL);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => match sweep(&state, now_ms()).await {
+                Ok(s) if s == Swept::default() => {}
+                Ok(s) => tracing::info!(
+                    idle_conversations = s.idle_conversations,
+                    page_tokens = s.page_tokens,
+                    sessions = s.sessions,
+                    "swept"
+                ),
+                Err(e) => tracing::warn!(error = ?e, "sweep"),
+            },
+            _ = shutdown.changed() => return,
+        }
+    }
+}
