@@ -71,11 +71,68 @@ pub async fn admit_link<'a>(
         now_ms() / 1000,
     )
     .map_err(refusal)?;
+    let mut parsed = parsed;
+    trust_priority(&mut parsed, tenant, &admitted);
     Ok(AdmittedLink {
         parsed,
         tenant,
         admitted,
     })
+}
+
+/// The routing priority parameters, as a link and a token's `customized_fields` name
+/// them.
+const PRIORITY_PARAMS: [&str; 4] = ["queueFirst", "is_vip", "vip_level", "user_label"];
+
+/// Routing priority (`queueFirst`, `is_vip`, `vip_level`, `user_label`) puts a visitor
+/// ahead of others, so a tenant that requires sign or token takes it only from a proven
+/// source: a link whose sign was verified, or the token's `customized_fields`. Other
+/// links' values are dropped and reported as issues. A token's values always apply
+/// (the site's backend signed them).
+fn trust_priority(parsed: &mut Parsed<ChatParams>, tenant: &Tenant, admitted: &security::Admitted) {
+    let policy = &tenant.security;
+    let id = &mut parsed.value.identity;
+    if (policy.sign_required || policy.token_required) && admitted.proof != security::Proof::Sign {
+        let given = [
+            id.queue_first.take().is_some(),
+            id.is_vip.take().is_some(),
+            id.vip_level.take().is_some(),
+            id.user_label.take().is_some(),
+        ];
+        for (param, _) in PRIORITY_PARAMS.iter().zip(given).filter(|(_, g)| *g) {
+            parsed.issues.push(parley_protocol::ParamIssue {
+                param: (*param).to_owned(),
+                reason: "routing priority from a link without a valid sign is ignored; \
+                         give it in the token's customized_fields"
+                    .to_owned(),
+            });
+        }
+    }
+    let Some(serde_json::Value::Object(fields)) = admitted
+        .customized_fields
+        .as_deref()
+        .and_then(|f| serde_json::from_str(f).ok())
+    else {
+        return;
+    };
+    let text = |key: &str| match fields.get(key)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    let flag = |key: &str| text(key).map(|v| matches!(v.as_str(), "1" | "true"));
+    if let Some(v) = flag("queueFirst") {
+        id.queue_first = Some(v);
+    }
+    if let Some(v) = flag("is_vip") {
+        id.is_vip = Some(v);
+    }
+    if let Some(v) = text("vip_level") {
+        id.vip_level = Some(v);
+    }
+    if let Some(v) = text("user_label") {
+        id.user_label = Some(v);
+    }
 }
 
 /// The visitor of an admitted link, found or made (by the link's `partnerid`, else the

@@ -12,6 +12,7 @@ crate::on_both_stores!(
     an_email_in_a_ticket_link_does_not_open_someone_elses_tickets,
     a_link_sign_is_not_a_token_sign,
     expired_tokens_and_sessions_are_deleted,
+    a_link_cannot_jump_the_queue_where_tokens_are_required,
 );
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
@@ -235,4 +236,59 @@ async fn expired_tokens_and_sessions_are_deleted(store: Store) {
         .call(reqwest::Method::GET, "/api/chat/history", token, None)
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// A token of the VIPQ tenant for `partnerid`, with `fields` as customized_fields.
+async fn vipq_token(app: &TestApp, partnerid: &str, fields: Option<&str>) -> String {
+    const KEY: &str = "7f3c2a9e51d84b06a1e2c3d4f5a6b7c8";
+    let ts = (parley_server::store::now_ms() / 1000 + 3600).to_string();
+    let sign = parley_protocol::digest::token_sign("VIPQ", KEY, partnerid, &ts, fields);
+    let mut body = json!({"sysnum": "VIPQ", "partnerid": partnerid, "ts": ts, "sign": sign});
+    if let Some(f) = fields {
+        body["customized_fields"] = json!(f);
+    }
+    let (status, answer) = app.post_json("/api/page/token", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    answer["token"].as_str().unwrap().to_owned()
+}
+
+async fn a_link_cannot_jump_the_queue_where_tokens_are_required(store: Store) {
+    let app = spawn_app(store).await;
+    let solo = app.agent_login_at("VIPQ", "solo", "solo-demo").await;
+    let (status, _) = app
+        .call(
+            reqwest::Method::PUT,
+            "/api/agent/status",
+            &solo,
+            Some(&json!({"status": "busy"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let first = vipq_token(&app, "first", None).await;
+    let first = app.init(&format!("sysnum=VIPQ&token={first}")).await;
+    assert_eq!(first["conversation"]["queue_position"], 1, "{first}");
+    // The attacker's own valid token, and priority added to the link.
+    let token = vipq_token(&app, "mallory", None).await;
+    let jumper = app
+        .init(&format!(
+            "sysnum=VIPQ&token={token}&queueFirst=1&is_vip=1&vip_level=1"
+        ))
+        .await;
+    assert_eq!(jumper["conversation"]["queue_position"], 2, "{jumper}");
+    let ignored: Vec<&str> = jumper["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["param"].as_str())
+        .collect();
+    for param in ["queueFirst", "is_vip", "vip_level"] {
+        assert!(
+            ignored.contains(&param),
+            "{param} not reported: {ignored:?}"
+        );
+    }
+    // The site's backend puts priority in the token: that counts.
+    let vip = vipq_token(&app, "vip", Some(r#"{"queueFirst":"1","is_vip":1}"#)).await;
+    let vip = app.init(&format!("sysnum=VIPQ&token={vip}")).await;
+    assert_eq!(vip["conversation"]["queue_position"], 1, "{vip}");
 }
