@@ -123,6 +123,7 @@ fn serve(args: &[String]) -> Result {
     let server = root().join("target/release/parley-server");
     run(Command::new(server)
         .args([
+            "--demo",
             "--bind",
             &bind,
             "--config",

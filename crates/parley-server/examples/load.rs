@@ -296,6 +296,7 @@ fn spawn_parley(o: &Opts) -> Res<Server> {
     std::fs::write(&config_path, config).map_err(|e| format!("write config: {e}"))?;
     let addr: SocketAddr = ([127, 0, 0, 1], free_port()?).into();
     let child = Command::new(&o.server)
+        .arg("--demo")
         .arg("--bind")
         .arg(addr.to_string())
         .arg("--config")

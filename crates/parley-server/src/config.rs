@@ -560,9 +560,99 @@ impl Tenant {
     }
 }
 
+/// The spec's published example key, which `config/demo.toml` uses: anyone may sign
+/// links with it.
+pub const DEMO_KEY: &str = "258eec3118705112b2c53dc8043d4d34";
+
+/// The agent password hashes of `config/demo.toml`, whose passwords the README prints.
+fn demo_hashes() -> Vec<&'static str> {
+    include_str!("../../../config/demo.toml")
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("password_hash = \""))
+        .map(|h| h.trim_end_matches('"'))
+        .collect()
+}
+
+/// The strength of a key in bits, as this check counts it: 4 bits a character when
+/// every character is a hex digit, else 6 (a base64-like key).
+pub fn key_bits(key: &str) -> usize {
+    let per_char = if key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        4
+    } else {
+        6
+    };
+    key.chars().count() * per_char
+}
+
+/// The shortest key a tenant may have, in bits.
+pub const MIN_KEY_BITS: usize = 128;
+
+impl Config {
+    /// Why this configuration must not run in production: keys under
+    /// [`MIN_KEY_BITS`] (refused always), and the published demo key or demo password
+    /// hashes (allowed only with `--demo`).
+    pub fn unsafe_settings(&self, demo: bool) -> Vec<String> {
+        let hashes = demo_hashes();
+        let mut problems = Vec::new();
+        for t in &self.tenants {
+            if key_bits(&t.secret_key) < MIN_KEY_BITS {
+                problems.push(format!(
+                    "tenant {}: secret_key is under {MIN_KEY_BITS} bits (use 32 hex digits or more)",
+                    t.sysnum
+                ));
+            }
+            if demo {
+                continue;
+            }
+            if t.secret_key == DEMO_KEY {
+                problems.push(format!(
+                    "tenant {}: secret_key is the published demo key (run with --demo to try Parley)",
+                    t.sysnum
+                ));
+            }
+            for a in t
+                .agents
+                .iter()
+                .filter(|a| hashes.contains(&a.password_hash.as_str()))
+            {
+                problems.push(format!(
+                    "tenant {}: agent {} has a demo password (run with --demo to try Parley)",
+                    t.sysnum, a.id
+                ));
+            }
+        }
+        problems
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_runs_only_in_demo_mode_and_weak_keys_never() {
+        let demo = Config::parse_at(
+            include_str!("../../../config/demo.toml"),
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config"),
+        )
+        .unwrap();
+        assert_eq!(demo.unsafe_settings(true), Vec::<String>::new());
+        let problems = demo.unsafe_settings(false);
+        assert!(
+            problems.iter().any(|p| p.contains("published demo key")),
+            "{problems:?}"
+        );
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("agent alice has a demo password")));
+        let weak =
+            Config::parse("[[tenant]]\nsysnum='a'\nsecret_key='short-key'\ncompany_name='A'\n")
+                .unwrap();
+        assert_eq!(weak.unsafe_settings(true).len(), 1);
+        assert_eq!(key_bits(DEMO_KEY), 128);
+        assert_eq!(key_bits("0123456789abcdef0123456789abcde"), 124);
+        assert_eq!(key_bits("Zm9vYmFyYmF6cXV4cXV1eA"), 132);
+    }
 
     #[test]
     fn the_shipped_demo_config_loads() {

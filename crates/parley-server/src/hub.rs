@@ -28,8 +28,9 @@ pub const QUEUE_CAPACITY: usize = 256;
 pub enum Topic {
     /// Everything stored in one conversation, plus typing and queue position.
     Conversation(String),
-    /// What one agent (`sysnum/agent_id`) must see: messages of their conversations.
-    Agent(String),
+    /// What one agent (tenant, agent id) must see: messages of their conversations.
+    /// A pair, not a joined string: `("a/b", "c")` and `("a", "b/c")` are two agents.
+    Agent(String, String),
     /// Tenant-wide changes agents watch (queue updates).
     Tenant(String),
 }
@@ -37,7 +38,7 @@ pub enum Topic {
 impl Topic {
     /// The agent topic of `agent_id` in `sysnum`.
     pub fn agent(sysnum: &str, agent_id: &str) -> Topic {
-        Topic::Agent(format!("{sysnum}/{agent_id}"))
+        Topic::Agent(sysnum.to_owned(), agent_id.to_owned())
     }
 }
 
@@ -154,6 +155,12 @@ fn remove_locked(inner: &mut Inner, id: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn agent_topics_of_ids_with_slashes_do_not_collide() {
+        assert_ne!(Topic::agent("a/b", "c"), Topic::agent("a", "b/c"));
+        assert_eq!(Topic::agent("a", "b"), Topic::agent("a", "b"));
+    }
     use parley_protocol::api::ErrorCode;
 
     fn ev(n: u32) -> Arc<ServerEvent> {

@@ -128,8 +128,37 @@ pub fn app(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        // Chat URLs carry sign, token and partnerid, and pages load pictures from other
+        // hosts (cards, avatars): no page or call of Parley sends a Referer.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(axum::middleware::from_fn(hsts))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `Strict-Transport-Security` on answers to requests that reached the proxy in front
+/// over TLS (`X-Forwarded-Proto: https`): browsers then never use plain HTTP for this
+/// host. Browsers ignore the header on plain-HTTP answers, so a forged header gains an
+/// attacker nothing.
+async fn hsts(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let tls = request
+        .headers()
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let mut response = next.run(request).await;
+    if tls {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// How the binary was asked to run.
@@ -140,6 +169,9 @@ pub struct Settings {
     pub dist: PathBuf,
     pub sdk: PathBuf,
     pub database_url: String,
+    /// `--demo` (or `PARLEY_DEMO=1`): allow the published demo key and demo passwords,
+    /// for trying Parley. Without it the server refuses to start with them.
+    pub demo: bool,
 }
 
 impl Settings {
@@ -152,17 +184,22 @@ impl Settings {
         let mut dist = env("PARLEY_DIST", "dist");
         let mut sdk = env("PARLEY_SDK", "sdk");
         let database_url = env("DATABASE_URL", "sqlite://data/parley.db");
+        let mut demo = env("PARLEY_DEMO", "") == "1";
         let mut args = args;
         while let Some(flag) = args.next() {
             let slot = match flag.as_str() {
+                "--demo" => {
+                    demo = true;
+                    continue;
+                }
                 "--config" => &mut config_path,
                 "--bind" => &mut bind,
                 "--dist" => &mut dist,
                 "--sdk" => &mut sdk,
                 "-h" | "--help" => return Err(
-                    "usage: parley-server [--config FILE] [--bind ADDR] [--dist DIR] [--sdk DIR] \
+                    "usage: parley-server [--config FILE] [--bind ADDR] [--dist DIR] [--sdk DIR] [--demo] \
                          (DATABASE_URL selects the store)\n       \
-                         parley-server --hash-password PASSWORD"
+                         parley-server --hash-password < FILE-WITH-THE-PASSWORD"
                         .into(),
                 ),
                 other => return Err(format!("unknown argument {other:?} (try --help)")),
@@ -175,6 +212,7 @@ impl Settings {
             dist: dist.into(),
             sdk: sdk.into(),
             database_url,
+            demo,
         })
     }
 }
@@ -182,6 +220,15 @@ impl Settings {
 /// Loads, migrates, binds and serves until a shutdown signal.
 pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::load(&settings.config_path)?;
+    let problems = config.unsafe_settings(settings.demo);
+    if !problems.is_empty() {
+        return Err(format!(
+            "{} refused:\n  {}",
+            settings.config_path.display(),
+            problems.join("\n  ")
+        )
+        .into());
+    }
     let db = Db::connect(&settings.database_url).await?;
     let mut state = AppState::new(config, db.clone(), settings.dist);
     state.sdk = Arc::new(settings.sdk);

@@ -1,6 +1,8 @@
 //! `parley-server [--config FILE] [--bind ADDR] [--dist DIR] [--sdk DIR]`; `DATABASE_URL`
 //! picks the store (SQLite file by default, `postgres://…` for PostgreSQL).
-//! `parley-server --hash-password PASSWORD` prints an Argon2 hash for the config file.
+//! `parley-server --hash-password` reads a password from standard input (one line) and
+//! prints an Argon2 hash for the config file; the password never appears in the
+//! process list or the shell's history.
 
 use parley_server::{run, Settings};
 
@@ -8,10 +10,23 @@ use parley_server::{run, Settings};
 async fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--hash-password") {
-        let Some(password) = args.get(1) else {
-            eprintln!("parley-server: --hash-password needs a value");
+        if args.len() > 1 {
+            eprintln!(
+                "parley-server: --hash-password reads the password from standard input, \
+                 not the command line (it would stay in the shell's history)"
+            );
             return std::process::ExitCode::from(2);
-        };
+        }
+        let mut line = String::new();
+        if std::io::stdin().read_line(&mut line).is_err() {
+            eprintln!("parley-server: could not read the password from standard input");
+            return std::process::ExitCode::from(2);
+        }
+        let password = line.trim_end_matches(['\r', '\n']);
+        if password.is_empty() {
+            eprintln!("parley-server: the password is empty");
+            return std::process::ExitCode::from(2);
+        }
         println!("{}", parley_server::password::hash(password));
         return std::process::ExitCode::SUCCESS;
     }

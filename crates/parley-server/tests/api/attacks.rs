@@ -292,3 +292,31 @@ async fn a_link_cannot_jump_the_queue_where_tokens_are_required(store: Store) {
     let vip = app.init(&format!("sysnum=VIPQ&token={vip}")).await;
     assert_eq!(vip["conversation"]["queue_position"], 1, "{vip}");
 }
+
+#[tokio::test]
+async fn no_referer_leaves_a_chat_page_and_hsts_follows_tls() {
+    let app = spawn_app(Store::Sqlite).await;
+    let page = app.url("/chat/pc/v2/index.html?sysnum=demo&partnerid=p&sign=x");
+    let plain = app.http.get(&page).send().await.unwrap();
+    assert_eq!(plain.headers()["referrer-policy"], "no-referrer");
+    assert!(plain.headers().get("strict-transport-security").is_none());
+    let behind_tls = app
+        .http
+        .get(&page)
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        behind_tls.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let api = app
+        .http
+        .post(app.url("/api/chat/init"))
+        .json(&json!({"query": "sysnum=demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["referrer-policy"], "no-referrer");
+}

@@ -3,6 +3,7 @@
 
 mod accept;
 mod attacks;
+mod binary;
 mod cards;
 mod exchange;
 mod helpers;

@@ -34,7 +34,7 @@ async fn start(db_url: &str, dist: &std::path::Path) -> (Proc, SocketAddr) {
     let addr = free_addr();
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/demo.toml");
     let child = Command::new(env!("CARGO_BIN_EXE_parley-server"))
-        .args(["--bind", &addr.to_string(), "--config", config])
+        .args(["--bind", &addr.to_string(), "--config", config, "--demo"])
         .arg("--dist")
         .arg(dist)
         .env("DATABASE_URL", db_url)
