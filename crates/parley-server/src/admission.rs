@@ -48,6 +48,9 @@ pub async fn admit_link<'a>(
         return Err(ApiError::bad_request("visitor_id is too long"));
     }
     let parsed = parse_link(query)?;
+    if names_two_tenants(&parsed) {
+        return Err(ApiError::bad_request(TWO_TENANTS));
+    }
     let params = &parsed.value;
     let sysnum = params
         .sysnum
@@ -200,6 +203,16 @@ pub async fn admit_ticket_visitor(
     .await?;
     update_profile(state, &visitor_id, link, label.as_deref()).await?;
     Ok(visitor_id)
+}
+
+/// Why a link naming two tenants is refused.
+pub const TWO_TENANTS: &str = "the link's sysnum and sysNum name different companies";
+
+/// Whether a link's `sysnum` and `sysNum` differ. The chat reads `sysnum`; a page
+/// whose CSP followed the other one would let one tenant's embedders frame another
+/// tenant's chat, so such links are refused everywhere.
+pub fn names_two_tenants(parsed: &Parsed<ChatParams>) -> bool {
+    parsed.issues.iter().any(|i| i.param == "sysNum")
 }
 
 /// Parses a page's raw query string, refusing oversize ones.

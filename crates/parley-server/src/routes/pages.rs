@@ -16,11 +16,11 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use parley_protocol::api::{ApiErrorBody, ErrorCode};
-use parley_protocol::{ChatParams, Locale};
+use parley_protocol::{ChatParams, Locale, Parsed};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::config::Tenant;
-use crate::AppState;
+use crate::{admission, AppState};
 
 /// The paths the spec's links use; each serves the client's `index.html`.
 pub const PAGE_PATHS: [&str; 4] = [
@@ -76,12 +76,15 @@ async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response
         return client_missing();
     };
     let query = request.uri().query().unwrap_or("");
-    let tenant = page_sysnum(query).and_then(|sysnum| state.config.tenant(&sysnum));
+    let parsed = ChatParams::from_query(query);
+    let Ok(tenant) = page_tenant(state, &parsed) else {
+        return two_tenants();
+    };
     let csp = page_csp(&html, embedders(tenant));
     // The same resolution as init (the link's locale, else the tenant's default, else
     // zh), so the client has the language init will name.
     let backend = tenant.map(|t| t.backend_settings()).unwrap_or_default();
-    let locale = parley_protocol::effective(&ChatParams::from_query(query).value, &backend).locale;
+    let locale = parley_protocol::effective(&parsed.value, &backend).locale;
     let html = match locale_element(dist, locale).await {
         Some(element) => html.replacen("</head>", &format!("{element}</head>"), 1),
         None => html,
@@ -111,7 +114,9 @@ async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response
 /// origin, framed only by the tenant's allowed origins (as the chat is).
 async fn visitor_frame(State(state): State<AppState>, request: Request<Body>) -> Response {
     let query = request.uri().query().unwrap_or("");
-    let tenant = page_sysnum(query).and_then(|sysnum| state.config.tenant(&sysnum));
+    let Ok(tenant) = page_tenant(&state, &ChatParams::from_query(query)) else {
+        return two_tenants();
+    };
     let csp = format!(
         "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; \
          form-action 'none'; frame-ancestors {}",
@@ -164,19 +169,27 @@ pub async fn locale_element(dist: &Path, locale: Locale) -> Option<String> {
     ))
 }
 
-/// The tenant a page is for: `sysnum` (the chat and leave-message links) or `sysNum`
-/// (the ticket plug-in's links) in the raw query.
-pub fn page_sysnum(query: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == "sysnum" || k == "sysNum")
-            .then(|| v.to_owned())
-            .filter(|v| {
-                !v.is_empty()
-                    && v.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            })
-    })
+/// The tenant a page is for, read by the chat's own parser (`sysnum`, or the ticket
+/// plug-in's `sysNum`), so that the page's CSP and the chat inside it always name the
+/// same tenant; `Err` for a link whose `sysnum` and `sysNum` differ.
+fn page_tenant<'a>(
+    state: &'a AppState,
+    parsed: &Parsed<ChatParams>,
+) -> Result<Option<&'a Tenant>, ()> {
+    if admission::names_two_tenants(parsed) {
+        return Err(());
+    }
+    Ok(parsed
+        .value
+        .sysnum
+        .as_deref()
+        .and_then(|s| state.config.tenant(s)))
+}
+
+/// The answer to a link naming two tenants: a 400 that frames nowhere.
+fn two_tenants() -> Response {
+    let response = (StatusCode::BAD_REQUEST, admission::TWO_TENANTS).into_response();
+    no_cache_with_csp(response, "default-src 'none'; frame-ancestors 'none'")
 }
 
 /// `scheme://host[:port]` of an allowed origin when it is exactly that (anything that
@@ -301,8 +314,5 @@ mod tests {
         assert_eq!(inline_script_hashes(html).len(), 1);
         assert!(csp.contains("'sha256-"));
         assert!(csp.contains("object-src 'none'"));
-        assert_eq!(page_sysnum("a=1&sysnum=demo&x"), Some("demo".into()));
-        assert_eq!(page_sysnum("sysNum=T1"), Some("T1".into()));
-        assert_eq!(page_sysnum("sysnum=a%20b"), None);
     }
 }

@@ -320,3 +320,34 @@ async fn no_referer_leaves_a_chat_page_and_hsts_follows_tls() {
         .unwrap();
     assert_eq!(api.headers()["referrer-policy"], "no-referrer");
 }
+
+#[tokio::test]
+async fn a_link_naming_two_tenants_is_refused_by_the_page_and_by_init() {
+    let app = spawn_app(Store::Sqlite).await;
+    let query = "sysNum=ABC&sysnum=demo";
+    let page = app
+        .http
+        .get(app.url(&format!("/chat/pc/v2/index.html?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let (status, body) = app
+        .post_json("/api/chat/init", &json!({ "query": query }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("sysNum"),
+        "{body}"
+    );
+    // The same tenant under both spellings is one tenant.
+    let same = app
+        .http
+        .get(app.url("/chat/pc/v2/index.html?sysNum=demo&sysnum=demo"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::OK);
+}
