@@ -100,6 +100,34 @@ pub async fn append(
     conversation_id: &str,
     m: NewMessage,
 ) -> Result<Appended, ApiError> {
+    append_with(state, conversation_id, m, None).await
+}
+
+/// A file stored with its message, and the most files its conversation may keep.
+#[derive(Debug, Clone, Copy)]
+pub struct Attachment<'a> {
+    pub file: store::files::NewFile<'a>,
+    pub max_per_conversation: i64,
+}
+
+/// [`append`] for a message whose file is stored in the same transaction: the file
+/// count is checked while the conversation row is locked (two uploads at the cap
+/// cannot both pass), and a duplicate or a refusal stores no file.
+pub async fn append_with_file(
+    state: &AppState,
+    conversation_id: &str,
+    m: NewMessage,
+    attachment: Attachment<'_>,
+) -> Result<Appended, ApiError> {
+    append_with(state, conversation_id, m, Some(attachment)).await
+}
+
+async fn append_with(
+    state: &AppState,
+    conversation_id: &str,
+    m: NewMessage,
+    attachment: Option<Attachment<'_>>,
+) -> Result<Appended, ApiError> {
     let agent = m.sender_id.clone();
     for attempt in 0..2 {
         let mut tx = state.db.begin().await?;
@@ -125,6 +153,20 @@ pub async fn append(
             }
         }
         transitions::may_append(&c, m.sender, m.kind, agent.as_deref())?;
+        if let Some(a) = attachment {
+            let kept = store::files::count_in_conversation(&mut *tx, &c.id).await?;
+            if kept >= a.max_per_conversation {
+                return Err(ApiError::client(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorCode::RateLimited,
+                    format!(
+                        "this conversation already has {} files; no more can be sent in it",
+                        a.max_per_conversation
+                    ),
+                ));
+            }
+            store::files::insert(&mut *tx, a.file).await?;
+        }
         match store::messages::insert(&mut tx, &c.id, c.last_seq, &m, now_ms()).await {
             Ok(message) => {
                 tx.commit().await?;

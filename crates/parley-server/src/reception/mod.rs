@@ -52,6 +52,14 @@ pub struct Context {
     pub locale: Locale,
     /// `show_manual`: delay the trans-to-agent button until unknown answers.
     pub show_manual: bool,
+    /// `photo_flag`: whether the visitor may send pictures once an agent joined.
+    /// (Conversations stored before it existed allow them, as they did then.)
+    #[serde(default = "yes")]
+    pub photo_flag: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Context {
@@ -63,6 +71,7 @@ impl Context {
             faqid: settings.faqid,
             locale: settings.locale,
             show_manual: settings.show_manual,
+            photo_flag: settings.photo_flag,
         }
     }
 
@@ -75,6 +84,7 @@ impl Context {
             faqid: None,
             locale: Locale::Zh,
             show_manual: true,
+            photo_flag: true,
         })
     }
 

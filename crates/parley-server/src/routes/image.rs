@@ -30,7 +30,7 @@ use crate::auth::{AgentAuth, VisitorAuth};
 use crate::chat::{self, Conversation, NewMessage};
 use crate::error::ApiError;
 use crate::store::files::NewFile;
-use crate::{images, store, tickets, AppState};
+use crate::{images, reception, store, tickets, AppState};
 
 /// The picture routes. Merged outside the app-wide body limit: uploads get their own.
 pub fn router() -> Router<AppState> {
@@ -49,8 +49,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Most pictures one conversation keeps; past it, uploads are refused with 429 so a
-/// single session cannot fill the database. (A soft cap: two uploads racing at the
-/// limit may both pass.)
+/// single session cannot fill the database. Checked under the conversation's row lock,
+/// in the transaction that stores the picture.
 pub const MAX_PICTURES_PER_CONVERSATION: i64 = 100;
 
 /// The upload query: the sender's client id (exactly-once) and the file's name.
@@ -86,6 +86,13 @@ async fn visitor_upload(
 ) -> Result<Json<SendResponse>, ApiError> {
     let bytes = body(bytes)?;
     let c = chat::of_visitor(&state, &who, None).await?;
+    if !reception::Context::of(&c).photo_flag {
+        return Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            ErrorCode::BadRequest,
+            "pictures are turned off for this chat (photo_flag)",
+        ));
+    }
     if c.state != ConversationState::WithAgent {
         return Err(ApiError::client(
             StatusCode::CONFLICT,
@@ -126,30 +133,7 @@ async fn store(
 ) -> Result<Json<SendResponse>, ApiError> {
     chat::check_client_id(&q.client_id)?;
     let checked = images::check(bytes).map_err(ApiError::bad_request)?;
-    let pool = state.db.pool();
-    let stored = store::files::count_in_conversation(pool, &c.id).await?;
-    // A re-send of a picture already stored is answered as a duplicate below, even at
-    // the cap.
-    let resend = store::messages::by_client_id(pool, &c.id, sender, &q.client_id)
-        .await?
-        .is_some();
-    if stored >= MAX_PICTURES_PER_CONVERSATION && !resend {
-        return Err(ApiError::client(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::RateLimited,
-            format!(
-                "this conversation already has {MAX_PICTURES_PER_CONVERSATION} pictures; \
-                 no more can be sent in it"
-            ),
-        ));
-    }
-    let file = NewFile {
-        sysnum: &c.sysnum,
-        conversation_id: &c.id,
-        content_type: checked.content_type,
-        bytes,
-    };
-    let id = store::files::insert(pool, file).await?;
+    let id = store::files::new_id();
     let image = ImageRef {
         id: id.clone(),
         content_type: checked.content_type.to_owned(),
@@ -173,12 +157,17 @@ async fn store(
             name,
         )
     };
-    let appended = chat::append(state, &c.id, m).await;
-    // The file belongs to a message only when this call stored one.
-    if !matches!(&appended, Ok(a) if !a.duplicate) {
-        store::files::delete(pool, &id).await?;
-    }
-    let a = appended?;
+    let attachment = chat::Attachment {
+        file: NewFile {
+            id: &id,
+            sysnum: &c.sysnum,
+            conversation_id: &c.id,
+            content_type: checked.content_type,
+            bytes,
+        },
+        max_per_conversation: MAX_PICTURES_PER_CONVERSATION,
+    };
+    let a = chat::append_with_file(state, &c.id, m, attachment).await?;
     Ok(Json(SendResponse {
         message: a.message,
         duplicate: a.duplicate,

@@ -8,6 +8,8 @@ use super::{now_ms, Result};
 /// A file to store.
 #[derive(Debug, Clone, Copy)]
 pub struct NewFile<'a> {
+    /// A fresh random id ([`new_id`]): the capability to read the file.
+    pub id: &'a str,
     pub sysnum: &'a str,
     pub conversation_id: &'a str,
     pub content_type: &'a str,
@@ -26,14 +28,18 @@ pub async fn count_in_conversation<'e>(
     Ok(n)
 }
 
-/// Stores a file and returns its new id.
-pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, f: NewFile<'_>) -> Result<String> {
-    let id = uuid::Uuid::new_v4().simple().to_string();
+/// A new file id: 128 random bits.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Stores a file.
+pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, f: NewFile<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO chat_files (id, sysnum, conversation_id, content_type, size, data, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(&id)
+    .bind(f.id)
     .bind(f.sysnum)
     .bind(f.conversation_id)
     .bind(f.content_type)
@@ -42,7 +48,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, f: NewFile<'_>) -
     .bind(now_ms())
     .execute(ex)
     .await?;
-    Ok(id)
+    Ok(())
 }
 
 /// Deletes a file.

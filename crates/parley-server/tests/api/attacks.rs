@@ -13,6 +13,7 @@ crate::on_both_stores!(
     a_link_sign_is_not_a_token_sign,
     expired_tokens_and_sessions_are_deleted,
     a_link_cannot_jump_the_queue_where_tokens_are_required,
+    racing_uploads_at_the_picture_cap_store_one,
 );
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
@@ -350,4 +351,67 @@ async fn a_link_naming_two_tenants_is_refused_by_the_page_and_by_init() {
         .await
         .unwrap();
     assert_eq!(same.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn photo_flag_off_means_no_visitor_pictures_whatever_the_client_does() {
+    use crate::images::{png_2x3, upload};
+    let app = spawn_app(Store::Sqlite).await;
+    let alice = app.agent_busy("alice").await;
+    let init = app
+        .init("sysnum=demo&type=2&groupid=sales&photo_flag=0")
+        .await;
+    let visitor = init["session_token"].as_str().unwrap();
+    let conversation = init["conversation"]["id"].as_str().unwrap();
+    assert_eq!(app.accept(conversation, &alice).await.0, 200);
+    let (status, body) = upload(
+        &app,
+        "/api/chat/image?client_id=p1",
+        visitor,
+        "image/png",
+        png_2x3(),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("photo_flag"),
+        "{body}"
+    );
+    // The agent may still send one.
+    let path = format!("/api/agent/conversations/{conversation}/image?client_id=a1");
+    let (status, body) = upload(&app, &path, &alice, "image/png", png_2x3()).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn racing_uploads_at_the_picture_cap_store_one(store: Store) {
+    use crate::images::{files_stored, png_2x3, upload, visitor_for_alice};
+    use parley_server::routes::image::MAX_PICTURES_PER_CONVERSATION;
+    let app = spawn_app(store).await;
+    let (alice, visitor, conversation) = visitor_for_alice(&app, "racer").await;
+    assert_eq!(app.accept(&conversation, &alice).await.0, 200);
+    for i in 0..MAX_PICTURES_PER_CONVERSATION - 1 {
+        let path = format!("/api/chat/image?client_id=fill-{i}");
+        assert_eq!(
+            upload(&app, &path, &visitor, "image/png", png_2x3())
+                .await
+                .0,
+            200
+        );
+    }
+    let racers = (0..5).map(|i| {
+        let path = format!("/api/chat/image?client_id=race-{i}");
+        let (app, visitor) = (&app, &visitor);
+        async move { upload(app, &path, visitor, "image/png", png_2x3()).await.0 }
+    });
+    let statuses = futures_util::future::join_all(racers).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 429),
+        "{statuses:?}"
+    );
+    assert_eq!(files_stored(&app).await, MAX_PICTURES_PER_CONVERSATION);
 }

@@ -14,7 +14,7 @@ crate::on_both_stores!(
 );
 
 /// A real 2×3 red PNG, so a browser could show it.
-fn png_2x3() -> Vec<u8> {
+pub fn png_2x3() -> Vec<u8> {
     const B64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAYAAAC56t6BAAAAEUlEQVR4nGP4z8DwH4QZMBgAoXkL9U3EmgcAAAAASUVORK5CYII=";
     base64_decode(B64)
 }
@@ -24,7 +24,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD.decode(s).unwrap()
 }
 
-async fn upload(
+pub async fn upload(
     app: &TestApp,
     path: &str,
     token: &str,
@@ -44,7 +44,7 @@ async fn upload(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn files_stored(app: &TestApp) -> i64 {
+pub async fn files_stored(app: &TestApp) -> i64 {
     let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM chat_files")
         .fetch_one(app.state.as_ref().expect("in-process app").db.pool())
         .await
@@ -54,7 +54,7 @@ async fn files_stored(app: &TestApp) -> i64 {
 
 /// A demo visitor in agent-only reception (`partnerid`), with Alice busy so that she
 /// accepts by hand: (Alice's token, the visitor's token, the conversation id).
-async fn visitor_for_alice(app: &TestApp, partnerid: &str) -> (String, String, String) {
+pub async fn visitor_for_alice(app: &TestApp, partnerid: &str) -> (String, String, String) {
     let atoken = app.agent_busy("alice").await;
     let init = app
         .init(&format!(
