@@ -13,6 +13,31 @@ use crate::config::{Named, Tenant};
 
 /// Most cards kept per visitor (the newest).
 pub const MAX_CARDS: usize = 20;
+/// Most keys kept in each of `params` and `customer_fields`: a link may add new keys
+/// until then, and only change existing ones after.
+pub const MAX_FIELD_KEYS: usize = 50;
+/// Most bytes of text kept in each of `params` and `customer_fields` (keys and values).
+pub const MAX_FIELD_BYTES: usize = 16 * 1024;
+
+/// Adds `given` to `kept` within [`MAX_FIELD_KEYS`] and [`MAX_FIELD_BYTES`]: every
+/// init merges the link's fields, so without a bound one visitor could grow their
+/// profile (and every read of it) without end. Known keys are updated first; new
+/// keys go in while there is room.
+fn merge_bounded(
+    kept: &mut std::collections::BTreeMap<String, String>,
+    given: impl IntoIterator<Item = (String, String)>,
+) {
+    let size = |m: &std::collections::BTreeMap<String, String>| {
+        m.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
+    };
+    for (k, v) in given {
+        let old = kept.get(&k).map_or(0, |o| k.len() + o.len());
+        let fits_keys = kept.contains_key(&k) || kept.len() < MAX_FIELD_KEYS;
+        if fits_keys && size(kept) - old + k.len() + v.len() <= MAX_FIELD_BYTES {
+            kept.insert(k, v);
+        }
+    }
+}
 
 /// Fields of the token's `customized_fields` that fill a CRM field rather than a custom
 /// field.
@@ -67,10 +92,10 @@ pub fn merge(
         p.face = Some(face.as_str().to_owned());
     }
     if let Some(m) = &id.params {
-        p.params.extend(m.clone());
+        merge_bounded(&mut p.params, m.clone());
     }
     if let Some(m) = &id.customer_fields {
-        p.customer_fields.extend(m.clone());
+        merge_bounded(&mut p.customer_fields, m.clone());
     }
     if let Some(v) = id.is_vip {
         p.is_vip = v;
@@ -122,7 +147,7 @@ pub fn merge(
                 "enterprise_name" => p.enterprise_name = Some(text),
                 _ => {
                     debug_assert!(!CRM_KEYS.contains(&k.as_str()));
-                    p.customer_fields.insert(k, text);
+                    merge_bounded(&mut p.customer_fields, [(k, text)]);
                 }
             }
         }
@@ -168,6 +193,37 @@ mod tests {
         assert_eq!(p.uname.as_deref(), Some("Anna"));
         assert_eq!(p.tel.as_deref(), Some("123"));
         assert_eq!(p.cards.len(), 1, "the same card is not repeated");
+    }
+
+    #[test]
+    fn custom_fields_stay_bounded_however_many_links_add() {
+        let t = tenant();
+        let mut p = VisitorProfile::default();
+        for round in 0..30 {
+            let fields: String = (0..10)
+                .map(|i| format!("%22k{round}_{i}%22%3A%22v%22"))
+                .collect::<Vec<_>>()
+                .join("%2C");
+            let params = ChatParams::from_query(&format!("sysnum=a&params=%7B{fields}%7D")).value;
+            p = merge(p, &params, None, &t);
+        }
+        assert_eq!(p.params.len(), MAX_FIELD_KEYS);
+        // A known key still changes when full.
+        let params = ChatParams::from_query("sysnum=a&params=%7B%22k0_0%22%3A%22new%22%7D").value;
+        let p = merge(p, &params, None, &t);
+        assert_eq!(p.params["k0_0"], "new");
+        // Bytes are bounded too.
+        let mut big = VisitorProfile::default();
+        let long = "x".repeat(3000);
+        let given = (0..10).map(|i| (format!("f{i}"), long.clone()));
+        merge_bounded(&mut big.customer_fields, given);
+        let bytes: usize = big
+            .customer_fields
+            .iter()
+            .map(|(k, v)| k.len() + v.len())
+            .sum();
+        assert!(bytes <= MAX_FIELD_BYTES, "{bytes}");
+        assert_eq!(big.customer_fields.len(), 5);
     }
 
     #[test]

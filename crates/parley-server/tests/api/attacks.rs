@@ -14,6 +14,7 @@ crate::on_both_stores!(
     expired_tokens_and_sessions_are_deleted,
     a_link_cannot_jump_the_queue_where_tokens_are_required,
     racing_uploads_at_the_picture_cap_store_one,
+    a_visitor_cannot_grow_their_profile_without_end,
 );
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
@@ -414,4 +415,36 @@ async fn racing_uploads_at_the_picture_cap_store_one(store: Store) {
         "{statuses:?}"
     );
     assert_eq!(files_stored(&app).await, MAX_PICTURES_PER_CONVERSATION);
+}
+
+async fn a_visitor_cannot_grow_their_profile_without_end(store: Store) {
+    let app = spawn_app(store).await;
+    let first = app.init("sysnum=demo").await;
+    let visitor = first["visitor_id"].as_str().unwrap().to_owned();
+    for round in 0..12 {
+        let fields: Vec<String> = (0..10)
+            .map(|i| format!("%22r{round}k{i}%22%3A%22{}%22", "v".repeat(100)))
+            .collect();
+        let query = format!("sysnum=demo&params=%7B{}%7D", fields.join("%2C"));
+        let (status, body) = app
+            .post_json(
+                "/api/chat/init",
+                &json!({"query": query, "visitor_id": visitor}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["visitor_id"], visitor.as_str());
+    }
+    let alice = app.agent_login("alice").await;
+    let (status, profile) = app
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/agent/visitors/{visitor}"),
+            &alice,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let kept = profile["params"].as_object().unwrap().len();
+    assert_eq!(kept, parley_server::profile::MAX_FIELD_KEYS, "{profile}");
 }
