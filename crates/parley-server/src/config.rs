@@ -44,6 +44,9 @@ pub struct Tenant {
     /// Backend-only security settings.
     #[serde(default)]
     pub security: Security,
+    /// Quotas on what one visitor may send and store, and the tenant's storage.
+    #[serde(default)]
+    pub limits: Limits,
     /// Skill groups.
     #[serde(rename = "group", default)]
     pub groups: Vec<Group>,
@@ -128,6 +131,37 @@ pub struct Security {
     /// token lives at most this long.
     #[serde(default)]
     pub token_max_ttl_secs: Option<u64>,
+}
+
+/// Quotas (`[tenant.limits]`); each has a default, so most tenants set none.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Messages (text and cards) one visitor may send per minute, in bursts of a third
+    /// of it (default 30).
+    pub messages_per_minute: Option<u32>,
+    /// Tickets one visitor may leave in 24 hours (default 10).
+    pub tickets_per_day: Option<u32>,
+    /// Bytes of pictures and ticket files one visitor may upload in 24 hours
+    /// (default 50 MiB).
+    pub upload_bytes_per_day: Option<u64>,
+    /// Bytes of files the tenant keeps in all (default 2 GiB).
+    pub storage_bytes: Option<u64>,
+}
+
+impl Limits {
+    pub fn messages_per_minute(&self) -> u32 {
+        self.messages_per_minute.unwrap_or(30).max(1)
+    }
+    pub fn tickets_per_day(&self) -> u32 {
+        self.tickets_per_day.unwrap_or(10)
+    }
+    pub fn upload_bytes_per_day(&self) -> u64 {
+        self.upload_bytes_per_day.unwrap_or(50 << 20)
+    }
+    pub fn storage_bytes(&self) -> u64 {
+        self.storage_bytes.unwrap_or(2 << 30)
+    }
 }
 
 /// How long a token may live when the tenant sets nothing: a day.

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod password;
 pub mod presence;
 pub mod profile;
+pub mod quota;
 pub mod ratelimit;
 pub mod reception;
 pub mod routes;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub bots: Arc<reception::Bots>,
     /// Bounds password checks and backs off accounts after wrong passwords.
     pub signin: Arc<signin::SignInGuard>,
+    /// Per-visitor message buckets and the large-upload slots of this instance.
+    pub quotas: Arc<quota::Quotas>,
 }
 
 impl AppState {
@@ -94,6 +97,7 @@ impl AppState {
             shutdown_tx: Arc::new(tx),
             heartbeat: Duration::from_secs(20),
             signin: Arc::new(signin::SignInGuard::per_core()),
+            quotas: Arc::new(quota::Quotas::default()),
         }
     }
 
@@ -122,7 +126,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::pages::router(&state.dist, &state.sdk))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(routes::ticket::router(&state)) // after the body limit: it sets its own
-        .merge(routes::image::router()) // the same
+        .merge(routes::image::router(&state)) // the same
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

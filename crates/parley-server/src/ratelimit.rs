@@ -50,6 +50,11 @@ impl Bucket {
         }
     }
 
+    /// The tokens left (as of the last call).
+    pub fn tokens(&self) -> f64 {
+        self.tokens
+    }
+
     /// Refills for the time elapsed since the last call and takes one token if there is
     /// one.
     pub fn take(&mut self, limit: Limit, now: f64) -> bool {

@@ -135,6 +135,22 @@ pub async fn visitor_says(
     faq_id: Option<u64>,
 ) -> Result<Appended, ApiError> {
     chat::check_text(client_id, text)?;
+    if let Some(tenant) = state.config.tenant(&who.sysnum) {
+        if let Err(refused) = crate::quota::message(state, tenant, &who.visitor_id) {
+            // A re-send of a stored message (the outbox after a reconnect) is answered
+            // as the duplicate it is, whatever the quota.
+            let stored = store::messages::by_client_id(
+                state.db.pool(),
+                &who.conversation_id,
+                Sender::Visitor,
+                client_id,
+            )
+            .await?;
+            if stored.is_none() {
+                return Err(refused);
+            }
+        }
+    }
     let m = NewMessage::from_person(
         client_id,
         Sender::Visitor,

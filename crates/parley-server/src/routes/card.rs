@@ -15,7 +15,7 @@ use parley_protocol::card::Card;
 use crate::auth::{JsonBody, VisitorAuth};
 use crate::chat::{self, NewMessage};
 use crate::error::ApiError;
-use crate::AppState;
+use crate::{admission, quota, AppState};
 
 /// The card endpoint (session-bound, like the other visitor calls).
 pub fn router() -> Router<AppState> {
@@ -34,6 +34,8 @@ async fn send_card(
     JsonBody(request): JsonBody<SendCardRequest>,
 ) -> Result<Json<SendResponse>, ApiError> {
     check(&request.client_id, &request.card)?;
+    let tenant = admission::session_tenant(&state, &who.sysnum)?;
+    quota::message(&state, tenant, &who.visitor_id)?;
     let m = NewMessage {
         card: Some(request.card.clone()),
         ..NewMessage::from_person(

@@ -30,10 +30,10 @@ use crate::auth::{AgentAuth, VisitorAuth};
 use crate::chat::{self, Conversation, NewMessage};
 use crate::error::ApiError;
 use crate::store::files::NewFile;
-use crate::{images, reception, store, tickets, AppState};
+use crate::{admission, images, quota, reception, store, tickets, AppState};
 
 /// The picture routes. Merged outside the app-wide body limit: uploads get their own.
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     // The body is the picture and nothing else, so its limit is the picture's (a larger
     // body is a 413 before it is read in full).
     let limit = MAX_IMAGE_BYTES as usize;
@@ -41,7 +41,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/chat/image", post(visitor_upload))
         .route("/api/agent/conversations/{id}/image", post(agent_upload))
         // axum's own limit (not tower-http's) so that the refusal is our JSON error.
-        .layer(DefaultBodyLimit::max(limit));
+        .layer(DefaultBodyLimit::max(limit))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            quota::upload_slot,
+        ));
     Router::new()
         .route("/api/files/{id}", get(file))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
@@ -100,6 +104,8 @@ async fn visitor_upload(
             "pictures can be sent once an agent has joined the conversation",
         ));
     }
+    let tenant = admission::session_tenant(&state, &who.sysnum)?;
+    quota::upload(&state, tenant, Some(&who.visitor_id), bytes.len() as u64).await?;
     let sender = (Sender::Visitor, Some(who.visitor_id.clone()), None);
     store(&state, &c, sender, &q, &bytes).await
 }
@@ -112,8 +118,9 @@ async fn agent_upload(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SendResponse>, ApiError> {
     let bytes = body(bytes)?;
-    let (_, agent) = who.resolve(&state)?;
+    let (tenant, agent) = who.resolve(&state)?;
     let c = chat::of_tenant(&state, &who, &id).await?;
+    quota::upload(&state, tenant, None, bytes.len() as u64).await?;
     let sender = (
         Sender::Agent,
         Some(agent.id.clone()),
@@ -146,6 +153,7 @@ async fn store(
         .as_deref()
         .map(tickets::clean_name)
         .unwrap_or_else(|| "picture".to_owned());
+    let m_visitor = sender_id.clone();
     let m = NewMessage {
         image: Some(image),
         ..NewMessage::from_person(
@@ -160,6 +168,9 @@ async fn store(
     let attachment = chat::Attachment {
         file: NewFile {
             id: &id,
+            visitor_id: (sender == Sender::Visitor)
+                .then_some(m_visitor.as_deref())
+                .flatten(),
             sysnum: &c.sysnum,
             conversation_id: &c.id,
             content_type: checked.content_type,

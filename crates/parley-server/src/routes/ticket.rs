@@ -34,7 +34,7 @@ use crate::config::Tenant;
 use crate::error::ApiError;
 use crate::store::tickets::{NewTicket, Written};
 use crate::tickets::{self, CheckedFile};
-use crate::{ratelimit, store, AppState};
+use crate::{quota, ratelimit, store, AppState};
 /// Most tickets one list returns.
 pub const MAX_LIST: i64 = 100;
 
@@ -71,9 +71,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(agent_attachment),
         )
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES));
+    let slot = axum::middleware::from_fn_with_state(state.clone(), quota::upload_slot);
     Router::new().merge(small).route(
         "/api/ticket/submit",
-        post(submit).layer(RequestBodyLimitLayer::new(limit)),
+        post(submit)
+            .layer(RequestBodyLimitLayer::new(limit))
+            .route_layer(slot),
     )
 }
 
@@ -201,6 +204,8 @@ async fn submit(
     if !problems.is_empty() {
         return Ok(Refused(problems).into_response());
     }
+    let bytes: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    quota::ticket(&state, tenant, &who.visitor_id, bytes).await?;
     let fields: Vec<FilledField> = template
         .fields
         .iter()

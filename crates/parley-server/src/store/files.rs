@@ -10,6 +10,8 @@ use super::{now_ms, Result};
 pub struct NewFile<'a> {
     /// A fresh random id ([`new_id`]): the capability to read the file.
     pub id: &'a str,
+    /// The visitor who sent it (`None`: an agent), for their daily quota.
+    pub visitor_id: Option<&'a str>,
     pub sysnum: &'a str,
     pub conversation_id: &'a str,
     pub content_type: &'a str,
@@ -37,7 +39,7 @@ pub fn new_id() -> String {
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, f: NewFile<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO chat_files (id, sysnum, conversation_id, content_type, size, data, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         created_at, visitor_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(f.id)
     .bind(f.sysnum)
@@ -46,6 +48,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, f: NewFile<'_>) -
     .bind(f.bytes.len() as i64)
     .bind(f.bytes)
     .bind(now_ms())
+    .bind(f.visitor_id)
     .execute(ex)
     .await?;
     Ok(())
@@ -71,4 +74,34 @@ pub async fn get<'e>(
         .await?;
     row.map(|r| Ok((r.try_get("content_type")?, r.try_get("data")?)))
         .transpose()
+}
+
+/// Bytes of pictures `visitor_id` sent since `since` (Unix ms).
+pub async fn bytes_sent_by_visitor<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    visitor_id: &str,
+    since: i64,
+) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM chat_files \
+         WHERE visitor_id = $1 AND created_at >= $2",
+    )
+    .bind(visitor_id)
+    .bind(since)
+    .fetch_one(ex)
+    .await?;
+    Ok(n)
+}
+
+/// Bytes of files a tenant keeps: chat pictures and ticket attachments.
+pub async fn tenant_bytes<'e>(ex: impl Executor<'e, Database = Any>, sysnum: &str) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST((SELECT COALESCE(SUM(size), 0) FROM chat_files WHERE sysnum = $1) + \
+         (SELECT COALESCE(SUM(a.size), 0) FROM ticket_attachments a \
+          JOIN tickets t ON t.id = a.ticket_id WHERE t.sysnum = $1) AS BIGINT)",
+    )
+    .bind(sysnum)
+    .fetch_one(ex)
+    .await?;
+    Ok(n)
 }

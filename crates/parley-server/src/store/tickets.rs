@@ -358,3 +358,22 @@ pub async fn attachment<'e>(
     })
     .transpose()
 }
+
+/// How many tickets `visitor_id` left since `since` (Unix ms), the oldest of them
+/// first-left time, and the bytes of their files.
+pub async fn left_by_visitor_since<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    visitor_id: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>, i64)> {
+    sqlx::query_as(
+        "SELECT COUNT(*), MIN(t.created_at), \
+         CAST(COALESCE((SELECT SUM(a.size) FROM ticket_attachments a JOIN tickets u \
+           ON u.id = a.ticket_id WHERE u.visitor_id = $1 AND u.created_at >= $2), 0) AS BIGINT) \
+         FROM tickets t WHERE t.visitor_id = $1 AND t.created_at >= $2",
+    )
+    .bind(visitor_id)
+    .bind(since)
+    .fetch_one(ex)
+    .await
+}

@@ -4,7 +4,9 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{signed, spawn_app, Store, TestApp, DEMO_KEY};
+use crate::helpers::{
+    next_of, send_event, signed, spawn_app, spawn_app_with, Store, TestApp, DEMO_KEY,
+};
 
 crate::on_both_stores!(
     guessing_an_agents_password_closes_the_account_for_a_while,
@@ -15,6 +17,9 @@ crate::on_both_stores!(
     a_link_cannot_jump_the_queue_where_tokens_are_required,
     racing_uploads_at_the_picture_cap_store_one,
     a_visitor_cannot_grow_their_profile_without_end,
+    a_ticket_flood_stops_at_the_daily_quota,
+    a_message_flood_is_slowed_over_http_and_the_socket,
+    uploads_stop_at_the_visitors_day_and_the_tenants_storage,
 );
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
@@ -447,4 +452,163 @@ async fn a_visitor_cannot_grow_their_profile_without_end(store: Store) {
     assert_eq!(status, 200);
     let kept = profile["params"].as_object().unwrap().len();
     assert_eq!(kept, parley_server::profile::MAX_FIELD_KEYS, "{profile}");
+}
+
+/// A ticket session of an anonymous demo visitor; returns its token.
+async fn ticket_session(app: &TestApp) -> String {
+    let (status, s) = app
+        .post_json("/api/ticket/session", &json!({"query": "sysnum=demo"}))
+        .await;
+    assert_eq!(status, 200, "{s}");
+    s["session_token"].as_str().unwrap().to_owned()
+}
+
+/// Submits a ticket (with `attachment` bytes as a PNG when given); returns the
+/// status, `Retry-After` and body.
+async fn submit_ticket(
+    app: &TestApp,
+    token: &str,
+    attachment: Option<Vec<u8>>,
+) -> (StatusCode, Option<u64>, Value) {
+    use base64::Engine;
+    let mut form =
+        json!({"query": "sysnum=demo", "content": "Help", "fields": {"order_code": "A-1"}});
+    if let Some(bytes) = attachment {
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        form["attachments"] =
+            json!([{"name": "a.png", "content_type": "image/png", "data_base64": data}]);
+    }
+    let response = app
+        .http
+        .post(app.url("/api/ticket/submit"))
+        .bearer_auth(token)
+        .json(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    (
+        status,
+        retry_after,
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+async fn count_rows(app: &TestApp, table: &str) -> i64 {
+    let state = app.state.as_ref().expect("in-process app");
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(state.db.pool())
+        .await
+        .unwrap();
+    n
+}
+
+async fn a_ticket_flood_stops_at_the_daily_quota(store: Store) {
+    let app = spawn_app(store).await;
+    let token = ticket_session(&app).await;
+    for i in 0..10 {
+        let (status, _, body) = submit_ticket(&app, &token, None).await;
+        assert_eq!(status, StatusCode::CREATED, "ticket {i}: {body}");
+    }
+    let (status, retry_after, body) = submit_ticket(&app, &token, None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["code"], "rate_limited");
+    assert!(
+        retry_after.is_some_and(|s| s > 23 * 3600),
+        "{retry_after:?}"
+    );
+    assert_eq!(count_rows(&app, "tickets").await, 10, "nothing more stored");
+}
+
+async fn a_message_flood_is_slowed_over_http_and_the_socket(store: Store) {
+    let app = spawn_app(store).await;
+    let init = app.init("sysnum=demo").await;
+    let token = init["session_token"].as_str().unwrap();
+    let mut refused = None;
+    for i in 0..12 {
+        let response = app
+            .http
+            .post(app.url("/api/chat/send"))
+            .bearer_auth(token)
+            .json(&json!({"client_id": format!("m{i}"), "text": "buy now"}))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some((i, response.headers().get("retry-after").cloned()));
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let (at, retry_after) = refused.expect("the flood was never slowed");
+    assert_eq!(
+        at, 10,
+        "a burst of 10 (a third of 30 a minute) goes through"
+    );
+    assert!(retry_after.is_some());
+    // A re-send of a stored message is still answered, as the duplicate it is.
+    let (status, again) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/chat/send",
+            token,
+            Some(&json!({"client_id": "m3", "text": "buy now"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["duplicate"], true);
+    // Over the socket the refusal is an error event, in order with the sends.
+    let mut ws = app
+        .ws(&format!("/ws/visitor?token={token}&last_seq=0"))
+        .await;
+    send_event(
+        &mut ws,
+        json!({"type": "send", "client_id": "w1", "text": "more"}),
+    )
+    .await;
+    let error = next_of(&mut ws, "error").await;
+    assert_eq!(error["code"], "rate_limited", "{error}");
+}
+
+async fn uploads_stop_at_the_visitors_day_and_the_tenants_storage(store: Store) {
+    let png = crate::images::png_2x3();
+    let size = png.len() as u64;
+    // A day's allowance of three such files, and room for five in the whole tenant.
+    let app = spawn_app_with(store, |config| {
+        let demo = config
+            .tenants
+            .iter_mut()
+            .find(|t| t.sysnum == "demo")
+            .unwrap();
+        demo.limits.upload_bytes_per_day = Some(3 * size);
+        demo.limits.storage_bytes = Some(5 * size);
+    })
+    .await;
+    let first = ticket_session(&app).await;
+    for _ in 0..3 {
+        let (status, _, body) = submit_ticket(&app, &first, Some(png.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, retry_after, body) = submit_ticket(&app, &first, Some(png.clone())).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(retry_after.is_some());
+    // Another visitor fills the tenant's storage.
+    let second = ticket_session(&app).await;
+    for _ in 0..2 {
+        let (status, _, body) = submit_ticket(&app, &second, Some(png.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, retry_after, body) = submit_ticket(&app, &second, Some(png.clone())).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(retry_after.is_some());
+    assert_eq!(count_rows(&app, "ticket_attachments").await, 5);
+    assert_eq!(
+        count_rows(&app, "tickets").await,
+        5,
+        "no ticket without its files"
+    );
 }

@@ -123,6 +123,14 @@ fn uuid_like() -> String {
 
 /// Starts the real app on 127.0.0.1 with a free port.
 pub async fn spawn_app(store: Store) -> TestApp {
+    spawn_app_with(store, |_| {}).await
+}
+
+/// [`spawn_app`] with the test configuration changed by `tweak` first (a tenant's
+/// limits, say).
+pub async fn spawn_app_with(store: Store, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = demo_config();
+    tweak(&mut config);
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database(store, &dir).await;
     let db = Db::connect(&url).await.expect("open store");
@@ -133,7 +141,7 @@ pub async fn spawn_app(store: Store) -> TestApp {
         "<!doctype html><title>client</title>",
     )
     .expect("index");
-    let state = AppState::new(demo_config(), db, dist);
+    let state = AppState::new(config, db, dist);
     let kept = state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
