@@ -293,5 +293,5 @@ async fn load_page_token(state: &AppState, token: &str) -> Result<Option<PageTok
     if token.len() > 128 {
         return Ok(None);
     }
-    Ok(store::page_tokens::find(state.db.pool(), token).await?)
+    Ok(store::page_tokens::find(state.db.pool(), &crate::auth::token_digest(token)).await?)
 }

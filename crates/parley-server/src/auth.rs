@@ -1,9 +1,12 @@
 //! Sessions and the extractors that bind every call to its caller.
 //!
 //! A visitor session (from init) names one visitor and one conversation; an agent
-//! session (from login) names one agent. Tokens are 244 random bits, kept in the store
-//! so that they survive a restart, and sent as `Authorization: Bearer …` (or `?token=`
-//! on WebSocket upgrades, where browsers cannot set headers).
+//! session (from login) names one agent. Tokens are 244 random bits, sent as
+//! `Authorization: Bearer …` (or `?token=` on WebSocket upgrades, where browsers
+//! cannot set headers). The store keeps only their SHA-256 digest ([`token_digest`]),
+//! so a copy of the table opens no session. An agent session also keeps a digest of
+//! the agent's password hash at sign-in ([`credential_of`]): when the password changes
+//! in the configuration, every session made with the old one stops working.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -32,6 +35,20 @@ pub const TICKET_SESSION: &str = "ticket";
 /// The session kind of a signed-in agent.
 pub const AGENT_SESSION: &str = "agent";
 
+/// What the store keeps of a token: its SHA-256, in hex.
+pub fn token_digest(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What an agent session remembers of the password it was made with.
+pub fn credential_of(agent: &Agent) -> String {
+    token_digest(&agent.password_hash)
+}
+
 /// A new random token.
 pub fn new_token() -> String {
     format!(
@@ -51,15 +68,41 @@ pub async fn create_session(
     conversation_id: Option<&str>,
     ttl_ms: i64,
 ) -> Result<String, ApiError> {
-    let token = new_token();
     let session = Session {
         kind: kind.to_owned(),
         sysnum: sysnum.to_owned(),
         subject: subject.to_owned(),
         conversation_id: conversation_id.map(str::to_owned),
+        credential: None,
     };
-    store::sessions::insert(state.db.pool(), &token, &session, ttl_ms).await?;
+    store_session(state, session, ttl_ms).await
+}
+
+/// Stores `session` under a new token and returns the token.
+async fn store_session(
+    state: &AppState,
+    session: Session,
+    ttl_ms: i64,
+) -> Result<String, ApiError> {
+    let token = new_token();
+    store::sessions::insert(state.db.pool(), &token_digest(&token), &session, ttl_ms).await?;
     Ok(token)
+}
+
+/// Starts a session for an agent who just proved their password.
+pub async fn create_agent_session(
+    state: &AppState,
+    tenant: &Tenant,
+    agent: &Agent,
+) -> Result<String, ApiError> {
+    let session = Session {
+        kind: AGENT_SESSION.to_owned(),
+        sysnum: tenant.sysnum.clone(),
+        subject: agent.id.clone(),
+        conversation_id: None,
+        credential: Some(credential_of(agent)),
+    };
+    store_session(state, session, AGENT_TTL_MS).await
 }
 
 /// The live session of `token` and `kind`, if any.
@@ -71,12 +114,20 @@ pub async fn find_session(
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
-    Ok(store::sessions::find(state.db.pool(), token, kind).await?)
+    Ok(store::sessions::find(state.db.pool(), &token_digest(token), kind).await?)
 }
 
 /// Ends a session.
 pub async fn delete_session(state: &AppState, token: &str) -> Result<(), ApiError> {
-    Ok(store::sessions::delete(state.db.pool(), token).await?)
+    Ok(store::sessions::delete(state.db.pool(), &token_digest(token)).await?)
+}
+
+/// Ends every session of an agent ("sign out everywhere"); returns how many.
+pub async fn delete_agent_sessions(state: &AppState, who: &AgentAuth) -> Result<u64, ApiError> {
+    Ok(
+        store::sessions::delete_all_of(state.db.pool(), &who.sysnum, AGENT_SESSION, &who.agent_id)
+            .await?,
+    )
 }
 
 fn unauthorized() -> ApiError {
@@ -156,7 +207,11 @@ pub async fn agent_from_token(state: &AppState, token: &str) -> Result<AgentAuth
         sysnum: s.sysnum,
         agent_id: s.subject,
     };
-    auth.resolve(state)?;
+    let (_, agent) = auth.resolve(state)?;
+    // A session made with a password the agent no longer has opens nothing.
+    if s.credential.as_deref() != Some(credential_of(agent).as_str()) {
+        return Err(unauthorized());
+    }
     Ok(auth)
 }
 

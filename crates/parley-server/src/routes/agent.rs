@@ -29,6 +29,7 @@ pub fn public_router() -> Router<AppState> {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/agent/logout", post(logout))
+        .route("/api/agent/logout-everywhere", post(logout_everywhere))
         .route("/api/agent/me", get(me))
         .route("/api/agent/status", put(set_status))
         .route("/api/agent/conversations", get(conversations))
@@ -129,15 +130,7 @@ async fn login(
         }
     };
     state.signin.succeeded(&account);
-    let token = auth::create_session(
-        &state,
-        auth::AGENT_SESSION,
-        &tenant.sysnum,
-        &agent.id,
-        None,
-        auth::AGENT_TTL_MS,
-    )
-    .await?;
+    let token = auth::create_agent_session(&state, tenant, agent).await?;
     reception::set_agent_status(&state, &tenant.sysnum, &agent.id, AgentStatus::Online).await?;
     tracing::info!(sysnum = %tenant.sysnum, agent = %agent.id, "agent login");
     Ok(Json(AgentLoginResponse {
@@ -149,6 +142,18 @@ async fn login(
 async fn logout(State(state): State<AppState>, who: AgentAuth) -> Result<StatusCode, ApiError> {
     reception::set_agent_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
     auth::delete_session(&state, &who.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every session of the agent, on every device (a lost laptop, a shared
+/// computer), and sets them offline.
+async fn logout_everywhere(
+    State(state): State<AppState>,
+    who: AgentAuth,
+) -> Result<StatusCode, ApiError> {
+    reception::set_agent_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
+    let ended = auth::delete_agent_sessions(&state, &who).await?;
+    tracing::info!(target: "audit", sysnum = %who.sysnum, agent = %who.agent_id, ended, "signed out everywhere");
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -84,9 +84,10 @@ async fn page_token(
     }
     // 32 hex digits like the spec's example token.
     let value = uuid::Uuid::new_v4().simple().to_string();
+    // Kept as a digest, like session tokens.
     let stored = store::page_tokens::insert(
         state.db.pool(),
-        &value,
+        &crate::auth::token_digest(&value),
         &token,
         request.source,
         request.channel_flag,

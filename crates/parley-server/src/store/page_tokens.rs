@@ -1,4 +1,5 @@
-//! `page_tokens`: the tokens `POST /api/page/token` issues for links (`token=`).
+//! `page_tokens`: the tokens `POST /api/page/token` issues for links (`token=`), kept
+//! as digests (`crate::auth::token_digest`): `value` here is the digest.
 
 use sqlx::{Any, Executor};
 

@@ -1,4 +1,6 @@
-//! `sessions`: the bearer tokens of visitors (init), ticket pages and agents (login).
+//! `sessions`: the bearer tokens of visitors (init), ticket pages and agents (login),
+//! kept as digests: `token` here is what `crate::auth::token_digest` makes of the
+//! token the client holds.
 
 use sqlx::{Any, Executor};
 
@@ -12,6 +14,8 @@ pub struct Session {
     /// The visitor's or the agent's id.
     pub subject: String,
     pub conversation_id: Option<String>,
+    /// For an agent: a digest of their password hash at sign-in (see `crate::auth`).
+    pub credential: Option<String>,
 }
 
 /// Stores a session under `token`, valid for `ttl_ms`.
@@ -24,7 +28,7 @@ pub async fn insert<'e>(
     let now = now_ms();
     sqlx::query(
         "INSERT INTO sessions (token, kind, sysnum, subject, conversation_id, created_at, \
-         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         expires_at, credential) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(token)
     .bind(&session.kind)
@@ -33,6 +37,7 @@ pub async fn insert<'e>(
     .bind(session.conversation_id.as_deref())
     .bind(now)
     .bind(now + ttl_ms)
+    .bind(session.credential.as_deref())
     .execute(ex)
     .await?;
     Ok(())
@@ -53,8 +58,8 @@ pub async fn find<'e>(
     token: &str,
     kind: &str,
 ) -> Result<Option<Session>> {
-    let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT kind, sysnum, subject, conversation_id FROM sessions \
+    let row: Option<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT kind, sysnum, subject, conversation_id, credential FROM sessions \
          WHERE token = $1 AND kind = $2 AND expires_at > $3",
     )
     .bind(token)
@@ -62,12 +67,15 @@ pub async fn find<'e>(
     .bind(now_ms())
     .fetch_optional(ex)
     .await?;
-    Ok(row.map(|(kind, sysnum, subject, conversation_id)| Session {
-        kind,
-        sysnum,
-        subject,
-        conversation_id,
-    }))
+    Ok(row.map(
+        |(kind, sysnum, subject, conversation_id, credential)| Session {
+            kind,
+            sysnum,
+            subject,
+            conversation_id,
+            credential,
+        },
+    ))
 }
 
 /// Ends a session.
@@ -77,4 +85,21 @@ pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, token: &str) -> R
         .execute(ex)
         .await?;
     Ok(())
+}
+
+/// Ends every session of one subject (an agent signing out everywhere); returns how
+/// many.
+pub async fn delete_all_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    sysnum: &str,
+    kind: &str,
+    subject: &str,
+) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE sysnum = $1 AND kind = $2 AND subject = $3")
+        .bind(sysnum)
+        .bind(kind)
+        .bind(subject)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
 }

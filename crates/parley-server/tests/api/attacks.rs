@@ -20,6 +20,8 @@ crate::on_both_stores!(
     a_ticket_flood_stops_at_the_daily_quota,
     a_message_flood_is_slowed_over_http_and_the_socket,
     uploads_stop_at_the_visitors_day_and_the_tenants_storage,
+    a_copy_of_the_sessions_table_opens_no_session,
+    a_changed_password_ends_the_old_sessions_and_signing_out_ends_them_all,
 );
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
@@ -611,4 +613,79 @@ async fn uploads_stop_at_the_visitors_day_and_the_tenants_storage(store: Store) 
         5,
         "no ticket without its files"
     );
+}
+
+async fn a_copy_of_the_sessions_table_opens_no_session(store: Store) {
+    let app = spawn_app(store).await;
+    let init = app.init("sysnum=demo").await;
+    let token = init["session_token"].as_str().unwrap();
+    let state = app.state.as_ref().unwrap();
+    let kept: Vec<(String,)> = sqlx::query_as("SELECT token FROM sessions")
+        .fetch_all(state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_ne!(kept[0].0, token, "the token itself is not stored");
+    let (status, _) = app
+        .call(reqwest::Method::GET, "/api/chat/history", &kept[0].0, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .call(reqwest::Method::GET, "/api/chat/history", token, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// The status of `GET /api/agent/me` with `token`.
+async fn me(app: &TestApp, token: &str) -> StatusCode {
+    app.call(reqwest::Method::GET, "/api/agent/me", token, None)
+        .await
+        .0
+}
+
+async fn a_changed_password_ends_the_old_sessions_and_signing_out_ends_them_all(store: Store) {
+    let app = spawn_app(store).await;
+    let laptop = app.agent_login("alice").await;
+    let phone = app.agent_login("alice").await;
+    let me = |app: &TestApp, token: &str| {
+        let (app, token) = (
+            app.http.clone(),
+            (app.url("/api/agent/me"), token.to_owned()),
+        );
+        async move {
+            app.get(&token.0)
+                .bearer_auth(&token.1)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(me(&app, &laptop).await, StatusCode::OK);
+    // The same store, with alice's password changed in the configuration.
+    let new_hash = parley_server::password::hash("a-new-password");
+    let changed = app
+        .sibling(|config| {
+            let demo = config
+                .tenants
+                .iter_mut()
+                .find(|t| t.sysnum == "demo")
+                .unwrap();
+            let alice = demo.agents.iter_mut().find(|a| a.id == "alice").unwrap();
+            alice.password_hash = new_hash;
+        })
+        .await;
+    assert_eq!(me(&changed, &laptop).await, StatusCode::UNAUTHORIZED);
+    // Sign out everywhere: one call ends the laptop's and the phone's sessions.
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/agent/logout-everywhere",
+            &phone,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(me(&app, &laptop).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&app, &phone).await, StatusCode::UNAUTHORIZED);
 }

@@ -142,6 +142,11 @@ pub async fn spawn_app_with(store: Store, tweak: impl FnOnce(&mut Config)) -> Te
     )
     .expect("index");
     let state = AppState::new(config, db, dist);
+    serve(state, dir).await
+}
+
+/// Serves `state` on a free loopback port.
+async fn serve(state: AppState, dir: tempfile::TempDir) -> TestApp {
     let kept = state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -156,6 +161,19 @@ pub async fn spawn_app_with(store: Store, tweak: impl FnOnce(&mut Config)) -> Te
         http: reqwest::Client::new(),
         state: Some(kept),
         _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// A second server on this one's store, with the test configuration changed by
+    /// `tweak` (what another instance, or this one after a configuration change, is).
+    pub async fn sibling(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let mine = self.state.as_ref().expect("an in-process app");
+        let mut config = demo_config();
+        tweak(&mut config);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let state = AppState::new(config, mine.db.clone(), mine.dist.as_ref().clone());
+        serve(state, dir).await
     }
 }
 

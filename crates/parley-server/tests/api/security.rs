@@ -147,7 +147,8 @@ async fn token_required_and_expired_or_missing_is_refused(store: Store) {
         customized_fields: None,
     };
     let db = &app.state.as_ref().expect("in-process app").db;
-    parley_server::store::page_tokens::insert(db.pool(), &token, &expired, None, None)
+    let digest = parley_server::auth::token_digest(&token);
+    parley_server::store::page_tokens::insert(db.pool(), &digest, &expired, None, None)
         .await
         .unwrap();
     for query in [
