@@ -2,7 +2,7 @@
 //! kept as digests: `token` here is what `crate::auth::token_digest` makes of the
 //! token the client holds.
 
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, Row};
 
 use super::{now_ms, Result};
 
@@ -58,7 +58,7 @@ pub async fn find<'e>(
     token: &str,
     kind: &str,
 ) -> Result<Option<Session>> {
-    let row: Option<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+    let row = sqlx::query(
         "SELECT kind, sysnum, subject, conversation_id, credential FROM sessions \
          WHERE token = $1 AND kind = $2 AND expires_at > $3",
     )
@@ -67,15 +67,16 @@ pub async fn find<'e>(
     .bind(now_ms())
     .fetch_optional(ex)
     .await?;
-    Ok(row.map(
-        |(kind, sysnum, subject, conversation_id, credential)| Session {
-            kind,
-            sysnum,
-            subject,
-            conversation_id,
-            credential,
-        },
-    ))
+    row.map(|r| {
+        Ok(Session {
+            kind: r.try_get("kind")?,
+            sysnum: r.try_get("sysnum")?,
+            subject: r.try_get("subject")?,
+            conversation_id: r.try_get("conversation_id")?,
+            credential: r.try_get("credential")?,
+        })
+    })
+    .transpose()
 }
 
 /// Ends a session.
