@@ -647,20 +647,6 @@ async fn a_changed_password_ends_the_old_sessions_and_signing_out_ends_them_all(
     let app = spawn_app(store).await;
     let laptop = app.agent_login("alice").await;
     let phone = app.agent_login("alice").await;
-    let me = |app: &TestApp, token: &str| {
-        let (app, token) = (
-            app.http.clone(),
-            (app.url("/api/agent/me"), token.to_owned()),
-        );
-        async move {
-            app.get(&token.0)
-                .bearer_auth(&token.1)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
     assert_eq!(me(&app, &laptop).await, StatusCode::OK);
     // The same store, with alice's password changed in the configuration.
     let new_hash = parley_server::password::hash("a-new-password");
