@@ -31,12 +31,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::Router;
 use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
@@ -48,6 +49,11 @@ use ratelimit::{Limit, RateLimiter};
 
 /// Largest request body any endpoint accepts (uploads set their own, larger limit).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest a request may take (a 408 after): a peer that trickles its request cannot
+/// hold a connection and a task forever. WebSocket upgrades answer at once.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The same for uploads (ticket files, pictures), which a slow mobile link may need.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Everything a handler needs. Cheap to clone.
 #[derive(Clone)]
@@ -76,6 +82,11 @@ pub struct AppState {
     pub signin: Arc<signin::SignInGuard>,
     /// Per-visitor message buckets and the large-upload slots of this instance.
     pub quotas: Arc<quota::Quotas>,
+    /// The open sockets of each session on this instance.
+    pub sockets: Arc<routes::ws::SessionSockets>,
+    /// How long a request may take ([`REQUEST_TIMEOUT`]; uploads get
+    /// [`UPLOAD_TIMEOUT`]).
+    pub request_timeout: Duration,
 }
 
 impl AppState {
@@ -98,6 +109,8 @@ impl AppState {
             heartbeat: Duration::from_secs(20),
             signin: Arc::new(signin::SignInGuard::per_core()),
             quotas: Arc::new(quota::Quotas::default()),
+            sockets: Arc::default(),
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 
@@ -117,7 +130,7 @@ pub fn app(state: AppState) -> Router {
             Arc::clone(&state.limiter),
             ratelimit::middleware,
         ));
-    Router::new()
+    let general = Router::new()
         .merge(public)
         .merge(routes::visitor::router())
         .merge(routes::card::router())
@@ -125,8 +138,21 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::ws::router())
         .merge(routes::pages::router(&state.dist, &state.sdk))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .merge(routes::ticket::router(&state)) // after the body limit: it sets its own
-        .merge(routes::image::router(&state)) // the same
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.request_timeout,
+        ));
+    // After the body limit and the timeout: uploads set their own.
+    let uploads = Router::new()
+        .merge(routes::ticket::router(&state))
+        .merge(routes::image::router(&state))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            UPLOAD_TIMEOUT.max(state.request_timeout),
+        ));
+    Router::new()
+        .merge(general)
+        .merge(uploads)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -47,6 +47,62 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const CATCH_UP_PAGE: i64 = 500;
 /// Replies (acks, errors) waiting for the send task.
 const REPLY_CAPACITY: usize = 64;
+/// Sockets one session may hold open at once on one instance (a page, a second tab, a
+/// reconnect racing the old socket's close); past that the upgrade is refused.
+pub const MAX_SOCKETS_PER_SESSION: usize = 5;
+
+/// The open sockets of each session on this instance.
+#[derive(Debug, Default)]
+pub struct SessionSockets(std::sync::Mutex<std::collections::HashMap<String, usize>>);
+
+/// One open socket of a session; dropping it (the socket closed) frees its place.
+pub struct SocketPlace {
+    sockets: Arc<SessionSockets>,
+    session: String,
+}
+
+impl SessionSockets {
+    /// A place for one more socket of `session`, unless it has
+    /// [`MAX_SOCKETS_PER_SESSION`] open.
+    pub fn take(self: &Arc<Self>, session: &str) -> Option<SocketPlace> {
+        let mut open = self.0.lock().expect("socket count lock");
+        let n = open.entry(session.to_owned()).or_insert(0);
+        if *n >= MAX_SOCKETS_PER_SESSION {
+            return None;
+        }
+        *n += 1;
+        Some(SocketPlace {
+            sockets: Arc::clone(self),
+            session: session.to_owned(),
+        })
+    }
+}
+
+impl Drop for SocketPlace {
+    fn drop(&mut self) {
+        let mut open = self.sockets.0.lock().expect("socket count lock");
+        if let Some(n) = open.get_mut(&self.session) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.session);
+            }
+        }
+    }
+}
+
+/// A place for a socket of the session `token`, or the 429 that refuses the upgrade.
+fn place(state: &AppState, token: &str) -> Result<SocketPlace, ApiError> {
+    state
+        .sockets
+        .take(&auth::token_digest(token))
+        .ok_or_else(|| {
+            ApiError::retry_later(
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                format!("this session already has {MAX_SOCKETS_PER_SESSION} sockets open"),
+                5,
+            )
+        })
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,9 +129,13 @@ async fn visitor_socket(
 ) -> Result<Response, ApiError> {
     // Checked before upgrading, so a bad token is a plain 401 JSON answer.
     let who = auth::visitor_from_token(&state, &q.token).await?;
+    let place = place(&state, &q.token)?;
     let last_seq = q.last_seq.max(0);
     Ok(limits(ws)
-        .on_upgrade(move |socket| run_visitor(state, who, last_seq, socket))
+        .on_upgrade(move |socket| async move {
+            run_visitor(state, who, last_seq, socket).await;
+            drop(place);
+        })
         .into_response())
 }
 
@@ -85,8 +145,12 @@ async fn agent_socket(
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let who = auth::agent_from_token(&state, &q.token).await?;
+    let place = place(&state, &q.token)?;
     Ok(limits(ws)
-        .on_upgrade(move |socket| run_agent(state, who, socket))
+        .on_upgrade(move |socket| async move {
+            run_agent(state, who, socket).await;
+            drop(place);
+        })
         .into_response())
 }
 
@@ -518,6 +582,19 @@ mod tests {
         assert_eq!(classify(5, 6), Arrival::Next);
         assert_eq!(classify(5, 9), Arrival::Gap { after: 5, up_to: 9 });
         assert_eq!(classify(0, 1), Arrival::Next);
+    }
+
+    #[test]
+    fn a_session_has_a_bounded_number_of_sockets() {
+        let sockets = Arc::new(SessionSockets::default());
+        let places: Vec<_> = (0..MAX_SOCKETS_PER_SESSION)
+            .map(|_| sockets.take("s").expect("a place"))
+            .collect();
+        assert!(sockets.take("s").is_none());
+        assert!(sockets.take("other").is_some());
+        drop(places);
+        assert!(sockets.take("s").is_some());
+        assert!(sockets.0.lock().unwrap().len() <= 2);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    next_of, send_event, signed, spawn_app, spawn_app_with, Store, TestApp, DEMO_KEY,
+    next_of, send_event, signed, spawn_app, spawn_app_tuned, spawn_app_with, Store, TestApp,
+    DEMO_KEY,
 };
 
 crate::on_both_stores!(
@@ -22,6 +23,7 @@ crate::on_both_stores!(
     uploads_stop_at_the_visitors_day_and_the_tenants_storage,
     a_copy_of_the_sessions_table_opens_no_session,
     a_changed_password_ends_the_old_sessions_and_signing_out_ends_them_all,
+    one_session_cannot_open_sockets_without_end,
 );
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
@@ -674,4 +676,64 @@ async fn a_changed_password_ends_the_old_sessions_and_signing_out_ends_them_all(
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(me(&app, &laptop).await, StatusCode::UNAUTHORIZED);
     assert_eq!(me(&app, &phone).await, StatusCode::UNAUTHORIZED);
+}
+
+async fn one_session_cannot_open_sockets_without_end(store: Store) {
+    let app = spawn_app(store).await;
+    let init = app.init("sysnum=demo").await;
+    let token = init["session_token"].as_str().unwrap();
+    let path = format!("/ws/visitor?token={token}&last_seq=0");
+    let mut open = Vec::new();
+    for _ in 0..parley_server::routes::ws::MAX_SOCKETS_PER_SESSION {
+        open.push(app.ws(&path).await);
+    }
+    let url = format!("ws://{}{path}", app.addr);
+    match tokio_tungstenite::connect_async(&url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        }
+        other => panic!("a socket too many was not refused: {:?}", other.map(|_| ())),
+    }
+    // A closed socket frees its place.
+    let mut first = open.remove(0);
+    first.close(None).await.unwrap();
+    drop(first);
+    let mut reopened = false;
+    for _ in 0..50 {
+        if tokio_tungstenite::connect_async(&url).await.is_ok() {
+            reopened = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(reopened, "the closed socket's place was not freed");
+}
+
+#[tokio::test]
+async fn a_request_that_trickles_in_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_tuned(
+        Store::Sqlite,
+        |_| {},
+        |state| {
+            state.request_timeout = std::time::Duration::from_millis(500);
+        },
+    )
+    .await;
+    // A body announced and never sent: the server answers 408 and moves on.
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(
+            b"POST /api/chat/init HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"query\":",
+        )
+        .await
+        .unwrap();
+    let mut answer = vec![0u8; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .expect("the server answered within the timeout")
+        .unwrap();
+    let head = String::from_utf8_lossy(&answer[..read]);
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
 }

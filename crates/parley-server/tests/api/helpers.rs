@@ -129,6 +129,16 @@ pub async fn spawn_app(store: Store) -> TestApp {
 /// [`spawn_app`] with the test configuration changed by `tweak` first (a tenant's
 /// limits, say).
 pub async fn spawn_app_with(store: Store, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_tuned(store, tweak, |_| {}).await
+}
+
+/// [`spawn_app_with`] that also changes the server's state (a timeout, say) before it
+/// serves.
+pub async fn spawn_app_tuned(
+    store: Store,
+    tweak: impl FnOnce(&mut Config),
+    tune: impl FnOnce(&mut AppState),
+) -> TestApp {
     let mut config = demo_config();
     tweak(&mut config);
     let dir = tempfile::tempdir().expect("temp dir");
@@ -141,7 +151,8 @@ pub async fn spawn_app_with(store: Store, tweak: impl FnOnce(&mut Config)) -> Te
         "<!doctype html><title>client</title>",
     )
     .expect("index");
-    let state = AppState::new(config, db, dist);
+    let mut state = AppState::new(config, db, dist);
+    tune(&mut state);
     serve(state, dir).await
 }
 
