@@ -44,7 +44,7 @@ async fn token_api_follows_the_spec_example(store: Store) {
         )
         .await;
     assert_eq!(status, 403);
-    assert_ne!(body["ret_code"], "000000");
+    assert_eq!(body["ret_code"], "100004", "{body}");
     assert!(body["ret_msg"].as_str().unwrap().contains("sign"));
     assert!(body.get("token").is_none());
     // Not JSON at all: still the spec's JSON shape.
@@ -58,7 +58,8 @@ async fn token_api_follows_the_spec_example(store: Store) {
         .unwrap();
     assert_eq!(r.status(), 400);
     let body: serde_json::Value = r.json().await.unwrap();
-    assert_ne!(body["ret_code"], "000000");
+    assert_eq!(body["ret_code"], "100000", "{body}");
+    assert!(!body["ret_msg"].as_str().unwrap().is_empty(), "{body}");
 }
 
 fn token_sign(partnerid: &str, ts: &str, fields: &str) -> String {
