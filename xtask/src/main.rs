@@ -111,9 +111,11 @@ fn cargo() -> Command {
 
 /// Release-builds the visitor client with Trunk into `dist/` (size profile, wasm-opt -Oz).
 /// `--offline` makes a missing pinned tool an error rather than a download attempt.
+/// `dist/` is named here because Trunk.toml's `dist` is the dev loop's folder, so that
+/// `trunk serve` never replaces this build.
 pub fn build_client() -> Result {
     run(cargo().args(["fetch"]))?;
-    run(Command::new("trunk").args(["build", "--release", "--offline"]))
+    run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))
 }
 
 fn serve(args: &[String]) -> Result {
