@@ -1,9 +1,15 @@
 //! Parley's developer commands.
 //!
 //! * `cargo xtask setup`: installs every missing tool at its pinned version (idempotent).
+//! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`.
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
-//! * `cargo xtask test`: the whole suite, as CI runs it.
-//! * `cargo xtask bench [size] [server]`: sizes and speeds (never timed tests).
+//! * `cargo xtask test [--no-e2e]`: the whole suite, as CI runs it.
+//! * `cargo xtask bench [size] [load] [bot] [server] [--n 1000,10000]`: measurements that
+//!   would be flaky as tests (no section = all): `size` the release bundle (raw / gzip /
+//!   brotli), `load` the chat page's navigation-to-interactive time in headless Chromium,
+//!   `bot` the demo FAQ bot's accuracy on its held-apart questions, `server` messages/s,
+//!   latency and RSS beside a bare echo server at N sockets (see `bench.rs`).
+//! * `cargo xtask fuzz [SECONDS]`: the parameter parser's cargo-fuzz target.
 //!
 //! Every tool version lives in [`tools`]; nothing is downloaded from outside the
 //! package registries (crates.io, npm, Debian).
@@ -30,9 +36,15 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  setup         install the pinned tools that are missing\n\
-                 serve         build and run Parley on 127.0.0.1:8080 with the demo tenant\n\
+                 serve [ADDR]  build and run Parley on ADDR (127.0.0.1:8080) with the demo tenant\n\
                  test          fmt, clippy, unit, server (SQLite + PostgreSQL), wasm and e2e tests\n\
-                 bench         bundle sizes, server messages/s + latency + RSS [size|server]\n\
+                 \x20             (--no-e2e leaves out the end-to-end tests)\n\
+                 bench [SECTION...] [--n 1000,10000]\n\
+                 \x20             measurements; no section runs them all:\n\
+                 \x20               size    release bundle, raw / gzip / brotli\n\
+                 \x20               load    chat page navigation-to-interactive, headless Chromium\n\
+                 \x20               bot     demo FAQ bot accuracy on its held-apart questions\n\
+                 \x20               server  messages/s, latency, RSS beside an echo server (--n sockets)\n\
                  fuzz [SECS]   run the parameter parser's fuzz target (default 300 s)\n\
                  build-client  release-build the visitor client into dist/"
             );
@@ -100,9 +112,11 @@ fn cargo() -> Command {
 
 /// Release-builds the visitor client with Trunk into `dist/` (size profile, wasm-opt -Oz).
 /// `--offline` makes a missing pinned tool an error rather than a download attempt.
+/// `dist/` is named here because Trunk.toml's `dist` is the dev loop's folder, so that
+/// `trunk serve` never replaces this build.
 pub fn build_client() -> Result {
     run(cargo().args(["fetch"]))?;
-    run(Command::new("trunk").args(["build", "--release", "--offline"]))
+    run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))
 }
 
 fn serve(args: &[String]) -> Result {

@@ -124,17 +124,12 @@ async fn launch(addr: SocketAddr, db_url: &str, allowed: &[String]) -> (SocketAd
     let mut state = AppState::new(config, db, dist_dir());
     state.sdk = std::sync::Arc::new(sdk_dir());
     // The port was just released; give the kernel a moment if it is not free yet.
-    let mut listener = None;
-    for _ in 0..50 {
-        match tokio::net::TcpListener::bind(addr).await {
-            Ok(l) => {
-                listener = Some(l);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-    let listener = listener.unwrap_or_else(|| panic!("could not bind {addr}"));
+    let listener = wait_for(
+        &format!("{addr} to be free to bind"),
+        Duration::from_secs(5),
+        async || tokio::net::TcpListener::bind(addr).await,
+    )
+    .await;
     let addr = listener.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -148,8 +143,51 @@ async fn launch(addr: SocketAddr, db_url: &str, allowed: &[String]) -> (SocketAd
     (addr, Running { state, stop, task })
 }
 
-/// A plain HTTP/1.1 JSON call to the server (for acting as an agent), without a client
-/// library: one request per connection, `Connection: close`.
+/// How often [`wait_for`] asks again.
+const POLL: Duration = Duration::from_millis(100);
+
+/// Polls `probe` until it returns `Ok`, and returns that value. After `timeout` it panics
+/// with `what` (what the test waited for) and the last `Err` (what it saw instead), so a
+/// failure says what never happened. For "this must not happen" checks there is nothing
+/// to poll for: see [`grace_period`].
+pub async fn wait_for<T, E: std::fmt::Display>(
+    what: &str,
+    timeout: Duration,
+    mut probe: impl AsyncFnMut() -> Result<T, E>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        match probe().await {
+            Ok(value) => return value,
+            Err(last) if tokio::time::Instant::now() >= deadline => {
+                panic!("timed out after {timeout:?} waiting for {what}; last seen: {last}")
+            }
+            Err(_) => tokio::time::sleep(POLL).await,
+        }
+    }
+}
+
+/// A fixed wait before asserting that something did *not* happen (a second frame load, a
+/// window closing, an invitation showing): there is no condition to poll for, so the
+/// test gives it this long. Whatever must happen is waited for with [`wait_for`] or
+/// [`Browser::wait_until`] instead.
+pub async fn grace_period(length: Duration) {
+    tokio::time::sleep(length).await;
+}
+
+/// A client that keeps no connection between calls, so a call after
+/// [`Server::restart`] never meets a connection of the stopped server, and that talks to
+/// the loopback server directly whatever proxy the environment names.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .no_proxy()
+        .build()
+        .expect("an HTTP client")
+}
+
+/// A JSON call to the server (for acting as an agent, or as a site's backend): the
+/// status and the JSON body (`Null` when the body is not JSON).
 pub async fn http(
     addr: SocketAddr,
     method: &str,
@@ -157,40 +195,52 @@ pub async fn http(
     token: Option<&str>,
     body: Option<serde_json::Value>,
 ) -> (u16, serde_json::Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let text = String::from_utf8_lossy(&raw);
-    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let json = serde_json::from_str(rest).unwrap_or(serde_json::Value::Null);
+    call_with(&http_client(), addr, method, path, token, body).await
+}
+
+async fn call_with(
+    client: &reqwest::Client,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let verb = reqwest::Method::from_bytes(method.as_bytes())
+        .unwrap_or_else(|e| panic!("{method:?} is no HTTP method: {e}"));
+    let mut request = client.request(verb, format!("http://{addr}{path}"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let status = response.status().as_u16();
+    let bytes = response
+        .bytes()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: reading the body: {e}"));
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
     (status, json)
 }
 
 /// A demo agent acting through the agent API.
 pub struct Agent {
     addr: SocketAddr,
+    client: reqwest::Client,
     pub token: String,
 }
 
 impl Agent {
     /// Signs in (`alice` / `alice-demo`, …) and sets the status to online.
     pub async fn login(server: &Server, username: &str, password: &str) -> Agent {
-        let (status, body) = http(
+        let client = http_client();
+        let (status, body) = call_with(
+            &client,
             server.addr,
             "POST",
             "/api/agent/login",
@@ -202,6 +252,7 @@ impl Agent {
         let token = body["token"].as_str().expect("token").to_owned();
         let agent = Agent {
             addr: server.addr,
+            client,
             token,
         };
         let (status, body) = agent
@@ -222,38 +273,66 @@ impl Agent {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> (u16, serde_json::Value) {
-        http(self.addr, method, path, Some(&self.token), body).await
+        call_with(
+            &self.client,
+            self.addr,
+            method,
+            path,
+            Some(&self.token),
+            body,
+        )
+        .await
+    }
+
+    /// The agent's conversation lists (`mine`, `waiting`), which must answer 200.
+    pub async fn conversations(&self) -> serde_json::Value {
+        let (status, body) = self.call("GET", "/api/agent/conversations", None).await;
+        assert_eq!(status, 200, "GET /api/agent/conversations: {body}");
+        body
     }
 
     /// Waits (up to 20 s) for a waiting conversation and accepts it; returns its id.
     pub async fn accept_next(&self) -> String {
-        for _ in 0..100 {
-            let (_, body) = self.call("GET", "/api/agent/conversations", None).await;
-            if let Some(id) = body["waiting"][0]["id"].as_str() {
-                let path = format!("/api/agent/conversations/{id}/accept");
-                let (status, body) = self.call("POST", &path, None).await;
-                assert_eq!(status, 200, "accept: {body}");
-                return id.to_owned();
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        panic!("no conversation waited for an agent within 20 s");
+        let id = wait_for(
+            "a conversation waiting for an agent",
+            Duration::from_secs(20),
+            async || {
+                let lists = self.conversations().await;
+                lists["waiting"][0]["id"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or(lists)
+            },
+        )
+        .await;
+        let path = format!("/api/agent/conversations/{id}/accept");
+        let (status, body) = self.call("POST", &path, None).await;
+        assert_eq!(status, 200, "accept: {body}");
+        id
     }
 
     /// Waits (up to 20 s) for a conversation reception gave this agent, or else one
     /// waiting for them, which is accepted; returns its id.
     pub async fn take_next(&self) -> String {
-        for _ in 0..100 {
-            let (_, body) = self.call("GET", "/api/agent/conversations", None).await;
-            if let Some(id) = body["mine"][0]["id"].as_str() {
-                return id.to_owned();
-            }
-            if body["waiting"][0]["id"].is_string() {
-                return self.accept_next().await;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
+        let mine = wait_for(
+            "a conversation to reach the agent (given or waiting)",
+            Duration::from_secs(20),
+            async || {
+                let lists = self.conversations().await;
+                if let Some(id) = lists["mine"][0]["id"].as_str() {
+                    Ok(Some(id.to_owned()))
+                } else if lists["waiting"][0]["id"].is_string() {
+                    Ok(None)
+                } else {
+                    Err(lists)
+                }
+            },
+        )
+        .await;
+        match mine {
+            Some(id) => id,
+            None => self.accept_next().await,
         }
-        panic!("no conversation reached the agent within 20 s");
     }
 
     /// Replies in conversation `id`.
@@ -336,27 +415,22 @@ impl Browser {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let url = format!("http://127.0.0.1:{port}");
         // chromedriver needs a moment to listen; retry the session for a few seconds.
-        let mut last_err = None;
-        for _ in 0..50 {
-            match ClientBuilder::new(connector.clone())
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => {
-                    return Browser {
-                        client,
-                        driver,
-                        _profile: profile,
-                    }
-                }
-                Err(e) => {
-                    last_err = Some(e);
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            }
+        let client = wait_for(
+            "a Chromium session from chromedriver",
+            Duration::from_secs(5),
+            async || {
+                ClientBuilder::new(connector.clone())
+                    .capabilities(caps.clone())
+                    .connect(&url)
+                    .await
+            },
+        )
+        .await;
+        Browser {
+            client,
+            driver,
+            _profile: profile,
         }
-        panic!("could not open a Chromium session: {last_err:?}");
     }
 
     /// Waits (up to 20 s) for an element matching `css` and returns its text.

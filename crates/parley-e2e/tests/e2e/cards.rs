@@ -37,15 +37,16 @@ fn expected_card() -> Value {
 }
 
 async fn agent_token(http: &reqwest::Client, server: &Server) -> String {
-    let login: Value = http
+    let response = http
         .post(server.url("/api/agent/login"))
         .json(&json!({"sysnum": "demo", "username": "alice", "password": "alice-demo"}))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "login: {text}");
+    let login: Value = serde_json::from_str(&text).unwrap();
     login["token"].as_str().expect("agent token").to_owned()
 }
 
@@ -56,29 +57,27 @@ async fn agent_get(http: &reqwest::Client, server: &Server, token: &str, path: &
         .send()
         .await
         .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap()
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "{path}: {text}");
+    serde_json::from_str(&text).unwrap()
 }
 
 /// Waits (up to 10 s) until no element matches `css`.
 async fn wait_gone(browser: &Browser, css: &str) {
-    for _ in 0..100 {
-        if browser
-            .client
-            .find_all(Locator::Css(css))
-            .await
-            .unwrap()
-            .is_empty()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} is still shown");
+    parley_e2e::wait_for(
+        &format!("{css} to go"),
+        Duration::from_secs(10),
+        async || {
+            let shown = browser.client.find_all(Locator::Css(css)).await.unwrap();
+            if shown.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("{} still shown", shown.len()))
+            }
+        },
+    )
+    .await;
 }
 
 async fn order_card_flow(page: &str, viewport: Viewport, layout_class: &str, shot: &str) {

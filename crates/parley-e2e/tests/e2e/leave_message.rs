@@ -52,16 +52,22 @@ async fn click(client: &Client, css: &str) {
 
 /// Polls (up to 20 s) until `css` has non-empty text; returns it.
 async fn text_when_filled(client: &Client, css: &str) -> String {
-    for _ in 0..200 {
-        if let Ok(el) = client.find(Locator::Css(css)).await {
-            let text = el.text().await.unwrap_or_default();
-            if !text.trim().is_empty() {
-                return text;
+    parley_e2e::wait_for(
+        &format!("text in {css}"),
+        Duration::from_secs(20),
+        async || match client.find(Locator::Css(css)).await {
+            Ok(el) => {
+                let text = el.text().await.unwrap_or_default();
+                if text.trim().is_empty() {
+                    Err("an empty element".to_owned())
+                } else {
+                    Ok(text)
+                }
             }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} stayed empty");
+            Err(e) => Err(format!("no element: {e}")),
+        },
+    )
+    .await
 }
 
 /// Runs `script` (an async function body receiving the server's origin) in the page
@@ -146,8 +152,15 @@ async fn a_reload_while_typing_keeps_the_draft() {
     c.goto(&link).await.unwrap();
     type_into(c, "#leave-content", "I was halfway through explaining").await;
     type_into(c, "#leave-field-order_code", "B-77").await;
-    // The draft is written on each change; give the effect a moment, then reload.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The draft is written to local storage on each change: reload once it holds both.
+    browser
+        .wait_until(
+            "Object.values(localStorage).some(v => v.includes('I was halfway through explaining') \
+             && v.includes('B-77'))",
+            10,
+            "the draft in local storage",
+        )
+        .await;
     c.refresh().await.unwrap();
     assert_eq!(
         value_of(c, "#leave-content").await,
@@ -258,7 +271,11 @@ async fn the_chat_entry_opens_the_form_inside_the_pc_page_and_links_on_h5() {
     assert!(c.find(Locator::Css("#parley-composer")).await.is_ok());
     browser.screenshot("leave-in-chat-pc-en").await;
     click(c, ".leave-panel .leave-panel-head button").await;
-    assert!(c.find(Locator::Css(".leave-panel")).await.is_err());
+    assert!(c
+        .find_all(Locator::Css(".leave-panel"))
+        .await
+        .unwrap()
+        .is_empty());
     browser.close().await;
 
     let phone = Browser::start(Viewport::Phone).await;

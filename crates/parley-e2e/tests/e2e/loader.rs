@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use parley_e2e::{Agent, Browser, HostSite, Server, Viewport};
+use parley_e2e::{grace_period, wait_for, Agent, Browser, HostSite, Server, Viewport};
 
 const ESCAPE: &str = "\u{E00C}";
 
@@ -92,7 +92,7 @@ async fn open(browser: &Browser, shop: &HostSite, path: &str) {
 /// Waits for the next conversation to reach `agent` and returns its visitor's id.
 async fn visitor_of_next_chat(agent: &Agent) -> String {
     let id = agent.take_next().await;
-    let (_, list) = agent.call("GET", "/api/agent/conversations", None).await;
+    let list = agent.conversations().await;
     list["mine"]
         .as_array()
         .and_then(|mine| mine.iter().find(|c| c["id"] == id.as_str()))
@@ -410,8 +410,8 @@ async fn refresh_reloads_the_chat_on_every_expand() {
                 .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the window to close")
                 .await;
         }
-        // Give a stray extra load the time to show up.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // Checks that no stray extra load comes: nothing to poll for, so a bounded wait.
+        grace_period(Duration::from_millis(500)).await;
         assert_eq!(
             browser.eval("window.seen.loads").await,
             expected[2],
@@ -536,7 +536,16 @@ async fn messages_from_another_source_are_ignored() {
     browser.click("button.parley-launcher").await;
     browser.eval(&fake("receive_message")).await;
     browser.eval(&fake("frame_ready")).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    browser
+        .wait_until(
+            "window.seen.envelopes.filter(s => s.includes('fake')).length === 5",
+            10,
+            "the page to receive its own five fakes",
+        )
+        .await;
+    // What the fakes must not do (fire a callback, count, close) has no event to wait
+    // for: a bounded wait, then the checks.
+    grace_period(Duration::from_millis(800)).await;
     assert_eq!(
         browser
             .eval("window.seen.envelopes.filter(s => s.includes('fake')).length")
@@ -582,7 +591,15 @@ async fn a_fake_close_from_the_page_does_not_close_the_window() {
              {action: 'chat_collapse_window'}}), '*'), 0)",
         )
         .await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    browser
+        .wait_until(
+            "window.seen.envelopes.some(s => s.includes('chat_collapse_window'))",
+            10,
+            "the page to receive its own fake",
+        )
+        .await;
+    // The window must not close: nothing to poll for, so a bounded wait.
+    grace_period(Duration::from_millis(800)).await;
     assert_eq!(browser.eval(FRAME_SHOWN).await, true);
     browser.close().await;
 }
@@ -636,7 +653,8 @@ async fn custom_buttons_and_manual_initialization() {
     );
 
     open(&browser, &shop, "/manual").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Checks that no launcher or frame comes: nothing to poll for, so a bounded wait.
+    grace_period(Duration::from_millis(500)).await;
     assert_eq!(
         browser
             .eval("[document.querySelectorAll('.parley-launcher').length, document.querySelectorAll('iframe').length]")
@@ -698,9 +716,10 @@ async fn invitation_shows_text_opens_the_chat_and_counts_per_day() {
         0
     );
 
-    // Same day, same site: the one invitation of the day was used.
+    // Same day, same site: the one invitation of the day was used. It must not show
+    // (first_timeout 0 showed it at once above): nothing to poll for, so a bounded wait.
     open(&browser, &shop, "/").await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    grace_period(Duration::from_millis(800)).await;
     assert_eq!(
         browser
             .eval("document.querySelectorAll('.parley-invite').length")
@@ -793,16 +812,15 @@ async fn anchor_opens_the_chat_in_a_new_window() {
     open(&browser, &shop, "/").await;
     let home = browser.client.window().await.unwrap();
     browser.click("button.parley-launcher").await;
-    let mut other = None;
-    for _ in 0..100 {
+    let other = wait_for("a new window", Duration::from_secs(10), async || {
         let windows = browser.client.windows().await.unwrap();
-        other = windows.into_iter().find(|w| *w != home);
-        if other.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let other = other.expect("a new window");
+        let count = windows.len();
+        windows
+            .into_iter()
+            .find(|w| *w != home)
+            .ok_or(format!("{count} window(s)"))
+    })
+    .await;
     assert_eq!(
         browser
             .eval("document.querySelectorAll('iframe').length")
@@ -871,8 +889,9 @@ async fn the_pc_window_closes_when_the_chat_ends_unless_told_not_to() {
                     "the chat_end envelope",
                 )
                 .await;
-            // Longer than the loader's pause before closing.
-            tokio::time::sleep(Duration::from_millis(2500)).await;
+            // The window must not close: nothing to poll for, so a bounded wait longer
+            // than the loader's pause before closing.
+            grace_period(Duration::from_millis(2500)).await;
             assert_eq!(browser.eval(FRAME_SHOWN).await, true, "{path} stays open");
         }
     }
@@ -1118,18 +1137,21 @@ async fn an_agent_invites_a_visitor_browsing_the_shop() {
     let alice = Agent::login(&server, "alice", "alice-demo").await;
     let browser = Browser::start(Viewport::Desktop).await;
     open(&browser, &shop, "/").await;
-    let mut browsing = json!([]);
-    for _ in 0..100 {
-        browsing = alice.call("GET", "/api/agent/browsing", None).await.1;
-        if browsing[0]["visitor_id"].is_string() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let visitor = browsing[0]["visitor_id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("the visitor was never listed: {browsing}"))
-        .to_owned();
+    let browsing = wait_for(
+        "the visitor among those browsing",
+        Duration::from_secs(20),
+        async || {
+            let (status, browsing) = alice.call("GET", "/api/agent/browsing", None).await;
+            assert_eq!(status, 200, "GET /api/agent/browsing: {browsing}");
+            if browsing[0]["visitor_id"].is_string() {
+                Ok(browsing)
+            } else {
+                Err(browsing)
+            }
+        },
+    )
+    .await;
+    let visitor = browsing[0]["visitor_id"].as_str().unwrap().to_owned();
     assert_eq!(browsing[0]["visitor_name"], "Jo");
     assert_eq!(browsing[0]["page"]["url"], shop.url("/").as_str());
     assert_eq!(browsing[0]["page"]["title"], "Chat Client");

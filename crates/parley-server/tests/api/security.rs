@@ -66,7 +66,7 @@ async fn token_api_answers_in_the_spec_shape(store: Store) {
         )
         .await;
     assert_eq!(status, 403);
-    assert_ne!(body["ret_code"], "000000");
+    assert_eq!(body["ret_code"], "100004", "{body}");
     assert!(body["ret_msg"].as_str().unwrap().contains("sign"));
     assert!(body.get("token").is_none());
     // Not JSON at all: still the spec's JSON shape.
@@ -80,7 +80,8 @@ async fn token_api_answers_in_the_spec_shape(store: Store) {
         .unwrap();
     assert_eq!(r.status(), 400);
     let body: serde_json::Value = r.json().await.unwrap();
-    assert_ne!(body["ret_code"], "000000");
+    assert_eq!(body["ret_code"], "100000", "{body}");
+    assert!(!body["ret_msg"].as_str().unwrap().is_empty(), "{body}");
 }
 
 /// A `ts` an hour from now, as the token API wants it.
