@@ -898,7 +898,8 @@ async fn the_pc_window_closes_when_the_chat_ends_unless_told_not_to() {
     browser.close().await;
 }
 
-/// `zc("offline_message_count")`: a returning visitor (known by the link's partnerid) is
+/// `zc("offline_message_count")`: a returning visitor (known by the link's signed
+/// partnerid: an unsigned one names nobody) is
 /// told of the offline message an agent left after their chat ended, without the chat
 /// being opened. The launcher's badge counts it, and a callback registered later gets the
 /// same answer without asking again.
@@ -906,13 +907,16 @@ async fn the_pc_window_closes_when_the_chat_ends_unless_told_not_to() {
 async fn offline_messages_reach_the_site_without_opening_the_chat() {
     use serde_json::json;
     let (shop, server) = start().await;
+    // The site signs the partnerid: sign = MD5(sysnum + key + partnerid).
+    let sign =
+        parley_protocol::digest::link_sign("demo", parley_server::config::DEMO_KEY, "shopper-7");
     // The visitor's earlier chat, ended, and the agent's offline message after it.
     let (status, init) = parley_e2e::http(
         server.addr,
         "POST",
         "/api/chat/init",
         None,
-        Some(json!({"query": "sysnum=demo&partnerid=shopper-7"})),
+        Some(json!({"query": format!("sysnum=demo&partnerid=shopper-7&sign={sign}")})),
     )
     .await;
     assert_eq!(status, 200, "{init}");
@@ -936,8 +940,10 @@ async fn offline_messages_reach_the_site_without_opening_the_chat() {
         &shop_page(
             &server,
             "",
-            r#"zc("config", { partnerid: "shopper-7", locale: "en" });
-      zc("offline_message_count", function (r) { window.seen.offline = r; });"#,
+            &format!(
+                r#"zc("config", {{ partnerid: "shopper-7", sign: "{sign}", locale: "en" }});
+      zc("offline_message_count", function (r) {{ window.seen.offline = r; }});"#
+            ),
         ),
     );
     let browser = Browser::start(Viewport::Desktop).await;
