@@ -645,6 +645,16 @@ pub struct PageTokenRequest {
     pub channel_flag: Option<i64>,
 }
 
+/// `POST /api/ws/ticket`: a one-time ticket that opens one WebSocket of the caller's
+/// session (`/ws/visitor?ticket=…` or `/ws/agent?ticket=…`), so the session token
+/// itself never travels in a URL (where proxies and logs keep it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WsTicket {
+    pub ticket: String,
+    /// Seconds the ticket stays usable.
+    pub expires_in: u32,
+}
+
 /// The answer of the token API: `ret_code` "000000" and a token on success, another code
 /// and a message otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

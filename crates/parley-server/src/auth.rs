@@ -2,8 +2,9 @@
 //!
 //! A visitor session (from init) names one visitor and one conversation; an agent
 //! session (from login) names one agent. Tokens are 244 random bits, sent as
-//! `Authorization: Bearer …` (or `?token=` on WebSocket upgrades, where browsers
-//! cannot set headers). The store keeps only their SHA-256 digest ([`token_digest`]),
+//! `Authorization: Bearer …`; a WebSocket (whose upgrade cannot carry headers from a
+//! browser) opens with a one-time ticket bought with the token (`routes::ws`), so the
+//! token never appears in a URL. The store keeps only their SHA-256 digest ([`token_digest`]),
 //! so a copy of the table opens no session. An agent session also keeps a digest of
 //! the agent's password hash at sign-in ([`credential_of`]): when the password changes
 //! in the configuration, every session made with the old one stops working.
@@ -117,9 +118,9 @@ pub async fn find_session(
     Ok(store::sessions::find(state.db.pool(), &token_digest(token), kind).await?)
 }
 
-/// Ends a session.
-pub async fn delete_session(state: &AppState, token: &str) -> Result<(), ApiError> {
-    Ok(store::sessions::delete(state.db.pool(), &token_digest(token)).await?)
+/// Ends an agent's session (signing out).
+pub async fn delete_session(state: &AppState, who: &AgentAuth) -> Result<(), ApiError> {
+    Ok(store::sessions::delete(state.db.pool(), &who.session).await?)
 }
 
 /// Ends every session of an agent ("sign out everywhere"); returns how many.
@@ -151,19 +152,31 @@ fn bearer(parts: &Parts) -> Option<&str> {
 /// The calling visitor, from a visitor session token.
 #[derive(Debug, Clone)]
 pub struct VisitorAuth {
-    pub token: String,
+    /// The session's digest ([`token_digest`]): names the session without its token.
+    pub session: String,
     pub sysnum: String,
     pub visitor_id: String,
     pub conversation_id: String,
 }
 
-/// Resolves a visitor token (header or WebSocket query).
+/// Resolves a visitor token (the `Authorization` header).
 pub async fn visitor_from_token(state: &AppState, token: &str) -> Result<VisitorAuth, ApiError> {
-    let s = find_session(state, token, VISITOR_SESSION)
+    if token.is_empty() || token.len() > 128 {
+        return Err(unauthorized());
+    }
+    visitor_from_session(state, &token_digest(token)).await
+}
+
+/// Resolves a visitor session by its digest (a WebSocket ticket names it so).
+pub async fn visitor_from_session(
+    state: &AppState,
+    session: &str,
+) -> Result<VisitorAuth, ApiError> {
+    let s = store::sessions::find(state.db.pool(), session, VISITOR_SESSION)
         .await?
         .ok_or_else(unauthorized)?;
     Ok(VisitorAuth {
-        token: token.to_owned(),
+        session: session.to_owned(),
         sysnum: s.sysnum,
         visitor_id: s.subject,
         conversation_id: s.conversation_id.ok_or_else(unauthorized)?,
@@ -182,7 +195,8 @@ impl FromRequestParts<AppState> for VisitorAuth {
 /// The calling agent, from an agent session token.
 #[derive(Debug, Clone)]
 pub struct AgentAuth {
-    pub token: String,
+    /// The session's digest ([`token_digest`]).
+    pub session: String,
     pub sysnum: String,
     pub agent_id: String,
 }
@@ -197,13 +211,21 @@ impl AgentAuth {
     }
 }
 
-/// Resolves an agent token (header or WebSocket query).
+/// Resolves an agent token (the `Authorization` header).
 pub async fn agent_from_token(state: &AppState, token: &str) -> Result<AgentAuth, ApiError> {
-    let s = find_session(state, token, AGENT_SESSION)
+    if token.is_empty() || token.len() > 128 {
+        return Err(unauthorized());
+    }
+    agent_from_session(state, &token_digest(token)).await
+}
+
+/// Resolves an agent session by its digest (a WebSocket ticket names it so).
+pub async fn agent_from_session(state: &AppState, session: &str) -> Result<AgentAuth, ApiError> {
+    let s = store::sessions::find(state.db.pool(), session, AGENT_SESSION)
         .await?
         .ok_or_else(unauthorized)?;
     let auth = AgentAuth {
-        token: token.to_owned(),
+        session: session.to_owned(),
         sysnum: s.sysnum,
         agent_id: s.subject,
     };

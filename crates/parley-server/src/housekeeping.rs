@@ -1,6 +1,6 @@
 //! What the server does by itself every minute: end conversations whose visitor went
 //! idle, and delete what has expired (page tokens past their `ts`, sessions past their
-//! time), so nothing a visitor or a site's backend creates lives on forever.
+//! time, WebSocket tickets nobody used), so nothing a visitor or a site's backend creates lives on forever.
 
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ pub struct Swept {
     pub idle_conversations: usize,
     pub page_tokens: u64,
     pub sessions: u64,
+    pub ws_tickets: u64,
 }
 
 /// One sweep as of `now` (Unix ms).
@@ -25,6 +26,7 @@ pub async fn sweep(state: &AppState, now: i64) -> Result<Swept, ApiError> {
         idle_conversations: reception::end_idle(state, now).await?,
         page_tokens: store::page_tokens::delete_expired(state.db.pool(), now / 1000).await?,
         sessions: store::sessions::delete_expired(state.db.pool(), now).await?,
+        ws_tickets: store::ws_tickets::delete_expired(state.db.pool(), now).await?,
     })
 }
 
@@ -40,6 +42,7 @@ pub async fn run(state: AppState) {
                     idle_conversations = s.idle_conversations,
                     page_tokens = s.page_tokens,
                     sessions = s.sessions,
+                    ws_tickets = s.ws_tickets,
                     "swept"
                 ),
                 Err(e) => tracing::warn!(error = ?e, "sweep"),

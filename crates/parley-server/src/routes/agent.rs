@@ -141,7 +141,7 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, who: AgentAuth) -> Result<StatusCode, ApiError> {
     reception::set_agent_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
-    auth::delete_session(&state, &who.token).await?;
+    auth::delete_session(&state, &who).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

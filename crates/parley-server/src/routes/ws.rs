@@ -1,4 +1,9 @@
-//! The realtime sockets: `/ws/visitor?token=…&last_seq=N` and `/ws/agent?token=…`.
+//! The realtime sockets: `/ws/visitor?ticket=…&last_seq=N` and `/ws/agent?ticket=…`.
+//!
+//! A ticket comes from `POST /api/ws/ticket` (the session token in the
+//! `Authorization` header) and opens one socket within [`TICKET_TTL_MS`], on any
+//! instance (tickets are in the store): the session token never travels in a URL,
+//! where proxies and access logs would keep it.
 //!
 //! Each socket is split into a send task and a receive task joined by `tokio::select!`:
 //! when either ends, the other is dropped and the socket closes.
@@ -23,11 +28,11 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use parley_protocol::api::{ErrorCode, MessageKind, Sender};
+use parley_protocol::api::{ErrorCode, MessageKind, Sender, WsTicket};
 use parley_protocol::ws::{ClientEvent, ServerEvent, CLOSE_GOING_AWAY, CLOSE_OVERFLOW};
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -104,32 +109,95 @@ fn place(state: &AppState, token: &str) -> Result<SocketPlace, ApiError> {
         })
 }
 
+/// How long a WebSocket ticket stays usable, in milliseconds.
+pub const TICKET_TTL_MS: i64 = 60_000;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/ws/ticket", post(ticket))
         .route("/ws/visitor", get(visitor_socket))
         .route("/ws/agent", get(agent_socket))
 }
 
+/// The socket's query: a one-time `ticket` (or, until every client asks for tickets,
+/// the session `token` itself), and for visitors the last `seq` they have.
 #[derive(Debug, Deserialize)]
-struct VisitorQuery {
-    token: String,
+struct SocketQuery {
+    ticket: Option<String>,
+    token: Option<String>,
     #[serde(default)]
     last_seq: i64,
 }
 
-#[derive(Debug, Deserialize)]
-struct AgentQuery {
-    token: String,
+/// The session a socket's query names, by its digest: the ticket's (used up now), or
+/// the token's.
+async fn socket_session(state: &AppState, q: &SocketQuery, kind: &str) -> Result<String, ApiError> {
+    let unauthorized = || {
+        ApiError::client(
+            axum::http::StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "a valid WebSocket ticket is required (POST /api/ws/ticket)",
+        )
+    };
+    match (&q.ticket, &q.token) {
+        (Some(ticket), _) if ticket.len() <= 128 => {
+            let taken =
+                store::ws_tickets::take(state.db.pool(), &auth::token_digest(ticket), now_ms())
+                    .await?;
+            match taken {
+                Some((session, k)) if k == kind => Ok(session),
+                _ => Err(unauthorized()),
+            }
+        }
+        (None, Some(token)) if token.len() <= 128 => Ok(auth::token_digest(token)),
+        _ => Err(unauthorized()),
+    }
+}
+
+/// `POST /api/ws/ticket`: a ticket for one socket of the caller's session (a visitor's
+/// or an agent's, by the bearer token).
+async fn ticket(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::Json<WsTicket>, ApiError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    let (session, kind) = match auth::visitor_from_token(&state, token).await {
+        Ok(v) => (v.session, auth::VISITOR_SESSION),
+        Err(_) => (
+            auth::agent_from_token(&state, token).await?.session,
+            auth::AGENT_SESSION,
+        ),
+    };
+    let ticket = auth::new_token();
+    let expires_at = now_ms() + TICKET_TTL_MS;
+    store::ws_tickets::insert(
+        state.db.pool(),
+        &auth::token_digest(&ticket),
+        &session,
+        kind,
+        expires_at,
+    )
+    .await?;
+    Ok(axum::Json(WsTicket {
+        ticket,
+        expires_in: (TICKET_TTL_MS / 1000) as u32,
+    }))
 }
 
 async fn visitor_socket(
     State(state): State<AppState>,
-    Query(q): Query<VisitorQuery>,
+    Query(q): Query<SocketQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    // Checked before upgrading, so a bad token is a plain 401 JSON answer.
-    let who = auth::visitor_from_token(&state, &q.token).await?;
-    let place = place(&state, &q.token)?;
+    // Checked before upgrading, so a bad ticket is a plain 401 JSON answer.
+    let session = socket_session(&state, &q, auth::VISITOR_SESSION).await?;
+    let who = auth::visitor_from_session(&state, &session).await?;
+    let place = place(&state, &session)?;
     let last_seq = q.last_seq.max(0);
     Ok(limits(ws)
         .on_upgrade(move |socket| async move {
@@ -141,11 +209,12 @@ async fn visitor_socket(
 
 async fn agent_socket(
     State(state): State<AppState>,
-    Query(q): Query<AgentQuery>,
+    Query(q): Query<SocketQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    let who = auth::agent_from_token(&state, &q.token).await?;
-    let place = place(&state, &q.token)?;
+    let session = socket_session(&state, &q, auth::AGENT_SESSION).await?;
+    let who = auth::agent_from_session(&state, &session).await?;
+    let place = place(&state, &session)?;
     Ok(limits(ws)
         .on_upgrade(move |socket| async move {
             run_agent(state, who, socket).await;

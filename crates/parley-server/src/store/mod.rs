@@ -32,6 +32,7 @@ pub mod staff;
 pub mod tickets;
 pub mod traces;
 pub mod visitors;
+pub mod ws_tickets;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -24,6 +24,7 @@ crate::on_both_stores!(
     a_copy_of_the_sessions_table_opens_no_session,
     a_changed_password_ends_the_old_sessions_and_signing_out_ends_them_all,
     one_session_cannot_open_sockets_without_end,
+    a_socket_opens_with_a_one_time_ticket_not_the_session_token,
 );
 
 /// Signs in; returns the status, the `Retry-After` header and the body.
@@ -736,4 +737,65 @@ async fn a_request_that_trickles_in_is_cut_off() {
         .unwrap();
     let head = String::from_utf8_lossy(&answer[..read]);
     assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+}
+
+async fn a_socket_opens_with_a_one_time_ticket_not_the_session_token(store: Store) {
+    let app = spawn_app(store).await;
+    let init = app.init("sysnum=demo").await;
+    let token = init["session_token"].as_str().unwrap();
+    let buy = |bearer: &str| {
+        let (app, bearer) = (&app, bearer.to_owned());
+        async move {
+            let (status, body) = app
+                .call(reqwest::Method::POST, "/api/ws/ticket", &bearer, None)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["expires_in"], 60);
+            body["ticket"].as_str().unwrap().to_owned()
+        }
+    };
+    let refused = |path: String| {
+        let url = format!("ws://{}{path}", app.addr);
+        async move {
+            match tokio_tungstenite::connect_async(&url).await {
+                Err(tokio_tungstenite::tungstenite::Error::Http(r)) => r.status(),
+                other => panic!("{url} opened: {:?}", other.map(|_| ())),
+            }
+        }
+    };
+    let ticket = buy(token).await;
+    assert_ne!(ticket, token);
+    let mut ws = app
+        .ws(&format!("/ws/visitor?ticket={ticket}&last_seq=0"))
+        .await;
+    send_event(
+        &mut ws,
+        json!({"type": "send", "client_id": "t1", "text": "hello"}),
+    )
+    .await;
+    assert_eq!(next_of(&mut ws, "ack").await["client_id"], "t1");
+    // Used once, gone: the same URL (from a proxy's log, say) opens nothing.
+    let again = refused(format!("/ws/visitor?ticket={ticket}&last_seq=0")).await;
+    assert_eq!(again, StatusCode::UNAUTHORIZED);
+    // A visitor's ticket does not open an agent's socket, and no ticket is not one.
+    let other = buy(token).await;
+    let wrong = refused(format!("/ws/agent?ticket={other}")).await;
+    assert_eq!(wrong, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        refused("/ws/visitor?ticket=nope".into()).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/ws/ticket",
+            "not-a-session",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Agents buy theirs the same way.
+    let alice = app.agent_login("alice").await;
+    let agent_ticket = buy(&alice).await;
+    let _agent = app.ws(&format!("/ws/agent?ticket={agent_ticket}")).await;
 }
