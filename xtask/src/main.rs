@@ -9,7 +9,7 @@
 //!   brotli), `load` the chat page's navigation-to-interactive time in headless Chromium,
 //!   `bot` the demo FAQ bot's accuracy on its held-apart questions, `server` messages/s,
 //!   latency and RSS beside a bare echo server at N sockets (see `bench.rs`).
-//! * `cargo xtask fuzz [SECONDS]`: the parameter parser's cargo-fuzz target.
+//! * `cargo xtask fuzz [TARGET] [SECONDS]`: a cargo-fuzz target (`params`, `api`).
 //!
 //! Every tool version lives in [`tools`]; nothing is downloaded from outside the
 //! package registries (crates.io, npm, Debian).
@@ -45,7 +45,8 @@ fn main() -> ExitCode {
                  \x20               load    chat page navigation-to-interactive, headless Chromium\n\
                  \x20               bot     demo FAQ bot accuracy on its held-apart questions\n\
                  \x20               server  messages/s, latency, RSS beside an echo server (--n sockets)\n\
-                 fuzz [SECS]   run the parameter parser's fuzz target (default 300 s)\n\
+                 fuzz [TARGET] [SECS]\n\
+                 \x20             a cargo-fuzz target, params (default) or api, for SECS (300)\n\
                  build-client  release-build the visitor client into dist/"
             );
             return ExitCode::from(2);
@@ -255,20 +256,28 @@ fn test(args: &[String]) -> Result {
     result
 }
 
-/// Runs the cargo-fuzz target over the parameter parser. cargo-fuzz needs nightly
-/// compiler flags; `RUSTC_BOOTSTRAP=1` lets this machine's stable toolchain accept them,
-/// since no other toolchain can be installed here.
+/// The cargo-fuzz targets in `fuzz/`.
+const FUZZ_TARGETS: &[&str] = &["params", "api"];
+
+/// Runs a cargo-fuzz target (`params`, the parameter parser, by default; `api`, the HTTP
+/// API's JSON bodies against the real router). cargo-fuzz needs nightly compiler flags;
+/// `RUSTC_BOOTSTRAP=1` lets this machine's stable toolchain accept them, since no other
+/// toolchain can be installed here.
 fn fuzz(args: &[String]) -> Result {
-    let seconds = args.first().map(String::as_str).unwrap_or("300");
-    seconds
-        .parse::<u32>()
-        .map_err(|_| format!("fuzz takes a number of seconds, not {seconds:?}"))?;
+    let (target, rest) = match args.first() {
+        Some(t) if FUZZ_TARGETS.contains(&t.as_str()) => (t.as_str(), &args[1..]),
+        _ => ("params", args),
+    };
+    let seconds = rest.first().map(String::as_str).unwrap_or("300");
+    seconds.parse::<u32>().map_err(|_| {
+        format!("fuzz takes a target ({FUZZ_TARGETS:?}) and seconds, not {seconds:?}")
+    })?;
     tools::install_cargo_fuzz()?;
     run(cargo()
         .args([
             "fuzz",
             "run",
-            "params",
+            target,
             "--",
             &format!("-max_total_time={seconds}"),
         ])
