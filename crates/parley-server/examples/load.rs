@@ -422,6 +422,21 @@ async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Va
         .map_err(|e| format!("POST {url}: {e}"))
 }
 
+/// A one-time WebSocket ticket for the session `token`.
+async fn ws_ticket(http: &reqwest::Client, base: &str, token: &str) -> Res<String> {
+    let answer = post(
+        http,
+        format!("{base}/api/ws/ticket"),
+        Some(token),
+        json!(null),
+    )
+    .await?;
+    answer["ticket"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| "ws ticket: no ticket".to_owned())
+}
+
 /// Opens a WebSocket to `url` (on `addr`) from source address `from`.
 async fn open(addr: SocketAddr, from: IpAddr, url: String) -> Res<Ws> {
     let socket = TcpSocket::new_v4().map_err(|e| format!("socket: {e}"))?;
@@ -626,10 +641,11 @@ async fn parley(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
         )
         .await?;
         let token = r["token"].as_str().ok_or("login: no token")?.to_owned();
+        let ticket = ws_ticket(&local, &base, &token).await?;
         let ws = open(
             addr,
             Ipv4Addr::LOCALHOST.into(),
-            format!("ws://{addr}/ws/agent?token={token}"),
+            format!("ws://{addr}/ws/agent?ticket={ticket}"),
         )
         .await?;
         tokio::spawn(async move {
@@ -669,7 +685,7 @@ async fn parley(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
         })
         .collect::<Res<Vec<_>>>()?;
     let (base, clients) = (&base, &clients);
-    let urls: Vec<(usize, String)> = stream::iter(0..o.n)
+    let visitors: Vec<(usize, String, i64)> = stream::iter(0..o.n)
         .map(|v| async move {
             let http = &clients[v / PER_SOURCE_IP];
             let kind = if v < o.active { 2 } else { 1 };
@@ -685,9 +701,21 @@ async fn parley(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
             }
             let token = init["session_token"].as_str().ok_or("init: no token")?;
             let last = init["conversation"]["last_seq"].as_i64().unwrap_or(0);
+            Ok::<_, String>((v, token.to_owned(), last))
+        })
+        .buffer_unordered(INIT_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Res<_>>()?;
+    // Each socket opens with a one-time ticket bought just before (tickets last a
+    // minute; opening thousands takes longer than that).
+    let urls: Vec<(usize, String)> = stream::iter(visitors)
+        .map(|(v, token, last)| async move {
+            let ticket = ws_ticket(&clients[v / PER_SOURCE_IP], base, &token).await?;
             Ok::<_, String>((
                 v,
-                format!("ws://{addr}/ws/visitor?token={token}&last_seq={last}"),
+                format!("ws://{addr}/ws/visitor?ticket={ticket}&last_seq={last}"),
             ))
         })
         .buffer_unordered(INIT_CONCURRENCY)

@@ -119,18 +119,15 @@ pub fn router() -> Router<AppState> {
         .route("/ws/agent", get(agent_socket))
 }
 
-/// The socket's query: a one-time `ticket` (or, until every client asks for tickets,
-/// the session `token` itself), and for visitors the last `seq` they have.
+/// The socket's query: a one-time `ticket`, and for visitors the last `seq` they have.
 #[derive(Debug, Deserialize)]
 struct SocketQuery {
     ticket: Option<String>,
-    token: Option<String>,
     #[serde(default)]
     last_seq: i64,
 }
 
-/// The session a socket's query names, by its digest: the ticket's (used up now), or
-/// the token's.
+/// The session a socket's ticket names, by its digest (the ticket is used up now).
 async fn socket_session(state: &AppState, q: &SocketQuery, kind: &str) -> Result<String, ApiError> {
     let unauthorized = || {
         ApiError::client(
@@ -139,17 +136,15 @@ async fn socket_session(state: &AppState, q: &SocketQuery, kind: &str) -> Result
             "a valid WebSocket ticket is required (POST /api/ws/ticket)",
         )
     };
-    match (&q.ticket, &q.token) {
-        (Some(ticket), _) if ticket.len() <= 128 => {
-            let taken =
-                store::ws_tickets::take(state.db.pool(), &auth::token_digest(ticket), now_ms())
-                    .await?;
-            match taken {
-                Some((session, k)) if k == kind => Ok(session),
-                _ => Err(unauthorized()),
-            }
-        }
-        (None, Some(token)) if token.len() <= 128 => Ok(auth::token_digest(token)),
+    let ticket = q
+        .ticket
+        .as_deref()
+        .filter(|t| t.len() <= 128)
+        .ok_or_else(unauthorized)?;
+    let taken =
+        store::ws_tickets::take(state.db.pool(), &auth::token_digest(ticket), now_ms()).await?;
+    match taken {
+        Some((session, k)) if k == kind => Ok(session),
         _ => Err(unauthorized()),
     }
 }

@@ -274,11 +274,42 @@ impl TestApp {
 }
 
 /// Opens a WebSocket to `addr`.
+/// Opens a WebSocket at `path_and_query`. A `token=…` in it is traded for a one-time
+/// ticket first (`POST /api/ws/ticket`), as clients do, so tests name the session they
+/// mean and the URL carries only the ticket.
 pub async fn connect_ws(addr: SocketAddr, path_and_query: &str) -> Ws {
-    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}{path_and_query}"))
+    let path = with_ticket(addr, path_and_query).await;
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}{path}"))
         .await
         .expect("websocket connects");
     ws
+}
+
+/// `path_and_query` with its `token=…` replaced by a ticket bought with that token.
+pub async fn with_ticket(addr: SocketAddr, path_and_query: &str) -> String {
+    let Some((path, query)) = path_and_query.split_once('?') else {
+        return path_and_query.to_owned();
+    };
+    let mut parts = Vec::new();
+    for pair in query.split('&') {
+        match pair.strip_prefix("token=") {
+            Some(token) => {
+                let answer: serde_json::Value = reqwest::Client::new()
+                    .post(format!("http://{addr}/api/ws/ticket"))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("ticket request")
+                    .json()
+                    .await
+                    .expect("ticket answer");
+                let ticket = answer["ticket"].as_str().expect("a ticket");
+                parts.push(format!("ticket={ticket}"));
+            }
+            None => parts.push(pair.to_owned()),
+        }
+    }
+    format!("{path}?{}", parts.join("&"))
 }
 
 /// The next JSON event, skipping pings; panics after 10 seconds.

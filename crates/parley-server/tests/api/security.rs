@@ -238,7 +238,7 @@ async fn another_visitors_session_token_is_refused(store: Store) {
         .await;
     assert_eq!(status, 401);
     let refused = tokio_tungstenite::connect_async(format!(
-        "ws://{}/ws/visitor?token=made-up&last_seq=0",
+        "ws://{}/ws/visitor?ticket=made-up&last_seq=0",
         app.addr
     ))
     .await;
