@@ -3,7 +3,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use parley_protocol::api::{
     ApiErrorBody, ErrorCode, HistoryPage, InitRequest, InitResponse, SendCardRequest, SendResponse,
-    TransferToAgentRequest, TransferToAgentResponse,
+    TransferToAgentRequest, TransferToAgentResponse, WsTicket,
 };
 use serde::de::DeserializeOwned;
 
@@ -61,6 +61,12 @@ async fn post<T: DeserializeOwned>(
             .map_err(network)?,
     )
     .await
+}
+
+/// `POST /api/ws/ticket`: a one-time ticket that opens one socket of the session, so
+/// the session token never goes into a URL.
+pub async fn ws_ticket(token: &str) -> Result<WsTicket, CallError> {
+    post(bearer(Request::post("/api/ws/ticket"), token), &()).await
 }
 
 /// A fresh client id (the server's exactly-once key): `prefix`, the time and

@@ -1,12 +1,14 @@
-//! `use_chat_socket`: the visitor's WebSocket (`/ws/visitor?token=…&last_seq=N`), kept
+//! `use_chat_socket`: the visitor's WebSocket (`/ws/visitor?ticket=…&last_seq=N`), kept
 //! open across network trouble.
 //!
-//! On every (re)connect the socket asks for the messages after the last sequence the
-//! page holds, so the server replays what was missed (exactly once, in order; see
+//! Every (re)connect first trades the session token for a one-time ticket
+//! (`POST /api/ws/ticket`, the token in a header), so the token never appears in a URL,
+//! then asks for the messages after the last sequence the page holds, so the server
+//! replays what was missed (exactly once, in order; see
 //! `crates/parley-server/src/routes/ws.rs`). A lost connection is retried with an
 //! exponential backoff with jitter ([`backoff_ms`]), at once when the browser reports
-//! it is back online, or when the visitor asks. Close code 4001 (the session is no
-//! longer valid) stops retrying.
+//! it is back online, or when the visitor asks. A refused session (the ticket request
+//! answers 401, or the socket closes with 4001) stops retrying.
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -14,6 +16,7 @@ use std::time::Duration;
 use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::prelude::*;
 use parley_protocol::params::encode_component;
+use parley_protocol::api::ErrorCode;
 use parley_protocol::ws::{ClientEvent, VisitorEvent, CLOSE_UNAUTHORIZED};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -33,7 +36,8 @@ pub enum SocketStatus {
         /// The delay before the next attempt.
         retry_in_ms: u32,
     },
-    /// The server refused the session (close code 4001); retrying would not help.
+    /// The server refused the session (401, or close code 4001); retrying would not
+    /// help.
     Refused,
 }
 
@@ -76,12 +80,13 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> u32 {
     (f64::from(base) * (0.75 + 0.5 * jitter.clamp(0.0, 1.0))) as u32
 }
 
-/// The socket URL for a page served at `protocol` (`http:`/`https:`) and `host`.
-pub fn socket_url(protocol: &str, host: &str, token: &str, last_seq: i64) -> String {
+/// The socket URL for a page served at `protocol` (`http:`/`https:`) and `host`, with
+/// a one-time `ticket`.
+pub fn socket_url(protocol: &str, host: &str, ticket: &str, last_seq: i64) -> String {
     let scheme = if protocol == "https:" { "wss" } else { "ws" };
     format!(
-        "{scheme}://{host}/ws/visitor?token={}&last_seq={last_seq}",
-        encode_component(token)
+        "{scheme}://{host}/ws/visitor?ticket={}&last_seq={last_seq}",
+        encode_component(ticket)
     )
 }
 
@@ -135,17 +140,13 @@ pub fn use_chat_socket(options: UseChatSocketOptions) -> UseChatSocketReturn {
         timer.set_value(handle);
     };
 
-    let connect: Rc<dyn Fn()> = Rc::new(move || {
-        if let Some(Some(h)) = timer.try_update_value(|t| t.take()) {
-            h.clear();
-        }
-        conn.set_value(None);
-        status.set(SocketStatus::Connecting);
+    // Opens the socket with a ticket bought just now.
+    let open_with = move |ticket: String| {
         let location = window().location();
         let url = socket_url(
             &location.protocol().unwrap_or_default(),
             &location.host().unwrap_or_default(),
-            &token,
+            &ticket,
             last_seq.get_untracked(),
         );
         let Ok(ws) = WebSocket::new(&url) else {
@@ -176,12 +177,39 @@ pub fn use_chat_socket(options: UseChatSocketOptions) -> UseChatSocketReturn {
         ws.set_onopen(Some(on_open_cb.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message_cb.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close_cb.as_ref().unchecked_ref()));
-        conn.set_value(Some(Conn {
+        conn.try_set_value(Some(Conn {
             ws,
             _open: on_open_cb,
             _message: on_message_cb,
             _close: on_close_cb,
         }));
+    };
+
+    // Each attempt counts, so a stale answer to an earlier ticket request (the visitor
+    // pressed "reconnect" meanwhile) opens nothing.
+    let generation = StoredValue::new(0u64);
+    let connect: Rc<dyn Fn()> = Rc::new(move || {
+        if let Some(Some(h)) = timer.try_update_value(|t| t.take()) {
+            h.clear();
+        }
+        conn.set_value(None);
+        status.set(SocketStatus::Connecting);
+        let this = generation.get_value().wrapping_add(1);
+        generation.set_value(this);
+        let token = token.clone();
+        leptos::task::spawn_local(async move {
+            let ticket = crate::api::ws_ticket(&token).await;
+            if generation.try_get_value() != Some(this) {
+                return;
+            }
+            match ticket {
+                Ok(t) => open_with(t.ticket),
+                Err(e) if e.code() == Some(ErrorCode::Unauthorized) => {
+                    status.try_set(SocketStatus::Refused);
+                }
+                Err(_) => schedule(),
+            }
+        });
     });
     connect_fn.set_value(Some(Rc::clone(&connect)));
     connect();
@@ -235,10 +263,10 @@ mod tests {
     }
 
     #[test]
-    fn socket_url_follows_the_page_scheme_and_encodes_the_token() {
+    fn socket_url_follows_the_page_scheme_and_encodes_the_ticket() {
         assert_eq!(
             socket_url("https:", "chat.example", "a b&c", 7),
-            "wss://chat.example/ws/visitor?token=a%20b%26c&last_seq=7"
+            "wss://chat.example/ws/visitor?ticket=a%20b%26c&last_seq=7"
         );
         assert!(socket_url("http:", "127.0.0.1:8080", "t", 0).starts_with("ws://127.0.0.1:8080/"));
     }
