@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::prelude::*;
-use parley_protocol::params::encode_component;
 use parley_protocol::api::ErrorCode;
+use parley_protocol::params::encode_component;
 use parley_protocol::ws::{ClientEvent, VisitorEvent, CLOSE_UNAUTHORIZED};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

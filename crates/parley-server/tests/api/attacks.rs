@@ -802,3 +802,57 @@ async fn a_socket_opens_with_a_one_time_ticket_not_the_session_token(store: Stor
     let agent_ticket = buy(&alice).await;
     let _agent = app.ws(&format!("/ws/agent?ticket={agent_ticket}")).await;
 }
+
+#[tokio::test]
+async fn uploads_past_the_instances_slots_wait_outside() {
+    use crate::images::{png_2x3, upload};
+    // No free slot at all: every large upload is turned away before its body is read.
+    let app = spawn_app_tuned(
+        Store::Sqlite,
+        |_| {},
+        |state| {
+            state.quotas = std::sync::Arc::new(parley_server::quota::Quotas::with_upload_slots(0));
+        },
+    )
+    .await;
+    let (status, body) = upload(
+        &app,
+        "/api/chat/image?client_id=p1",
+        &app.init("sysnum=demo").await["session_token"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        "image/png",
+        png_2x3(),
+    )
+    .await;
+    assert_eq!(status, 429, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("uploads at once"),
+        "{body}"
+    );
+    let token = ticket_session(&app).await;
+    let (status, retry_after, _) = submit_ticket(&app, &token, None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after, Some(1));
+}
+
+#[tokio::test]
+async fn sign_ins_past_the_password_checks_get_a_503() {
+    // No password check free: a sign-in waits its two seconds, then is told to retry,
+    // without an Argon2 verification (and its 19 MiB) ever starting.
+    let app = spawn_app_tuned(
+        Store::Sqlite,
+        |_| {},
+        |state| {
+            state.signin = std::sync::Arc::new(parley_server::signin::SignInGuard::new(0));
+        },
+    )
+    .await;
+    let (status, retry_after, body) = sign_in(&app, "alice", "alice-demo").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(retry_after, Some(1));
+}
