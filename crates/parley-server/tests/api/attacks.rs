@@ -815,13 +815,12 @@ async fn uploads_past_the_instances_slots_wait_outside() {
         },
     )
     .await;
+    let init = app.init("sysnum=demo").await;
+    let visitor = init["session_token"].as_str().unwrap();
     let (status, body) = upload(
         &app,
         "/api/chat/image?client_id=p1",
-        &app.init("sysnum=demo").await["session_token"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
+        visitor,
         "image/png",
         png_2x3(),
     )
