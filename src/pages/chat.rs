@@ -196,23 +196,25 @@ fn ChatView(
         conversation_id,
         on_error: Callback::new(move |()| problem.set(Some(t(locale, "chat-load-older-failed")))),
     });
-    let transfer = transfer_action(token.clone(), chat, problem, locale);
+    let transfer = transfer_request(token.clone(), chat, problem, locale);
 
-    // Derived once and read where needed; each memo wakes its readers only on a change.
+    // Memos where passing on a change is costly: the rows (list, scroll effect, avatars)
+    // and reception (its notice is rebuilt on any change, dropping the focus). The rest
+    // feed `<Show>`s or text, which ignore an unchanged value.
     let reception = Memo::new(move |_| chat.with(|c| c.reception.clone()));
-    let queue_position = Memo::new(move |_| chat.with(|c| c.queue_position));
-    let typing = Memo::new(move |_| chat.with(|c| c.agent_typing));
-    let agent = Memo::new(move |_| chat.with(|c| c.view.agent.clone()));
-    let ended = Memo::new(move |_| chat.with(Conversation::is_ended));
+    let queue_position = Signal::derive(move || chat.with(|c| c.queue_position));
+    let typing = Signal::derive(move || chat.with(|c| c.agent_typing));
+    let agent = Signal::derive(move || chat.with(|c| c.view.agent.clone()));
+    let ended = Signal::derive(move || chat.with(Conversation::is_ended));
     let reception_type = settings.reception_type;
-    let show_transfer = Memo::new(move |_| {
+    let show_transfer = Signal::derive(move || {
         let bot_offers = log.with(|l| l.last_bot_reply().is_some_and(|b| b.transfer_button));
         chat.with(|c| c.transfer_button(reception_type, bot_offers))
     });
     let emoji_after_transfer = settings.emoji_state == Visibility::Shown;
-    let show_emoji = Memo::new(move |_| chat.with(|c| c.emoji_shown(emoji_after_transfer)));
+    let show_emoji = Signal::derive(move || chat.with(|c| c.emoji_shown(emoji_after_transfer)));
     let photo_flag = settings.photo_flag;
-    let show_image = Memo::new(move |_| chat.with(|c| c.pictures_allowed(photo_flag)));
+    let show_image = Signal::derive(move || chat.with(|c| c.pictures_allowed(photo_flag)));
     let rows = Memo::new(move |_| log.with(|l| l.rows(offset_min)));
 
     let stored = Callback::new(move |m: ChatMessage| {
@@ -286,19 +288,19 @@ fn ChatView(
                 agent_offline_title=settings.agent_offline_title.clone()
                 leave_href=notice_leave
                 on_leave=on_leave
-                on_pick_group=Callback::new(move |id| { transfer.dispatch_local(Some(id)); })
+                on_pick_group=Callback::new(move |id| transfer.run(Some(id)))
                 on_new_conversation=on_restart
             />
             <Show when=move || show_transfer.get()>
                 <div class="actions">
-                    <button type="button" class="button transfer" on:click=move |_| { transfer.dispatch_local(None); }>
+                    <button type="button" class="button transfer" on:click=move |_| transfer.run(None)>
                         {t(locale, "chat-transfer")}
                     </button>
                 </div>
             </Show>
-            <Show when=move || leave_open.get()>
+            {move || leave_open.get().then(|| view! {
                 <LeavePanel locale token=leave_token.clone() on_close=Callback::new(move |()| leave_open.set(false)) />
-            </Show>
+            })}
             // The link's product and order cards wait above the composer; a sent card is
             // a stored message that joins the log (the socket brings it too; the log
             // keeps each seq once).
@@ -413,17 +415,19 @@ impl Live {
 }
 
 /// The trans-to-agent button's request, also sent with the group the visitor picked
-/// from reception's list; a failure shows in `problem`.
-fn transfer_action(
+/// from reception's list; a failure shows in `problem`. A spawned task rather than an
+/// `Action`, as in `use_history_pages`: an `Action` costs bundle bytes for signals
+/// (input, value, pending) nothing here reads.
+fn transfer_request(
     token: String,
     chat: RwSignal<Conversation>,
     problem: RwSignal<Option<String>>,
     locale: Locale,
-) -> Action<Option<String>, ()> {
-    Action::new_local(move |group_id: &Option<String>| {
-        let (token, group_id) = (token.clone(), group_id.clone());
+) -> Callback<Option<String>> {
+    Callback::new(move |group_id: Option<String>| {
+        let token = token.clone();
         problem.set(None);
-        async move {
+        leptos::task::spawn_local(async move {
             match api::transfer(&token, group_id).await {
                 Ok(answer) => {
                     follow_redirect(&answer.reception);
@@ -431,7 +435,7 @@ fn transfer_action(
                 }
                 Err(_) => problem.set(Some(t(locale, "chat-transfer-failed"))),
             }
-        }
+        });
     })
 }
 
