@@ -1,6 +1,6 @@
 //! The leave-message form: one component for the standalone page, the ticket plug-in
-//! page and (later) the chat page, which embeds it when the visitor picks "leave a
-//! message", when a chat ends (`msg_flag`) or when no agent is online.
+//! page and the PC chat page (`LeavePanel`), which embeds it when the visitor picks
+//! "leave a message", when a chat ends (`msg_flag`) or when no agent is online.
 //!
 //! What the visitor types is never lost: every change is kept as a draft in local
 //! storage (restored on the next visit, cleared only after a successful submission),
