@@ -9,6 +9,7 @@ pub mod bridge;
 pub mod components;
 pub mod hooks;
 pub mod i18n;
+pub mod model;
 pub mod pages;
 pub mod params_ctx;
 pub mod route;
@@ -41,7 +42,7 @@ pub fn AppAt(
     if i18n::installed(locale) {
         return view! {
             <components::debug_panel::DebugPanel />
-            {page_view(&path, query, locale)}
+            {page_view(&path, locale)}
         }
         .into_any();
     }
@@ -50,38 +51,32 @@ pub fn AppAt(
     view! {
         <components::debug_panel::DebugPanel />
         <Suspense fallback=|| ()>
-            {move || loaded.get().map(|_| page_view(&path, query.clone(), locale))}
+            {move || loaded.get().map(|_| page_view(&path, locale))}
         </Suspense>
     }
     .into_any()
 }
 
-/// The page at `path`; `locale` is the page's language before the server answers.
-fn page_view(path: &str, query: String, locale: parley_protocol::Locale) -> AnyView {
+/// The page at `path`; `locale` is the page's language before the server answers. Pages
+/// read the link (parsed, and its raw query string) from context.
+fn page_view(path: &str, locale: parley_protocol::Locale) -> AnyView {
+    use pages::chat::{ChatPage, ChatPageProps};
     match Page::from_path(path) {
-        Some(Page::ChatPc) => pages::chat::ChatPage(pages::chat::ChatPageProps {
+        Some(Page::ChatPc) => ChatPage(ChatPageProps {
             layout: route::Layout::Pc,
-            query,
         })
         .into_any(),
-        Some(Page::ChatH5) => pages::chat::ChatPage(pages::chat::ChatPageProps {
+        Some(Page::ChatH5) => ChatPage(ChatPageProps {
             layout: route::Layout::H5,
-            query,
         })
         .into_any(),
         Some(Page::LeaveMessage) => {
             pages::leave_message::LeaveMessagePage(pages::leave_message::LeaveMessagePageProps {
-                query,
                 plugin: false,
             })
             .into_any()
         }
-        Some(Page::TicketClient) => {
-            pages::ticket_client::TicketClientPage(pages::ticket_client::TicketClientPageProps {
-                query,
-            })
-            .into_any()
-        }
+        Some(Page::TicketClient) => pages::ticket_client::TicketClientPage().into_any(),
         None => pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any(),
     }
 }

@@ -7,13 +7,13 @@
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
-use parley_client::components::chat_log::{ChatLog, OutboxEntry};
 use parley_client::components::composer::Composer;
 use parley_client::components::connection_banner::ConnectionBanner;
 use parley_client::components::message_list::MessageList;
 use parley_client::components::reception_notice::ReceptionNotice;
 use parley_client::components::top_bar::TopBar;
 use parley_client::hooks::use_chat_socket::SocketStatus;
+use parley_client::model::chat_log::{ChatLog, OutboxEntry};
 use parley_client::route::Layout;
 use parley_protocol::api::{
     BotOutcome, BotReply, ChatMessage, EndReason, GroupView, MessageKind, Reception, Sender,

@@ -128,3 +128,53 @@ fn debug_panel_lists_every_rejected_parameter_with_its_reason() {
     let plain = mount("/chat/pc/v2/index.html", "?sysnum=demo&locale=en&color=zz");
     assert!(plain.query_selector(".debug-panel").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn the_visual_viewport_hook_follows_resizes_and_leaves_with_its_owner() {
+    use parley_client::hooks::use_visual_viewport::{
+        use_visual_viewport, UseVisualViewportOptions,
+    };
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let window = web_sys::window().unwrap();
+    let Some(viewport) = window.visual_viewport() else {
+        return;
+    };
+    let resize = || {
+        viewport
+            .dispatch_event(&web_sys::Event::new("resize").unwrap())
+            .unwrap();
+    };
+    let owner = Owner::new();
+    let (on, off) = owner.with(|| {
+        let on = use_visual_viewport(UseVisualViewportOptions { enabled: true }).height;
+        let off = use_visual_viewport(UseVisualViewportOptions { enabled: false }).height;
+        (on, off)
+    });
+    assert_eq!(on.get_untracked(), None, "nothing is set before a change");
+    resize();
+    assert_eq!(on.get_untracked(), Some(viewport.height()));
+    assert_eq!(off.get_untracked(), None, "a disabled hook does not listen");
+
+    // A listener left behind after cleanup would call a freed closure; the browser
+    // reports what a listener throws as an `error` event on the window.
+    static ERRORS: AtomicUsize = AtomicUsize::new(0);
+    let count = Closure::<dyn Fn()>::new(|| {
+        ERRORS.fetch_add(1, Ordering::SeqCst);
+    });
+    window
+        .add_event_listener_with_callback("error", count.as_ref().unchecked_ref())
+        .unwrap();
+    owner.cleanup();
+    resize();
+    window
+        .remove_event_listener_with_callback("error", count.as_ref().unchecked_ref())
+        .unwrap();
+    assert_eq!(
+        ERRORS.load(Ordering::SeqCst),
+        0,
+        "a listener outlived its owner"
+    );
+}

@@ -1,55 +1,32 @@
 //! The leave-message form: one component for the standalone page, the ticket plug-in
-//! page and (later) the chat page, which embeds it when the visitor picks "leave a
-//! message", when a chat ends (`msg_flag`) or when no agent is online.
+//! page and the PC chat page (`LeavePanel`), which embeds it when the visitor picks
+//! "leave a message", when a chat ends (`msg_flag`) or when no agent is online.
 //!
 //! What the visitor types is never lost: every change is kept as a draft in local
 //! storage (restored on the next visit, cleared only after a successful submission),
 //! and a refused submission leaves every input as it was. Fields are checked here with
 //! the same [`validate_form`] the server runs; the server's problems (including the
 //! attachment checks only it can do) come back with the same codes and are shown the
-//! same way.
+//! same way. The rules themselves (draft, submission, picked files, problem names) are
+//! plain data in [`crate::model::leave_form`], tested on the host.
 
 use leptos::prelude::*;
 use parley_protocol::params::FieldMap;
 use parley_protocol::ticket::{
-    validate_form, ContactRule, FieldKind, FieldProblem, NewAttachment, ProblemCode, SubmitTicket,
+    validate_form, AttachmentRules, ContactRule, FieldKind, FieldProblem, NewAttachment,
     TemplateField, TemplateView, TicketView,
 };
 use parley_protocol::Locale;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::{t, t_args};
+use crate::model::leave_form::{
+    admit_file, forget_field, human_size, is_attachment_problem, problem_file_name, problem_text,
+    Admit, Draft,
+};
+use crate::storage::local;
 use crate::ticket_api::{self, SubmitError};
-
-/// What is kept while the visitor types. Files are not: a browser cannot hand a page
-/// back a file it read earlier.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Draft {
-    pub content: String,
-    pub fields: FieldMap,
-    pub tel: String,
-    pub email: String,
-}
-
-impl Draft {
-    fn is_empty(&self) -> bool {
-        self.content.is_empty()
-            && self.fields.values().all(String::is_empty)
-            && self.tel.is_empty()
-            && self.email.is_empty()
-    }
-}
-
-/// The local-storage key of the draft for a tenant's template.
-pub fn draft_key(sysnum: &str, template_id: &str) -> String {
-    format!("parley.leave-draft.{sysnum}.{template_id}")
-}
-
-fn local() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
 
 /// The kept draft, if any (unreadable drafts count as none).
 pub fn load_draft(key: &str) -> Option<Draft> {
@@ -57,46 +34,13 @@ pub fn load_draft(key: &str) -> Option<Draft> {
     serde_json::from_str(&text).ok()
 }
 
+/// Keeps `draft` under `key`; an empty draft removes the key.
 fn save_draft(key: &str, draft: &Draft) {
     let Some(storage) = local() else { return };
     if draft.is_empty() {
         let _ = storage.remove_item(key);
     } else if let Ok(text) = serde_json::to_string(draft) {
         let _ = storage.set_item(key, &text);
-    }
-}
-
-/// The localized message of a problem; `name` is the file's name for attachment ones.
-pub fn problem_text(locale: Locale, p: &FieldProblem, name: Option<&str>) -> String {
-    let limit = match p.code {
-        ProblemCode::FileTooLarge => p.limit.map(human_size).unwrap_or_default(),
-        _ => p.limit.map(|l| l.to_string()).unwrap_or_default(),
-    };
-    let text = t_args(
-        locale,
-        &format!("leave-error-{}", p.code.as_str()),
-        &[("limit", &limit)],
-    );
-    match name {
-        Some(n) => format!("{n}: {text}"),
-        None => text,
-    }
-}
-
-/// Bytes as a short size (`5 MB`, `800 KB`, `12 B`).
-pub fn human_size(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB {
-        let tenths = bytes * 10 / MB;
-        if tenths.is_multiple_of(10) {
-            format!("{} MB", tenths / 10)
-        } else {
-            format!("{}.{} MB", tenths / 10, tenths % 10)
-        }
-    } else if bytes >= 1024 {
-        format!("{} KB", bytes / 1024)
-    } else {
-        format!("{bytes} B")
     }
 }
 
@@ -128,7 +72,8 @@ pub fn LeaveMessageForm(
     /// The page's raw query string; the server re-reads `templateid`, `groupid` and
     /// `params` (docking fields) from it when the ticket is stored.
     query: String,
-    /// Where the draft is kept in local storage ([`draft_key`] of the tenant and template).
+    /// Where the draft is kept in local storage ([`crate::model::leave_form::draft_key`]
+    /// of the tenant and template).
     draft_key: String,
     /// Called with the new ticket after a successful submission (to refresh a list,
     /// close a panel, …). The form shows its own success screen either way.
@@ -148,41 +93,30 @@ pub fn LeaveMessageForm(
     let failure = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<TicketView>);
     let show_restored = RwSignal::new(restored);
+    let draft = move || Draft {
+        content: content.get(),
+        fields: fields.get(),
+        tel: tel.get(),
+        email: email.get(),
+    };
 
     // Keeping the draft in local storage is syncing with the outside world, which is
     // what effects are for.
     Effect::new({
         let key = draft_key.clone();
-        move |_| {
-            let draft = Draft {
-                content: content.get(),
-                fields: fields.get(),
-                tel: tel.get(),
-                email: email.get(),
-            };
-            save_draft(&key, &draft);
-        }
+        move |_| save_draft(&key, &draft())
     });
 
     let template = StoredValue::new(template);
-    let collect = move || SubmitTicket {
-        query: query.clone(),
-        content: content.get_untracked(),
-        fields: fields
-            .get_untracked()
-            .into_iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .collect(),
-        tel: tel.get_untracked(),
-        email: email.get_untracked(),
-        attachments: files.get_untracked().into_iter().map(|p| p.file).collect(),
+    let collect = move || {
+        let attachments = files.get_untracked().into_iter().map(|p| p.file).collect();
+        untrack(draft).submission(&query, attachments)
     };
 
     // Sending is a spawned task with a `sending` flag rather than an `Action`: the form
     // sends one thing at a time and reacts once, and an Action's machinery cost bundle
     // bytes for nothing here.
     let sending = RwSignal::new(false);
-    let key_for_success = draft_key.clone();
     let finish = move |result: Result<TicketView, SubmitError>| match result {
         Ok(ticket) => {
             content.set(String::new());
@@ -193,7 +127,7 @@ pub fn LeaveMessageForm(
             problems.set(Vec::new());
             failure.set(None);
             show_restored.set(false);
-            save_draft(&key_for_success, &Draft::default());
+            save_draft(&draft_key, &Draft::default());
             if let Some(cb) = on_submitted {
                 cb.run(ticket.clone());
             }
@@ -233,52 +167,7 @@ pub fn LeaveMessageForm(
     };
 
     // A field's problem disappears as soon as the visitor edits it.
-    let forget = move |field: &str| {
-        let field = field.to_owned();
-        problems.update(|list| list.retain(|p| p.field != field));
-    };
-    let rules = template.with_value(|t| t.attachments.clone());
-    let max_count = rules.max_count as usize;
-    let max_bytes = rules.max_bytes;
-    let on_files = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(list) = input.files() else { return };
-        problems.update(|l| l.retain(|p| !p.field.starts_with("attachments")));
-        for i in 0..list.length() {
-            let Some(file) = list.get(i) else { continue };
-            let size = file.size() as u64;
-            let name = file.name();
-            if files.with_untracked(Vec::len) + reading.get_untracked() >= max_count {
-                problems.update(|l| {
-                    l.push(FieldProblem {
-                        field: "attachments".into(),
-                        code: ProblemCode::TooManyFiles,
-                        limit: Some(max_count as u64),
-                    })
-                });
-                break;
-            }
-            if size > max_bytes {
-                problems.update(|l| {
-                    l.push(FieldProblem {
-                        field: format!("attachments:{name}"),
-                        code: ProblemCode::FileTooLarge,
-                        limit: Some(max_bytes),
-                    })
-                });
-                continue;
-            }
-            read_file(file, size, files, reading);
-        }
-        // Clearing the input lets the visitor pick the same file again after removing it.
-        input.set_value("");
-    };
-
+    let forget = move |field: &str| problems.update(|list| forget_field(list, field));
     let guidance = template.with_value(|t| t.guidance.clone());
     let field_views = template.with_value(|t| {
         t.fields
@@ -289,52 +178,11 @@ pub fn LeaveMessageForm(
     });
     let (tel_rule, email_rule) = template.with_value(|t| (t.tel, t.email));
     let content_required = template.with_value(|t| t.content_required);
-    let accept = rules.accept();
-    let hint = t_args(
-        locale,
-        "leave-attachments-hint",
-        &[
-            ("count", &rules.max_count.to_string()),
-            ("size", &human_size(rules.max_bytes)),
-        ],
-    );
-    let file_problems = move || {
-        problems.with(|list| {
-            list.iter()
-                .filter(|p| p.field.starts_with("attachments"))
-                .map(|p| {
-                    // Server problems name the file by index, local ones by name.
-                    let name = p
-                        .field
-                        .strip_prefix("attachments:")
-                        .map(str::to_owned)
-                        .or_else(|| {
-                            let i: usize = p
-                                .field
-                                .strip_prefix("attachments[")?
-                                .strip_suffix(']')?
-                                .parse()
-                                .ok()?;
-                            files.with_untracked(|f| f.get(i).map(|p| p.file.name.clone()))
-                        });
-                    problem_text(locale, p, name.as_deref())
-                })
-                .collect::<Vec<_>>()
-        })
-    };
+    let rules = template.with_value(|t| t.attachments.clone());
 
     view! {
         <div class="leave-form-wrap">
-            <section class="leave-success" role="status" hidden=move || done.with(Option::is_none)>
-                <h2>{t(locale, "leave-success-title")}</h2>
-                <p class="ticket-number">
-                    {move || done.with(|d| d.as_ref().map(|t| t_args(locale, "leave-ticket-number", &[("number", &t.number.to_string())])))}
-                </p>
-                <p>{t(locale, "leave-success-body")}</p>
-                <button type="button" class="secondary" on:click=move |_| done.set(None)>
-                    {t(locale, "leave-new-message")}
-                </button>
-            </section>
+            <LeaveSuccess done locale />
                 <form class="leave-form" novalidate hidden=move || done.with(Option::is_some) on:submit=on_submit>
                     {(!guidance.is_empty()).then(|| view! { <p class="leave-guidance">{guidance.clone()}</p> })}
                     <p class="notice leave-restored" role="status" hidden=move || !show_restored.get()>
@@ -363,35 +211,121 @@ pub fn LeaveMessageForm(
                     {field_views}
                     {contact_view("tel", tel_rule, locale, tel, problems, forget)}
                     {contact_view("email", email_rule, locale, email, problems, forget)}
-                    {(rules.max_count > 0).then(|| view! {
-                        <div class="leave-field">
-                            <label for="leave-files">{t(locale, "leave-attachments-label")}</label>
-                            <input id="leave-files" type="file" multiple accept=accept.clone() on:change=on_files />
-                            <p class="hint">{hint.clone()}</p>
-                            <ul class="leave-files">
-                                {move || files.get().into_iter().enumerate().map(|(i, p)| view! {
-                                    <li>
-                                        <span class="file-name">{p.file.name}</span>
-                                        " "
-                                        <span class="file-size">{human_size(p.size)}</span>
-                                        " "
-                                        <button type="button" class="link" on:click=move |_| {
-                                            files.update(|f| { if i < f.len() { f.remove(i); } });
-                                            problems.update(|l| l.retain(|p| !p.field.starts_with("attachments")));
-                                        }>{t(locale, "leave-remove-file")}</button>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                            <ul class="field-error files-errors" role="alert">
-                                {move || file_problems().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-                            </ul>
-                        </div>
-                    })}
+                    {(rules.max_count > 0).then(|| view! { <AttachmentsField rules locale files reading problems /> })}
                     <p class="leave-failure" role="alert">{move || failure.get().unwrap_or_default()}</p>
                     <button type="submit" class="primary" disabled=move || { sending.get() || reading.get() > 0 }>
                         {move || if sending.get() { t(locale, "leave-submitting") } else { t(locale, "leave-submit") }}
                     </button>
                 </form>
+        </div>
+    }
+}
+
+/// The screen after a successful submission: the ticket number, and a button back to
+/// an empty form.
+#[component]
+fn LeaveSuccess(
+    /// The stored ticket; `None` hides the screen (and shows the form).
+    done: RwSignal<Option<TicketView>>,
+    /// The language of the texts.
+    locale: Locale,
+) -> impl IntoView {
+    view! {
+        <section class="leave-success" role="status" hidden=move || done.with(Option::is_none)>
+            <h2>{t(locale, "leave-success-title")}</h2>
+            <p class="ticket-number">
+                {move || done.with(|d| d.as_ref().map(|t| t_args(locale, "leave-ticket-number", &[("number", &t.number.to_string())])))}
+            </p>
+            <p>{t(locale, "leave-success-body")}</p>
+            <button type="button" class="secondary" on:click=move |_| done.set(None)>
+                {t(locale, "leave-new-message")}
+            </button>
+        </section>
+    }
+}
+
+/// The file input with the picked files (each removable) and the attachment problems:
+/// files past the template's count or size are refused at once, by name.
+#[component]
+fn AttachmentsField(
+    /// The template's limits and accepted kinds of files.
+    rules: AttachmentRules,
+    /// The language of the texts.
+    locale: Locale,
+    /// The files picked and read so far.
+    files: RwSignal<Vec<Picked>>,
+    /// How many picked files are still being read (the form waits for them).
+    reading: RwSignal<usize>,
+    /// The form's problems; this field adds and clears the attachment ones.
+    problems: RwSignal<Vec<FieldProblem>>,
+) -> impl IntoView {
+    let (max_count, max_bytes) = (rules.max_count, rules.max_bytes);
+    let clear_problems = move || problems.update(|l| l.retain(|p| !is_attachment_problem(p)));
+    let on_files = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(list) = input.files() else { return };
+        clear_problems();
+        for i in 0..list.length() {
+            let Some(file) = list.get(i) else { continue };
+            let size = file.size() as u64;
+            let held = files.with_untracked(Vec::len) + reading.get_untracked();
+            match admit_file(held, &file.name(), size, max_count, max_bytes) {
+                Admit::Read => read_file(file, size, files, reading),
+                Admit::Skip(p) => problems.update(|l| l.push(p)),
+                Admit::Stop(p) => {
+                    problems.update(|l| l.push(p));
+                    break;
+                }
+            }
+        }
+        // Clearing the input lets the visitor pick the same file again after removing it.
+        input.set_value("");
+    };
+    let hint = t_args(
+        locale,
+        "leave-attachments-hint",
+        &[
+            ("count", &max_count.to_string()),
+            ("size", &human_size(max_bytes)),
+        ],
+    );
+    let file_problems = move || {
+        let names: Vec<String> =
+            files.with_untracked(|f| f.iter().map(|p| p.file.name.clone()).collect());
+        problems.with(|list| {
+            list.iter()
+                .filter(|p| is_attachment_problem(p))
+                .map(|p| problem_text(locale, p, problem_file_name(&p.field, &names).as_deref()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="leave-field">
+            <label for="leave-files">{t(locale, "leave-attachments-label")}</label>
+            <input id="leave-files" type="file" multiple accept=rules.accept() on:change=on_files />
+            <p class="hint">{hint}</p>
+            <ul class="leave-files">
+                {move || files.get().into_iter().enumerate().map(|(i, p)| view! {
+                    <li>
+                        <span class="file-name">{p.file.name}</span>
+                        " "
+                        <span class="file-size">{human_size(p.size)}</span>
+                        " "
+                        <button type="button" class="link" on:click=move |_| {
+                            files.update(|f| { if i < f.len() { f.remove(i); } });
+                            clear_problems();
+                        }>{t(locale, "leave-remove-file")}</button>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <ul class="field-error files-errors" role="alert">
+                {move || file_problems().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+            </ul>
         </div>
     }
 }
@@ -598,65 +532,4 @@ fn contact_view(
             <p class="field-error" id=error_id role="alert">{error}</p>
         </div>
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(human_size(5 * 1024 * 1024), "5 MB");
-        assert_eq!(human_size(1536 * 1024), "1.5 MB");
-        assert_eq!(human_size(2048), "2 KB");
-        assert_eq!(human_size(12), "12 B");
-    }
-
-    #[test]
-    fn problems_are_localized_with_their_limits() {
-        let p = FieldProblem {
-            field: "attachments[0]".into(),
-            code: ProblemCode::FileTooLarge,
-            limit: Some(1024 * 1024),
-        };
-        let en = problem_text(Locale::En, &p, Some("a.png"));
-        assert!(en.starts_with("a.png: ") && en.contains("1 MB"), "{en}");
-        let required = FieldProblem {
-            field: "content".into(),
-            code: ProblemCode::Required,
-            limit: None,
-        };
-        assert_ne!(
-            problem_text(Locale::En, &required, None),
-            problem_text(Locale::De, &required, None)
-        );
-        for code in [
-            ProblemCode::Required,
-            ProblemCode::TooLong,
-            ProblemCode::NotAnOption,
-            ProblemCode::BadDate,
-            ProblemCode::NotANumber,
-            ProblemCode::BadTel,
-            ProblemCode::BadEmail,
-            ProblemCode::Unknown,
-            ProblemCode::TooManyFiles,
-            ProblemCode::FileTooLarge,
-            ProblemCode::TypeNotAllowed,
-            ProblemCode::ContentMismatch,
-            ProblemCode::Unreadable,
-        ] {
-            let key = format!("leave-error-{}", code.as_str());
-            assert_ne!(t(Locale::En, &key), key, "{key} has no message");
-        }
-    }
-
-    #[test]
-    fn empty_drafts_are_empty() {
-        assert!(Draft::default().is_empty());
-        let mut d = Draft::default();
-        d.fields.insert("k".into(), String::new());
-        assert!(d.is_empty());
-        d.tel = "1".into();
-        assert!(!d.is_empty());
-    }
 }

@@ -5,26 +5,33 @@
 use leptos::prelude::*;
 use parley_protocol::Locale;
 
-use crate::components::leave_message_form::{draft_key, LeaveMessageForm};
+use crate::components::leave_message_form::LeaveMessageForm;
 use crate::i18n::t;
+use crate::model::leave_form::draft_key;
+use crate::params_ctx::{use_params, use_raw_query};
 
 /// Loads the tenant's leave-message template and shows [`LeaveMessageForm`] in a panel
-/// over the conversation, so the visitor keeps the chat while writing.
+/// over the conversation, so the visitor keeps the chat while writing. The tenant, the
+/// template (`templateid`) and the query string the ticket carries (`groupid`,
+/// `params`) come from the page's link in context.
 #[component]
 pub fn LeavePanel(
-    /// The tenant (`sysnum`).
-    sysnum: String,
-    /// The link's `templateid`; the tenant's default template when `None`.
-    templateid: Option<String>,
     /// The UI language.
     locale: Locale,
     /// The chat's session token: the ticket endpoints accept it for the same visitor.
     token: String,
-    /// The page's raw query string (the server re-reads `groupid` and `params` from it).
-    query: String,
     /// Closes the panel (the draft stays in local storage).
     on_close: Callback<()>,
 ) -> impl IntoView {
+    let (sysnum, templateid) = use_params().with_untracked(|p| {
+        let p = &p.value;
+        (
+            p.sysnum.clone().unwrap_or_default(),
+            p.leave_message.templateid.clone(),
+        )
+    });
+    // The server re-reads `groupid` and `params` from the query the ticket carries.
+    let query = use_raw_query().trim_start_matches('?').to_owned();
     let template = LocalResource::new({
         let (sysnum, templateid) = (sysnum.clone(), templateid.clone());
         move || {

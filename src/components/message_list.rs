@@ -6,48 +6,20 @@
 //! `<a>` elements whose `href` passed the protocol's http(s) check.
 
 use leptos::prelude::*;
-use parley_protocol::api::{
-    AgentBrief, BotOutcome, ChatMessage, EndReason, Sender, Suggestion, SystemEvent,
-};
+use parley_protocol::api::{AgentBrief, BotOutcome, ChatMessage, Sender, Suggestion, SystemEvent};
 use parley_protocol::params::Link;
 use parley_protocol::Locale;
 use wasm_bindgen::JsValue;
 
 use super::cards::CardMessage;
-use super::chat_log::{Delivery, OutboxEntry, Row};
 use super::rich_text::RichText;
 use crate::i18n::{t, t_args};
+use crate::model::chat_log::{Delivery, OutboxEntry, Row};
+use crate::model::conversation::system_text;
 use crate::route::Layout;
 
 /// How far from the bottom (px) still counts as "at the bottom".
 const BOTTOM_SLACK: i32 = 48;
-
-/// The text a system message shows, localized from its event.
-pub fn system_text(locale: Locale, m: &ChatMessage) -> String {
-    match &m.event {
-        Some(SystemEvent::Queued { .. }) => t(locale, "chat-sys-queued"),
-        Some(SystemEvent::AgentJoined { agent_name, .. }) => {
-            t_args(locale, "chat-sys-agent-joined", &[("name", agent_name)])
-        }
-        Some(SystemEvent::Transferred {
-            to_agent_name: Some(name),
-            ..
-        }) => t_args(locale, "chat-sys-transferred-agent", &[("name", name)]),
-        Some(SystemEvent::Transferred { .. }) => t(locale, "chat-sys-transferred-group"),
-        Some(SystemEvent::Ended { reason }) => t(
-            locale,
-            match reason {
-                EndReason::VisitorLeft => "chat-sys-ended-visitor-left",
-                EndReason::AgentEnded => "chat-sys-ended-agent",
-                EndReason::AgentOffline => "chat-sys-ended-agent-offline",
-                EndReason::VisitorIdle => "chat-sys-ended-idle",
-            },
-        ),
-        Some(SystemEvent::EvaluationInvited) => t(locale, "chat-sys-evaluation"),
-        Some(SystemEvent::NoAgentOnline) => t(locale, "chat-no-agent-online"),
-        None => m.text.clone(),
-    }
-}
 
 /// The visitor's UTC offset in minutes at `ms`.
 pub fn offset_min(ms: i64) -> i64 {

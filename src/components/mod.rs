@@ -2,7 +2,6 @@
 //! plain functions beside their component, tested on the host.
 
 pub mod cards;
-pub mod chat_log;
 pub mod composer;
 pub mod connection_banner;
 pub mod debug_panel;

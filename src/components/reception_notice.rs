@@ -3,8 +3,8 @@
 //! page, or start again after the end.
 
 use leptos::prelude::*;
-use parley_protocol::api::{ConversationState, GroupView, Reception};
-use parley_protocol::params::{encode_component, Link, OpenStyle, ReceptionType};
+use parley_protocol::api::{GroupView, Reception};
+use parley_protocol::params::{encode_component, Link, OpenStyle};
 use parley_protocol::Locale;
 
 use crate::i18n::{t, t_args};
@@ -32,22 +32,6 @@ pub fn redirect_target(reception: &Reception) -> Option<(String, OpenStyle)> {
             .map(|u| (u.to_owned(), *open_style)),
         _ => None,
     }
-}
-
-/// Whether the trans-to-agent button shows: never with reception type 1 (bot only),
-/// only while the bot answers, and only when the server says so (the conversation's
-/// `transfer_button` from init or transfer, or the latest bot reply's, which applies the
-/// `show_manual` rule).
-pub fn transfer_button_shown(
-    reception_type: ReceptionType,
-    reception: &Reception,
-    state: ConversationState,
-    server_says: bool,
-) -> bool {
-    reception_type != ReceptionType::BotOnly
-        && matches!(reception, Reception::Bot)
-        && state == ConversationState::Bot
-        && server_says
 }
 
 /// The notice for the current reception outcome (nothing for the bot or an agent).
@@ -175,43 +159,6 @@ mod tests {
             leave_message_href("demo", None, Locale::En),
             "/chat/h5/v2/leavemessage.html?sysnum=demo&locale=en"
         );
-    }
-
-    #[test]
-    fn transfer_button_only_when_the_server_says_and_never_bot_only() {
-        use ConversationState as S;
-        let bot = Reception::Bot;
-        assert!(transfer_button_shown(
-            ReceptionType::BotFirst,
-            &bot,
-            S::Bot,
-            true
-        ));
-        assert!(!transfer_button_shown(
-            ReceptionType::BotFirst,
-            &bot,
-            S::Bot,
-            false
-        ));
-        assert!(!transfer_button_shown(
-            ReceptionType::BotOnly,
-            &bot,
-            S::Bot,
-            true
-        ));
-        assert!(!transfer_button_shown(
-            ReceptionType::BotFirst,
-            &bot,
-            S::Queueing,
-            true
-        ));
-        let queued = Reception::Queued { position: 1 };
-        assert!(!transfer_button_shown(
-            ReceptionType::AgentFirst,
-            &queued,
-            S::Bot,
-            true
-        ));
     }
 
     #[test]

@@ -11,9 +11,10 @@ use parley_protocol::ticket::{TicketSessionRequest, TicketSessionResponse, Ticke
 use parley_protocol::Locale;
 
 use crate::api::CallError;
-use crate::components::leave_message_form::{draft_key, LeaveMessageForm};
+use crate::components::leave_message_form::LeaveMessageForm;
 use crate::i18n::{t, t_args};
-use crate::params_ctx::use_params;
+use crate::model::leave_form::draft_key;
+use crate::params_ctx::{use_params, use_raw_query};
 use crate::{storage, ticket_api};
 
 /// Starts a ticket page session: the server admits the visitor as chat init would.
@@ -47,16 +48,16 @@ pub fn start_error(locale: Locale, sysnum: Option<&str>, error: &CallError) -> S
 }
 
 /// The leave-message page, and with `plugin` the ticket plug-in page (which shows the
-/// docking fields above the form).
+/// docking fields above the form). The link (parsed, and the raw query string the
+/// server re-validates) comes from context.
 #[component]
 pub fn LeaveMessagePage(
-    /// The raw query string, sent to the server which re-validates it.
-    query: String,
     /// Whether this is the ticket plug-in page (`/ticketclient/index.html`).
     #[prop(optional)]
     plugin: bool,
 ) -> impl IntoView {
     let params = use_params();
+    let query = use_raw_query();
     let link_locale = crate::i18n::page_locale(params.with_untracked(|p| p.value.locale));
     let sysnum = params.with_untracked(|p| p.value.sysnum.clone());
     let start = LocalResource::new({

@@ -15,11 +15,8 @@ use crate::pages::leave_message::LeaveMessagePage;
 
 /// The ticket plug-in page: the leave-message page with the docking card.
 #[component]
-pub fn TicketClientPage(
-    /// The raw query string, sent to the server which re-validates it.
-    query: String,
-) -> impl IntoView {
-    view! { <LeaveMessagePage query=query plugin=true /> }
+pub fn TicketClientPage() -> impl IntoView {
+    view! { <LeaveMessagePage plugin=true /> }
 }
 
 /// The docking fields as a card: the spec's product-card keys get their natural place

@@ -146,6 +146,19 @@ impl ChatLog {
         self.stored.values().rev().find_map(|m| m.bot.as_ref())
     }
 
+    /// Puts back the outbox kept in local storage, less the messages the log already
+    /// holds (the server stored them before the page was left): those must not show
+    /// twice or go out again.
+    pub fn restore_outbox(&mut self, kept: Vec<OutboxEntry>) {
+        let stored = |id: &str| {
+            self.stored
+                .values()
+                .any(|m| m.sender == Sender::Visitor && m.client_id.as_deref() == Some(id))
+        };
+        let kept: Vec<OutboxEntry> = kept.into_iter().filter(|e| !stored(&e.client_id)).collect();
+        self.outbox.splice(0..0, kept);
+    }
+
     /// Queues a new message.
     pub fn push_outgoing(&mut self, entry: OutboxEntry) {
         self.outbox.push(entry);
@@ -220,6 +233,17 @@ impl ChatLog {
             rows.push(Row::Outgoing(e.clone(), delivery));
         }
         rows
+    }
+}
+
+/// A log of `messages` (init's history and unread offline messages), each once.
+impl FromIterator<ChatMessage> for ChatLog {
+    fn from_iter<I: IntoIterator<Item = ChatMessage>>(messages: I) -> Self {
+        let mut log = ChatLog::default();
+        for m in messages {
+            log.insert(m);
+        }
+        log
     }
 }
 
@@ -326,6 +350,16 @@ mod tests {
         log.insert(msg("c", 2, Sender::Visitor, Some("b"), 101));
         assert!(log.outbox.is_empty());
         assert_eq!(log.len(), 2);
+    }
+
+    #[test]
+    fn a_kept_message_the_history_already_holds_is_not_sent_again() {
+        let mut log = ChatLog::default();
+        log.insert(msg("c", 1, Sender::Visitor, Some("a"), 100));
+        log.restore_outbox(vec![entry("a", 100), entry("b", 101)]);
+        let waiting: Vec<String> = log.to_send().into_iter().map(|e| e.client_id).collect();
+        assert_eq!(waiting, vec!["b".to_owned()]);
+        assert_eq!(log.to_persist().len(), 1);
     }
 
     #[test]
