@@ -12,7 +12,9 @@ pub mod error;
 pub mod housekeeping;
 pub mod hub;
 pub mod images;
+pub mod metrics;
 pub mod notify;
+pub mod ops;
 pub mod password;
 pub mod presence;
 pub mod profile;
@@ -36,9 +38,10 @@ use axum::Router;
 use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use config::Config;
 pub use store::Db;
@@ -87,6 +90,8 @@ pub struct AppState {
     /// How long a request may take ([`REQUEST_TIMEOUT`]; uploads get
     /// [`UPLOAD_TIMEOUT`]).
     pub request_timeout: Duration,
+    /// Counters and latencies for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -111,6 +116,7 @@ impl AppState {
             quotas: Arc::new(quota::Quotas::default()),
             sockets: Arc::default(),
             request_timeout: REQUEST_TIMEOUT,
+            metrics: Arc::new(metrics::Metrics::new()),
         }
     }
 
@@ -136,6 +142,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::card::router())
         .merge(routes::agent::router())
         .merge(routes::ws::router())
+        .merge(ops::router())
         .merge(routes::pages::router(&state.dist, &state.sdk))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -165,8 +172,36 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(axum::middleware::from_fn(hsts))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::time_requests,
+        ))
+        // One access-log line per request, with its id (kept from `X-Request-Id` or made
+        // here, and sent back); the path only: query strings carry signs and tokens.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(access_span)
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The span of one request's access-log line: method, path (no query) and request id.
+fn access_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
 }
 
 /// `Strict-Transport-Security` on answers to requests that reached the proxy in front
@@ -202,6 +237,12 @@ pub struct Settings {
     /// `--demo` (or `PARLEY_DEMO=1`): allow the published demo key and demo passwords,
     /// for trying Parley. Without it the server refuses to start with them.
     pub demo: bool,
+    /// `--drain-secs` (`PARLEY_DRAIN_SECS`, default 2): on SIGTERM, how long `/readyz`
+    /// answers 503 before the server stops taking connections, so a load balancer has
+    /// time to notice.
+    pub drain_grace: Duration,
+    /// `--log-format text|json` (`PARLEY_LOG_FORMAT`): JSON lines for log collectors.
+    pub log_json: bool,
 }
 
 impl Settings {
@@ -215,6 +256,8 @@ impl Settings {
         let mut sdk = env("PARLEY_SDK", "sdk");
         let database_url = env("DATABASE_URL", "sqlite://data/parley.db");
         let mut demo = env("PARLEY_DEMO", "") == "1";
+        let mut drain = env("PARLEY_DRAIN_SECS", "2");
+        let mut log_format = env("PARLEY_LOG_FORMAT", "text");
         let mut args = args;
         while let Some(flag) = args.next() {
             let slot = match flag.as_str() {
@@ -222,12 +265,15 @@ impl Settings {
                     demo = true;
                     continue;
                 }
+                "--drain-secs" => &mut drain,
+                "--log-format" => &mut log_format,
                 "--config" => &mut config_path,
                 "--bind" => &mut bind,
                 "--dist" => &mut dist,
                 "--sdk" => &mut sdk,
                 "-h" | "--help" => return Err(
                     "usage: parley-server [--config FILE] [--bind ADDR] [--dist DIR] [--sdk DIR] [--demo] \
+                         [--drain-secs N] [--log-format text|json] \
                          (DATABASE_URL selects the store)\n       \
                          parley-server --hash-password < FILE-WITH-THE-PASSWORD"
                         .into(),
@@ -243,6 +289,16 @@ impl Settings {
             sdk: sdk.into(),
             database_url,
             demo,
+            drain_grace: Duration::from_secs(
+                drain
+                    .parse()
+                    .map_err(|_| format!("--drain-secs {drain:?} is not a number of seconds"))?,
+            ),
+            log_json: match log_format.as_str() {
+                "text" => false,
+                "json" => true,
+                other => return Err(format!("--log-format {other:?}: text or json")),
+            },
         })
     }
 }
@@ -275,13 +331,16 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(settings.bind).await?;
     tracing::info!(addr = %listener.local_addr()?, "parley-server listening");
     let on_signal = state.clone();
+    let drain_grace = settings.drain_grace;
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
+        // Unready first, so the load balancer stops sending traffic, then drain.
         on_signal.begin_shutdown();
+        tokio::time::sleep(drain_grace).await;
     })
     .await?;
     Ok(())

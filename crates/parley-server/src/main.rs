@@ -30,12 +30,6 @@ async fn main() -> std::process::ExitCode {
         println!("{}", parley_server::password::hash(password));
         return std::process::ExitCode::SUCCESS;
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "parley_server=info,tower_http=info".into()),
-        )
-        .init();
     let settings = match Settings::from_args_and_env(args.into_iter()) {
         Ok(s) => s,
         Err(message) => {
@@ -43,6 +37,17 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "parley_server=info,tower_http=info,audit=info".into());
+    if settings.log_json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     match run(settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

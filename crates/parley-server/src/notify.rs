@@ -7,6 +7,7 @@
 //! gap from the store, so a lost or repeated notification costs latency, never a
 //! message. On SQLite (one instance by design) the notifier is disabled.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -26,6 +27,8 @@ const PENDING: usize = 4096;
 pub struct Notifier {
     instance: Arc<str>,
     tx: Option<mpsc::Sender<String>>,
+    /// Whether the `LISTEN` connection is up (always for a disabled notifier).
+    listening: Arc<AtomicBool>,
 }
 
 impl Notifier {
@@ -34,7 +37,13 @@ impl Notifier {
         Notifier {
             instance: Arc::from(uuid::Uuid::new_v4().simple().to_string()),
             tx: None,
+            listening: Arc::new(AtomicBool::new(true)),
         }
+    }
+
+    /// Whether notifications from other instances reach this one now.
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
     }
 
     /// Whether notifications are sent.
@@ -46,7 +55,11 @@ impl Notifier {
     pub fn message_stored(&self, conversation_id: &str, seq: i64) {
         if let Some(tx) = &self.tx {
             if tx
-                .try_send(format!("{}:{conversation_id}:{seq}", self.instance))
+                .try_send(format!(
+                    "{}:{conversation_id}:{seq}:{}",
+                    self.instance,
+                    crate::store::now_ms()
+                ))
                 .is_err()
             {
                 tracing::warn!("notify queue full; a remote socket will catch up later");
@@ -55,11 +68,26 @@ impl Notifier {
     }
 }
 
-/// Splits a payload into (instance, conversation id, seq).
-pub fn parse_payload(payload: &str) -> Option<(&str, &str, i64)> {
+/// A notification: who sent it, about which message, and when (Unix ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Payload<'a> {
+    pub instance: &'a str,
+    pub conversation: &'a str,
+    pub seq: i64,
+    pub sent_ms: i64,
+}
+
+/// Reads `instance:conversation:seq:sent_ms`.
+pub fn parse_payload(payload: &str) -> Option<Payload<'_>> {
     let (instance, rest) = payload.split_once(':')?;
+    let (rest, sent_ms) = rest.rsplit_once(':')?;
     let (conversation, seq) = rest.rsplit_once(':')?;
-    Some((instance, conversation, seq.parse().ok()?))
+    Some(Payload {
+        instance,
+        conversation,
+        seq: seq.parse().ok()?,
+        sent_ms: sent_ms.parse().ok()?,
+    })
 }
 
 /// Starts the sending and listening tasks on PostgreSQL and returns the notifier to put
@@ -72,6 +100,7 @@ pub async fn start_postgres(
     let notifier = Notifier {
         instance: Arc::from(uuid::Uuid::new_v4().simple().to_string()),
         tx: None,
+        listening: Arc::new(AtomicBool::new(false)),
     };
     let (tx, mut rx) = mpsc::channel::<String>(PENDING);
     tokio::spawn(async move {
@@ -83,27 +112,38 @@ pub async fn start_postgres(
     });
     let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
     listener.listen(CHANNEL).await?;
+    notifier.listening.store(true, Ordering::Relaxed);
     let (state_tx, state_rx) = tokio::sync::oneshot::channel::<AppState>();
     let own = Arc::clone(&notifier.instance);
+    let listening = Arc::clone(&notifier.listening);
     tokio::spawn(async move {
         let Ok(state) = state_rx.await else { return };
         loop {
             match listener.recv().await {
                 Ok(n) => {
-                    let Some((instance, conversation, seq)) = parse_payload(n.payload()) else {
+                    listening.store(true, Ordering::Relaxed);
+                    let Some(p) = parse_payload(n.payload()) else {
                         continue;
                     };
-                    if instance == &*own {
+                    if p.instance == &*own {
                         continue;
                     }
-                    if let Err(e) = republish(&state, conversation, seq).await {
+                    let lag = (crate::store::now_ms() - p.sent_ms).max(0);
+                    state.metrics.bus_lag_ms.store(lag, Ordering::Relaxed);
+                    if let Err(e) = republish(&state, p.conversation, p.seq).await {
                         tracing::warn!(error = ?e, "re-reading a notified message");
                     }
                 }
-                // PgListener reconnects by itself on the next recv.
+                // PgListener reconnects by itself when a connection drops; an error
+                // means it could not. Not ready until a query on it (which reconnects
+                // and LISTENs again) goes through.
                 Err(e) => {
+                    listening.store(false, Ordering::Relaxed);
                     tracing::warn!(error = %e, "LISTEN connection");
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    if sqlx::query("SELECT 1").execute(&mut listener).await.is_ok() {
+                        listening.store(true, Ordering::Relaxed);
+                    }
                 }
             }
         }
@@ -130,7 +170,7 @@ async fn republish(
         notifier: Notifier::disabled(),
         ..state.clone()
     };
-    chat::publish::messages(&local, &c, &messages);
+    chat::publish::fan_out(&local, &c, &messages);
     Ok(())
 }
 
@@ -140,8 +180,16 @@ mod tests {
 
     #[test]
     fn payloads_round_trip() {
-        assert_eq!(parse_payload("i1:conv:42"), Some(("i1", "conv", 42)));
-        assert_eq!(parse_payload("i1:conv"), None);
-        assert_eq!(parse_payload("i1:conv:x"), None);
+        assert_eq!(
+            parse_payload("i1:conv:42:1796000000000"),
+            Some(Payload {
+                instance: "i1",
+                conversation: "conv",
+                seq: 42,
+                sent_ms: 1_796_000_000_000
+            })
+        );
+        assert_eq!(parse_payload("i1:conv:42"), None);
+        assert_eq!(parse_payload("i1:conv:x:1"), None);
     }
 }

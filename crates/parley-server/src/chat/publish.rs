@@ -17,9 +17,15 @@ use crate::hub::Topic;
 use crate::store;
 use crate::AppState;
 
-/// Sends stored messages to the conversation's sockets and its agent's sockets, and
-/// tells other instances (PostgreSQL `NOTIFY`).
+/// Sends messages this instance just stored to the conversation's sockets and its
+/// agent's sockets, tells other instances (PostgreSQL `NOTIFY`), and counts them.
 pub fn messages(state: &AppState, c: &Conversation, messages: &[ChatMessage]) {
+    crate::ops::messages_stored(state, messages.len());
+    fan_out(state, c, messages);
+}
+
+/// [`messages`] without counting: for another instance's messages (`crate::notify`).
+pub fn fan_out(state: &AppState, c: &Conversation, messages: &[ChatMessage]) {
     for m in messages {
         let event = Arc::new(ServerEvent::Message { message: m.clone() });
         state

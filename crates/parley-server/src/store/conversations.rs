@@ -284,3 +284,15 @@ pub async fn mark_read<'e>(
     .await?;
     Ok(())
 }
+
+/// How many conversations wait in each tenant's queue (tenants with none are absent).
+pub async fn queue_lengths<'e>(
+    ex: impl Executor<'e, Database = Any>,
+) -> Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT sysnum, COUNT(*) FROM conversations WHERE state = $1 GROUP BY sysnum ORDER BY sysnum",
+    )
+    .bind(ConversationState::Queueing.as_str())
+    .fetch_all(ex)
+    .await
+}

@@ -187,6 +187,12 @@ pub fn is_unique_violation(e: &Error) -> bool {
     }
 }
 
+/// Whether the store answers a trivial query (readiness).
+pub async fn ping(db: &Db) -> Result<()> {
+    sqlx::query("SELECT 1").execute(&db.pool).await?;
+    Ok(())
+}
+
 /// Sends `payload` on a PostgreSQL notification channel (see `crate::notify`).
 pub async fn notify(db: &Db, channel: &str, payload: &str) -> Result<()> {
     sqlx::query("SELECT pg_notify($1, $2)")

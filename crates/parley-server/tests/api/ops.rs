@@ -1,0 +1,98 @@
+//! What operators' tools ask: liveness, readiness, metrics, request ids.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, Store};
+
+crate::on_both_stores!(
+    health_and_readiness_answer_and_readiness_flips_on_shutdown,
+    metrics_parse_and_move_with_a_conversation,
+);
+
+async fn health_and_readiness_answer_and_readiness_flips_on_shutdown(store: Store) {
+    let app = spawn_app(store).await;
+    let get = |path: &str| app.http.get(app.url(path)).send();
+    assert_eq!(get("/healthz").await.unwrap().status(), StatusCode::OK);
+    let ready = get("/readyz").await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    // Shutting down: unready at once (the load balancer stops sending), still alive.
+    app.state.as_ref().unwrap().begin_shutdown();
+    let ready = get("/readyz").await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ready.text().await.unwrap().contains("shutting down"));
+    assert_eq!(get("/healthz").await.unwrap().status(), StatusCode::OK);
+}
+
+/// The value of the sample `name` (a full line prefix, labels included).
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+async fn metrics_parse_and_move_with_a_conversation(store: Store) {
+    let app = spawn_app(store).await;
+    let scrape = || async {
+        let r = app.http.get(app.url("/metrics")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4"));
+        r.text().await.unwrap()
+    };
+    let before = scrape().await;
+    // Every line is a comment or `name{labels} value`, as Prometheus reads it.
+    for line in before.lines().filter(|l| !l.starts_with('#')) {
+        let (_, value) = line.rsplit_once(' ').expect("a sample line");
+        assert!(value.parse::<f64>().is_ok(), "{line}");
+    }
+    let stored_before = sample(&before, "parley_messages_stored_total").unwrap();
+    app.agent_busy("alice").await;
+    let init = app.init("sysnum=demo&type=2&groupid=sales").await;
+    let token = init["session_token"].as_str().unwrap();
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/chat/send",
+            token,
+            Some(&json!({"client_id": "m1", "text": "hello"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let ws = app
+        .ws(&format!("/ws/visitor?token={token}&last_seq=0"))
+        .await;
+    let after = scrape().await;
+    // The queued system message and the visitor's text.
+    assert_eq!(
+        sample(&after, "parley_messages_stored_total").unwrap(),
+        stored_before + 2.0,
+        "{after}"
+    );
+    assert_eq!(
+        sample(&after, "parley_queue_length{tenant=\"demo\"}"),
+        Some(1.0),
+        "{after}"
+    );
+    assert_eq!(sample(&after, "parley_open_sockets"), Some(1.0), "{after}");
+    let sends = "parley_http_request_duration_seconds_count{method=\"POST\",route=\"/api/chat/send\",status=\"200\"}";
+    assert_eq!(sample(&after, sends), Some(1.0), "{after}");
+    drop(ws);
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_keeps_the_callers() {
+    let app = spawn_app(Store::Sqlite).await;
+    let fresh = app.http.get(app.url("/healthz")).send().await.unwrap();
+    let id = fresh.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let kept = app
+        .http
+        .get(app.url("/healthz"))
+        .header("x-request-id", "trace-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.headers()["x-request-id"], "trace-42");
+}
