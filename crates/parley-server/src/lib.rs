@@ -48,7 +48,7 @@ pub use store::Db;
 
 use hub::Hub;
 use notify::Notifier;
-use ratelimit::{Limit, RateLimiter};
+use ratelimit::{Class, RateLimiter};
 
 /// Largest request body any endpoint accepts (uploads set their own, larger limit).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -108,7 +108,7 @@ impl AppState {
             sdk: Arc::new(PathBuf::from("sdk")),
             hub: Hub::new(),
             notifier: Notifier::disabled(),
-            limiter: RateLimiter::new(Some(Limit::DEFAULT)),
+            limiter: RateLimiter::new(Some(ratelimit::Limits::default()), Vec::new()),
             shutdown: rx,
             shutdown_tx: Arc::new(tx),
             heartbeat: Duration::from_secs(20),
@@ -128,14 +128,17 @@ impl AppState {
 
 /// The whole router.
 pub fn app(state: AppState) -> Router {
-    let public = Router::new()
-        .merge(routes::visitor::public_router())
-        .merge(routes::token::router())
-        .merge(routes::agent::public_router())
-        .route_layer(axum::middleware::from_fn_with_state(
-            Arc::clone(&state.limiter),
+    let limited = |router: Router<AppState>, class: Class| {
+        router.route_layer(axum::middleware::from_fn_with_state(
+            (Arc::clone(&state.limiter), class),
             ratelimit::middleware,
-        ));
+        ))
+    };
+    let public = Router::new()
+        .merge(limited(routes::visitor::public_router(), Class::Init))
+        .merge(limited(routes::visitor::presence_router(), Class::Presence))
+        .merge(limited(routes::token::router(), Class::Token))
+        .merge(limited(routes::agent::public_router(), Class::SignIn));
     let general = Router::new()
         .merge(public)
         .merge(routes::visitor::router())
@@ -243,6 +246,12 @@ pub struct Settings {
     pub drain_grace: Duration,
     /// `--log-format text|json` (`PARLEY_LOG_FORMAT`): JSON lines for log collectors.
     pub log_json: bool,
+    /// `--trusted-proxies CIDR,…` (`PARLEY_TRUSTED_PROXIES`): proxies whose
+    /// `X-Forwarded-For` names the client (see `ratelimit`).
+    pub trusted_proxies: Vec<ratelimit::Cidr>,
+    /// `--limit-signin`, `--limit-init`, `--limit-presence`, `--limit-token`
+    /// (`PARLEY_LIMIT_SIGNIN`, …) as `BURST/PER_SECOND` per client.
+    pub limits: ratelimit::Limits,
 }
 
 impl Settings {
@@ -258,6 +267,13 @@ impl Settings {
         let mut demo = env("PARLEY_DEMO", "") == "1";
         let mut drain = env("PARLEY_DRAIN_SECS", "2");
         let mut log_format = env("PARLEY_LOG_FORMAT", "text");
+        let mut trusted = env("PARLEY_TRUSTED_PROXIES", "");
+        let defaults = ratelimit::Limits::default();
+        let show = |l: ratelimit::Limit| format!("{}/{}", l.burst, l.per_second);
+        let mut limit_signin = env("PARLEY_LIMIT_SIGNIN", &show(defaults.sign_in));
+        let mut limit_init = env("PARLEY_LIMIT_INIT", &show(defaults.init));
+        let mut limit_presence = env("PARLEY_LIMIT_PRESENCE", &show(defaults.presence));
+        let mut limit_token = env("PARLEY_LIMIT_TOKEN", &show(defaults.token));
         let mut args = args;
         while let Some(flag) = args.next() {
             let slot = match flag.as_str() {
@@ -267,13 +283,19 @@ impl Settings {
                 }
                 "--drain-secs" => &mut drain,
                 "--log-format" => &mut log_format,
+                "--trusted-proxies" => &mut trusted,
+                "--limit-signin" => &mut limit_signin,
+                "--limit-init" => &mut limit_init,
+                "--limit-presence" => &mut limit_presence,
+                "--limit-token" => &mut limit_token,
                 "--config" => &mut config_path,
                 "--bind" => &mut bind,
                 "--dist" => &mut dist,
                 "--sdk" => &mut sdk,
                 "-h" | "--help" => return Err(
                     "usage: parley-server [--config FILE] [--bind ADDR] [--dist DIR] [--sdk DIR] [--demo] \
-                         [--drain-secs N] [--log-format text|json] \
+                         [--drain-secs N] [--log-format text|json] [--trusted-proxies CIDR,…] \
+                         [--limit-signin|--limit-init|--limit-presence|--limit-token BURST/PER_SEC] \
                          (DATABASE_URL selects the store)\n       \
                          parley-server --hash-password < FILE-WITH-THE-PASSWORD"
                         .into(),
@@ -299,8 +321,28 @@ impl Settings {
                 "json" => true,
                 other => return Err(format!("--log-format {other:?}: text or json")),
             },
+            trusted_proxies: trusted
+                .split(',')
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| {
+                    ratelimit::Cidr::parse(c).ok_or_else(|| {
+                        format!("--trusted-proxies: {c:?} is not an address or a CIDR block")
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            limits: ratelimit::Limits {
+                sign_in: parse_limit("--limit-signin", &limit_signin)?,
+                init: parse_limit("--limit-init", &limit_init)?,
+                presence: parse_limit("--limit-presence", &limit_presence)?,
+                token: parse_limit("--limit-token", &limit_token)?,
+            },
         })
     }
+}
+
+fn parse_limit(flag: &str, text: &str) -> Result<ratelimit::Limit, String> {
+    ratelimit::Limit::parse(text)
+        .ok_or_else(|| format!("{flag} {text:?}: give BURST/PER_SECOND, such as 10/0.5"))
 }
 
 /// Loads, migrates, binds and serves until a shutdown signal.
@@ -318,6 +360,7 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(&settings.database_url).await?;
     let mut state = AppState::new(config, db.clone(), settings.dist);
     state.sdk = Arc::new(settings.sdk);
+    state.limiter = RateLimiter::new(Some(settings.limits), settings.trusted_proxies);
     let mut listener_slot = None;
     if db.engine() == store::Engine::Postgres {
         let (notifier, slot) = notify::start_postgres(&settings.database_url, db.clone()).await?;

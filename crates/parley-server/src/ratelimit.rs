@@ -1,8 +1,15 @@
-//! A per-IP token bucket for the public endpoints (init, the token API, agent login).
+//! Per-client token buckets for the public endpoints, one set per [`Class`] (sign-in,
+//! init and the other page admissions, presence reports, the token API), so a flood of
+//! one kind never starves another: a hundred visitors on invitation pages do not use up
+//! the agents' sign-ins.
+//!
+//! The client is the socket's peer, unless the peer is a trusted proxy
+//! (`--trusted-proxies`): then it is the right-most address of `X-Forwarded-For` that
+//! is not a trusted proxy (the left part of the header is whatever the client wrote).
+//! IPv6 clients are grouped by /64, the block one customer usually holds.
 //!
 //! In memory and per instance: it blunts floods and password guessing without a shared
-//! store. Behind a reverse proxy every request comes from the proxy's address, so the
-//! limit then applies to the proxy as a whole; configure the proxy's own limits there.
+//! store.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -13,7 +20,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use parley_protocol::api::ErrorCode;
 
 use crate::error::ApiError;
 
@@ -39,6 +45,136 @@ impl Limit {
         burst: 60.0,
         per_second: 10.0,
     };
+
+    /// Reads `BURST/PER_SECOND` (e.g. `10/0.5`).
+    pub fn parse(text: &str) -> Option<Limit> {
+        let (burst, rate) = text.split_once('/')?;
+        let burst: f64 = burst.trim().parse().ok()?;
+        let per_second: f64 = rate.trim().parse().ok()?;
+        (burst >= 1.0 && per_second >= 0.0).then_some(Limit { burst, per_second })
+    }
+}
+
+/// What a limited request is, each with its own buckets and limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// Agent sign-in.
+    SignIn,
+    /// Page admissions: chat init, the offline count, browsing tracks, ticket sessions.
+    Init,
+    /// Presence reports from invitation pages (one every 10 s per visitor).
+    Presence,
+    /// The token API (site backends).
+    Token,
+}
+
+/// The limit of each class.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    pub sign_in: Limit,
+    pub init: Limit,
+    pub presence: Limit,
+    pub token: Limit,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            sign_in: Limit {
+                burst: 10.0,
+                per_second: 0.5,
+            },
+            init: Limit::DEFAULT,
+            presence: Limit {
+                burst: 30.0,
+                per_second: 3.0,
+            },
+            token: Limit::DEFAULT,
+        }
+    }
+}
+
+impl Limits {
+    fn of(&self, class: Class) -> Limit {
+        match class {
+            Class::SignIn => self.sign_in,
+            Class::Init => self.init,
+            Class::Presence => self.presence,
+            Class::Token => self.token,
+        }
+    }
+}
+
+/// A network block in CIDR notation (`10.0.0.0/8`, `::1/128`, or one address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    /// Reads `ADDR[/PREFIX]`.
+    pub fn parse(text: &str) -> Option<Cidr> {
+        let (addr, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a.parse::<IpAddr>().ok()?, p.parse::<u8>().ok()?),
+            None => {
+                let a: IpAddr = text.trim().parse().ok()?;
+                (a, if a.is_ipv4() { 32 } else { 128 })
+            }
+        };
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        (prefix <= max).then_some(Cidr { addr, prefix })
+    }
+
+    /// Whether `ip` is in the block.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The client of a request from `peer` with `X-Forwarded-For` `forwarded`, trusting
+/// only the proxies in `trusted`.
+pub fn client_ip(peer: IpAddr, forwarded: Option<&str>, trusted: &[Cidr]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded.unwrap_or_default().rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(ip) {
+                    break;
+                }
+            }
+            // Something unreadable: the hops left of it are the client's own words.
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+/// The bucket key of a client: IPv4 as is, IPv6 by its /64.
+pub fn bucket_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+    }
 }
 
 impl Bucket {
@@ -70,65 +206,74 @@ impl Bucket {
     }
 }
 
-/// The buckets of all clients. `None` limit means unlimited (load tests).
+/// The buckets of all clients. `None` limits means unlimited (load tests).
 #[derive(Debug)]
 pub struct RateLimiter {
-    limit: Option<Limit>,
+    limits: Option<Limits>,
+    trusted: Vec<Cidr>,
     start: Instant,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<(Class, IpAddr), Bucket>>,
 }
 
 /// Above this many tracked clients, full (idle) buckets are forgotten.
 const MAX_TRACKED: usize = 10_000;
 
 impl RateLimiter {
-    /// A limiter with `limit`, or none.
-    pub fn new(limit: Option<Limit>) -> Arc<RateLimiter> {
+    /// A limiter with `limits` (or none), trusting `trusted` proxies.
+    pub fn new(limits: Option<Limits>, trusted: Vec<Cidr>) -> Arc<RateLimiter> {
         Arc::new(RateLimiter {
-            limit,
+            limits,
+            trusted,
             start: Instant::now(),
             buckets: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Whether `ip` may make one more request now.
-    pub fn allow(&self, ip: IpAddr) -> bool {
-        let Some(limit) = self.limit else {
+    /// Whether the client `ip` may make one more request of `class` now.
+    pub fn allow(&self, class: Class, ip: IpAddr) -> bool {
+        let Some(limits) = self.limits else {
             return true;
         };
+        let limit = limits.of(class);
         let now = self.start.elapsed().as_secs_f64();
         let mut buckets = self.buckets.lock().expect("limiter lock");
         if buckets.len() > MAX_TRACKED {
-            buckets.retain(|_, b| {
+            buckets.retain(|(c, _), b| {
+                let limit = limits.of(*c);
                 let mut probe = *b;
                 probe.take(limit, now);
                 probe.tokens + 1.0 < limit.burst
             });
         }
         buckets
-            .entry(ip)
+            .entry((class, bucket_key(ip)))
             .or_insert_with(|| Bucket::full(limit, now))
             .take(limit, now)
     }
 }
 
-/// Middleware: 429 with a JSON body when the caller's bucket is empty. Requests
-/// without a peer address (in-process calls) are not limited.
+/// Middleware for the routes of one class: 429 with a JSON body when the caller's
+/// bucket is empty. Requests without a peer address (in-process calls) are not limited.
 pub async fn middleware(
-    State(limiter): State<Arc<RateLimiter>>,
+    State((limiter, class)): State<(Arc<RateLimiter>, Class)>,
     request: Request,
     next: Next,
 ) -> Response {
-    let ip = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    if let Some(ip) = ip {
-        if !limiter.allow(ip) {
-            return ApiError::client(
+    if let Some(peer) = peer {
+        let forwarded = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        let ip = client_ip(peer, forwarded, &limiter.trusted);
+        if !limiter.allow(class, ip) {
+            return ApiError::retry_later(
                 StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
                 "too many requests; try again shortly",
+                1,
             )
             .into_response();
         }
@@ -158,17 +303,73 @@ mod tests {
     }
 
     #[test]
-    fn per_ip_and_unlimited() {
-        let l = RateLimiter::new(Some(Limit {
+    fn per_class_and_per_client_and_unlimited() {
+        let one = Limit {
             burst: 1.0,
             per_second: 0.0,
-        }));
+        };
+        let limits = Limits {
+            sign_in: one,
+            init: one,
+            presence: one,
+            token: one,
+        };
+        let l = RateLimiter::new(Some(limits), Vec::new());
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
-        assert!(l.allow(a));
-        assert!(!l.allow(a));
-        assert!(l.allow(b));
-        let none = RateLimiter::new(None);
-        assert!((0..1000).all(|_| none.allow(a)));
+        assert!(l.allow(Class::Presence, a));
+        assert!(!l.allow(Class::Presence, a));
+        assert!(
+            l.allow(Class::SignIn, a),
+            "another class has its own bucket"
+        );
+        assert!(l.allow(Class::Presence, b));
+        // One IPv6 customer block is one client.
+        let v6a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let v6b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        assert!(l.allow(Class::Init, v6a));
+        assert!(!l.allow(Class::Init, v6b));
+        let none = RateLimiter::new(None, Vec::new());
+        assert!((0..1000).all(|_| none.allow(Class::SignIn, a)));
+    }
+
+    #[test]
+    fn the_client_is_the_first_untrusted_hop_from_the_right() {
+        let trusted = vec![
+            Cidr::parse("127.0.0.1").unwrap(),
+            Cidr::parse("10.0.0.0/8").unwrap(),
+        ];
+        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // Not from a trusted proxy: the header is the caller's own words.
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), Some("1.2.3.4"), &trusted),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(proxy, Some("198.51.100.7"), &trusted),
+            ip("198.51.100.7")
+        );
+        // A client that forges a left part is still itself.
+        assert_eq!(
+            client_ip(proxy, Some("6.6.6.6, 198.51.100.7, 10.1.2.3"), &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(client_ip(proxy, None, &trusted), proxy);
+        assert_eq!(
+            client_ip(proxy, Some("junk, 10.1.2.3"), &trusted),
+            ip("10.1.2.3")
+        );
+        assert!(Cidr::parse("10.0.0.0/33").is_none());
+        assert!(Cidr::parse("::1/128").unwrap().contains(ip("::1")));
+        assert!(!Cidr::parse("10.0.0.0/8").unwrap().contains(ip("::1")));
+        assert_eq!(
+            Limit::parse("10/0.5"),
+            Some(Limit {
+                burst: 10.0,
+                per_second: 0.5
+            })
+        );
+        assert_eq!(Limit::parse("0/1"), None);
     }
 }

@@ -47,7 +47,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/ticket/session", post(session))
         .route("/api/ticket/template", get(template))
         .route_layer(axum::middleware::from_fn_with_state(
-            Arc::clone(&state.limiter),
+            (Arc::clone(&state.limiter), ratelimit::Class::Init),
             ratelimit::middleware,
         ));
     let templates: Vec<_> = state

@@ -28,13 +28,19 @@ pub const MAX_INIT_HISTORY: i64 = 200;
 /// Largest history page.
 pub const MAX_PAGE: i64 = 100;
 
-/// Init: public, so it sits behind the rate limit.
+/// Init and the loader's reports: public, so they sit behind the rate limit (the
+/// `Init` class).
 pub fn public_router() -> Router<AppState> {
     Router::new()
         .route("/api/chat/init", post(init))
         .route("/api/chat/offline", post(offline))
         .route("/api/chat/trace", post(trace))
-        .route("/api/chat/presence", post(presence))
+}
+
+/// Presence reports: public, with a rate limit of their own (one report every 10 s
+/// per visitor on an invitation page adds up behind one NAT).
+pub fn presence_router() -> Router<AppState> {
+    Router::new().route("/api/chat/presence", post(presence))
 }
 
 /// The session-bound visitor endpoints.

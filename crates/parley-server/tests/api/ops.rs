@@ -3,11 +3,12 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, Store};
+use crate::helpers::{spawn_app, spawn_app_tuned, Store};
 
 crate::on_both_stores!(
     health_and_readiness_answer_and_readiness_flips_on_shutdown,
     metrics_parse_and_move_with_a_conversation,
+    visitors_behind_a_proxy_do_not_starve_sign_in_and_one_flood_is_limited,
 );
 
 async fn health_and_readiness_answer_and_readiness_flips_on_shutdown(store: Store) {
@@ -95,4 +96,55 @@ async fn every_answer_carries_a_request_id_and_keeps_the_callers() {
         .await
         .unwrap();
     assert_eq!(kept.headers()["x-request-id"], "trace-42");
+}
+
+async fn visitors_behind_a_proxy_do_not_starve_sign_in_and_one_flood_is_limited(store: Store) {
+    use parley_server::ratelimit::{Cidr, Limits, RateLimiter};
+    // Parley behind a proxy on 127.0.0.1, which names each client in X-Forwarded-For.
+    let app = spawn_app_tuned(
+        store,
+        |_| {},
+        |state| {
+            let proxy = Cidr::parse("127.0.0.1").unwrap();
+            state.limiter = RateLimiter::new(Some(Limits::default()), vec![proxy]);
+        },
+    )
+    .await;
+    let report = |client: String| {
+        let app = &app;
+        async move {
+            app.http
+                .post(app.url("/api/chat/presence"))
+                .header("x-forwarded-for", client)
+                .json(&json!({"query": "sysnum=demo&invite_flag=1",
+                              "cur_visit_args": {"cur_visit_title": "Shop"}}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // 200 visitors from 200 addresses, each on an invitation page, report twice.
+    for round in 0..2 {
+        for i in 0..200u32 {
+            let r = report(format!("198.51.{}.{}", i / 200, i % 200 + 1)).await;
+            assert_eq!(r.status(), StatusCode::OK, "visitor {i}, round {round}");
+        }
+    }
+    // The agents still sign in: their bucket is their own.
+    let token = app.agent_login("alice").await;
+    assert!(!token.is_empty());
+    // One address flooding is slowed, and told when to come back.
+    let mut limited = None;
+    for _ in 0..60 {
+        let r = report("203.0.113.66".into()).await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(r.headers().get("retry-after").cloned());
+            break;
+        }
+    }
+    let retry_after = limited.expect("the flooding address was never limited");
+    assert!(retry_after.is_some());
+    // Others behind the same proxy are not blamed for it.
+    let r = report("198.51.0.7".into()).await;
+    assert_eq!(r.status(), StatusCode::OK);
 }
