@@ -20,6 +20,31 @@ use serde::Deserialize;
 pub struct Config {
     #[serde(rename = "tenant", default)]
     pub tenants: Vec<Tenant>,
+    /// How long what visitors leave behind is kept (`[retention]`).
+    #[serde(default)]
+    pub retention: Retention,
+}
+
+/// `[retention]`: how long the housekeeping sweep keeps records that nobody needs
+/// forever. Conversations, messages and tickets are kept; they are the record.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// Browsing-track entries, in days (default 90).
+    pub traces_days: Option<u32>,
+    /// A visitor's last invitation-page report, in hours (default 24).
+    pub browsing_hours: Option<u32>,
+}
+
+impl Retention {
+    /// The age past which browsing tracks go, in milliseconds.
+    pub fn traces_ms(&self) -> i64 {
+        i64::from(self.traces_days.unwrap_or(90)) * 24 * 3_600_000
+    }
+    /// The age past which invitation-page reports go, in milliseconds.
+    pub fn browsing_ms(&self) -> i64 {
+        i64::from(self.browsing_hours.unwrap_or(24)) * 3_600_000
+    }
 }
 
 /// One company using Parley.
@@ -28,8 +53,16 @@ pub struct Config {
 pub struct Tenant {
     /// The company id that links carry as `sysnum`.
     pub sysnum: String,
-    /// The secret key for `sign` and the token API. Never sent to a client.
+    /// The secret key for `sign` and the token API. Never sent to a client. Give it
+    /// here, or keep it out of the file with `secret_key_env` (the name of an
+    /// environment variable holding it) or `secret_key_file` (a file holding it,
+    /// relative to the configuration file): exactly one of the three.
+    #[serde(default)]
     pub secret_key: String,
+    #[serde(default)]
+    pub secret_key_env: Option<String>,
+    #[serde(default)]
+    pub secret_key_file: Option<std::path::PathBuf>,
     /// The company name shown in the chat's top bar.
     pub company_name: String,
     /// The language used when the link gives none.
@@ -451,7 +484,7 @@ impl Config {
     /// Like [`Config::parse`], reading bots' FAQ files relative to `base` (the folder
     /// of the configuration file) and refusing a FAQ that does not validate.
     pub fn parse_at(text: &str, base: &Path) -> Result<Config, ConfigError> {
-        let mut config = Config::parse(text)?;
+        let mut config = Config::parse_with_keys(text, Some(base))?;
         for t in &mut config.tenants {
             for b in &mut t.bots {
                 let path = base.join(&b.faq_file);
@@ -483,7 +516,18 @@ impl Config {
     /// well-formed working hours and password hashes. A mistake here stops the server
     /// at start rather than surfacing as a confusing runtime refusal.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
+        Config::parse_with_keys(text, None)
+    }
+
+    /// [`Config::parse`], reading `secret_key_file`s relative to `base` (else to the
+    /// working directory).
+    fn parse_with_keys(text: &str, base: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
+        for t in &mut config.tenants {
+            t.secret_key = t
+                .resolve_secret_key(base)
+                .map_err(|e| ConfigError(format!("tenant {}: {e}", t.sysnum)))?;
+        }
         let mut seen = HashSet::new();
         for t in &config.tenants {
             if t.sysnum.is_empty() || !seen.insert(t.sysnum.as_str()) {
@@ -505,6 +549,33 @@ impl Config {
 }
 
 impl Tenant {
+    /// The key from exactly one of `secret_key`, `secret_key_env` and
+    /// `secret_key_file` (surrounding white space dropped).
+    fn resolve_secret_key(&self, base: Option<&Path>) -> Result<String, String> {
+        match (
+            !self.secret_key.is_empty(),
+            &self.secret_key_env,
+            &self.secret_key_file,
+        ) {
+            (true, None, None) => Ok(self.secret_key.clone()),
+            (false, Some(var), None) => std::env::var(var)
+                .map(|k| k.trim().to_owned())
+                .ok()
+                .filter(|k| !k.is_empty())
+                .ok_or_else(|| {
+                    format!("secret_key_env: the environment variable {var} is not set")
+                }),
+            (false, None, Some(file)) => {
+                let path = base.map_or_else(|| file.clone(), |b| b.join(file));
+                std::fs::read_to_string(&path)
+                    .map(|k| k.trim().to_owned())
+                    .map_err(|e| format!("secret_key_file {}: {e}", path.display()))
+            }
+            (false, None, None) => Err("secret_key is empty".into()),
+            _ => Err("give one of secret_key, secret_key_env and secret_key_file".into()),
+        }
+    }
+
     fn check(&self) -> Result<(), String> {
         if self.secret_key.is_empty() {
             return Err("secret_key is empty".into());
@@ -662,6 +733,49 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_can_come_from_the_environment_or_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("shop.key"),
+            "0123456789abcdef0123456789abcdef\n",
+        )
+        .unwrap();
+        let from_file = Config::parse_at(
+            "[[tenant]]\nsysnum='a'\nsecret_key_file='shop.key'\ncompany_name='A'\n",
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(
+            from_file.tenants[0].secret_key,
+            "0123456789abcdef0123456789abcdef"
+        );
+        // The variable's name is this test's own, so no parallel test reads it.
+        std::env::set_var("PARLEY_TEST_KEY_7F3A", "fedcba9876543210fedcba9876543210");
+        let from_env = Config::parse(
+            "[[tenant]]\nsysnum='a'\nsecret_key_env='PARLEY_TEST_KEY_7F3A'\ncompany_name='A'\n",
+        )
+        .unwrap();
+        assert_eq!(
+            from_env.tenants[0].secret_key,
+            "fedcba9876543210fedcba9876543210"
+        );
+        let missing = Config::parse(
+            "[[tenant]]\nsysnum='a'\nsecret_key_env='PARLEY_TEST_NO_SUCH_KEY'\ncompany_name='A'\n",
+        )
+        .unwrap_err();
+        assert!(
+            missing.0.contains("PARLEY_TEST_NO_SUCH_KEY is not set"),
+            "{}",
+            missing.0
+        );
+        let both = Config::parse(
+            "[[tenant]]\nsysnum='a'\nsecret_key='k'\nsecret_key_env='X'\ncompany_name='A'\n",
+        )
+        .unwrap_err();
+        assert!(both.0.contains("give one of"), "{}", both.0);
+    }
 
     #[test]
     fn the_demo_runs_only_in_demo_mode_and_weak_keys_never() {

@@ -18,15 +18,23 @@ pub struct Swept {
     pub page_tokens: u64,
     pub sessions: u64,
     pub ws_tickets: u64,
+    pub traces: u64,
+    pub browsing: u64,
+    pub orphan_files: u64,
 }
 
 /// One sweep as of `now` (Unix ms).
 pub async fn sweep(state: &AppState, now: i64) -> Result<Swept, ApiError> {
+    let retention = &state.config.retention;
     Ok(Swept {
         idle_conversations: reception::end_idle(state, now).await?,
         page_tokens: store::page_tokens::delete_expired(state.db.pool(), now / 1000).await?,
         sessions: store::sessions::delete_expired(state.db.pool(), now).await?,
         ws_tickets: store::ws_tickets::delete_expired(state.db.pool(), now).await?,
+        traces: store::traces::delete_older_than(&state.db, now - retention.traces_ms()).await?,
+        browsing: store::browsing::delete_older_than(&state.db, now - retention.browsing_ms())
+            .await?,
+        orphan_files: store::files::delete_orphans(state.db.pool()).await?,
     })
 }
 
@@ -43,6 +51,9 @@ pub async fn run(state: AppState) {
                     page_tokens = s.page_tokens,
                     sessions = s.sessions,
                     ws_tickets = s.ws_tickets,
+                    traces = s.traces,
+                    browsing = s.browsing,
+                    orphan_files = s.orphan_files,
                     "swept"
                 ),
                 Err(e) => tracing::warn!(error = ?e, "sweep"),

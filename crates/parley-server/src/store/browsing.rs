@@ -130,3 +130,13 @@ pub async fn invite(
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Deletes the reports older than `before` (Unix ms), with any invitation in them;
+/// returns how many.
+pub async fn delete_older_than(db: &Db, before: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM browsing WHERE last_seen < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -105,3 +105,14 @@ pub async fn tenant_bytes<'e>(ex: impl Executor<'e, Database = Any>, sysnum: &st
     .await?;
     Ok(n)
 }
+
+/// Deletes the files whose conversation is gone (deleted by an operator); returns how
+/// many.
+pub async fn delete_orphans<'e>(ex: impl Executor<'e, Database = Any>) -> Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM chat_files WHERE conversation_id NOT IN (SELECT id FROM conversations)",
+    )
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -61,3 +61,12 @@ pub async fn of_visitor(db: &Db, visitor_id: &str, limit: i64) -> Result<Vec<Vis
         })
         .collect()
 }
+
+/// Deletes the entries recorded before `before` (Unix ms); returns how many.
+pub async fn delete_older_than(db: &Db, before: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM visit_traces WHERE created_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}

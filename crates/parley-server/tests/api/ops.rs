@@ -9,6 +9,7 @@ crate::on_both_stores!(
     health_and_readiness_answer_and_readiness_flips_on_shutdown,
     metrics_parse_and_move_with_a_conversation,
     visitors_behind_a_proxy_do_not_starve_sign_in_and_one_flood_is_limited,
+    browsing_tracks_and_reports_go_after_their_retention,
 );
 
 async fn health_and_readiness_answer_and_readiness_flips_on_shutdown(store: Store) {
@@ -147,4 +148,28 @@ async fn visitors_behind_a_proxy_do_not_starve_sign_in_and_one_flood_is_limited(
     // Others behind the same proxy are not blamed for it.
     let r = report("198.51.0.7".into()).await;
     assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn browsing_tracks_and_reports_go_after_their_retention(store: Store) {
+    let app = spawn_app(store).await;
+    let page = json!({"query": "sysnum=demo", "cur_visit_args": {"cur_visit_title": "Shop"}});
+    let (status, _) = app.post_json("/api/chat/trace", &page).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.post_json("/api/chat/presence", &page).await;
+    assert_eq!(status, 200);
+    let state = app.state.as_ref().unwrap();
+    let now = parley_server::store::now_ms();
+    let day = 24 * 3_600_000;
+    let swept = parley_server::housekeeping::sweep(state, now)
+        .await
+        .unwrap();
+    assert_eq!((swept.traces, swept.browsing), (0, 0), "nothing is old yet");
+    let swept = parley_server::housekeeping::sweep(state, now + 2 * day)
+        .await
+        .unwrap();
+    assert_eq!((swept.traces, swept.browsing), (0, 1), "reports last a day");
+    let swept = parley_server::housekeeping::sweep(state, now + 91 * day)
+        .await
+        .unwrap();
+    assert_eq!(swept.traces, 1, "tracks last 90 days");
 }
