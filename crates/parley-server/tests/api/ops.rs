@@ -173,3 +173,20 @@ async fn browsing_tracks_and_reports_go_after_their_retention(store: Store) {
         .unwrap();
     assert_eq!(swept.traces, 1, "tracks last 90 days");
 }
+
+/// A managed PostgreSQL asks for TLS (`sslmode=require`): the server speaks it. The test
+/// cluster has no certificate, so the connection is refused by the server — for want of
+/// TLS on its side, not because this build lacks it.
+#[tokio::test]
+async fn the_store_speaks_tls_to_postgresql() {
+    let Ok(admin) = std::env::var("PARLEY_TEST_PG_URL") else {
+        panic!("PARLEY_TEST_PG_URL is not set: run the suite with `cargo xtask test`");
+    };
+    let sep = if admin.contains('?') { '&' } else { '?' };
+    let err = parley_server::Db::connect(&format!("{admin}{sep}sslmode=require"))
+        .await
+        .expect_err("the test cluster has no certificate");
+    let text = err.to_string();
+    assert!(!text.contains("without TLS support"), "{text}");
+    assert!(text.to_lowercase().contains("tls"), "{text}");
+}
