@@ -129,6 +129,17 @@ impl Hub {
     }
 
     /// How many sockets are subscribed (for tests and metrics).
+    /// Whether any socket here listens to `topic` (another instance's event for a topic
+    /// nobody here follows costs this instance nothing).
+    pub fn has_subscribers(&self, topic: &Topic) -> bool {
+        self.inner
+            .lock()
+            .expect("hub lock")
+            .by_topic
+            .get(topic)
+            .is_some_and(|ids| !ids.is_empty())
+    }
+
     pub fn subscriber_count(&self) -> usize {
         self.inner.lock().expect("hub lock").subscribers.len()
     }

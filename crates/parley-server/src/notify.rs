@@ -1,18 +1,29 @@
-//! Fan-out between instances through PostgreSQL `LISTEN/NOTIFY`.
+//! The bus between instances: PostgreSQL `LISTEN/NOTIFY` carries every hub event one
+//! instance produces to the others, as ids, never bodies (a payload is a small JSON
+//! [`Note`]).
 //!
-//! After committing a message an instance runs `NOTIFY parley, '<instance>:<conversation
-//! id>:<seq>'`. Every instance listens; for another instance's notification it re-reads
-//! that message from the store and publishes it to its local sockets through the
-//! [`crate::hub::Hub`]. Sockets ignore sequence numbers they already sent and fill any
-//! gap from the store, so a lost or repeated notification costs latency, never a
-//! message. On SQLite (one instance by design) the notifier is disabled.
+//! - a stored message (`Message`): the others re-read it from the store and publish it
+//!   to their sockets of its conversation and agent;
+//! - typing (`Typing`): published as it is to the conversation's or agent's sockets;
+//! - a conversation's summary changed (`Summary`): re-read and published to the tenant's
+//!   agents, only by an instance where some agent of that tenant listens;
+//! - a tenant's queue changed (`Queue`): each instance recomputes the positions and tells
+//!   its own waiting visitors.
+//!
+//! Sockets ignore sequence numbers they already sent and fill any gap from the store, so
+//! a lost or repeated notification costs latency, never a message. On SQLite (one
+//! instance by design) the notifier is disabled.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use parley_protocol::api::Sender;
+use parley_protocol::ws::ServerEvent;
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use crate::chat;
+use crate::hub::Topic;
 use crate::store::{self, Db};
 use crate::AppState;
 
@@ -22,7 +33,37 @@ pub const CHANNEL: &str = "parley";
 /// instances then catch up at their next message).
 const PENDING: usize = 4096;
 
-/// Sends notifications for stored messages; a no-op when disabled.
+/// What one notification says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "k")]
+pub enum Note {
+    /// Conversation `c` stored message `s`.
+    Message { c: String, s: i64 },
+    /// Someone is (or stopped) typing in conversation `c`; to its visitor's sockets
+    /// (`to_agent` absent) or to agent `to_agent` of tenant `t`.
+    Typing {
+        c: String,
+        t: String,
+        to_agent: Option<String>,
+        from: Sender,
+        on: bool,
+    },
+    /// Conversation `c` of tenant `t` changed (state, agent, group).
+    Summary { t: String, c: String },
+    /// The queue of tenant `t` changed.
+    Queue { t: String },
+}
+
+/// A notification as sent: the sender, its time (Unix ms), and the note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub i: String,
+    pub at: i64,
+    #[serde(flatten)]
+    pub note: Note,
+}
+
+/// Sends notifications; a no-op when disabled.
 #[derive(Debug, Clone)]
 pub struct Notifier {
     instance: Arc<str>,
@@ -51,43 +92,27 @@ impl Notifier {
         self.tx.is_some()
     }
 
-    /// Announces that `conversation_id` has a message `seq`.
-    pub fn message_stored(&self, conversation_id: &str, seq: i64) {
-        if let Some(tx) = &self.tx {
-            if tx
-                .try_send(format!(
-                    "{}:{conversation_id}:{seq}:{}",
-                    self.instance,
-                    crate::store::now_ms()
-                ))
-                .is_err()
-            {
-                tracing::warn!("notify queue full; a remote socket will catch up later");
-            }
+    /// Tells the other instances `note`.
+    pub fn send(&self, note: Note) {
+        let Some(tx) = &self.tx else { return };
+        let envelope = Envelope {
+            i: self.instance.to_string(),
+            at: store::now_ms(),
+            note,
+        };
+        let payload = serde_json::to_string(&envelope).expect("notes serialize");
+        if tx.try_send(payload).is_err() {
+            tracing::warn!("notify queue full; a remote socket will catch up later");
         }
     }
-}
 
-/// A notification: who sent it, about which message, and when (Unix ms).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Payload<'a> {
-    pub instance: &'a str,
-    pub conversation: &'a str,
-    pub seq: i64,
-    pub sent_ms: i64,
-}
-
-/// Reads `instance:conversation:seq:sent_ms`.
-pub fn parse_payload(payload: &str) -> Option<Payload<'_>> {
-    let (instance, rest) = payload.split_once(':')?;
-    let (rest, sent_ms) = rest.rsplit_once(':')?;
-    let (conversation, seq) = rest.rsplit_once(':')?;
-    Some(Payload {
-        instance,
-        conversation,
-        seq: seq.parse().ok()?,
-        sent_ms: sent_ms.parse().ok()?,
-    })
+    /// Announces that `conversation_id` has a message `seq`.
+    pub fn message_stored(&self, conversation_id: &str, seq: i64) {
+        self.send(Note::Message {
+            c: conversation_id.to_owned(),
+            s: seq,
+        });
+    }
 }
 
 /// Starts the sending and listening tasks on PostgreSQL and returns the notifier to put
@@ -122,16 +147,16 @@ pub async fn start_postgres(
             match listener.recv().await {
                 Ok(n) => {
                     listening.store(true, Ordering::Relaxed);
-                    let Some(p) = parse_payload(n.payload()) else {
+                    let Ok(e) = serde_json::from_str::<Envelope>(n.payload()) else {
                         continue;
                     };
-                    if p.instance == &*own {
+                    if e.i == *own {
                         continue;
                     }
-                    let lag = (crate::store::now_ms() - p.sent_ms).max(0);
+                    let lag = (crate::store::now_ms() - e.at).max(0);
                     state.metrics.bus_lag_ms.store(lag, Ordering::Relaxed);
-                    if let Err(e) = republish(&state, p.conversation, p.seq).await {
-                        tracing::warn!(error = ?e, "re-reading a notified message");
+                    if let Err(err) = deliver(&state, e.note).await {
+                        tracing::warn!(error = ?err, "delivering a note from another instance");
                     }
                 }
                 // PgListener reconnects by itself when a connection drops; an error
@@ -157,20 +182,50 @@ pub async fn start_postgres(
     ))
 }
 
-async fn republish(
-    state: &AppState,
-    conversation_id: &str,
-    seq: i64,
-) -> Result<(), crate::error::ApiError> {
-    let Some(c) = chat::get(state, conversation_id).await? else {
-        return Ok(());
-    };
-    let messages = store::messages::after(state.db.pool(), conversation_id, seq - 1, 1).await?;
+/// Publishes another instance's note to this instance's sockets (never sending it on:
+/// the local state's notifier is disabled here).
+async fn deliver(state: &AppState, note: Note) -> Result<(), crate::error::ApiError> {
     let local = AppState {
         notifier: Notifier::disabled(),
         ..state.clone()
     };
-    chat::publish::fan_out(&local, &c, &messages);
+    match note {
+        Note::Message { c, s } => {
+            let Some(conversation) = chat::get(&local, &c).await? else {
+                return Ok(());
+            };
+            let messages = store::messages::after(local.db.pool(), &c, s - 1, 1).await?;
+            chat::publish::fan_out(&local, &conversation, &messages);
+        }
+        Note::Typing {
+            c,
+            t,
+            to_agent,
+            from,
+            on,
+        } => {
+            let topic = match to_agent {
+                Some(agent) => Topic::agent(&t, &agent),
+                None => Topic::Conversation(c.clone()),
+            };
+            local.hub.publish(
+                &topic,
+                Arc::new(ServerEvent::Typing {
+                    conversation_id: c,
+                    from,
+                    typing: on,
+                }),
+            );
+        }
+        Note::Summary { t, c } => {
+            if local.hub.has_subscribers(&Topic::Tenant(t)) {
+                if let Some(conversation) = chat::get(&local, &c).await? {
+                    chat::publish::summary(&local, &conversation).await;
+                }
+            }
+        }
+        Note::Queue { t } => chat::publish::queue_positions(&local, &t).await,
+    }
     Ok(())
 }
 
@@ -179,17 +234,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn payloads_round_trip() {
+    fn notes_are_small_json_of_ids() {
+        let e = Envelope {
+            i: "i1".into(),
+            at: 1_796_000_000_000,
+            note: Note::Typing {
+                c: "conv".into(),
+                t: "demo".into(),
+                to_agent: Some("a/b".into()),
+                from: Sender::Visitor,
+                on: true,
+            },
+        };
+        let text = serde_json::to_string(&e).unwrap();
+        assert!(text.len() < 200, "{text}");
+        assert_eq!(serde_json::from_str::<Envelope>(&text).unwrap(), e);
+        let m = r#"{"i":"x","at":1,"k":"Message","c":"conv","s":42}"#;
         assert_eq!(
-            parse_payload("i1:conv:42:1796000000000"),
-            Some(Payload {
-                instance: "i1",
-                conversation: "conv",
-                seq: 42,
-                sent_ms: 1_796_000_000_000
-            })
+            serde_json::from_str::<Envelope>(m).unwrap().note,
+            Note::Message {
+                c: "conv".into(),
+                s: 42
+            }
         );
-        assert_eq!(parse_payload("i1:conv:42"), None);
-        assert_eq!(parse_payload("i1:conv:x:1"), None);
     }
 }

@@ -14,6 +14,7 @@ use parley_protocol::ws::ServerEvent;
 use super::model::Conversation;
 use super::queue;
 use crate::hub::Topic;
+use crate::notify::Note;
 use crate::store;
 use crate::AppState;
 
@@ -38,8 +39,16 @@ pub fn fan_out(state: &AppState, c: &Conversation, messages: &[ChatMessage]) {
     }
 }
 
-/// Tells the tenant's agents that a conversation changed.
+/// Tells the tenant's agents that a conversation changed, here and on the other
+/// instances.
 pub async fn summary(state: &AppState, c: &Conversation) {
+    state.notifier.send(Note::Summary {
+        t: c.sysnum.clone(),
+        c: c.id.clone(),
+    });
+    if !state.hub.has_subscribers(&Topic::Tenant(c.sysnum.clone())) {
+        return;
+    }
     let name = store::visitors::name(state.db.pool(), &c.visitor_id)
         .await
         .unwrap_or(None);
@@ -51,8 +60,15 @@ pub async fn summary(state: &AppState, c: &Conversation) {
     );
 }
 
-/// Tells every queueing visitor of `sysnum` their place in their target's queue.
+/// Tells every queueing visitor of `sysnum` their place in their target's queue, here
+/// and on the other instances.
 pub async fn queue_positions(state: &AppState, sysnum: &str) {
+    state.notifier.send(Note::Queue {
+        t: sysnum.to_owned(),
+    });
+    if state.hub.subscriber_count() == 0 {
+        return;
+    }
     match store::conversations::waiting(state.db.pool(), sysnum).await {
         Ok(waiting) => {
             for (id, position) in queue::positions(&waiting) {

@@ -41,6 +41,7 @@ use crate::auth::{self, AgentAuth, VisitorAuth};
 use crate::chat;
 use crate::error::ApiError;
 use crate::hub::{Subscription, Topic, QUEUE_CAPACITY};
+use crate::notify::Note;
 use crate::store::{self, now_ms};
 use crate::{reception, AppState};
 
@@ -517,6 +518,13 @@ async fn visitor_event(
                             typing,
                         }),
                     );
+                    state.notifier.send(Note::Typing {
+                        c: c.id.clone(),
+                        t: c.sysnum.clone(),
+                        to_agent: Some(agent.clone()),
+                        from: Sender::Visitor,
+                        on: typing,
+                    });
                 }
             }
             Ok(None)
@@ -621,11 +629,18 @@ async fn agent_event(
                     state.hub.publish(
                         &Topic::Conversation(c.id.clone()),
                         Arc::new(ServerEvent::Typing {
-                            conversation_id: c.id,
+                            conversation_id: c.id.clone(),
                             from: Sender::Agent,
                             typing,
                         }),
                     );
+                    state.notifier.send(Note::Typing {
+                        c: c.id,
+                        t: c.sysnum,
+                        to_agent: None,
+                        from: Sender::Agent,
+                        on: typing,
+                    });
                 }
             }
             Ok(None)

@@ -9,6 +9,7 @@ mod exchange;
 mod helpers;
 mod images;
 mod init;
+mod instances;
 mod invitations;
 mod ops;
 mod pages;

@@ -16,7 +16,7 @@ use crate::helpers::{
 crate::on_both_stores!(sigkill_mid_conversation_loses_and_duplicates_nothing);
 
 /// The server process; killed (SIGKILL) when dropped.
-struct Proc(Child);
+pub struct Proc(Child);
 
 impl Drop for Proc {
     fn drop(&mut self) {
@@ -30,7 +30,7 @@ fn free_addr() -> SocketAddr {
     l.local_addr().unwrap()
 }
 
-async fn start(db_url: &str, dist: &std::path::Path) -> (Proc, SocketAddr) {
+pub async fn start(db_url: &str, dist: &std::path::Path) -> (Proc, SocketAddr) {
     let addr = free_addr();
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/demo.toml");
     let child = Command::new(env!("CARGO_BIN_EXE_parley-server"))

@@ -1,0 +1,171 @@
+//! Two real server processes on one PostgreSQL: a visitor on one instance and an agent
+//! on the other talk as if there were one (messages, typing, the agents' lists, queue
+//! positions), through the bus (`notify`).
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{connect_ws, fresh_database, next_of, send_event, Store, TestApp, Ws};
+use crate::restart::start;
+
+/// Waits for an event of `kind` for which `matches` holds (others are skipped).
+async fn wait_for(ws: &mut Ws, kind: &str, matches: impl Fn(&Value) -> bool) -> Value {
+    loop {
+        let e = next_of(ws, kind).await;
+        if matches(&e) {
+            return e;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_on_one_instance_and_an_agent_on_the_other_talk_as_if_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = fresh_database(Store::Postgres, &dir).await;
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
+    let (_a, addr_a) = start(&db_url, &dist).await;
+    let (_b, addr_b) = start(&db_url, &dist).await;
+    let a = TestApp::external(addr_a, &dir);
+    let b = TestApp::external(addr_b, &dir);
+
+    // Alice works on B: signed in, busy (she accepts by hand), her socket open there.
+    let alice = b.agent_busy("alice").await;
+    let mut desk = connect_ws(addr_b, &format!("/ws/agent?token={alice}")).await;
+
+    // Two visitors queue on A, their sockets on A.
+    let first = a.init("sysnum=demo&type=2&groupid=sales").await;
+    let second = a.init("sysnum=demo&type=2&groupid=sales").await;
+    let conv1 = first["conversation"]["id"].as_str().unwrap().to_owned();
+    let conv2 = second["conversation"]["id"].as_str().unwrap().to_owned();
+    let token1 = first["session_token"].as_str().unwrap().to_owned();
+    let token2 = second["session_token"].as_str().unwrap().to_owned();
+    assert_eq!(second["conversation"]["queue_position"], 2, "{second}");
+    // Alice's list on B hears of the visitor who queued on A.
+    wait_for(&mut desk, "conversation", |e| {
+        e["conversation"]["id"] == conv2.as_str() && e["conversation"]["state"] == "queueing"
+    })
+    .await;
+    let mut visitor1 = connect_ws(addr_a, &format!("/ws/visitor?token={token1}&last_seq=0")).await;
+    let mut visitor2 = connect_ws(addr_a, &format!("/ws/visitor?token={token2}&last_seq=0")).await;
+    wait_for(&mut visitor2, "queue_position", |e| e["position"] == 2).await;
+
+    // Alice accepts the first on B: the first visitor (on A) hears her join, and the
+    // second (on A) moves up, told by A after B's change.
+    let (status, body) = b.accept(&conv1, &alice).await;
+    assert_eq!(status, 200, "{body}");
+    wait_for(&mut visitor1, "message", |e| {
+        e["message"]["event"]["type"] == "agent_joined"
+    })
+    .await;
+    wait_for(&mut visitor2, "queue_position", |e| e["position"] == 1).await;
+
+    // Typing, both ways across the instances.
+    send_event(&mut visitor1, json!({"type": "typing", "typing": true})).await;
+    let typing = wait_for(&mut desk, "typing", |e| {
+        e["conversation_id"] == conv1.as_str()
+    })
+    .await;
+    assert_eq!(typing["from"], "visitor");
+    send_event(
+        &mut desk,
+        json!({"type": "typing", "conversation_id": conv1, "typing": true}),
+    )
+    .await;
+    let typing = wait_for(&mut visitor1, "typing", |_| true).await;
+    assert_eq!(typing["from"], "agent");
+
+    // Messages, both ways.
+    send_event(
+        &mut visitor1,
+        json!({"type": "send", "client_id": "v1", "text": "hello from A"}),
+    )
+    .await;
+    let heard = wait_for(&mut desk, "message", |e| {
+        e["message"]["text"] == "hello from A"
+    })
+    .await;
+    assert_eq!(heard["message"]["conversation_id"], conv1.as_str());
+    let (status, _) = b
+        .call(
+            Method::POST,
+            &format!("/api/agent/conversations/{conv1}/reply"),
+            &alice,
+            Some(&json!({"client_id": "a1", "text": "hello from B"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait_for(&mut visitor1, "message", |e| {
+        e["message"]["text"] == "hello from B"
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn when_an_instance_dies_its_visitor_goes_on_at_the_other_with_everything_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = fresh_database(Store::Postgres, &dir).await;
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
+    let (proc_a, addr_a) = start(&db_url, &dist).await;
+    let (_b, addr_b) = start(&db_url, &dist).await;
+    let a = TestApp::external(addr_a, &dir);
+    let b = TestApp::external(addr_b, &dir);
+    let alice = b.agent_busy("alice").await;
+    let init = a.init("sysnum=demo&type=2&groupid=sales").await;
+    let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    let token = init["session_token"].as_str().unwrap().to_owned();
+    let (status, _) = b.accept(&conv, &alice).await;
+    assert_eq!(status, 200);
+    let mut on_a = connect_ws(addr_a, &format!("/ws/visitor?token={token}&last_seq=0")).await;
+    let mut last = 0;
+    for i in 0..3 {
+        let id = format!("v{i}");
+        send_event(
+            &mut on_a,
+            json!({"type": "send", "client_id": id, "text": format!("m{i}")}),
+        )
+        .await;
+        // Acknowledged: stored, and (in order) sent back on this socket.
+        last = wait_for(&mut on_a, "ack", |e| e["client_id"] == id.as_str()).await["seq"]
+            .as_i64()
+            .unwrap();
+    }
+    // A dies (SIGKILL). Meanwhile Alice, on B, answers.
+    drop(proc_a);
+    let (status, _) = b
+        .call(
+            Method::POST,
+            &format!("/api/agent/conversations/{conv}/reply"),
+            &alice,
+            Some(&json!({"client_id": "a1", "text": "still here"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // The visitor's page reconnects to B with its last seq: what it missed, once.
+    let mut on_b = connect_ws(
+        addr_b,
+        &format!("/ws/visitor?token={token}&last_seq={last}"),
+    )
+    .await;
+    let replayed = wait_for(&mut on_b, "message", |e| {
+        e["message"]["text"] == "still here"
+    })
+    .await;
+    assert_eq!(replayed["message"]["seq"], last + 1);
+    // Its next message goes through B, exactly once even when re-sent.
+    for _ in 0..2 {
+        send_event(
+            &mut on_b,
+            json!({"type": "send", "client_id": "v3", "text": "m3"}),
+        )
+        .await;
+    }
+    let first = wait_for(&mut on_b, "ack", |e| e["client_id"] == "v3").await;
+    let again = wait_for(&mut on_b, "ack", |e| e["client_id"] == "v3").await;
+    assert_eq!(first["duplicate"], false);
+    assert_eq!(again["duplicate"], true);
+    assert_eq!(first["seq"], again["seq"]);
+}
