@@ -129,6 +129,18 @@ impl Hub {
     }
 
     /// How many sockets are subscribed (for tests and metrics).
+    /// The topics some socket here follows.
+    pub fn topics(&self) -> Vec<Topic> {
+        self.inner
+            .lock()
+            .expect("hub lock")
+            .by_topic
+            .iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
+
     /// Whether any socket here listens to `topic` (another instance's event for a topic
     /// nobody here follows costs this instance nothing).
     pub fn has_subscribers(&self, topic: &Topic) -> bool {

@@ -144,8 +144,8 @@ pub async fn start_postgres(
     tokio::spawn(async move {
         let Ok(state) = state_rx.await else { return };
         loop {
-            match listener.recv().await {
-                Ok(n) => {
+            match listener.try_recv().await {
+                Ok(Some(n)) => {
                     listening.store(true, Ordering::Relaxed);
                     let Ok(e) = serde_json::from_str::<Envelope>(n.payload()) else {
                         continue;
@@ -159,15 +159,22 @@ pub async fn start_postgres(
                         tracing::warn!(error = ?err, "delivering a note from another instance");
                     }
                 }
-                // PgListener reconnects by itself when a connection drops; an error
-                // means it could not. Not ready until a query on it (which reconnects
-                // and LISTENs again) goes through.
+                // The connection dropped and PgListener made a new one (LISTENing
+                // again): notes sent in between are lost, so resync from the store.
+                Ok(None) => {
+                    tracing::warn!("LISTEN connection lost and re-made; resyncing");
+                    listening.store(true, Ordering::Relaxed);
+                    resync(&state).await;
+                }
+                // It could not make a new one: not ready until a query on it (which
+                // reconnects and LISTENs again) goes through.
                 Err(e) => {
                     listening.store(false, Ordering::Relaxed);
                     tracing::warn!(error = %e, "LISTEN connection");
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     if sqlx::query("SELECT 1").execute(&mut listener).await.is_ok() {
                         listening.store(true, Ordering::Relaxed);
+                        resync(&state).await;
                     }
                 }
             }
@@ -180,6 +187,42 @@ pub async fn start_postgres(
         },
         state_tx,
     ))
+}
+
+/// After the `LISTEN` connection was down, notes may have been lost: every local
+/// visitor socket is handed its conversation's newest message, which (by its `seq`)
+/// makes the socket read whatever it missed from the store, exactly once; the tenant
+/// topics get fresh summaries of the conversations their agents hold.
+pub async fn resync(state: &AppState) {
+    let local = AppState {
+        notifier: Notifier::disabled(),
+        ..state.clone()
+    };
+    for topic in local.hub.topics() {
+        match topic {
+            Topic::Conversation(id) => {
+                let Ok(Some(c)) = chat::get(&local, &id).await else {
+                    continue;
+                };
+                if let Ok(newest) =
+                    store::messages::after(local.db.pool(), &id, c.last_seq - 1, 1).await
+                {
+                    chat::publish::fan_out(&local, &c, &newest);
+                }
+            }
+            Topic::Agent(sysnum, agent) => {
+                if let Ok(held) =
+                    store::conversations::held_by(local.db.pool(), &sysnum, &agent).await
+                {
+                    for c in held {
+                        chat::publish::summary(&local, &c).await;
+                    }
+                }
+            }
+            Topic::Tenant(_) => {}
+        }
+    }
+    tracing::info!("resynced this instance's sockets after the listener came back");
 }
 
 /// Publishes another instance's note to this instance's sockets (never sending it on:

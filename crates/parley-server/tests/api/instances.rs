@@ -169,3 +169,108 @@ async fn when_an_instance_dies_its_visitor_goes_on_at_the_other_with_everything_
     assert_eq!(again["duplicate"], true);
     assert_eq!(first["seq"], again["seq"]);
 }
+
+#[tokio::test]
+async fn a_listener_cut_mid_burst_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = fresh_database(Store::Postgres, &dir).await;
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
+    let (_a, addr_a) = start(&db_url, &dist).await;
+    let (_b, addr_b) = start(&db_url, &dist).await;
+    let a = TestApp::external(addr_a, &dir);
+    let b = TestApp::external(addr_b, &dir);
+    let alice = b.agent_busy("alice").await;
+    let init = a.init("sysnum=demo&type=2&groupid=sales").await;
+    let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    let token = init["session_token"].as_str().unwrap().to_owned();
+    assert_eq!(b.accept(&conv, &alice).await.0, 200);
+    // The visitor follows on B; Alice writes through A.
+    let mut on_b = connect_ws(addr_b, &format!("/ws/visitor?token={token}&last_seq=0")).await;
+    wait_for(&mut on_b, "message", |e| {
+        e["message"]["event"]["type"] == "agent_joined"
+    })
+    .await;
+    let reply = |i: usize| {
+        let (a, alice, conv) = (&a, &alice, &conv);
+        async move {
+            let (status, body) = a
+                .call(
+                    Method::POST,
+                    &format!("/api/agent/conversations/{conv}/reply"),
+                    alice,
+                    Some(&json!({"client_id": format!("r{i}"), "text": format!("r{i}")})),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+    };
+    for i in 0..5 {
+        reply(i).await;
+    }
+    // Cut every instance's LISTEN connection, then go on writing.
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(&db_url).await.unwrap();
+    let (cut,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert!(cut >= 1, "no LISTEN connection found to cut");
+    for i in 5..20 {
+        reply(i).await;
+    }
+    // Every reply reaches the visitor on B, once, in order.
+    let mut texts = Vec::new();
+    while texts.len() < 20 {
+        let e = next_of(&mut on_b, "message").await;
+        if let Some(t) = e["message"]["text"].as_str().filter(|t| t.starts_with('r')) {
+            texts.push(t.to_owned());
+        }
+    }
+    let expected: Vec<String> = (0..20).map(|i| format!("r{i}")).collect();
+    assert_eq!(texts, expected);
+}
+
+#[tokio::test]
+async fn an_invitation_made_on_one_instance_reaches_a_page_reporting_to_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = fresh_database(Store::Postgres, &dir).await;
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
+    let (_a, addr_a) = start(&db_url, &dist).await;
+    let (_b, addr_b) = start(&db_url, &dist).await;
+    let a = TestApp::external(addr_a, &dir);
+    let b = TestApp::external(addr_b, &dir);
+    let report = json!({"query": "sysnum=demo&invite_flag=1",
+                        "cur_visit_args": {"cur_visit_url": "https://shop.example/tea",
+                                           "cur_visit_title": "Tea"}});
+    let (status, first) = a.post_json("/api/chat/presence", &report).await;
+    assert_eq!(status, 200, "{first}");
+    let visitor = first["visitor_id"].as_str().unwrap().to_owned();
+    let alice = b.agent_login("alice").await;
+    let (status, browsing) = b
+        .call(Method::GET, "/api/agent/browsing", &alice, None)
+        .await;
+    assert_eq!(status, 200);
+    assert!(browsing.to_string().contains(&visitor), "{browsing}");
+    let (status, _) = b
+        .call(
+            Method::POST,
+            &format!("/api/agent/visitors/{visitor}/invite"),
+            &alice,
+            Some(&json!({"text": "Can I help with the tea?"})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let mut again = report.clone();
+    again["visitor_id"] = json!(visitor);
+    let (status, next) = a.post_json("/api/chat/presence", &again).await;
+    assert_eq!(status, 200, "{next}");
+    assert_eq!(next["invitation"]["agent_id"], "alice", "{next}");
+    assert_eq!(next["invitation"]["text"], "Can I help with the tea?");
+}
