@@ -190,3 +190,155 @@ async fn the_store_speaks_tls_to_postgresql() {
     assert!(!text.contains("without TLS support"), "{text}");
     assert!(text.to_lowercase().contains("tls"), "{text}");
 }
+
+/// A PostgreSQL cluster of the test's own (so the test may stop it), removed on drop.
+struct OwnCluster {
+    bin: std::path::PathBuf,
+    data: std::path::PathBuf,
+    port: u16,
+    as_postgres: bool,
+    _dir: tempfile::TempDir,
+}
+
+impl OwnCluster {
+    fn pg(&self, tool: &str, args: &[&str]) {
+        let exe = self.bin.join(tool);
+        let mut cmd = if self.as_postgres {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            std::process::Command::new(exe)
+        };
+        let out = cmd.args(args).output().expect("run a PostgreSQL tool");
+        assert!(
+            out.status.success(),
+            "{tool}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn start() -> OwnCluster {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL is installed (cargo xtask setup)")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|p| p.join("pg_ctl").exists())
+            .max()
+            .expect("a PostgreSQL bin folder");
+        let dir = tempfile::tempdir().unwrap();
+        let as_postgres = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        if as_postgres {
+            let ok = std::process::Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let cluster = OwnCluster {
+            bin,
+            data: dir.path().join("data"),
+            port,
+            as_postgres,
+            _dir: dir,
+        };
+        let data = cluster.data.to_string_lossy().into_owned();
+        cluster.pg(
+            "initdb",
+            &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"],
+        );
+        cluster.up();
+        cluster
+    }
+
+    fn up(&self) {
+        let data = self.data.to_string_lossy().into_owned();
+        let socket = self._dir.path().to_string_lossy().into_owned();
+        let opts = format!(
+            "-p {} -k {socket} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port
+        );
+        self.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &data,
+                "-o",
+                &opts,
+                "-w",
+                "-l",
+                &format!("{socket}/log"),
+                "start",
+            ],
+        );
+    }
+
+    fn down(&self) {
+        let data = self.data.to_string_lossy().into_owned();
+        self.pg("pg_ctl", &["-D", &data, "-m", "fast", "-w", "stop"]);
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let data = self.data.to_string_lossy().into_owned();
+        let exe = self.bin.join("pg_ctl");
+        let mut cmd = if self.as_postgres {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            std::process::Command::new(exe)
+        };
+        let _ = cmd.args(["-D", &data, "-m", "immediate", "stop"]).output();
+    }
+}
+
+/// Polls `/readyz` until it answers `want` (within 20 s).
+async fn readiness_becomes(http: &reqwest::Client, addr: std::net::SocketAddr, want: StatusCode) {
+    for _ in 0..200 {
+        if let Ok(r) = http.get(format!("http://{addr}/readyz")).send().await {
+            if r.status() == want {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("/readyz never answered {want}");
+}
+
+#[tokio::test]
+async fn readiness_follows_postgresql_going_away_and_coming_back() {
+    let cluster = OwnCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
+    // The real binary: its PostgreSQL listener counts for readiness too.
+    let (_server, addr) = crate::restart::start(&cluster.url(), &dist).await;
+    let http = reqwest::Client::new();
+    readiness_becomes(&http, addr, StatusCode::OK).await;
+    cluster.down();
+    readiness_becomes(&http, addr, StatusCode::SERVICE_UNAVAILABLE).await;
+    // Alive all along: only readiness follows the store.
+    let alive = http
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(alive.status(), StatusCode::OK);
+    cluster.up();
+    readiness_becomes(&http, addr, StatusCode::OK).await;
+}
