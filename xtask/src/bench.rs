@@ -109,17 +109,25 @@ fn server(ns: &[usize]) -> Result {
         .join("release");
     let load = release.join("examples/load");
     let server = release.join("parley-server");
+    // A throwaway PostgreSQL for the one- and two-instance rows on PostgreSQL.
+    let pg = crate::pg::Cluster::start()?;
     let mut rows = Vec::new();
     for &n in ns {
-        for scenario in ["echo", "parley"] {
+        for scenario in ["echo", "parley", "parley-pg", "parley-2-pg"] {
             let mut cmd = Command::new(&load);
             cmd.current_dir(root())
-                .arg(scenario)
+                .arg(if scenario == "echo" { "echo" } else { "parley" })
                 .arg(n.to_string())
                 .arg("--server")
                 .arg(&server)
                 .arg("--config")
                 .arg(root().join("config/demo.toml"));
+            if scenario != "echo" && scenario != "parley" {
+                cmd.arg("--database").arg(pg.url());
+            }
+            if scenario == "parley-2-pg" {
+                cmd.args(["--instances", "2"]);
+            }
             let cells = load_run(&mut cmd);
             if let Err(e) = &cells {
                 eprintln!("bench server: {scenario} N = {n}: {e}");
@@ -137,25 +145,29 @@ server on loopback (127.0.0.1), 2 messages per round trip (visitor's + reply):"
     );
     println!(
         "  parley: visitor -> agent (alice/bob/carol) -> visitor over the real release server, \
-         SQLite; echo: bare tokio-tungstenite echo server (the ceiling)."
+         SQLite; parley-pg: the same on PostgreSQL; parley-2-pg: two instances on one \
+         PostgreSQL, visitors on one and agents on the other (every message crosses the \
+         bus; RSS is the visitors' instance); echo: bare tokio-tungstenite echo server \
+         (the ceiling)."
     );
     println!(
-        "{:<8} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
+        "{:<11} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
         "scenario", "N", "active", "messages/s", "p50 ms", "p99 ms", "RSS/idle sock KiB"
     );
     let mut failed = 0;
     for row in &rows {
         match &row.cells {
             Ok(c) => println!(
-                "{:<8} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
+                "{:<11} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
                 row.scenario, row.n, c[0], c[1], c[2], c[3], c[4]
             ),
             Err(_) => {
                 failed += 1;
-                println!("{:<8} {:>6} FAILED (see above)", row.scenario, row.n);
+                println!("{:<11} {:>6} FAILED (see above)", row.scenario, row.n);
             }
         }
     }
+    drop(pg);
     if failed > 0 {
         return Err(format!("bench server: {failed} scenario(s) failed"));
     }

@@ -16,6 +16,10 @@
 //!   reply (visitor → agent → visitor round trip).
 //! * `echo N` spawns this binary as a bare tokio-tungstenite echo server (`echo-server`
 //!   mode) and does the same with N sockets, A of them exchanging the same frames.
+//! * `--database URL` runs Parley on that store instead of a SQLite file: a PostgreSQL
+//!   server's URL, on which a fresh database is made for the run. `--instances 2`
+//!   (PostgreSQL only) starts two servers on it: the visitors on the first, the agents
+//!   on the second, so every message and reply crosses the bus between them.
 //!
 //! Reported: messages per second (two per round trip: the visitor's and the reply),
 //! round-trip p50/p99, and the server process's resident memory per idle socket
@@ -73,10 +77,15 @@ struct Opts {
     each: usize,
     server: PathBuf,
     config: PathBuf,
+    /// A PostgreSQL server URL (a fresh database is made on it), else SQLite.
+    database: Option<String>,
+    /// 1, or 2: visitors on one instance, agents on the other.
+    instances: usize,
 }
 
 fn usage() -> String {
     "usage: load parley|echo [N] [--active A] [--each E] [--server PATH] [--config PATH]\n       \
+     \x20         [--database POSTGRES-URL [--instances 2]]\n       \
      load echo-server   (internal: the bare echo server)"
         .into()
 }
@@ -103,6 +112,8 @@ fn parse(args: &[String]) -> Res<Opts> {
         each: DEFAULT_EACH,
         server,
         config,
+        database: None,
+        instances: 1,
     };
     let mut active = None;
     while let Some(a) = it.next() {
@@ -117,6 +128,8 @@ fn parse(args: &[String]) -> Res<Opts> {
             "--each" => o.each = number(value()?)?,
             "--server" => o.server = value()?.into(),
             "--config" => o.config = value()?.into(),
+            "--database" => o.database = Some(value()?),
+            "--instances" => o.instances = number(value()?)?.clamp(1, 2),
             n => o.n = n.parse().map_err(|_| usage())?,
         }
     }
@@ -124,6 +137,9 @@ fn parse(args: &[String]) -> Res<Opts> {
         return Err("N and --each must be at least 1".into());
     }
     o.active = active.unwrap_or(DEFAULT_ACTIVE).clamp(1, o.n);
+    if o.instances == 2 && o.database.is_none() {
+        return Err("--instances 2 needs --database (PostgreSQL)".into());
+    }
     Ok(o)
 }
 
@@ -242,16 +258,27 @@ impl Drop for Server {
 }
 
 fn bench(o: &Opts) -> Res {
-    let server = match o.mode {
-        Mode::Parley => spawn_parley(o)?,
-        Mode::Echo => spawn_echo()?,
-    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("runtime: {e}"))?;
+    let database = match (&o.database, o.mode) {
+        (Some(url), Mode::Parley) => rt.block_on(fresh_database(url))?,
+        _ => String::new(),
+    };
+    let server = match o.mode {
+        Mode::Parley => spawn_parley(o, &database)?,
+        Mode::Echo => spawn_echo()?,
+    };
+    // The second instance starts once the first has migrated the store.
+    let second = if o.instances == 2 {
+        rt.block_on(wait_ready(server.addr, &server))?;
+        Some(spawn_parley(o, &database)?)
+    } else {
+        None
+    };
     let result = rt.block_on(async {
-        match tokio::time::timeout(SCENARIO_TIMEOUT, scenario(o, &server)).await {
+        match tokio::time::timeout(SCENARIO_TIMEOUT, scenario(o, &server, second.as_ref())).await {
             Ok(r) => r,
             Err(_) => Err(format!(
                 "did not finish within {} s",
@@ -259,9 +286,29 @@ fn bench(o: &Opts) -> Res {
             )),
         }
     });
+    drop(second);
     drop(server);
     rt.shutdown_timeout(Duration::from_secs(1));
     result
+}
+
+/// A new database on the PostgreSQL server of `admin` (its URL), for one run.
+async fn fresh_database(admin: &str) -> Res<String> {
+    use sqlx::Connection;
+    let name = format!("parley_load_{}", std::process::id());
+    let mut conn = sqlx::PgConnection::connect(admin)
+        .await
+        .map_err(|e| format!("{admin}: {e}"))?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut conn)
+        .await
+        .map_err(|e| format!("drop database: {e}"))?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .map_err(|e| format!("create database: {e}"))?;
+    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+    Ok(format!("{base}/{name}"))
 }
 
 fn free_port() -> Res<u16> {
@@ -269,7 +316,9 @@ fn free_port() -> Res<u16> {
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
 
-fn spawn_parley(o: &Opts) -> Res<Server> {
+/// Starts one Parley server, on `database` (a PostgreSQL URL) or, when it is empty, a
+/// fresh SQLite file.
+fn spawn_parley(o: &Opts, database: &str) -> Res<Server> {
     let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
     let demo =
         std::fs::read_to_string(&o.config).map_err(|e| format!("{}: {e}", o.config.display()))?;
@@ -310,7 +359,11 @@ fn spawn_parley(o: &Opts) -> Res<Server> {
         .arg(dir.path().join("sdk"))
         .env(
             "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("parley.db").display()),
+            if database.is_empty() {
+                format!("sqlite://{}", dir.path().join("parley.db").display())
+            } else {
+                database.to_owned()
+            },
         )
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
@@ -483,12 +536,20 @@ struct Measured {
     elapsed: Duration,
 }
 
-async fn scenario(o: &Opts, server: &Server) -> Res {
+async fn scenario(o: &Opts, server: &Server, second: Option<&Server>) -> Res {
     let addr = server.addr;
     wait_ready(addr, server).await?;
+    // Agents on the second instance, when there is one.
+    let agents = match second {
+        Some(s) => {
+            wait_ready(s.addr, s).await?;
+            s.addr
+        }
+        None => addr,
+    };
     let pid = server.child.id();
     let m = match o.mode {
-        Mode::Parley => parley(o, addr, pid).await?,
+        Mode::Parley => parley(o, addr, agents, pid).await?,
         Mode::Echo => echo(o, addr, pid).await?,
     };
     report(o, &m)
@@ -502,9 +563,11 @@ fn report(o: &Opts, m: &Measured) -> Res {
     let per_socket = m.rss_idle.saturating_sub(m.rss_before) as f64 / o.n as f64;
     let p50 = percentile(&all, 0.50).as_secs_f64() * 1000.0;
     let p99 = percentile(&all, 0.99).as_secs_f64() * 1000.0;
-    let name = match o.mode {
-        Mode::Parley => "parley",
-        Mode::Echo => "echo",
+    let name = match (o.mode, o.instances, &o.database) {
+        (Mode::Echo, _, _) => "echo",
+        (Mode::Parley, 2, _) => "parley-2-pg",
+        (Mode::Parley, _, Some(_)) => "parley-pg",
+        (Mode::Parley, _, None) => "parley",
     };
     println!(
         "{name}: N = {} sockets open and idle for RSS; {} of them active, {} round trips each",
@@ -625,8 +688,10 @@ async fn echo(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
     Ok(m)
 }
 
-async fn parley(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
+/// Visitors on `addr`, agents on `agents` (the same server, or the second instance).
+async fn parley(o: &Opts, addr: SocketAddr, agents: SocketAddr, pid: u32) -> Res<Measured> {
     let base = format!("http://{addr}");
+    let agent_base = format!("http://{agents}");
     let local = reqwest::Client::new();
 
     // Agents sign in and open their sockets; each answers every visitor text in the
@@ -635,17 +700,17 @@ async fn parley(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
     for (name, password) in AGENTS {
         let r = post(
             &local,
-            format!("{base}/api/agent/login"),
+            format!("{agent_base}/api/agent/login"),
             None,
             json!({"sysnum": "demo", "username": name, "password": password}),
         )
         .await?;
         let token = r["token"].as_str().ok_or("login: no token")?.to_owned();
-        let ticket = ws_ticket(&local, &base, &token).await?;
+        let ticket = ws_ticket(&local, &agent_base, &token).await?;
         let ws = open(
-            addr,
+            agents,
             Ipv4Addr::LOCALHOST.into(),
-            format!("ws://{addr}/ws/agent?ticket={ticket}"),
+            format!("ws://{agents}/ws/agent?ticket={ticket}"),
         )
         .await?;
         tokio::spawn(async move {
