@@ -234,6 +234,10 @@ async fn deliver(state: &AppState, note: Note) -> Result<(), crate::error::ApiEr
     };
     match note {
         Note::Message { c, s } => {
+            // Nobody here to tell: nothing to read.
+            if local.hub.subscriber_count() == 0 {
+                return Ok(());
+            }
             let Some(conversation) = chat::get(&local, &c).await? else {
                 return Ok(());
             };

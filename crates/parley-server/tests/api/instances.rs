@@ -6,7 +6,37 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{connect_ws, fresh_database, next_of, send_event, Store, TestApp, Ws};
-use crate::restart::start;
+use crate::restart::{start, Proc};
+
+/// Two server processes, A and B, on one fresh PostgreSQL database.
+struct Pair {
+    a: TestApp,
+    b: TestApp,
+    proc_a: Proc,
+    _proc_b: Proc,
+    db_url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Pair {
+    async fn start() -> Pair {
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = fresh_database(Store::Postgres, &dir).await;
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
+        let (proc_a, addr_a) = start(&db_url, &dist).await;
+        let (proc_b, addr_b) = start(&db_url, &dist).await;
+        Pair {
+            a: TestApp::external(addr_a, &dir),
+            b: TestApp::external(addr_b, &dir),
+            proc_a,
+            _proc_b: proc_b,
+            db_url,
+            _dir: dir,
+        }
+    }
+}
 
 /// Waits for an event of `kind` for which `matches` holds (others are skipped).
 async fn wait_for(ws: &mut Ws, kind: &str, matches: impl Fn(&Value) -> bool) -> Value {
@@ -20,15 +50,9 @@ async fn wait_for(ws: &mut Ws, kind: &str, matches: impl Fn(&Value) -> bool) -> 
 
 #[tokio::test]
 async fn a_visitor_on_one_instance_and_an_agent_on_the_other_talk_as_if_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let db_url = fresh_database(Store::Postgres, &dir).await;
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
-    let (_a, addr_a) = start(&db_url, &dist).await;
-    let (_b, addr_b) = start(&db_url, &dist).await;
-    let a = TestApp::external(addr_a, &dir);
-    let b = TestApp::external(addr_b, &dir);
+    let pair = Pair::start().await;
+    let (a, b) = (&pair.a, &pair.b);
+    let (addr_a, addr_b) = (a.addr, b.addr);
 
     // Alice works on B: signed in, busy (she accepts by hand), her socket open there.
     let alice = b.agent_busy("alice").await;
@@ -104,15 +128,15 @@ async fn a_visitor_on_one_instance_and_an_agent_on_the_other_talk_as_if_one() {
 
 #[tokio::test]
 async fn when_an_instance_dies_its_visitor_goes_on_at_the_other_with_everything_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db_url = fresh_database(Store::Postgres, &dir).await;
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
-    let (proc_a, addr_a) = start(&db_url, &dist).await;
-    let (_b, addr_b) = start(&db_url, &dist).await;
-    let a = TestApp::external(addr_a, &dir);
-    let b = TestApp::external(addr_b, &dir);
+    let Pair {
+        a,
+        b,
+        proc_a,
+        _proc_b,
+        _dir,
+        ..
+    } = Pair::start().await;
+    let (addr_a, addr_b) = (a.addr, b.addr);
     let alice = b.agent_busy("alice").await;
     let init = a.init("sysnum=demo&type=2&groupid=sales").await;
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
@@ -172,15 +196,9 @@ async fn when_an_instance_dies_its_visitor_goes_on_at_the_other_with_everything_
 
 #[tokio::test]
 async fn a_listener_cut_mid_burst_loses_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db_url = fresh_database(Store::Postgres, &dir).await;
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
-    let (_a, addr_a) = start(&db_url, &dist).await;
-    let (_b, addr_b) = start(&db_url, &dist).await;
-    let a = TestApp::external(addr_a, &dir);
-    let b = TestApp::external(addr_b, &dir);
+    let pair = Pair::start().await;
+    let (a, b, db_url) = (&pair.a, &pair.b, &pair.db_url);
+    let addr_b = b.addr;
     let alice = b.agent_busy("alice").await;
     let init = a.init("sysnum=demo&type=2&groupid=sales").await;
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
@@ -211,7 +229,7 @@ async fn a_listener_cut_mid_burst_loses_nothing() {
     }
     // Cut every instance's LISTEN connection, then go on writing.
     use sqlx::Connection;
-    let mut admin = sqlx::PgConnection::connect(&db_url).await.unwrap();
+    let mut admin = sqlx::PgConnection::connect(db_url).await.unwrap();
     let (cut,): (i64,) = sqlx::query_as(
         "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
          WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
@@ -237,15 +255,8 @@ async fn a_listener_cut_mid_burst_loses_nothing() {
 
 #[tokio::test]
 async fn an_invitation_made_on_one_instance_reaches_a_page_reporting_to_the_other() {
-    let dir = tempfile::tempdir().unwrap();
-    let db_url = fresh_database(Store::Postgres, &dir).await;
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>c</title>").unwrap();
-    let (_a, addr_a) = start(&db_url, &dist).await;
-    let (_b, addr_b) = start(&db_url, &dist).await;
-    let a = TestApp::external(addr_a, &dir);
-    let b = TestApp::external(addr_b, &dir);
+    let pair = Pair::start().await;
+    let (a, b) = (&pair.a, &pair.b);
     let report = json!({"query": "sysnum=demo&invite_flag=1",
                         "cur_visit_args": {"cur_visit_url": "https://shop.example/tea",
                                            "cur_visit_title": "Tea"}});
