@@ -23,8 +23,16 @@ pub struct Swept {
     pub orphan_files: u64,
 }
 
-/// One sweep as of `now` (Unix ms).
+/// Files whose conversation is gone are looked for once every this many sweeps: the
+/// search reads every file's row.
+pub const ORPHAN_EVERY: u64 = 60;
+
+/// One sweep as of `now` (Unix ms), orphaned files included.
 pub async fn sweep(state: &AppState, now: i64) -> Result<Swept, ApiError> {
+    sweep_with(state, now, true).await
+}
+
+async fn sweep_with(state: &AppState, now: i64, orphans: bool) -> Result<Swept, ApiError> {
     let retention = &state.config.retention;
     Ok(Swept {
         idle_conversations: reception::end_idle(state, now).await?,
@@ -34,7 +42,11 @@ pub async fn sweep(state: &AppState, now: i64) -> Result<Swept, ApiError> {
         traces: store::traces::delete_older_than(&state.db, now - retention.traces_ms()).await?,
         browsing: store::browsing::delete_older_than(&state.db, now - retention.browsing_ms())
             .await?,
-        orphan_files: store::files::delete_orphans(state.db.pool()).await?,
+        orphan_files: if orphans {
+            store::files::delete_orphans(state.db.pool()).await?
+        } else {
+            0
+        },
     })
 }
 
@@ -42,22 +54,27 @@ pub async fn sweep(state: &AppState, now: i64) -> Result<Swept, ApiError> {
 pub async fn run(state: AppState) {
     let mut shutdown = state.shutdown.clone();
     let mut tick = tokio::time::interval(INTERVAL);
+    let mut n: u64 = 0;
     loop {
         tokio::select! {
-            _ = tick.tick() => match sweep(&state, now_ms()).await {
-                Ok(s) if s == Swept::default() => {}
-                Ok(s) => tracing::info!(
-                    idle_conversations = s.idle_conversations,
-                    page_tokens = s.page_tokens,
-                    sessions = s.sessions,
-                    ws_tickets = s.ws_tickets,
-                    traces = s.traces,
-                    browsing = s.browsing,
-                    orphan_files = s.orphan_files,
-                    "swept"
-                ),
-                Err(e) => tracing::warn!(error = ?e, "sweep"),
-            },
+            _ = tick.tick() => {
+                let orphans = n % ORPHAN_EVERY == 0;
+                n += 1;
+                match sweep_with(&state, now_ms(), orphans).await {
+                    Ok(s) if s == Swept::default() => {}
+                    Ok(s) => tracing::info!(
+                        idle_conversations = s.idle_conversations,
+                        page_tokens = s.page_tokens,
+                        sessions = s.sessions,
+                        ws_tickets = s.ws_tickets,
+                        traces = s.traces,
+                        browsing = s.browsing,
+                        orphan_files = s.orphan_files,
+                        "swept"
+                    ),
+                    Err(e) => tracing::warn!(error = ?e, "sweep"),
+                }
+            }
             _ = shutdown.changed() => return,
         }
     }

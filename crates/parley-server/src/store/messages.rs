@@ -17,6 +17,14 @@ macro_rules! columns {
     };
 }
 
+/// [`columns`] of the `messages m` of a join.
+macro_rules! m_columns {
+    () => {
+        "m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, m.kind, m.body, \
+         m.event, m.card, m.image, m.created_at"
+    };
+}
+
 /// Most unread agent messages one read returns.
 pub const MAX_UNREAD: i64 = 200;
 
@@ -199,21 +207,23 @@ pub async fn unread_from_agents<'e>(
     visitor_id: &str,
     which: Unread,
 ) -> Result<Vec<(ChatMessage, Option<String>)>> {
+    // From the visitor's conversations (an index on visitor_id) into each one's
+    // messages past its read mark (the primary key's range): never a scan of messages.
     let sql = match which {
         Unread::Offline => concat!(
             "SELECT ",
-            columns!(),
-            ", m.sender_id FROM messages m WHERE m.sender = $2 AND m.kind = $3 AND m.seq > \
-             (SELECT c.visitor_read_seq FROM conversations c \
-              WHERE c.id = m.conversation_id AND c.visitor_id = $1) \
+            m_columns!(),
+            ", m.sender_id FROM conversations c JOIN messages m \
+             ON m.conversation_id = c.id AND m.seq > c.visitor_read_seq \
+             WHERE c.visitor_id = $1 AND m.sender = $2 AND m.kind = $3 \
              ORDER BY m.created_at, m.seq LIMIT $4"
         ),
         Unread::InChat => concat!(
             "SELECT ",
-            columns!(),
-            ", m.sender_id FROM messages m WHERE m.sender = $2 AND m.kind <> $3 AND m.seq > \
-             (SELECT c.visitor_read_seq FROM conversations c \
-              WHERE c.id = m.conversation_id AND c.visitor_id = $1) \
+            m_columns!(),
+            ", m.sender_id FROM conversations c JOIN messages m \
+             ON m.conversation_id = c.id AND m.seq > c.visitor_read_seq \
+             WHERE c.visitor_id = $1 AND m.sender = $2 AND m.kind <> $3 \
              ORDER BY m.created_at, m.seq LIMIT $4"
         ),
     };
