@@ -58,7 +58,7 @@ pub async fn run(state: AppState) {
     loop {
         tokio::select! {
             _ = tick.tick() => {
-                let orphans = n % ORPHAN_EVERY == 0;
+                let orphans = n.is_multiple_of(ORPHAN_EVERY);
                 n += 1;
                 match sweep_with(&state, now_ms(), orphans).await {
                     Ok(s) if s == Swept::default() => {}
