@@ -92,6 +92,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// Counters and latencies for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// The queue positions this instance last pushed.
+    pub queue_told: Arc<chat::publish::QueueTold>,
 }
 
 impl AppState {
@@ -117,6 +119,7 @@ impl AppState {
             sockets: Arc::default(),
             request_timeout: REQUEST_TIMEOUT,
             metrics: Arc::new(metrics::Metrics::new()),
+            queue_told: Arc::default(),
         }
     }
 

@@ -71,7 +71,8 @@ pub async fn queue_positions(state: &AppState, sysnum: &str) {
     }
     match store::conversations::waiting(state.db.pool(), sysnum).await {
         Ok(waiting) => {
-            for (id, position) in queue::positions(&waiting) {
+            let positions = queue::positions(&waiting);
+            for (id, position) in state.queue_told.changed(sysnum, &positions) {
                 state.hub.publish(
                     &Topic::Conversation(id.clone()),
                     Arc::new(ServerEvent::QueuePosition {
@@ -82,6 +83,41 @@ pub async fn queue_positions(state: &AppState, sysnum: &str) {
             }
         }
         Err(e) => tracing::warn!(error = ?e, "queue positions"),
+    }
+}
+
+/// The queue positions this instance last told each tenant's waiting visitors, so a
+/// change to the queue is pushed only to those whose place moved (a visitor leaving
+/// the back of a long queue tells nobody).
+#[derive(Debug, Default)]
+pub struct QueueTold(
+    std::sync::Mutex<std::collections::HashMap<String, std::collections::HashMap<String, u32>>>,
+);
+
+impl QueueTold {
+    /// The positions of `now` (every waiting conversation of `sysnum`) that differ from
+    /// what was last told; remembers `now` as told.
+    pub fn changed(&self, sysnum: &str, now: &[(String, u32)]) -> Vec<(String, u32)> {
+        let mut told = self.0.lock().expect("queue told lock");
+        let before = told.remove(sysnum).unwrap_or_default();
+        let changed = now
+            .iter()
+            .filter(|(id, p)| before.get(id) != Some(p))
+            .cloned()
+            .collect();
+        if !now.is_empty() {
+            told.insert(sysnum.to_owned(), now.iter().cloned().collect());
+        }
+        changed
+    }
+
+    /// Records that `conversation_id` was told `position` directly (a socket of it just
+    /// connected).
+    pub fn told(&self, sysnum: &str, conversation_id: &str, position: u32) {
+        let mut told = self.0.lock().expect("queue told lock");
+        told.entry(sysnum.to_owned())
+            .or_default()
+            .insert(conversation_id.to_owned(), position);
     }
 }
 
@@ -108,5 +144,35 @@ pub async fn change(
     summary(state, after).await;
     if before.state == ConversationState::Queueing || after.state == ConversationState::Queueing {
         queue_positions(state, &after.sysnum).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_moved_places_are_told() {
+        let told = QueueTold::default();
+        let p = |v: &[(&str, u32)]| {
+            v.iter()
+                .map(|(i, n)| ((*i).to_owned(), *n))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            told.changed("t", &p(&[("a", 1), ("b", 2), ("c", 3)])).len(),
+            3
+        );
+        // c leaves the back: a and b keep their places, nobody is told.
+        assert_eq!(told.changed("t", &p(&[("a", 1), ("b", 2)])), vec![]);
+        // a is taken: b moves up.
+        assert_eq!(told.changed("t", &p(&[("b", 1)])), p(&[("b", 1)]));
+        // Another tenant is its own.
+        assert_eq!(told.changed("u", &p(&[("x", 1)])), p(&[("x", 1)]));
+        assert_eq!(told.changed("t", &[]), vec![]);
+        assert!(
+            told.0.lock().unwrap().get("t").is_none(),
+            "an empty queue is forgotten"
+        );
     }
 }

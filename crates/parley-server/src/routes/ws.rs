@@ -350,6 +350,7 @@ async fn visitor_send_loop(
         // Tell a queueing visitor their place straight away.
         if let Ok(Some(c)) = chat::get(&state, &conversation_id).await {
             if let Ok(Some(position)) = chat::queue_position(&state, &c).await {
+                state.queue_told.told(&c.sysnum, &c.id, position);
                 let e = ServerEvent::QueuePosition {
                     conversation_id: c.id.clone(),
                     position,
