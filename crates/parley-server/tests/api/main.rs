@@ -10,6 +10,7 @@ mod helpers;
 mod images;
 mod init;
 mod invitations;
+mod loader;
 mod pages;
 mod reception;
 mod reconnect;
