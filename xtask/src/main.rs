@@ -1,7 +1,8 @@
 //! Parley's developer commands.
 //!
 //! * `cargo xtask setup`: installs every missing tool at its pinned version (idempotent).
-//! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`.
+//! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`
+//!   and of the host-page loader into `dist/sdk/` (`loader.rs`).
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
 //! * `cargo xtask test [--no-e2e]`: the whole suite, as CI runs it.
 //! * `cargo xtask bench [size] [load] [bot] [server] [--n 1000,10000]`: measurements that
@@ -15,6 +16,7 @@
 //! package registries (crates.io, npm, Debian).
 
 mod bench;
+mod loader;
 mod pg;
 mod rules;
 mod tools;
@@ -116,7 +118,9 @@ fn cargo() -> Command {
 /// `trunk serve` never replaces this build.
 pub fn build_client() -> Result {
     run(cargo().args(["fetch"]))?;
-    run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))
+    run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))?;
+    // After Trunk, which replaces what `dist/` held.
+    loader::build()
 }
 
 fn serve(args: &[String]) -> Result {
