@@ -43,12 +43,12 @@ fn main() -> ExitCode {
                  \x20             (--no-e2e leaves out the end-to-end tests)\n\
                  bench [SECTION...] [--n 1000,10000]\n\
                  \x20             measurements; no section runs them all:\n\
-                 \x20               size    release bundle, raw / gzip / brotli\n\
+                 \x20               size    release bundle and host-page loader, raw / gzip / brotli\n\
                  \x20               load    chat page navigation-to-interactive, headless Chromium\n\
                  \x20               bot     demo FAQ bot accuracy on its held-apart questions\n\
                  \x20               server  messages/s, latency, RSS beside an echo server (--n sockets)\n\
                  fuzz [SECS]   run the parameter parser's fuzz target (default 300 s)\n\
-                 build-client  release-build the visitor client into dist/"
+                 build-client  release-build the visitor client into dist/ and the loader into dist/sdk/"
             );
             return ExitCode::from(2);
         }
@@ -137,6 +137,16 @@ fn serve(args: &[String]) -> Result {
     println!("  PC chat        {base}/chat/pc/v2/index.html?sysnum=demo&locale=en");
     println!("  H5 chat        {base}/chat/h5/v2/index.html?sysnum=demo&locale=en");
     println!("  中文 (zh)      {base}/chat/pc/v2/index.html?sysnum=demo");
+    // The demo shop is served at the server's other loopback name, so the chat is on
+    // another origin than the page, as on a real site (the demo allows any site).
+    let shop = match bind.strip_prefix("127.0.0.1") {
+        Some(port) => format!("http://localhost{port}"),
+        None => base.clone(),
+    };
+    println!("  Demo shop      {shop}/demo/shop.html   (the access code on another origin)");
+    println!(
+        "  Access code    paste it into any page with x.src = \"{base}/chat/frame/v2/entrance.js?sysnum=demo\""
+    );
     println!("Stop with Ctrl-C.\n");
     let server = root().join("target/release/parley-server");
     run(Command::new(server)
