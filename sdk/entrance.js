@@ -671,7 +671,6 @@
     cfg: cfg,
     get: get,
     on: on,
-    flag: flag,
     el: el,
     css: css,
     t: t,
