@@ -141,7 +141,13 @@
       var page = data.cur_visit_args || null;
       var delay = PRESENCE_INTERVAL_MS;
       function report() {
-        call("/api/chat/presence", { query: query, visitor_id: keptId(), cur_visit_args: page })
+        // The page turned invite_flag on (or left it to the tenant's backend, which has
+        // it on): the loader sends watch_invitations only then.
+        call("/api/chat/presence", {
+          query: query + "&invite_flag=1",
+          visitor_id: keptId(),
+          cur_visit_args: page
+        })
           .then(function (answer) {
             delay = PRESENCE_INTERVAL_MS;
             keep(answer && answer.visitor_id);

@@ -63,10 +63,13 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 /// The parent origin to talk to: the embedding page's origin, if the tenant allows it
-/// (an empty list allows only the chat's own origin).
+/// (an empty list allows only the chat's own origin; exactly `["*"]` any site, as the
+/// server's `frame-ancestors *`).
 pub fn trusted_parent(candidate: Option<&str>, own: &str, allowed: &[String]) -> Option<String> {
     let origin = origin_of(candidate?)?;
-    let ok = if allowed.is_empty() {
+    let ok = if matches!(allowed, [only] if only == "*") {
+        true
+    } else if allowed.is_empty() {
         origin == own
     } else {
         origin == own
@@ -281,6 +284,18 @@ mod tests {
             Some(own)
         );
         assert_eq!(trusted_parent(None, own, &allowed), None);
+        // The whole-list wildcard: any http(s) site; a "*" among others is no wildcard.
+        let any = vec!["*".to_string()];
+        assert_eq!(
+            trusted_parent(Some("http://localhost:3000/shop"), own, &any).as_deref(),
+            Some("http://localhost:3000")
+        );
+        assert_eq!(trusted_parent(Some("file:///tmp/x.html"), own, &any), None);
+        let mixed = vec!["https://shop.example".to_string(), "*".to_string()];
+        assert_eq!(
+            trusted_parent(Some("https://evil.example/"), own, &mixed),
+            None
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: measurements that would be flaky as tests.
 //!
-//! Sections: `size` (the release bundle, raw / gzip -9 / brotli 11) and `server`
+//! Sections: `size` (the release bundle, raw / gzip -9 / brotli 11; and the host-page
+//! loader as served from `dist/sdk/`: its entry and each lazy part, raw and the `.gz` /
+//! `.br` files the server sends) and `server`
 //! (messages/s, round-trip latency and RSS per idle socket of Parley beside a bare
 //! tokio-tungstenite echo server, at N = 1,000 and 10,000 sockets on loopback) and `bot`
 //! (the demo FAQ bot's top-1 accuracy and off-topic unknown rate on the held-apart set in
@@ -37,6 +39,7 @@ pub fn run(args: &[String]) -> Result {
         tools::setup()?;
         build_client()?;
         sizes(&root().join("dist"))?;
+        loader_sizes(&root().join("dist/sdk"))?;
     }
     if want("load") {
         tools::setup()?;
@@ -286,6 +289,45 @@ fn sizes(dist: &Path) -> Result {
     println!(
         "{:<6} {:>10} {:>10} {:>10}",
         "total", total.0, total.1, total.2
+    );
+    Ok(())
+}
+
+/// The host-page loader as the server sends it (`dist/sdk/`, built by
+/// `crate::loader::build`): the entry `entrance.js` (the first script a page loads), then
+/// each lazy part and the visitor frame's script; raw and the precompressed files.
+fn loader_sizes(dir: &Path) -> Result {
+    let size = |path: &Path| std::fs::metadata(path).map(|m| m.len() as usize).ok();
+    let mut rows = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".js") {
+            continue;
+        }
+        let path = entry.path();
+        let raw = size(&path).unwrap_or(0);
+        let gz = size(&dir.join(format!("{name}.gz"))).unwrap_or(0);
+        let br = size(&dir.join(format!("{name}.br"))).unwrap_or(0);
+        rows.push((name != "entrance.js", name, raw, gz, br));
+    }
+    rows.sort();
+    println!("\nhost-page loader (dist/sdk/), bytes as served (the .gz / .br files):");
+    println!(
+        "{:<32} {:>8} {:>8} {:>8}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    for (_, name, raw, gz, br) in &rows {
+        let what = if name == "entrance.js" {
+            "entrance.js (entry)".to_owned()
+        } else {
+            name.clone()
+        };
+        println!("{what:<32} {raw:>8} {gz:>8} {br:>8}");
+    }
+    println!(
+        "(the entry's gzip budget is {} bytes; lazy parts load only when a page uses them)",
+        crate::loader::ENTRY_GZIP_BUDGET
     );
     Ok(())
 }

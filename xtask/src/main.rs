@@ -1,7 +1,8 @@
 //! Parley's developer commands.
 //!
 //! * `cargo xtask setup`: installs every missing tool at its pinned version (idempotent).
-//! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`.
+//! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`
+//!   and of the host-page loader into `dist/sdk/` (`loader.rs`).
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
 //! * `cargo xtask test [--no-e2e]`: the whole suite, as CI runs it.
 //! * `cargo xtask bench [size] [load] [bot] [server] [--n 1000,10000]`: measurements that
@@ -15,6 +16,7 @@
 //! package registries (crates.io, npm, Debian).
 
 mod bench;
+mod loader;
 mod pg;
 mod rules;
 mod tools;
@@ -41,13 +43,13 @@ fn main() -> ExitCode {
                  \x20             (--no-e2e leaves out the end-to-end tests)\n\
                  bench [SECTION...] [--n 1000,10000]\n\
                  \x20             measurements; no section runs them all:\n\
-                 \x20               size    release bundle, raw / gzip / brotli\n\
+                 \x20               size    release bundle and host-page loader, raw / gzip / brotli\n\
                  \x20               load    chat page navigation-to-interactive, headless Chromium\n\
                  \x20               bot     demo FAQ bot accuracy on its held-apart questions\n\
                  \x20               server  messages/s, latency, RSS beside an echo server (--n sockets)\n\
                  fuzz [TARGET] [SECS]\n\
                  \x20             a cargo-fuzz target, params (default) or api, for SECS (300)\n\
-                 build-client  release-build the visitor client into dist/"
+                 build-client  release-build the visitor client into dist/ and the loader into dist/sdk/"
             );
             return ExitCode::from(2);
         }
@@ -117,7 +119,9 @@ fn cargo() -> Command {
 /// `trunk serve` never replaces this build.
 pub fn build_client() -> Result {
     run(cargo().args(["fetch"]))?;
-    run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))
+    run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))?;
+    // After Trunk, which replaces what `dist/` held.
+    loader::build()
 }
 
 fn serve(args: &[String]) -> Result {
@@ -134,6 +138,16 @@ fn serve(args: &[String]) -> Result {
     println!("  PC chat        {base}/chat/pc/v2/index.html?sysnum=demo&locale=en");
     println!("  H5 chat        {base}/chat/h5/v2/index.html?sysnum=demo&locale=en");
     println!("  中文 (zh)      {base}/chat/pc/v2/index.html?sysnum=demo");
+    // The demo shop is served at the server's other loopback name, so the chat is on
+    // another origin than the page, as on a real site (the demo allows any site).
+    let shop = match bind.strip_prefix("127.0.0.1") {
+        Some(port) => format!("http://localhost{port}"),
+        None => base.clone(),
+    };
+    println!("  Demo shop      {shop}/demo/shop.html   (the access code on another origin)");
+    println!(
+        "  Access code    paste it into any page with x.src = \"{base}/chat/frame/v2/entrance.js?sysnum=demo\""
+    );
     println!("Stop with Ctrl-C.\n");
     let server = root().join("target/release/parley-server");
     run(Command::new(server)

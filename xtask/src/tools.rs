@@ -13,6 +13,11 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_NPM: &str = "binaryen@132.0.0";
 /// What `wasm-opt --version` must mention (and Trunk.toml's `wasm_opt`).
 pub const BINARYEN_VERSION: &str = "132";
+/// The npm package that minifies the host-page loader (`sdk/`) at build time; its
+/// platform binary comes from the npm registry too (`@esbuild/linux-x64`).
+pub const ESBUILD_NPM: &str = "esbuild@0.28.2";
+/// What `esbuild --version` must print.
+pub const ESBUILD_VERSION: &str = "0.28.2";
 /// cargo-fuzz, for `cargo xtask fuzz` only (not part of setup).
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -30,6 +35,13 @@ pub fn tools_dir() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .unwrap_or_else(|| root().join("target"));
     base.join("parley-tools")
+}
+
+/// The pinned esbuild.
+pub fn esbuild() -> PathBuf {
+    tools_dir().join(format!(
+        "esbuild-{ESBUILD_VERSION}/node_modules/.bin/esbuild"
+    ))
 }
 
 fn binaryen_bin() -> PathBuf {
@@ -171,6 +183,19 @@ pub fn setup() -> Result {
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&prefix)
             .arg(BINARYEN_NPM))?;
+    }
+
+    // esbuild from npm, for the loader.
+    let esbuild_version = output(Command::new(esbuild()).arg("--version")).unwrap_or_default();
+    if esbuild_version.trim() == ESBUILD_VERSION {
+        eprintln!("setup: esbuild {ESBUILD_VERSION} present");
+    } else {
+        let prefix = tools_dir().join(format!("esbuild-{ESBUILD_VERSION}"));
+        std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(ESBUILD_NPM))?;
     }
 
     // Chromium, chromedriver, fonts.

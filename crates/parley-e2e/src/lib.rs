@@ -8,7 +8,12 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use parley_server::config::Tenant;
 use parley_server::{app, AppState, Config, Db};
+
+/// A change to the demo tenant for one server run (its `allowed_origins`, a backend
+/// setting), applied to the in-memory copy only: `config/demo.toml` stays as shipped.
+pub type TenantTweak = std::sync::Arc<dyn Fn(&mut Tenant) + Send + Sync>;
 
 /// Where the release-built client is: `PARLEY_DIST`, else the workspace's `dist/`.
 pub fn dist_dir() -> PathBuf {
@@ -22,8 +27,9 @@ pub fn dist_dir() -> PathBuf {
 pub struct Server {
     pub addr: SocketAddr,
     db_url: String,
-    /// Origins added to the demo tenant's `allowed_origins` (host pages of the tests).
-    allowed_origins: Vec<String>,
+    /// What this run changes in the demo tenant, and whether it runs with `--demo`.
+    tweak: TenantTweak,
+    demo: bool,
     running: Option<Running>,
     _dir: tempfile::TempDir,
 }
@@ -37,16 +43,29 @@ struct Running {
 }
 
 impl Server {
-    /// Starts the real app with the shipped demo configuration.
+    /// Starts the real app with the shipped demo configuration (whose
+    /// `allowed_origins = ["*"]` lets any site embed the chat).
     pub async fn start() -> Server {
-        Server::start_embeddable_by(&[]).await
+        Server::start_configured(std::sync::Arc::new(|_| {}), false).await
     }
 
     /// Starts the real app with the shipped demo configuration, except that the demo
-    /// tenant also allows `origins` to embed the chat (`[tenant.security]
-    /// allowed_origins`), as a site owner would list their own site. Only this run's
-    /// in-memory copy changes; `config/demo.toml` stays closed.
+    /// tenant's `allowed_origins` is exactly `origins`, as a site owner lists their own
+    /// sites.
     pub async fn start_embeddable_by(origins: &[String]) -> Server {
+        let origins = origins.to_vec();
+        Server::start_configured(
+            std::sync::Arc::new(move |t: &mut Tenant| {
+                t.security.allowed_origins = origins.clone();
+            }),
+            false,
+        )
+        .await
+    }
+
+    /// Starts the real app with the demo tenant changed by `tweak`; `demo` runs it as
+    /// `cargo xtask serve` does (`--demo`: the demo shop page is served).
+    pub async fn start_configured(tweak: TenantTweak, demo: bool) -> Server {
         let dist = dist_dir();
         assert!(
             dist.join("index.html").exists(),
@@ -55,17 +74,13 @@ impl Server {
         );
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}", dir.path().join("e2e.db").display());
-        let allowed_origins = origins.to_vec();
-        let (addr, running) = launch(
-            "127.0.0.1:0".parse().expect("addr"),
-            &db_url,
-            &allowed_origins,
-        )
-        .await;
+        let (addr, running) =
+            launch("127.0.0.1:0".parse().expect("addr"), &db_url, &tweak, demo).await;
         Server {
             addr,
             db_url,
-            allowed_origins,
+            tweak,
+            demo,
             running: Some(running),
             _dir: dir,
         }
@@ -92,7 +107,7 @@ impl Server {
     /// Starts again on the same port and database file.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let (_, running) = launch(self.addr, &self.db_url, &self.allowed_origins).await;
+        let (_, running) = launch(self.addr, &self.db_url, &self.tweak, self.demo).await;
         self.running = Some(running);
     }
 }
@@ -101,28 +116,36 @@ impl Server {
 /// none). Nothing answers at that address here, so pages show her initial instead.
 pub const ALICE_AVATAR: &str = "https://img.example/alice.png";
 
-/// The workspace's `sdk/` folder (the loader the server serves at
-/// `/chat/frame/v2/entrance.js`). The server's default is relative to the working
-/// directory, which for tests is this crate's folder.
+/// The built loader (`dist/sdk/`, minified by `cargo xtask build-client`), which the
+/// server serves at `/chat/frame/v2/`: the tests run what sites get.
 pub fn sdk_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sdk")
+    let sdk = dist_dir().join("sdk");
+    assert!(
+        sdk.join("entrance.js").exists(),
+        "{} has no entrance.js: build the client and the loader first (cargo xtask build-client)",
+        sdk.display()
+    );
+    sdk
 }
 
-async fn launch(addr: SocketAddr, db_url: &str, allowed: &[String]) -> (SocketAddr, Running) {
+async fn launch(
+    addr: SocketAddr,
+    db_url: &str,
+    tweak: &TenantTweak,
+    demo: bool,
+) -> (SocketAddr, Running) {
     let db = Db::connect(db_url).await.expect("open store");
     let config_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/demo.toml");
     let mut config = Config::load(&config_path).expect("demo config");
     for tenant in config.tenants.iter_mut().filter(|t| t.sysnum == "demo") {
-        tenant
-            .security
-            .allowed_origins
-            .extend(allowed.iter().cloned());
+        tweak(tenant);
         for agent in tenant.agents.iter_mut().filter(|a| a.id == "alice") {
             agent.avatar = Some(ALICE_AVATAR.to_owned());
         }
     }
     let mut state = AppState::new(config, db, dist_dir());
     state.sdk = std::sync::Arc::new(sdk_dir());
+    state.demo = demo;
     // The port was just released; give the kernel a moment if it is not free yet.
     let listener = wait_for(
         &format!("{addr} to be free to bind"),

@@ -150,6 +150,66 @@ pub struct VisitTrace {
 /// body is a [`TraceRequest`] naming the page in `cur_visit_args`).
 pub const PRESENCE_INTERVAL_SECS: u32 = 10;
 
+/// `GET /api/loader/settings?sysnum=…&locale=…`: what the host-page loader
+/// (`sdk/entrance.js`) needs before it shows anything. The answer depends on the page's
+/// `Origin` (and says so with `Vary: Origin`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoaderSettings {
+    /// Whether the page asking may embed the chat: its origin is the server's own, in
+    /// the tenant's `allowed_origins`, or the list is the lone wildcard `"*"`.
+    pub allowed: bool,
+    /// The page's origin as the server saw it (`None` for a page of the server's own).
+    pub origin: Option<String>,
+    /// When not allowed: what to change, for the loader's console error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The language of `labels`: the asked one, else the tenant's default, else zh.
+    pub locale: Locale,
+    /// The loader's own texts in `locale`: `locales/<code>/loader.ftl` without the
+    /// `loader-` prefix of its keys (`open`, `close`, `open-unread`, …).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// The tenant's backend values for the loader, under the names of the zc("config")
+    /// parameters they stand in for (precedence zc > these > the loader's defaults).
+    pub backend: LoaderBackend,
+}
+
+/// The tenant's backend values the loader applies when the page sets none; absent ones
+/// are left out of the JSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoaderBackend {
+    /// Theme colour, six hex digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Launcher position: 1 bottom right, 2 bottom left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<u8>,
+    /// A text shown on the launcher (a pill instead of the round button); no zc name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launcher_text: Option<String>,
+    /// Automatic invitations and their texts and timings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tip_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submit_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_timeout: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_timeout: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_imgsrc: Option<String>,
+    /// Browsing tracks ("Enable in the backend").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub man_trace: Option<bool>,
+    /// Agents' proactive invitations ("Proactive Chat Invitation" in the backend):
+    /// `true` lists the tenant's visitors for agents to invite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_flag: Option<bool>,
+}
+
 /// The answer to a presence report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceResponse {

@@ -9,7 +9,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use parley_protocol::api::AgentBrief;
-use parley_protocol::params::{Color, Link, ReceptionType};
+use parley_protocol::api::LoaderBackend;
+use parley_protocol::params::{Color, Link, Location, ReceptionType};
 use parley_protocol::ticket::{ContactRule, FieldKind, FileFamily};
 use parley_protocol::{BackendSettings, Locale, SecurityPolicy};
 use serde::Deserialize;
@@ -145,6 +146,24 @@ pub struct Backend {
     /// A conversation whose visitor sent nothing for this long ends ("visitor idle");
     /// default 30 minutes.
     pub visitor_idle_minutes: Option<u64>,
+    /// Where the loader's launcher sits: 1 bottom right, 2 bottom left (`location`).
+    pub location: Option<u8>,
+    /// A text on the loader's launcher, which then becomes a pill (at most 40
+    /// characters); no zc parameter sets it.
+    pub launcher_text: Option<String>,
+    /// Automatic invitations on host pages (`invite`) and their settings, as the spec's
+    /// zc parameters of the same names; a page's own values win.
+    pub invite: Option<bool>,
+    pub tip_title: Option<String>,
+    pub submit_title: Option<String>,
+    pub first_timeout: Option<u64>,
+    pub over_timeout: Option<u64>,
+    pub invite_count: Option<u32>,
+    /// The invitation's logo, an http(s) URL.
+    pub invite_imgsrc: Option<String>,
+    /// "Proactive Chat Invitation": agents may see and invite visitors on every page of
+    /// the tenant's sites (a page's `invite_flag` still wins, `false` included).
+    pub agent_invite: Option<bool>,
 }
 
 /// "Security Key" settings: a link can never change these.
@@ -157,7 +176,8 @@ pub struct Security {
     /// Visitors must bring a `token` from `POST /api/page/token`.
     #[serde(default)]
     pub token_required: bool,
-    /// Origins allowed to embed the chat; empty means the chat's own origin only.
+    /// Origins allowed to embed the chat (`http(s)://host[:port]`); empty means the
+    /// chat's own origin only, and exactly `["*"]` any site (see `crate::embedding`).
     #[serde(default)]
     pub allowed_origins: Vec<String>,
     /// The latest `ts` the token API accepts, in seconds from now (default a day): a
@@ -392,6 +412,8 @@ impl Tenant {
             show_face: b.show_face,
             top_bar_flag: b.top_bar_flag,
             man_trace: b.man_trace,
+            agent_invite: b.agent_invite,
+            location: b.location.and_then(|c| Location::from_code(c.into())),
             robot_hello_word: b.robot_hello_word.clone(),
             agent_hello_word: b.agent_hello_word.clone(),
             agent_offline_title: b.agent_offline_title.clone(),
@@ -401,6 +423,26 @@ impl Tenant {
                 allowed_origins: self.security.allowed_origins.clone(),
             },
             ..BackendSettings::default()
+        }
+    }
+
+    /// The backend values the host-page loader applies when a page sets none, under
+    /// the zc parameters' names.
+    pub fn loader_backend(&self) -> LoaderBackend {
+        let b = &self.backend;
+        LoaderBackend {
+            color: b.color.clone(),
+            location: b.location,
+            launcher_text: b.launcher_text.clone(),
+            invite: b.invite,
+            tip_title: b.tip_title.clone(),
+            submit_title: b.submit_title.clone(),
+            first_timeout: b.first_timeout,
+            over_timeout: b.over_timeout,
+            invite_count: b.invite_count,
+            invite_imgsrc: b.invite_imgsrc.clone(),
+            man_trace: b.man_trace,
+            invite_flag: b.agent_invite,
         }
     }
 
@@ -595,6 +637,25 @@ impl Tenant {
                 return Err(format!("backend.color {c:?} is not six hex digits"));
             }
         }
+        if let Some(c) = self.backend.location {
+            if Location::from_code(c.into()).is_none() {
+                return Err(format!("backend.location {c} is not 1 or 2"));
+            }
+        }
+        if let Some(text) = &self.backend.launcher_text {
+            if text.trim().is_empty() || text.chars().count() > 40 {
+                return Err("backend.launcher_text must have 1 to 40 characters".into());
+            }
+        }
+        if let Some(url) = &self.backend.invite_imgsrc {
+            if Link::new(url.as_str()).openable().is_none() {
+                return Err(format!(
+                    "backend.invite_imgsrc {url:?} is not an http(s) URL"
+                ));
+            }
+        }
+        crate::embedding::check(&self.security.allowed_origins)
+            .map_err(|e| format!("security.{e}"))?;
         let mut groups = HashSet::new();
         for g in &self.groups {
             if !groups.insert(g.id.as_str()) {
@@ -812,6 +873,26 @@ mod tests {
         assert_eq!(demo.groups.len(), 2);
         assert!(demo.agents.len() >= 2);
         assert!(demo.agent("alice").is_some());
+    }
+
+    #[test]
+    fn allowed_origins_are_origins_or_the_lone_wildcard() {
+        let t = "[[tenant]]\nsysnum='a'\nsecret_key='k'\ncompany_name='A'\n[tenant.security]\n";
+        let parse = |list: &str| Config::parse(&format!("{t}allowed_origins = {list}\n"));
+        assert!(parse(r#"["*"]"#).is_ok());
+        assert!(parse(r#"["https://shop.example", "http://localhost:3000"]"#).is_ok());
+        let mixed = parse(r#"["https://shop.example", "*"]"#).unwrap_err();
+        assert!(mixed.0.contains("only entry"), "{}", mixed.0);
+        let path = parse(r#"["https://shop.example/page"]"#).unwrap_err();
+        assert!(path.0.contains("security.allowed_origins"), "{}", path.0);
+        let demo = Config::parse_at(
+            include_str!("../../../config/demo.toml"),
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config"),
+        )
+        .unwrap();
+        assert!(crate::embedding::any_site(
+            &demo.tenant("demo").unwrap().security.allowed_origins
+        ));
     }
 
     #[test]

@@ -8,10 +8,12 @@ pub mod admission;
 pub mod auth;
 pub mod chat;
 pub mod config;
+pub mod embedding;
 pub mod error;
 pub mod housekeeping;
 pub mod hub;
 pub mod images;
+pub mod loader;
 pub mod metrics;
 pub mod notify;
 pub mod ops;
@@ -65,8 +67,12 @@ pub struct AppState {
     pub db: Db,
     /// The Trunk `dist` directory holding the built visitor client.
     pub dist: Arc<PathBuf>,
-    /// The folder holding `entrance.js`.
+    /// The folder holding the built loader (`entrance.js`, its parts, `visitor.js`):
+    /// `dist/sdk` unless `--sdk` says otherwise.
     pub sdk: Arc<PathBuf>,
+    /// `--demo`: the published demo key and passwords are accepted, and the demo shop
+    /// page is served (`routes::loader`).
+    pub demo: bool,
     /// Realtime fan-out to this instance's sockets.
     pub hub: Arc<Hub>,
     /// Tells other instances about stored messages (PostgreSQL only).
@@ -97,8 +103,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state with defaults: `sdk` folder `sdk`, the default rate limit, no NOTIFY,
-    /// a 20-second heartbeat.
+    /// The state with defaults: the loader from `dist/sdk`, the default rate limit, no
+    /// NOTIFY, a 20-second heartbeat, not in demo mode.
     pub fn new(config: Config, db: Db, dist: PathBuf) -> AppState {
         let (tx, rx) = watch::channel(false);
         let bots = Arc::new(reception::Bots::new(&config));
@@ -106,8 +112,9 @@ impl AppState {
             bots,
             config: Arc::new(config),
             db,
-            dist: Arc::new(dist),
-            sdk: Arc::new(PathBuf::from("sdk")),
+            dist: Arc::new(dist.clone()),
+            sdk: Arc::new(dist.join("sdk")),
+            demo: false,
             hub: Hub::new(),
             notifier: Notifier::disabled(),
             limiter: RateLimiter::new(Some(ratelimit::Limits::default()), Vec::new()),
@@ -149,7 +156,8 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::agent::router())
         .merge(routes::ws::router())
         .merge(ops::router())
-        .merge(routes::pages::router(&state.dist, &state.sdk))
+        .merge(routes::loader::router())
+        .merge(routes::pages::router(&state.dist))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -265,7 +273,7 @@ impl Settings {
         let mut config_path = env("PARLEY_CONFIG", "config/demo.toml");
         let mut bind = env("PARLEY_BIND", "127.0.0.1:8080");
         let mut dist = env("PARLEY_DIST", "dist");
-        let mut sdk = env("PARLEY_SDK", "sdk");
+        let mut sdk = std::env::var("PARLEY_SDK").unwrap_or_default();
         let database_url = env("DATABASE_URL", "sqlite://data/parley.db");
         let mut demo = env("PARLEY_DEMO", "") == "1";
         let mut drain = env("PARLEY_DRAIN_SECS", "2");
@@ -310,8 +318,13 @@ impl Settings {
         Ok(Settings {
             config_path: config_path.into(),
             bind: bind.parse().map_err(|e| format!("--bind {bind:?}: {e}"))?,
+            // The loader is built into the client's folder (`cargo xtask build-client`).
+            sdk: if sdk.is_empty() {
+                PathBuf::from(&dist).join("sdk")
+            } else {
+                sdk.into()
+            },
             dist: dist.into(),
-            sdk: sdk.into(),
             database_url,
             demo,
             drain_grace: Duration::from_secs(
@@ -361,9 +374,18 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
         .into());
     }
     let db = Db::connect(&settings.database_url).await?;
+    for t in &config.tenants {
+        if embedding::any_site(&t.security.allowed_origins) {
+            tracing::warn!(
+                tenant = %t.sysnum,
+                "allowed_origins = [\"*\"]: any site may embed this tenant's chat"
+            );
+        }
+    }
     let mut state = AppState::new(config, db.clone(), settings.dist);
     state.sdk = Arc::new(settings.sdk);
     state.limiter = RateLimiter::new(Some(settings.limits), settings.trusted_proxies);
+    state.demo = settings.demo;
     let mut listener_slot = None;
     if db.engine() == store::Engine::Postgres {
         let (notifier, slot) = notify::start_postgres(&settings.database_url, db.clone()).await?;

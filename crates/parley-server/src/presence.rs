@@ -28,6 +28,27 @@ pub struct Pending {
     pub text: String,
 }
 
+/// Refuses a presence report whose page does not make its visitor invitable: the
+/// link's `invite_flag` (`true` on), else the tenant's backend `agent_invite`, else off
+/// (`parley_protocol::effective`'s `agent_invite`: one reading of the flag for the
+/// protocol, the loader and the docs). An unknown tenant is left to admission.
+pub fn check_invitable(state: &AppState, query: &str) -> Result<(), ApiError> {
+    let parsed = parley_protocol::ChatParams::from_query(query).value;
+    let tenant = parsed
+        .sysnum
+        .as_deref()
+        .and_then(|s| state.config.tenant(s));
+    match tenant {
+        Some(t) if !parley_protocol::effective(&parsed, &t.backend_settings()).agent_invite => {
+            Err(ApiError::bad_request(
+                "agents' invitations are off for this page: the page sets invite_flag: true, \
+                 or the tenant's backend agent_invite = true",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Records that `visitor_id` is on `page` now, and takes the invitation waiting for
 /// them, if a fresh one is there (a stale one is taken and dropped).
 pub async fn report(

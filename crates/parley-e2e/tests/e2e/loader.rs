@@ -1,12 +1,13 @@
-//! The host-page loader (`sdk/entrance.js`) end to end: a shop page on another origin
-//! (a second loopback port) pastes the spec's access code, and the tests act as its
-//! visitor in headless Chromium. The demo tenant lists that shop's origin in
-//! `allowed_origins` for the run (`Server::start_embeddable_by`), so the chat page in the
-//! frame talks to the shop over `postMessage`.
+//! The host-page loader (`sdk/entrance.js`, as built into `dist/sdk/`) end to end: a
+//! shop page on another origin (a second loopback port) pastes the spec's access code,
+//! and the tests act as its visitor in headless Chromium. The demo tenant's
+//! `allowed_origins` is exactly that shop's origin for the run
+//! (`Server::start_embeddable_by`), so the chat page in the frame talks to the shop over
+//! `postMessage`; the shipped `["*"]` is tested on its own.
 //!
 //! The shop page records what a site owner's code would see in `window.seen`: its
 //! callbacks, every `message` event it gets, the `zhichiReceive` events, iframe loads and
-//! console warnings.
+//! console warnings and errors.
 
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ fn shop_page(server: &Server, class_line: &str, calls: &str) -> String {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Chat Client</title>
     <script>
-      window.seen = {{ ready: 0, statuses: [], messages: [], envelopes: [], zhichi: [], loads: 0, warnings: [], manual: [] }};
+      window.seen = {{ ready: 0, statuses: [], messages: [], envelopes: [], zhichi: [], loads: 0, warnings: [], errors: [], manual: [] }};
       window.addEventListener("message", function (e) {{
         if (typeof e.data === "string") window.seen.envelopes.push(e.data);
       }});
@@ -41,6 +42,11 @@ fn shop_page(server: &Server, class_line: &str, calls: &str) -> String {
       console.warn = function () {{
         window.seen.warnings.push([].join.call(arguments, " "));
         warn.apply(console, arguments);
+      }};
+      var error = console.error;
+      console.error = function () {{
+        window.seen.errors.push([].join.call(arguments, " "));
+        error.apply(console, arguments);
       }};
     </script>
   </head>
@@ -106,6 +112,17 @@ const FRAME_SHOWN: &str = "(() => { const f = document.querySelector('iframe.par
      return !!f && f.getBoundingClientRect().height > 100 && \
      getComputedStyle(f.parentElement).display !== 'none'; })()";
 
+/// JS: whether the launcher is on screen.
+const LAUNCHER_SHOWN: &str =
+    "(() => { const b = document.querySelector('button.parley-launcher'); \
+     return !!b && getComputedStyle(b).display !== 'none'; })()";
+
+/// JS: the `chat_collapse_window` envelopes the page heard.
+const COLLAPSE_ENVELOPES: &str =
+    "window.seen.envelopes.filter(s => { try { const m = JSON.parse(s); \
+     return m.name === 'zc_post_message' && m.data.action === 'chat_collapse_window'; } \
+     catch (e) { return false; } }).length";
+
 /// JS: the iframe's URL, parsed.
 const FRAME_URL: &str = "new URL(document.querySelector('iframe.parley-frame').src)";
 
@@ -130,6 +147,15 @@ async fn access_code_opens_the_pc_chat_with_the_configured_parameters() {
     );
     let browser = Browser::start(Viewport::Desktop).await;
     open(&browser, &shop, "/").await;
+    browser.wait_until(LAUNCHER_SHOWN, 20, "the launcher").await;
+    // frame_ready means "the chat can be opened now": once, before any open.
+    browser
+        .wait_until(
+            "window.seen.ready === 1",
+            20,
+            "frame_ready before the first open",
+        )
+        .await;
 
     // A real, labelled button in the theme colour with a readable icon; no frame yet.
     let launcher = browser
@@ -484,7 +510,7 @@ async fn agent_reply_while_collapsed_reaches_the_callback_and_the_badge() {
         .await;
     assert_eq!(badge[0], "1");
     assert_ne!(badge[1], "none", "the badge is visible");
-    assert_eq!(badge[2], "Open chat (1 unread)");
+    assert_eq!(badge[2], "Open chat (unread: 1)");
     browser.screenshot("loader-badge").await;
 
     browser.click("button.parley-launcher").await;
@@ -1204,5 +1230,525 @@ async fn an_agent_invites_a_visitor_browsing_the_shop() {
         "the invited visitor's chat"
     );
     assert_eq!(browser.eval("window.seen.warnings").await, json!([]));
+    browser.close().await;
+}
+
+/// The spec's own snippets, verbatim except the host: "Add by Codes", the custom
+/// inquiry entry (its button, the script tag's class, `custom: true`), manual
+/// initialization (its `customBtn` calling `frame_manual`) and the dynamic inquiry entry
+/// (`dynBtn` writing the button with innerHTML, then `dynamic_ready`). Each shows the
+/// chat and fires `frame_ready`.
+#[tokio::test]
+async fn the_specs_snippets_work_verbatim_from_another_origin() {
+    let (shop, server) = start().await;
+    let ready = r#"zc("frame_ready", function () { window.seen.ready += 1; });"#;
+    shop.put(
+        "/add",
+        &shop_page(
+            &server,
+            "",
+            &format!(
+                r#"zc("config", {{
+  "color": "04babc",
+  "uname": "Sobot"
+}})
+      {ready}"#
+            ),
+        ),
+    );
+    shop.put(
+        "/custom",
+        &shop_page(
+            &server,
+            r#"x.className = "zhiCustomBtn"; // Bind the class to the custom button Step 1"#,
+            &format!(
+                r#"      zc("config", {{
+        custom: true // Set the custom button as effective Step 2
+      }})
+      {ready}"#
+            ),
+        )
+        .replace(
+            r#"<div id="root"></div>"#,
+            r#"<!--Custom button Step 3-->
+    <button class="zhiCustomBtn">Your inquiries are welcomed</button>"#,
+        ),
+    );
+    shop.put(
+        "/manual",
+        &shop_page(
+            &server,
+            "",
+            &format!(
+                r#"// Step 1
+zc("config", {{
+  "manual": true // Set to manual initialization
+}})
+
+// Step 2 Perform manual initialization by events
+document.getElementById("customBtn").addEventListener("click", function() {{
+  zc("frame_manual", function(res) {{
+    console.log("success")
+  }})
+}})
+      {ready}"#
+            ),
+        )
+        .replace(
+            r#"<div id="root"></div>"#,
+            r#"<button id="customBtn">Chat with us</button>"#,
+        ),
+    );
+    shop.put(
+        "/dynamic",
+        &shop_page(
+            &server,
+            r#"x.className = "zhiCustomBtn";"#,
+            &format!(
+                r#"zc("config", {{ custom: true }});
+      {ready}
+  document.getElementById("dynBtn").addEventListener("click", function() {{
+  // Simulate dynamic inserted data
+  document.getElementById("root").innerHTML = '<button class="zhiCustomBtn">Inquiry</button>';
+  // Dynamically create custom button
+  zc("dynamic_ready")
+}})"#
+            ),
+        )
+        .replace(
+            r#"<div id="root"></div>"#,
+            r#"<button id="dynBtn">Show the inquiry button</button><div id="root"></div>"#,
+        ),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+
+    open(&browser, &shop, "/add").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "frame_ready")
+        .await;
+    browser.click("button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the chat").await;
+    assert_eq!(
+        browser
+            .eval(&format!("{FRAME_URL}.searchParams.get('uname')"))
+            .await,
+        "Sobot"
+    );
+
+    open(&browser, &shop, "/custom").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "frame_ready")
+        .await;
+    assert_eq!(
+        browser.eval(LAUNCHER_SHOWN).await,
+        false,
+        "custom: no launcher"
+    );
+    browser.click("button.zhiCustomBtn").await;
+    browser
+        .wait_until(FRAME_SHOWN, 20, "the chat from the site's button")
+        .await;
+
+    open(&browser, &shop, "/manual").await;
+    // Nothing to wait for: a bounded wait, then neither a launcher nor a frame.
+    grace_period(Duration::from_millis(800)).await;
+    assert_eq!(
+        browser
+            .eval("[document.querySelectorAll('.parley-launcher').length, document.querySelectorAll('iframe').length, window.seen.ready]")
+            .await,
+        serde_json::json!([0, 0, 0]),
+        "manual: nothing until frame_manual"
+    );
+    browser.click("#customBtn").await;
+    browser
+        .wait_until(LAUNCHER_SHOWN, 20, "the launcher after frame_manual")
+        .await;
+    browser
+        .wait_until(
+            "window.seen.ready === 1",
+            20,
+            "frame_ready after frame_manual",
+        )
+        .await;
+    browser.click("button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the chat").await;
+
+    open(&browser, &shop, "/dynamic").await;
+    browser
+        .wait_until("window.seen.ready === 1", 20, "frame_ready")
+        .await;
+    browser.click("#dynBtn").await;
+    browser.click("#root button.zhiCustomBtn").await;
+    browser
+        .wait_until(FRAME_SHOWN, 20, "the chat from the dynamic button")
+        .await;
+    assert_eq!(
+        browser
+            .eval("window.seen.warnings.concat(window.seen.errors)")
+            .await,
+        serde_json::json!([])
+    );
+    browser.close().await;
+}
+
+/// A site the tenant does not list gets no launcher and no frame (never a broken one),
+/// and one console error naming its origin, the tenant and the setting to change; a
+/// sysnum no tenant has gets one naming the sysnum.
+#[tokio::test]
+async fn a_site_not_allowed_gets_one_console_error_and_no_frame() {
+    let shop = HostSite::start().await;
+    let server = Server::start_embeddable_by(&["https://shop.example".to_owned()]).await;
+    let calls = r#"zc("config", { locale: "en", async: 1, man_trace: true });
+      zc("frame_ready", function () { window.seen.ready += 1; });
+      zc("offline_message_count", function (r) { window.seen.offline = r; });"#;
+    shop.put("/", &shop_page(&server, "", calls));
+    shop.put(
+        "/unknown",
+        &shop_page(&server, "", calls).replace("sysnum=demo", "sysnum=nobody"),
+    );
+    let browser = Browser::start(Viewport::Desktop).await;
+    for (path, must_name) in [
+        (
+            "/",
+            vec![
+                shop.origin(),
+                "\"demo\"".to_owned(),
+                "allowed_origins".to_owned(),
+            ],
+        ),
+        (
+            "/unknown",
+            vec!["\"nobody\"".to_owned(), "sysnum".to_owned()],
+        ),
+    ] {
+        open(&browser, &shop, path).await;
+        browser
+            .wait_until("window.seen.errors.length > 0", 20, "the console error")
+            .await;
+        browser.eval("(zc('expand'), 0)").await;
+        // Nothing else may come: a bounded wait, then the checks.
+        grace_period(Duration::from_millis(800)).await;
+        let errors = browser.eval("window.seen.errors").await;
+        assert_eq!(errors.as_array().unwrap().len(), 1, "{path}: {errors}");
+        let error = errors[0].as_str().unwrap();
+        for name in &must_name {
+            assert!(
+                error.contains(name.as_str()),
+                "{path}: {error} names {name}"
+            );
+        }
+        assert_eq!(
+            browser
+                .eval("[document.querySelectorAll('.parley-launcher').length, document.querySelectorAll('iframe').length, window.seen.ready, !!window.seen.offline]")
+                .await,
+            serde_json::json!([0, 0, 0, false]),
+            "{path}: no launcher, no frame, no callback"
+        );
+    }
+    browser.close().await;
+}
+
+/// `cargo xtask serve` (the shipped demo, `--demo`): the demo shop page, served at the
+/// other loopback name (`localhost` beside `127.0.0.1`, another origin), embeds the
+/// access code and its chat works: the shipped `allowed_origins = ["*"]`.
+#[tokio::test]
+async fn the_demo_shop_embeds_the_shipped_demo_from_another_origin() {
+    let server = Server::start_configured(std::sync::Arc::new(|_| {}), true).await;
+    let page = format!("http://localhost:{}/demo/shop.html", server.addr.port());
+    let browser = Browser::start(Viewport::Desktop).await;
+    browser.client.goto(&page).await.unwrap();
+    browser.click("button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the chat").await;
+    assert_eq!(
+        browser.eval(&format!("{FRAME_URL}.origin")).await,
+        format!("http://127.0.0.1:{}", server.addr.port()),
+        "the chat is on another origin than the shop"
+    );
+    assert_eq!(
+        browser.eval("location.origin").await,
+        format!("http://localhost:{}", server.addr.port())
+    );
+    let frame = browser
+        .client
+        .find(Locator::Css("iframe.parley-frame"))
+        .await
+        .expect("iframe");
+    frame.enter_frame().await.expect("enter the chat frame");
+    assert_eq!(browser.text_of(".topbar h1").await, "Parley Demo Shop");
+    // Framed by a trusted parent: the chat shows its own collapse button.
+    browser.click("button.collapse").await;
+    browser.client.enter_parent_frame().await.unwrap();
+    browser
+        .wait_until(
+            &format!("!{FRAME_SHOWN}"),
+            10,
+            "the chat's own button to fold it",
+        )
+        .await;
+    browser.screenshot("loader-demo-shop").await;
+    browser.close().await;
+}
+
+/// No start-time race: a `zc("config")` made by a later script after the loader ran
+/// still counts until the visitor first opens the chat. `manual` keeps the chat closed
+/// until `frame_manual` (even after the launcher had appeared); `auto_expand` opens it.
+#[tokio::test]
+async fn a_later_config_applies_until_the_first_interaction() {
+    let (shop, server) = start().await;
+    // A later script: it waits until the loader has replaced the queue (and, with
+    // `after_launcher`, until the launcher is there), then configures.
+    let later = |config: &str, after_launcher: bool| {
+        let also = if after_launcher {
+            " && document.querySelector('.parley-launcher')"
+        } else {
+            ""
+        };
+        shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en" });
+      zc("frame_ready", function () { window.seen.ready += 1; });"#,
+        )
+        .replace(
+            "</body>",
+            &format!(
+                r#"<script>
+      (function later() {{
+        if (window.zc && window.zc.parley{also}) {{ zc("config", {config}); }}
+        else {{ setTimeout(later, 5); }}
+      }})();
+    </script>
+  </body>"#
+            ),
+        )
+    };
+    shop.put("/manual", &later("{ manual: true }", false));
+    shop.put("/manual-late", &later("{ manual: true }", true));
+    shop.put("/expand", &later("{ auto_expand: true }", false));
+    let browser = Browser::start(Viewport::Desktop).await;
+    for path in ["/manual", "/manual-late"] {
+        open(&browser, &shop, path).await;
+        browser
+            .wait_until(
+                "window.zc.parley && !document.querySelector('iframe')",
+                20,
+                "the loader",
+            )
+            .await;
+        // Nothing may open: a bounded wait, then the checks.
+        grace_period(Duration::from_millis(800)).await;
+        assert_eq!(browser.eval(LAUNCHER_SHOWN).await, false, "{path}");
+        assert_eq!(
+            browser
+                .eval("document.querySelectorAll('iframe').length")
+                .await,
+            0,
+            "{path}"
+        );
+        browser
+            .eval("(zc('frame_manual', r => window.seen.manual.push(r)), 0)")
+            .await;
+        assert_eq!(
+            browser.eval("window.seen.manual").await,
+            serde_json::json!(["success"])
+        );
+        browser
+            .wait_until(LAUNCHER_SHOWN, 10, "the launcher after frame_manual")
+            .await;
+        browser.click("button.parley-launcher").await;
+        browser.wait_until(FRAME_SHOWN, 20, "the chat").await;
+        assert_eq!(browser.eval("window.seen.ready").await, 1, "{path}");
+    }
+    open(&browser, &shop, "/expand").await;
+    browser
+        .wait_until(FRAME_SHOWN, 20, "auto_expand from a later script")
+        .await;
+    browser.close().await;
+}
+
+/// Precedence zc > backend > default for the loader: the tenant's backend colour,
+/// location, launcher text and invitation show on a page that sets none (its labels in
+/// the page's language, from locales/<code>/loader.ftl); a page's own values win.
+#[tokio::test]
+async fn backend_settings_apply_where_the_page_sets_none() {
+    let shop = HostSite::start().await;
+    let origin = shop.origin();
+    let server = Server::start_configured(
+        std::sync::Arc::new(move |t: &mut parley_server::config::Tenant| {
+            t.security.allowed_origins = vec![origin.clone()];
+            t.backend.color = Some("ff5500".into());
+            t.backend.location = Some(2);
+            t.backend.launcher_text = Some("Ask us".into());
+            t.backend.invite = Some(true);
+            t.backend.first_timeout = Some(0);
+            t.backend.tip_title = Some("Backend invitation".into());
+        }),
+        false,
+    )
+    .await;
+    shop.put(
+        "/",
+        &shop_page(&server, "", r#"zc("config", { locale: "ja" });"#),
+    );
+    shop.put(
+        "/own",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en", color: "1a1a2e", location: 1, invite: 0 });"#,
+        ),
+    );
+    let launcher = "(() => { const b = document.querySelector('button.parley-launcher'); \
+                    const s = getComputedStyle(b); const r = b.getBoundingClientRect(); \
+                    return [s.backgroundColor, r.left < innerWidth / 2, b.querySelector('.parley-label').textContent, \
+                    b.getAttribute('aria-label')]; })()";
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    browser.wait_until(LAUNCHER_SHOWN, 20, "the launcher").await;
+    assert_eq!(
+        browser.eval(launcher).await,
+        serde_json::json!(["rgb(255, 85, 0)", true, "Ask us", "チャットを開く"])
+    );
+    assert_eq!(
+        browser.text_of(".parley-invite p").await,
+        "Backend invitation"
+    );
+    browser.screenshot("loader-backend-settings").await;
+
+    open(&browser, &shop, "/own").await;
+    browser.wait_until(LAUNCHER_SHOWN, 20, "the launcher").await;
+    assert_eq!(
+        browser.eval(launcher).await,
+        serde_json::json!(["rgb(26, 26, 46)", false, "Ask us", "Open chat"])
+    );
+    // invite: 0 on the page beats the backend's invitation: nothing to wait for.
+    grace_period(Duration::from_millis(800)).await;
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('.parley-invite').length")
+            .await,
+        0
+    );
+    browser.close().await;
+}
+
+/// The page hears the spec's `chat_collapse_window` once for every fold, whatever folded
+/// it: the loader's ×, Escape, the launcher, `zc("collapse")` and `end_of_close` (the
+/// chat's own button is in the access-code test).
+#[tokio::test]
+async fn chat_collapse_window_arrives_for_every_fold() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            "",
+            r#"zc("config", { locale: "en", type: 2, groupid: "sales", top_bar_flag: 0 });"#,
+        ),
+    );
+    let alice = Agent::login(&server, "alice", "alice-demo").await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    let count = async || browser.eval(COLLAPSE_ENVELOPES).await.as_u64().unwrap();
+    let mut folds = 0;
+    for way in ["the loader's ×", "Escape", "the launcher", "zc('collapse')"] {
+        browser.click("button.parley-launcher").await;
+        browser.wait_until(FRAME_SHOWN, 20, "the window").await;
+        match way {
+            "the loader's ×" => browser.click("button.parley-close").await,
+            "Escape" => {
+                let launcher = browser
+                    .client
+                    .find(Locator::Css("button.parley-launcher"))
+                    .await
+                    .unwrap();
+                launcher.send_keys(ESCAPE).await.unwrap();
+            }
+            "the launcher" => browser.click("button.parley-launcher").await,
+            _ => {
+                browser.eval("(zc('collapse'), 0)").await;
+            }
+        }
+        folds += 1;
+        browser
+            .wait_until(
+                &format!("!{FRAME_SHOWN} && {COLLAPSE_ENVELOPES} === {folds}"),
+                10,
+                &format!("one chat_collapse_window for {way}"),
+            )
+            .await;
+    }
+    // end_of_close: the agent ends the chat while it is open.
+    browser.click("button.parley-launcher").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the window").await;
+    let id = alice.take_next().await;
+    let (status, body) = alice
+        .call("POST", &format!("/api/agent/conversations/{id}/end"), None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    browser
+        .wait_until(
+            &format!("!{FRAME_SHOWN} && {COLLAPSE_ENVELOPES} === 5"),
+            10,
+            "one chat_collapse_window for end_of_close",
+        )
+        .await;
+    // Exactly one each: nothing more comes.
+    grace_period(Duration::from_millis(500)).await;
+    assert_eq!(count().await, 5);
+    browser.close().await;
+}
+
+/// With the site's own buttons (`custom`), the unread count is on them:
+/// `data-unread` and the class `parley-unread`, gone once the chat is opened.
+#[tokio::test]
+async fn custom_buttons_carry_the_unread_count() {
+    let (shop, server) = start().await;
+    shop.put(
+        "/",
+        &shop_page(
+            &server,
+            r#"x.className = "zhiCustomBtn";"#,
+            r#"zc("config", { custom: true, locale: "en", type: 2, groupid: "sales" });
+      zc("receive_message", function (m) { window.seen.messages.push(m); });"#,
+        )
+        .replace(
+            r#"<div id="root"></div>"#,
+            r#"<button class="zhiCustomBtn" id="ask">Ask us</button>"#,
+        ),
+    );
+    let alice = Agent::login(&server, "alice", "alice-demo").await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(&browser, &shop, "/").await;
+    browser.click("#ask").await;
+    browser.wait_until(FRAME_SHOWN, 20, "the chat").await;
+    let id = alice.take_next().await;
+    browser.eval("(zc('collapse'), 0)").await;
+    browser
+        .wait_until(&format!("!{FRAME_SHOWN}"), 10, "the fold")
+        .await;
+    alice.reply(&id, "custom-1", "We have green tea.").await;
+    browser
+        .wait_until(
+            "document.getElementById('ask').getAttribute('data-unread') === '1'",
+            20,
+            "the count on the site's button",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("[document.querySelectorAll('.zhiCustomBtn[data-unread]').length, document.getElementById('ask').classList.contains('parley-unread'), !!document.getElementById('zhichiScript').getAttribute('data-unread')]")
+            .await,
+        serde_json::json!([1, true, false]),
+        "the site's button only, not the script tag of the same class"
+    );
+    browser.click("#ask").await;
+    browser
+        .wait_until(
+            "!document.getElementById('ask').hasAttribute('data-unread') && !document.getElementById('ask').classList.contains('parley-unread')",
+            10,
+            "the count to clear on open",
+        )
+        .await;
     browser.close().await;
 }

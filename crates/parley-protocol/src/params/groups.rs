@@ -238,8 +238,11 @@ pub struct Panel {
     pub location: Option<Location>,
     /// `invite`: automatic invitation pop-ups.
     pub invite: Option<bool>,
-    /// `invite_flag`: the spec's comment reads "true Disable, and enable by default":
-    /// `true` turns off agents' proactive chat invitations for this page.
+    /// `invite_flag`: `true` makes the page's visitors invitable by agents (they are
+    /// listed while on it). The spec's text wins over its comment ("true Disable, and
+    /// enable by default"), which contradicts it: "add this API … so agents can manually
+    /// invite users", "enable this function on some key pages … to avoid … all website
+    /// visitors entering the invitation list". Off unless the page or the backend says so.
     pub invite_flag: Option<bool>,
     /// `tip_title`: the invitation text.
     pub tip_title: Option<String>,

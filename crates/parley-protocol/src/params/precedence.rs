@@ -146,7 +146,9 @@ pub struct EffectiveSettings {
     pub agent_offline_title: Option<String>,
     /// Browsing-track collection.
     pub man_trace: bool,
-    /// Proactive invitations by agents (`invite_flag: true` turns them off).
+    /// Proactive invitations by agents: `invite_flag: true` (or the backend's
+    /// "Proactive Chat Invitation") turns them on; off by default (see
+    /// `Panel::invite_flag`).
     pub agent_invite: bool,
     /// The backend's security policy, never influenced by the link.
     pub security: SecurityPolicy,
@@ -187,7 +189,7 @@ impl Default for EffectiveSettings {
             agent_hello_word: None,
             agent_offline_title: None,
             man_trace: false,
-            agent_invite: true,
+            agent_invite: false,
             security: SecurityPolicy::default(),
         }
     }
@@ -274,7 +276,6 @@ pub fn effective(params: &ChatParams, backend: &BackendSettings) -> EffectiveSet
         agent_invite: params
             .panel
             .invite_flag
-            .map(|disabled| !disabled)
             .or(backend.agent_invite)
             .unwrap_or(d.agent_invite),
         security: backend.security.clone(),

@@ -70,7 +70,7 @@ fn link_parameters_beat_backend_settings() {
     };
     let p = ChatParams::from_query(
         "type=4&locale=tw&color=04babc&robotid=9&groupid=g&msg_flag=0&leave_msg_flag=1&time=15\
-         &location=1&is_link=1&show_face=0&man_trace=0&invite_flag=0&robot_hello_word=hi&agentid=a7",
+         &location=1&is_link=1&show_face=0&man_trace=0&invite_flag=1&robot_hello_word=hi&agentid=a7",
     )
     .value;
     let e = effective(&p, &backend);
@@ -154,4 +154,24 @@ fn to_query_writes_every_group() {
 fn issues_show_long_values_briefly() {
     let p = ChatParams::from_query(&format!("color={}", "z".repeat(5000)));
     assert!(p.issues[0].reason.len() < 200, "{}", p.issues[0].reason);
+}
+
+/// `invite_flag` has one reading everywhere (the loader and the docs too): `true` makes
+/// the page's visitors invitable by agents; nothing said means not invitable, unless the
+/// backend's "Proactive Chat Invitation" is on; a page's `false` beats the backend.
+#[test]
+fn invite_flag_true_makes_visitors_invitable() {
+    let none = BackendSettings::default();
+    let on = BackendSettings {
+        agent_invite: Some(true),
+        ..BackendSettings::default()
+    };
+    let link = |q: &str| ChatParams::from_query(q).value;
+    assert!(!effective(&link("sysnum=a"), &none).agent_invite);
+    assert!(effective(&link("sysnum=a&invite_flag=true"), &none).agent_invite);
+    assert!(effective(&link("sysnum=a&invite_flag=1"), &none).agent_invite);
+    assert!(effective(&link("sysnum=a"), &on).agent_invite);
+    assert!(!effective(&link("sysnum=a&invite_flag=false"), &on).agent_invite);
+    let zc = ChatParams::from_json(&serde_json::json!({"invite_flag": true})).value;
+    assert!(effective(&zc, &none).agent_invite);
 }

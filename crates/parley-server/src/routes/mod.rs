@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod card;
 pub mod image;
+pub mod loader;
 pub mod pages;
 pub mod ticket;
 pub mod token;

@@ -3,8 +3,9 @@
 //! Every visitor page is the same Trunk-built `index.html`; the client routes by path.
 //! Pages carry a Content-Security-Policy ([`page_csp`]): scripts only from this origin
 //! (the start-up module Trunk inlines is allowed by its hash), no plugins, no `<base>`,
-//! and `frame-ancestors` from the tenant's allowed host origins, so only sites the
-//! tenant lists can embed its chat. Each page also carries its language's messages
+//! and `frame-ancestors` from the tenant's allowed host origins
+//! ([`crate::embedding::frame_ancestors`]), so only sites the tenant lists can embed its
+//! chat. Each page also carries its language's messages
 //! ([`locale_element`]), so the client bundle holds none of the 17 languages.
 
 use std::path::Path;
@@ -17,7 +18,7 @@ use axum::routing::get;
 use axum::Router;
 use parley_protocol::api::{ApiErrorBody, ErrorCode};
 use parley_protocol::{ChatParams, Locale, Parsed};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 use crate::config::Tenant;
 use crate::{admission, AppState};
@@ -30,29 +31,14 @@ pub const PAGE_PATHS: [&str; 4] = [
     "/ticketclient/index.html",
 ];
 
-/// Where the host-page loader is served (the spec's access code loads it from here).
-pub const ENTRANCE_PATH: &str = "/chat/frame/v2/entrance.js";
-
 /// The loader's hidden visitor frame (`sdk/visitor.js`): a tiny page at this origin, so
 /// it reads the visitor id the chat kept here, through which the host page asks for
-/// `zc("offline_message_count")` and records browsing tracks. It loads no wasm.
+/// `zc("offline_message_count")` and records browsing tracks. It loads no wasm; its
+/// script, `visitor.js`, is served with the loader's (`routes::loader`).
 pub const VISITOR_FRAME_PATH: &str = "/chat/frame/v2/visitor.html";
-/// The visitor frame's script, `sdk/visitor.js`.
-pub const VISITOR_FRAME_SCRIPT_PATH: &str = "/chat/frame/v2/visitor.js";
 
-pub fn router(dist: &Path, sdk: &Path) -> Router<AppState> {
-    let entrance = sdk.join("entrance.js");
-    let javascript = "text/javascript; charset=utf-8".parse().expect("mime");
-    let mut router = Router::new()
-        .route_service(
-            ENTRANCE_PATH,
-            ServeFile::new_with_mime(entrance, &javascript),
-        )
-        .route_service(
-            VISITOR_FRAME_SCRIPT_PATH,
-            ServeFile::new_with_mime(sdk.join("visitor.js"), &javascript),
-        )
-        .route(VISITOR_FRAME_PATH, get(visitor_frame));
+pub fn router(dist: &Path) -> Router<AppState> {
+    let mut router = Router::new().route(VISITOR_FRAME_PATH, get(visitor_frame));
     for path in PAGE_PATHS {
         let dist = dist.to_path_buf();
         router = router.route(
@@ -120,7 +106,7 @@ async fn visitor_frame(State(state): State<AppState>, request: Request<Body>) ->
     let csp = format!(
         "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; \
          form-action 'none'; frame-ancestors {}",
-        frame_ancestors(embedders(tenant))
+        crate::embedding::frame_ancestors(embedders(tenant))
     );
     let response = Html(
         "<!doctype html><meta charset=utf-8><title>Parley</title>\
@@ -192,20 +178,6 @@ fn two_tenants() -> Response {
     no_cache_with_csp(response, "default-src 'none'; frame-ancestors 'none'")
 }
 
-/// `scheme://host[:port]` of an allowed origin when it is exactly that (anything that
-/// could break out of the header value is dropped).
-fn clean_origin(origin: &str) -> Option<&str> {
-    let origin = origin.trim_end_matches('/');
-    let rest = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))?;
-    let ok = !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    ok.then_some(origin)
-}
-
 /// The `'sha256-…'` sources of the page's inline scripts (Trunk inlines the module that
 /// starts the client).
 fn inline_script_hashes(html: &str) -> Vec<String> {
@@ -247,15 +219,8 @@ pub fn page_csp(html: &str, ancestors: &[String]) -> String {
          style-src 'self' 'unsafe-inline'; img-src 'self' https: http: blob: data:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors {}",
-        frame_ancestors(ancestors)
+        crate::embedding::frame_ancestors(ancestors)
     )
-}
-
-/// The sources of `frame-ancestors`: this origin and the tenant's allowed host origins.
-fn frame_ancestors(ancestors: &[String]) -> String {
-    let mut frame = vec!["'self'"];
-    frame.extend(ancestors.iter().filter_map(|o| clean_origin(o)));
-    frame.join(" ")
 }
 
 /// The client has not been built (`dist/index.html` is missing).
@@ -314,5 +279,8 @@ mod tests {
         assert_eq!(inline_script_hashes(html).len(), 1);
         assert!(csp.contains("'sha256-"));
         assert!(csp.contains("object-src 'none'"));
+        // `["*"]`: any site.
+        let any = page_csp(html, &["*".into()]);
+        assert!(any.ends_with("frame-ancestors *"), "{any}");
     }
 }

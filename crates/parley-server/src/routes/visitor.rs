@@ -243,6 +243,7 @@ async fn presence(
     JsonBody(request): JsonBody<TraceRequest>,
 ) -> Result<Json<PresenceResponse>, ApiError> {
     let page = current_page(&request)?;
+    presence::check_invitable(&state, &request.query)?;
     let (visitor_id, AdmittedLink { tenant, .. }) =
         admit_visitor(&state, &request.query, request.visitor_id.as_deref()).await?;
     let invitation = presence::report(&state, &tenant.sysnum, &visitor_id, &page)

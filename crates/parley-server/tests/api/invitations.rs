@@ -17,7 +17,7 @@ async fn report(app: &TestApp, visitor_id: Option<&str>, url: &str) -> serde_jso
         .post_json(
             "/api/chat/presence",
             &json!({
-                "query": "sysnum=demo&uname=Jo",
+                "query": "sysnum=demo&uname=Jo&invite_flag=1",
                 "visitor_id": visitor_id,
                 "cur_visit_args": {"cur_visit_url": url, "cur_visit_title": "Teas"}
             }),
@@ -35,6 +35,21 @@ async fn an_agent_invites_a_browsing_visitor_once(store: Store) {
         .await;
     assert_eq!(status, 400, "{body}");
     assert!(body["message"].as_str().unwrap().contains("cur_visit_args"));
+    // A page without invite_flag (and a tenant without agent_invite) lists nobody:
+    // `true` turns invitations on, whatever the spec's comment says.
+    for flag in ["", "&invite_flag=0", "&invite_flag=false"] {
+        let (status, body) = app
+            .post_json(
+                "/api/chat/presence",
+                &json!({
+                    "query": format!("sysnum=demo{flag}"),
+                    "cur_visit_args": {"cur_visit_url": "https://shop.example/"}
+                }),
+            )
+            .await;
+        assert_eq!(status, 400, "{flag}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("invite_flag"));
+    }
     let first = report(&app, None, "https://shop.example/teas").await;
     assert_eq!(first["invitation"], serde_json::Value::Null);
     let visitor = first["visitor_id"].as_str().unwrap().to_owned();

@@ -11,6 +11,7 @@ mod images;
 mod init;
 mod instances;
 mod invitations;
+mod loader;
 mod ops;
 mod pages;
 mod reception;

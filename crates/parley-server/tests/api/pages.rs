@@ -130,13 +130,29 @@ async fn each_page_carries_the_language_init_will_use() {
 }
 
 /// The loader's visitor frame runs one script from this origin, may call only this
-/// origin, and may be framed only where the chat may.
+/// origin, and may be framed only where the chat may (here a tenant listing no site;
+/// the shipped demo's `["*"]` is any site).
 #[tokio::test]
 async fn the_visitor_frame_is_locked_down_like_the_chat() {
     let app = spawn_app(Store::Sqlite).await;
+    let csp_of = |path: &'static str| {
+        let url = app.url(path);
+        let http = app.http.clone();
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            r.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let demo = csp_of("/chat/frame/v2/visitor.html?sysnum=demo").await;
+    assert!(demo.ends_with("frame-ancestors *"), "{demo}");
+    let chat = csp_of("/chat/pc/v2/index.html?sysnum=demo").await;
+    assert!(chat.ends_with("frame-ancestors *"), "{chat}");
     let r = app
         .http
-        .get(app.url("/chat/frame/v2/visitor.html?sysnum=demo&partnerid=p1"))
+        .get(app.url("/chat/frame/v2/visitor.html?sysnum=QUEUE&partnerid=p1"))
         .send()
         .await
         .unwrap();
