@@ -152,7 +152,7 @@ async fn visitors_behind_a_proxy_do_not_starve_sign_in_and_one_flood_is_limited(
 
 async fn browsing_tracks_and_reports_go_after_their_retention(store: Store) {
     let app = spawn_app(store).await;
-    let page = json!({"query": "sysnum=demo", "cur_visit_args": {"cur_visit_title": "Shop"}});
+    let page = json!({"query": "sysnum=demo&invite_flag=1", "cur_visit_args": {"cur_visit_title": "Shop"}});
     let (status, _) = app.post_json("/api/chat/trace", &page).await;
     assert_eq!(status, 200);
     let (status, _) = app.post_json("/api/chat/presence", &page).await;
