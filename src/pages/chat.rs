@@ -26,15 +26,18 @@ use crate::components::leave_panel::LeavePanel;
 use crate::components::message_list::{offset_min, MessageList};
 use crate::components::reception_notice::{leave_message_href, redirect_target, ReceptionNotice};
 use crate::components::theme;
-use crate::components::top_bar::{title_for, TopBar};
+use crate::components::top_bar::{document_title_for, title_for, TopBar};
+use crate::components::transcript::{download_text, stamp, today};
 use crate::hooks::use_chat_socket::{use_chat_socket, UseChatSocketOptions};
 use crate::hooks::use_history_pages::{use_history_pages, UseHistoryPagesOptions};
 use crate::hooks::use_image_upload::{use_image_upload, UseImageUploadOptions};
 use crate::hooks::use_outbox::{use_outbox, UseOutboxOptions, UseOutboxReturn};
+use crate::hooks::use_unread_alert::{use_unread_alert, UseUnreadAlertOptions};
 use crate::hooks::use_visual_viewport::{use_visual_viewport, UseVisualViewportOptions};
 use crate::i18n::{t, t_args};
 use crate::model::chat_log::ChatLog;
-use crate::model::conversation::{announcement, Conversation};
+use crate::model::conversation::{announcement, guide_shown, hello_after, Conversation};
+use crate::model::transcript::{file_name, transcript};
 use crate::params_ctx::{use_params, use_raw_query};
 use crate::route::Layout;
 use crate::storage;
@@ -150,7 +153,8 @@ fn ChatView(
         guide,
         ..
     } = session;
-    let link = use_params().with_untracked(|p| FromLink::read(&p.value, &history, locale));
+    let query = use_raw_query();
+    let link = use_params().with_untracked(|p| FromLink::read(&p.value, &query, &history, locale));
     let log = RwSignal::new(
         history
             .into_iter()
@@ -174,13 +178,41 @@ fn ChatView(
         log,
         send,
     });
+    let title_mode = settings.title_flag;
+    let custom_title = link.custom_title.clone();
+    let title = Memo::new(move |_| {
+        let agent = chat.with(|c| c.agent().map(|a| a.name.clone()));
+        title_for(
+            title_mode,
+            &company_name,
+            link.custom_title.as_deref(),
+            agent.as_deref(),
+        )
+    });
+    let tab_title =
+        Memo::new(move |_| title.with(|t| document_title_for(t, custom_title.as_deref())));
+    // While the tab is hidden, an agent's message chimes and the tab's title flashes.
+    let alert = use_unread_alert(UseUnreadAlertOptions {
+        enabled: settings.new_message_alert,
+        title: tab_title.into(),
+        locale,
+    });
+    follow_document(alert.title, locale);
+    // The hello word follows each agent who joins, except the first when init already
+    // greeted with it (the visitor was waiting for an agent).
+    let hello = settings.agent_hello_word.clone();
+    let greeted =
+        hello.as_deref() == Some(greeting.as_str()) && chat.with_untracked(|c| c.agent().is_none());
     let live = Live {
         log,
         chat,
+        hello: StoredValue::new(hello),
+        skip_hello: StoredValue::new(greeted),
         announcement: RwSignal::new(String::new()),
         bridge,
         locale,
         send,
+        on_agent: alert.arrived,
     };
     let socket = use_chat_socket(UseChatSocketOptions {
         token: token.clone(),
@@ -237,21 +269,24 @@ fn ChatView(
     let leave_token = token.clone();
     let on_leave = (layout == Layout::Pc).then(|| Callback::new(move |()| leave_open.set(true)));
 
-    let title_mode = settings.title_flag;
-    let title = Memo::new(move |_| {
-        let agent = chat.with(|c| c.agent().map(|a| a.name.clone()));
-        title_for(
-            title_mode,
-            &company_name,
-            link.custom_title.as_deref(),
-            agent.as_deref(),
-        )
+    // The transcript: built from the log when asked, both sides with times and names.
+    let transcript_greeting = greeting.clone();
+    let save_transcript = Callback::new(move |()| {
+        let text = log.with_untracked(|l| {
+            transcript(
+                locale,
+                &title.get_untracked(),
+                &transcript_greeting,
+                &l.rows(offset_min),
+                |ms| stamp(ms, locale),
+            )
+        });
+        download_text(&file_name(&today()), &text);
     });
-    follow_document(title, locale);
     let top_bar = settings.top_bar_flag.then(|| {
         view! {
             <TopBar title=title locale=locale framed=bridge.framed()
-                on_collapse=Callback::new(move |()| bridge.collapse()) />
+                on_collapse=Callback::new(move |()| bridge.collapse()) on_transcript=save_transcript />
         }
     });
     bridge.ready(settings.top_bar_flag);
@@ -271,7 +306,7 @@ fn ChatView(
                 visitor_face=link.visitor_face
                 agent=agent
                 greeting=greeting
-                guide=if settings.guide_flag { guide } else { Vec::new() }
+                guide=guide_shown(settings.guide_flag, settings.reception_type, guide)
                 typing=typing
                 has_older=pages.has_older
                 loading_older=pages.loading
@@ -290,6 +325,7 @@ fn ChatView(
                 on_leave=on_leave
                 on_pick_group=Callback::new(move |id| transfer.run(Some(id)))
                 on_new_conversation=on_restart
+                on_transcript=save_transcript
             />
             <Show when=move || show_transfer.get()>
                 <div class="actions">
@@ -328,12 +364,18 @@ fn ChatView(
 struct Live {
     log: RwSignal<ChatLog>,
     chat: RwSignal<Conversation>,
+    /// `agent_hello_word`, shown as a local notice when an agent joins.
+    hello: StoredValue<Option<String>>,
+    /// Whether the next join's hello is skipped (init's greeting was the hello word).
+    skip_hello: StoredValue<bool>,
     /// What a screen reader hears next (a polite live region).
     announcement: RwSignal<String>,
     bridge: Bridge,
     locale: Locale,
     /// Sends on the socket; false while it is not open.
     send: Callback<ClientEvent, bool>,
+    /// An agent's message arrived (the hidden tab's alert).
+    on_agent: Callback<()>,
 }
 
 impl Live {
@@ -373,6 +415,14 @@ impl Live {
             if matches!(event, SystemEvent::Ended { .. }) {
                 self.bridge.ended();
             }
+            if let Some(text) = self.hello.with_value(|h| hello_after(event, h.as_deref())) {
+                if self.skip_hello.get_value() {
+                    self.skip_hello.set_value(false);
+                } else {
+                    self.log
+                        .update(|l| l.note_after(&m.conversation_id, m.seq, text));
+                }
+            }
         }
         if m.sender == Sender::Visitor {
             return;
@@ -382,6 +432,7 @@ impl Live {
         let plain = parley_protocol::rich::plain_text(&m.text);
         self.announcement.set(announcement(self.locale, &m, &plain));
         if m.sender == Sender::Agent {
+            self.on_agent.run(());
             self.chat.update(|c| c.heard_from(m.sender));
             let name = m.sender_name.as_deref();
             let img = self
@@ -445,22 +496,23 @@ struct FromLink {
     sysnum: String,
     /// The link's product and order cards, less those already sent in the history.
     cards: Vec<Card>,
-    /// The leave-message page for the same tenant, visitor and language.
+    /// The leave-message page for the same tenant, visitor and language, with the
+    /// link's identity proof and form choices.
     leave_href: String,
     /// The visitor's avatar (`face`), when it is an http(s) URL.
     visitor_face: Option<String>,
-    /// `custom_title`, for `title_flag=1`.
+    /// `custom_title`: the bar's title with `title_flag=2`, the tab's with any.
     custom_title: Option<String>,
 }
 
 impl FromLink {
-    fn read(params: &ChatParams, history: &[ChatMessage], locale: Locale) -> Self {
+    fn read(params: &ChatParams, query: &str, history: &[ChatMessage], locale: Locale) -> Self {
         let sysnum = params.sysnum.clone().unwrap_or_default();
         let uid = params.leave_message.uid.as_deref();
         let uid = uid.or(params.identity.partnerid.as_deref());
         FromLink {
             cards: not_yet_sent(&Card::from_params(params), history),
-            leave_href: leave_message_href(&sysnum, uid, locale),
+            leave_href: leave_message_href(&sysnum, uid, locale, query),
             visitor_face: params
                 .identity
                 .face
@@ -493,7 +545,7 @@ fn follow_redirect(reception: &Reception) {
 
 /// The document's title follows the chat's, and its language and direction the chat's
 /// (the tab, screen readers).
-fn follow_document(title: Memo<String>, locale: Locale) {
+fn follow_document(title: Signal<String>, locale: Locale) {
     Effect::new(move |_| document().set_title(&title.get()));
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("lang", locale.code());
