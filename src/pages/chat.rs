@@ -12,7 +12,7 @@ use parley_protocol::api::{
     ChatMessage, ErrorCode, InitRequest, InitResponse, Reception, Sender, Suggestion, SystemEvent,
 };
 use parley_protocol::card::Card;
-use parley_protocol::params::{OpenStyle, SubmissionEntry, Visibility};
+use parley_protocol::params::{OpenStyle, SubmissionEntry, TitleMode, Visibility};
 use parley_protocol::ws::{ClientEvent, VisitorEvent};
 use parley_protocol::{ChatParams, Locale};
 
@@ -178,19 +178,7 @@ fn ChatView(
         log,
         send,
     });
-    let title_mode = settings.title_flag;
-    let custom_title = link.custom_title.clone();
-    let title = Memo::new(move |_| {
-        let agent = chat.with(|c| c.agent().map(|a| a.name.clone()));
-        title_for(
-            title_mode,
-            &company_name,
-            link.custom_title.as_deref(),
-            agent.as_deref(),
-        )
-    });
-    let tab_title =
-        Memo::new(move |_| title.with(|t| document_title_for(t, custom_title.as_deref())));
+    let (title, tab_title) = titles(chat, settings.title_flag, company_name, link.custom_title);
     // While the tab is hidden, an agent's message chimes and the tab's title flashes.
     let alert = use_unread_alert(UseUnreadAlertOptions {
         enabled: settings.new_message_alert,
@@ -198,16 +186,12 @@ fn ChatView(
         locale,
     });
     follow_document(alert.title, locale);
-    // The hello word follows each agent who joins, except the first when init already
-    // greeted with it (the visitor was waiting for an agent).
-    let hello = settings.agent_hello_word.clone();
-    let greeted =
-        hello.as_deref() == Some(greeting.as_str()) && chat.with_untracked(|c| c.agent().is_none());
+    let (hello, skip_hello) = hello_word(settings.agent_hello_word.clone(), &greeting, chat);
     let live = Live {
         log,
         chat,
-        hello: StoredValue::new(hello),
-        skip_hello: StoredValue::new(greeted),
+        hello,
+        skip_hello,
         announcement: RwSignal::new(String::new()),
         bridge,
         locale,
@@ -270,19 +254,7 @@ fn ChatView(
     let on_leave = (layout == Layout::Pc).then(|| Callback::new(move |()| leave_open.set(true)));
 
     // The transcript: built from the log when asked, both sides with times and names.
-    let transcript_greeting = greeting.clone();
-    let save_transcript = Callback::new(move |()| {
-        let text = log.with_untracked(|l| {
-            transcript(
-                locale,
-                &title.get_untracked(),
-                &transcript_greeting,
-                &l.rows(offset_min),
-                |ms| stamp(ms, locale),
-            )
-        });
-        download_text(&file_name(&today()), &text);
-    });
+    let save_transcript = transcript_saver(log, title, greeting.clone(), locale);
     let top_bar = settings.top_bar_flag.then(|| {
         view! {
             <TopBar title=title locale=locale framed=bridge.framed()
@@ -463,6 +435,52 @@ impl Live {
             );
         }
     }
+}
+
+/// `agent_hello_word` for [`Live`]: it follows each agent who joins, except the first
+/// when init already greeted with it (the visitor was waiting for an agent).
+fn hello_word(
+    hello: Option<String>,
+    greeting: &str,
+    chat: RwSignal<Conversation>,
+) -> (StoredValue<Option<String>>, StoredValue<bool>) {
+    let greeted =
+        hello.as_deref() == Some(greeting) && chat.with_untracked(|c| c.agent().is_none());
+    (StoredValue::new(hello), StoredValue::new(greeted))
+}
+
+/// The top bar's title (per `title_flag`) and the tab's (`custom_title` whenever given).
+fn titles(
+    chat: RwSignal<Conversation>,
+    mode: TitleMode,
+    company: String,
+    custom: Option<String>,
+) -> (Memo<String>, Memo<String>) {
+    let bar_custom = custom.clone();
+    let bar = Memo::new(move |_| {
+        let agent = chat.with(|c| c.agent().map(|a| a.name.clone()));
+        title_for(mode, &company, bar_custom.as_deref(), agent.as_deref())
+    });
+    let tab = Memo::new(move |_| bar.with(|t| document_title_for(t, custom.as_deref())));
+    (bar, tab)
+}
+
+/// "Save the conversation": the log as a text file, built when asked.
+fn transcript_saver(
+    log: RwSignal<ChatLog>,
+    title: Memo<String>,
+    greeting: String,
+    locale: Locale,
+) -> Callback<()> {
+    Callback::new(move |()| {
+        let text = log.with_untracked(|l| {
+            let rows = l.rows(offset_min);
+            transcript(locale, &title.get_untracked(), &greeting, &rows, |ms| {
+                stamp(ms, locale)
+            })
+        });
+        download_text(&file_name(&today()), &text);
+    })
 }
 
 /// The trans-to-agent button's request, also sent with the group the visitor picked
