@@ -52,3 +52,6 @@ chat-leave-close = إغلاق
 chat-send-picture = إرسال صورة
 chat-pictures-sending = صور قيد الإرسال
 chat-remove = إزالة
+chat-transcript = حفظ المحادثة
+chat-transcript-picture = (صورة)
+chat-title-unread = رسائل جديدة: { $count }

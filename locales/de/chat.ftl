@@ -52,3 +52,6 @@ chat-leave-close = Schließen
 chat-send-picture = Bild senden
 chat-pictures-sending = Bilder werden gesendet
 chat-remove = Entfernen
+chat-transcript = Unterhaltung speichern
+chat-transcript-picture = (Bild)
+chat-title-unread = Neue Nachrichten: { $count }

@@ -52,3 +52,6 @@ chat-leave-close = Close
 chat-send-picture = Send a picture
 chat-pictures-sending = Pictures being sent
 chat-remove = Remove
+chat-transcript = Save the conversation
+chat-transcript-picture = (picture)
+chat-title-unread = New messages: { $count }

@@ -52,3 +52,6 @@ chat-leave-close = Cerrar
 chat-send-picture = Enviar una imagen
 chat-pictures-sending = Imágenes enviándose
 chat-remove = Quitar
+chat-transcript = Guardar la conversación
+chat-transcript-picture = (imagen)
+chat-title-unread = Mensajes nuevos: { $count }

@@ -52,3 +52,6 @@ chat-leave-close = Fermer
 chat-send-picture = Envoyer une image
 chat-pictures-sending = Images en cours d’envoi
 chat-remove = Retirer
+chat-transcript = Enregistrer la conversation
+chat-transcript-picture = (image)
+chat-title-unread = Nouveaux messages : { $count }

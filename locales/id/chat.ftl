@@ -52,3 +52,6 @@ chat-leave-close = Tutup
 chat-send-picture = Kirim gambar
 chat-pictures-sending = Gambar sedang dikirim
 chat-remove = Hapus
+chat-transcript = Simpan percakapan
+chat-transcript-picture = (gambar)
+chat-title-unread = Pesan baru: { $count }

@@ -52,3 +52,6 @@ chat-leave-close = Chiudi
 chat-send-picture = Invia un’immagine
 chat-pictures-sending = Immagini in invio
 chat-remove = Rimuovi
+chat-transcript = Salva la conversazione
+chat-transcript-picture = (immagine)
+chat-title-unread = Nuovi messaggi: { $count }

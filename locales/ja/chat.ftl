@@ -52,3 +52,6 @@ chat-leave-close = 閉じる
 chat-send-picture = 画像を送信
 chat-pictures-sending = 送信中の画像
 chat-remove = 削除
+chat-transcript = 会話を保存
+chat-transcript-picture = （画像）
+chat-title-unread = 新着メッセージ: { $count }

@@ -52,3 +52,6 @@ chat-leave-close = 닫기
 chat-send-picture = 사진 보내기
 chat-pictures-sending = 보내는 중인 사진
 chat-remove = 삭제
+chat-transcript = 대화 저장
+chat-transcript-picture = (사진)
+chat-title-unread = 새 메시지: { $count }

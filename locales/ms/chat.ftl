@@ -52,3 +52,6 @@ chat-leave-close = Tutup
 chat-send-picture = Hantar gambar
 chat-pictures-sending = Gambar sedang dihantar
 chat-remove = Alih keluar
+chat-transcript = Simpan perbualan
+chat-transcript-picture = (gambar)
+chat-title-unread = Mesej baharu: { $count }

@@ -52,3 +52,6 @@ chat-leave-close = Fechar
 chat-send-picture = Enviar uma imagem
 chat-pictures-sending = Imagens a enviar
 chat-remove = Remover
+chat-transcript = Salvar a conversa
+chat-transcript-picture = (imagem)
+chat-title-unread = Novas mensagens: { $count }

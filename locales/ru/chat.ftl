@@ -52,3 +52,6 @@ chat-leave-close = Закрыть
 chat-send-picture = Отправить изображение
 chat-pictures-sending = Отправляемые изображения
 chat-remove = Удалить
+chat-transcript = Сохранить переписку
+chat-transcript-picture = (изображение)
+chat-title-unread = Новые сообщения: { $count }

@@ -52,3 +52,6 @@ chat-leave-close = ปิด
 chat-send-picture = ส่งรูปภาพ
 chat-pictures-sending = รูปภาพที่กำลังส่ง
 chat-remove = นำออก
+chat-transcript = บันทึกการสนทนา
+chat-transcript-picture = (รูปภาพ)
+chat-title-unread = ข้อความใหม่: { $count }

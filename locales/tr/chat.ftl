@@ -52,3 +52,6 @@ chat-leave-close = Kapat
 chat-send-picture = Resim gönder
 chat-pictures-sending = Gönderilen resimler
 chat-remove = Kaldır
+chat-transcript = Konuşmayı kaydet
+chat-transcript-picture = (resim)
+chat-title-unread = Yeni mesajlar: { $count }

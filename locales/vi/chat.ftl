@@ -52,3 +52,6 @@ chat-leave-close = Đóng
 chat-send-picture = Gửi hình ảnh
 chat-pictures-sending = Hình ảnh đang gửi
 chat-remove = Xóa
+chat-transcript = Lưu cuộc trò chuyện
+chat-transcript-picture = (hình ảnh)
+chat-title-unread = Tin nhắn mới: { $count }

@@ -52,3 +52,6 @@ chat-leave-close = 關閉
 chat-send-picture = 傳送圖片
 chat-pictures-sending = 正在傳送的圖片
 chat-remove = 移除
+chat-transcript = 儲存對話記錄
+chat-transcript-picture = （圖片）
+chat-title-unread = 新訊息：{ $count }

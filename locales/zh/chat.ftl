@@ -52,3 +52,6 @@ chat-leave-close = 关闭
 chat-send-picture = 发送图片
 chat-pictures-sending = 正在发送的图片
 chat-remove = 移除
+chat-transcript = 保存对话记录
+chat-transcript-picture = （图片）
+chat-title-unread = 新消息：{ $count }

@@ -462,6 +462,14 @@ pub fn MessageList(
                         .into_any(),
                         Row::Stored(m) => stored_row(&cx, m),
                         Row::Outgoing(e, d) => outgoing_row(&cx, e, d),
+                        Row::Note(_, text) => view! {
+                            <div class="row row-in hello-note">
+                                <div class="bubble-wrap">
+                                    <div class="msg msg-agent"><RichText text=text links=links /></div>
+                                </div>
+                            </div>
+                        }
+                        .into_any(),
                     }
                 />
                 <Show when=move || typing.get()>

@@ -13,3 +13,4 @@ pub mod reception_notice;
 pub mod rich_text;
 pub mod theme;
 pub mod top_bar;
+pub mod transcript;

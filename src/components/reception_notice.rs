@@ -7,10 +7,20 @@ use parley_protocol::api::{GroupView, Reception};
 use parley_protocol::params::{encode_component, Link, OpenStyle};
 use parley_protocol::Locale;
 
+use crate::components::transcript::TranscriptButton;
 use crate::i18n::{t, t_args};
 
-/// The leave-message page for the same tenant, visitor and language.
-pub fn leave_message_href(sysnum: &str, uid: Option<&str>, locale: Locale) -> String {
+/// The chat link's parameters the leave-message page needs too: the proof of identity
+/// (`partnerid` with its `sign`, or the page `token`), so that a tenant requiring sign or
+/// token admits the visitor there as in the chat, and the form's choices (`templateid`,
+/// `groupid`, `leave_customsys_*`).
+const CARRIED_TO_LEAVE: [&str; 5] = ["partnerid", "sign", "token", "templateid", "groupid"];
+
+/// The leave-message page for the same tenant, visitor and language. `query` is the
+/// chat link's raw query string: the parameters of [`CARRIED_TO_LEAVE`] and every
+/// `leave_customsys_*` are copied from it byte for byte (still percent-encoded as
+/// given, so a sign is checked against exactly the `partnerid` it was made for).
+pub fn leave_message_href(sysnum: &str, uid: Option<&str>, locale: Locale, query: &str) -> String {
     let mut href = format!(
         "/chat/h5/v2/leavemessage.html?sysnum={}",
         encode_component(sysnum)
@@ -21,6 +31,17 @@ pub fn leave_message_href(sysnum: &str, uid: Option<&str>, locale: Locale) -> St
     }
     href.push_str("&locale=");
     href.push_str(locale.code());
+    let mut seen: Vec<&str> = Vec::new();
+    for pair in query.trim_start_matches('?').split('&') {
+        let key = pair.split('=').next().unwrap_or_default();
+        let carried = CARRIED_TO_LEAVE.contains(&key) || key.starts_with("leave_customsys_");
+        // The first of a repeated key, like the parser; values are kept as encoded.
+        if carried && !seen.contains(&key) && pair.len() > key.len() + 1 {
+            seen.push(key);
+            href.push('&');
+            href.push_str(pair);
+        }
+    }
     href
 }
 
@@ -60,6 +81,9 @@ pub fn ReceptionNotice(
     on_pick_group: Callback<String>,
     /// The visitor wants a new conversation.
     on_new_conversation: Callback<()>,
+    /// Saves the conversation as a text file (offered on the ended screen).
+    #[prop(optional)]
+    on_transcript: Option<Callback<()>>,
 ) -> impl IntoView {
     let leave = move || {
         leave_href.clone().map(|href| {
@@ -138,6 +162,7 @@ pub fn ReceptionNotice(
                     {t(locale, "chat-new-conversation")}
                 </button>
                 {leave()}
+                {on_transcript.map(|on_save| view! { <TranscriptButton locale on_save class="button transcript" /> })}
             </section>
         }
         .into_any(),
@@ -152,13 +177,29 @@ mod tests {
     #[test]
     fn leave_link_keeps_tenant_visitor_and_language() {
         assert_eq!(
-            leave_message_href("demo", Some("u 1&x"), Locale::Ar),
+            leave_message_href("demo", Some("u 1&x"), Locale::Ar, ""),
             "/chat/h5/v2/leavemessage.html?sysnum=demo&uid=u%201%26x&locale=ar"
         );
         assert_eq!(
-            leave_message_href("demo", None, Locale::En),
+            leave_message_href("demo", None, Locale::En, "?sysnum=demo&locale=en"),
             "/chat/h5/v2/leavemessage.html?sysnum=demo&locale=en"
         );
+    }
+
+    #[test]
+    fn leave_link_carries_identity_proof_and_form_choices_as_given() {
+        let query = "?sysnum=demo&partnerid=p%2B1&sign=abc&token=t0k&templateid=7&groupid=g1\
+                     &leave_customsys_flag=1&leave_customsys_url=https%3A%2F%2Fx.example%2F\
+                     &color=ff0000&time=60&sign=second&signx=no&token=";
+        let href = leave_message_href("demo", Some("u1"), Locale::En, query);
+        assert_eq!(
+            href,
+            "/chat/h5/v2/leavemessage.html?sysnum=demo&uid=u1&locale=en&partnerid=p%2B1\
+             &sign=abc&token=t0k&templateid=7&groupid=g1&leave_customsys_flag=1\
+             &leave_customsys_url=https%3A%2F%2Fx.example%2F"
+        );
+        // Nothing else of the chat link goes along.
+        assert!(!href.contains("color") && !href.contains("time") && !href.contains("signx"));
     }
 
     #[test]

@@ -45,15 +45,32 @@ pub fn on_color(background: [u8; 3]) -> [u8; 3] {
     }
 }
 
-/// The CSS custom properties of the theme: `--theme` and `--on-theme`.
+/// The lightest background text in the theme colour sits on: the page's `--bg`.
+pub const PAGE_BG: [u8; 3] = [0xf5, 0xf6, 0xf7];
+
+/// The theme colour as text or a link on the light page and on white cards: the colour
+/// itself when it reads at 4.5:1 on [`PAGE_BG`], else darkened toward black, one percent
+/// at a time, until it does (black always does).
+pub fn ink(theme: [u8; 3]) -> [u8; 3] {
+    (0..=100u8)
+        .map(|k| theme.map(|c| (f64::from(c) * f64::from(100 - k) / 100.0).round() as u8))
+        .find(|c| contrast(*c, PAGE_BG) >= 4.5)
+        .unwrap_or([0, 0, 0])
+}
+
+fn hex([r, g, b]: [u8; 3]) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// The CSS custom properties of the theme: `--theme` (backgrounds), `--on-theme` (text
+/// on it) and `--theme-ink` (text and links in the theme colour on the light page).
 pub fn css_vars(color: Color) -> String {
-    let on = on_color(rgb(color));
+    let c = rgb(color);
     format!(
-        "--theme:{};--on-theme:#{:02x}{:02x}{:02x}",
+        "--theme:{};--on-theme:{};--theme-ink:{}",
         color.css(),
-        on[0],
-        on[1],
-        on[2]
+        hex(on_color(c)),
+        hex(ink(c))
     )
 }
 
@@ -89,6 +106,29 @@ mod tests {
         assert_eq!(on_color([0, 0, 0x80]), [255, 255, 255]);
         assert_eq!(on_color([0xff, 0xff, 0x00]), [0, 0, 0]);
         let css = css_vars(Color::rgb(0, 0, 0x80));
-        assert_eq!(css, "--theme:#000080;--on-theme:#ffffff");
+        assert_eq!(
+            css,
+            "--theme:#000080;--on-theme:#ffffff;--theme-ink:#000080"
+        );
+        // The default teal is too light for text on the page: darkened a third.
+        assert_eq!(ink([0x04, 0xba, 0xbc]), [0x03, 0x7e, 0x80]);
+    }
+
+    #[test]
+    fn theme_coloured_text_reads_at_aa_on_the_page_and_on_white() {
+        let steps: Vec<u8> = (0..=255u8).step_by(15).chain([255]).collect();
+        for &r in &steps {
+            for &g in &steps {
+                for &b in &steps {
+                    let c = ink([r, g, b]);
+                    assert!(contrast(c, PAGE_BG) >= 4.5, "{:?} → {c:?}", [r, g, b]);
+                    assert!(
+                        contrast(c, [255, 255, 255]) >= 4.5,
+                        "{:?} → {c:?}",
+                        [r, g, b]
+                    );
+                }
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use parley_protocol::params::TitleMode;
 use parley_protocol::Locale;
 
+use crate::components::transcript::TranscriptButton;
 use crate::i18n::t;
 
 /// The title per `title_flag`: the company name, the custom text, or the current
@@ -25,6 +26,16 @@ pub fn title_for(
         .to_owned()
 }
 
+/// The document's (tab's) title: `custom_title` whenever the link gives one, whatever
+/// `title_flag` (the spec: it is "the custom text of the page title", and with no top
+/// bar only that), else the bar's title.
+pub fn document_title_for(bar_title: &str, custom: Option<&str>) -> String {
+    custom
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(bar_title)
+        .to_owned()
+}
+
 /// The bar at the top of the chat.
 #[component]
 pub fn TopBar(
@@ -37,7 +48,13 @@ pub fn TopBar(
     framed: bool,
     /// The visitor asks to collapse the window.
     on_collapse: Callback<()>,
+    /// Saves the conversation as a text file (the bar's "Save the conversation").
+    #[prop(optional)]
+    on_transcript: Option<Callback<()>>,
 ) -> impl IntoView {
+    let transcript = on_transcript.map(|on_save| {
+        view! { <TranscriptButton locale on_save class="topbar-action" /> }
+    });
     let collapse = framed.then(|| {
         view! {
             <button type="button" class="icon-button collapse" aria-label=t(locale, "chat-collapse")
@@ -47,6 +64,7 @@ pub fn TopBar(
     view! {
         <header class="topbar">
             <h1 dir="auto">{move || title.get()}</h1>
+            {transcript}
             {collapse}
         </header>
     }
@@ -76,5 +94,19 @@ mod tests {
             "Alice"
         );
         assert_eq!(title_for(TitleMode::AgentNickname, c, None, None), "Shop");
+    }
+
+    #[test]
+    fn custom_title_names_the_tab_whatever_title_flag() {
+        for mode in [
+            TitleMode::EnterpriseName,
+            TitleMode::CustomText,
+            TitleMode::AgentNickname,
+        ] {
+            let bar = title_for(mode, "Shop", Some("Help desk"), Some("Alice"));
+            assert_eq!(document_title_for(&bar, Some("Help desk")), "Help desk");
+            assert_eq!(document_title_for(&bar, None), bar);
+            assert_eq!(document_title_for(&bar, Some(" ")), bar);
+        }
     }
 }

@@ -7,4 +7,5 @@ pub mod use_chat_socket;
 pub mod use_history_pages;
 pub mod use_image_upload;
 pub mod use_outbox;
+pub mod use_unread_alert;
 pub mod use_visual_viewport;

@@ -53,6 +53,9 @@ pub enum Row {
     Stored(ChatMessage),
     /// An outbox entry, shown where the visitor expects it: at the end.
     Outgoing(OutboxEntry, Delivery),
+    /// A notice of this page only (never stored), shown after the stored message it
+    /// follows: `agent_hello_word` when an agent joins. The key is that message's.
+    Note(String, String),
 }
 
 impl Row {
@@ -62,6 +65,7 @@ impl Row {
             Row::Time(ms) => format!("t{ms}"),
             Row::Stored(m) => format!("m{}:{}", m.conversation_id, m.seq),
             Row::Outgoing(e, d) => format!("o{}:{d:?}", e.client_id),
+            Row::Note(after, _) => format!("n{after}"),
         }
     }
 }
@@ -79,6 +83,8 @@ pub struct ChatLog {
     conversation_start: BTreeMap<String, i64>,
     /// Unconfirmed messages in the order they were written.
     pub outbox: Vec<OutboxEntry>,
+    /// Local notices by the (conversation, seq) of the stored message they follow.
+    notes: BTreeMap<(String, i64), String>,
 }
 
 impl ChatLog {
@@ -102,6 +108,12 @@ impl ChatLog {
         }
         self.stored.insert(key, message);
         true
+    }
+
+    /// Shows `text` after the stored message `seq` of `conversation_id`, on this page
+    /// only (a reload does not bring it back).
+    pub fn note_after(&mut self, conversation_id: &str, seq: i64, text: String) {
+        self.notes.insert((conversation_id.to_owned(), seq), text);
     }
 
     /// The highest sequence number stored for `conversation_id`: what a reconnecting
@@ -219,7 +231,15 @@ impl ChatLog {
         };
         for m in self.stored.values() {
             push_time(&mut rows, m.created_at);
-            rows.push(Row::Stored(m.clone()));
+            let note = self.notes.get(&(m.conversation_id.clone(), m.seq));
+            let row = Row::Stored(m.clone());
+            if let Some(text) = note {
+                let after = row.key();
+                rows.push(row);
+                rows.push(Row::Note(after, text.clone()));
+            } else {
+                rows.push(row);
+            }
         }
         for e in &self.outbox {
             push_time(&mut rows, e.created_at);
@@ -285,6 +305,29 @@ mod tests {
             failed: None,
             acked: None,
         }
+    }
+
+    #[test]
+    fn a_local_note_follows_its_message_and_survives_replays() {
+        let mut log = ChatLog::default();
+        log.insert(msg("c", 1, Sender::Bot, None, 10));
+        log.insert(msg("c", 2, Sender::System, None, 20));
+        log.insert(msg("c", 3, Sender::Agent, None, 30));
+        log.note_after("c", 2, "Hi, Alice here".into());
+        log.insert(msg("c", 2, Sender::System, None, 20));
+        let rows = log.rows(|_| 0);
+        let texts: Vec<String> = rows
+            .iter()
+            .filter_map(|r| match r {
+                Row::Stored(m) => Some(m.text.clone()),
+                Row::Note(_, t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["m1", "m2", "Hi, Alice here", "m3"]);
+        // Not a stored message: the socket's last seq ignores it.
+        assert_eq!(log.last_seq("c"), 3);
+        assert_eq!(log.len(), 3);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use parley_protocol::api::{
     AgentBrief, ChatMessage, ConversationState, ConversationView, EndReason, Reception, Sender,
-    SystemEvent, TransferToAgentResponse,
+    Suggestion, SystemEvent, TransferToAgentResponse,
 };
 use parley_protocol::params::ReceptionType;
 use parley_protocol::Locale;
@@ -186,6 +186,37 @@ pub fn transfer_button_shown(
         && server_says
 }
 
+/// The bot's guided questions to show under the greeting: only with `guide_flag`, and
+/// never when only agents answer (`type=2`), whatever init sent.
+pub fn guide_shown(
+    guide_flag: bool,
+    reception_type: ReceptionType,
+    guide: Vec<Suggestion>,
+) -> Vec<Suggestion> {
+    if guide_flag && reception_type != ReceptionType::AgentOnly {
+        guide
+    } else {
+        Vec::new()
+    }
+}
+
+/// `agent_hello_word` to show as a local notice after `event`: when an agent joins
+/// (`agent_joined`) or the chat is transferred to one (`transferred` with an agent), and
+/// the tenant or link has a non-blank hello word.
+pub fn hello_after(event: &SystemEvent, hello: Option<&str>) -> Option<String> {
+    let joins = matches!(
+        event,
+        SystemEvent::AgentJoined { .. }
+            | SystemEvent::Transferred {
+                to_agent: Some(_),
+                ..
+            }
+    );
+    hello
+        .filter(|h| joins && !h.trim().is_empty())
+        .map(str::to_owned)
+}
+
 /// The text a system message shows, localized from its event.
 pub fn system_text(locale: Locale, m: &ChatMessage) -> String {
     match &m.event {
@@ -248,6 +279,45 @@ mod tests {
             },
             Reception::Bot,
         )
+    }
+
+    #[test]
+    fn the_agent_hello_word_follows_a_join_or_a_transfer_to_an_agent() {
+        let hello = Some("Hello, how can I help?");
+        assert_eq!(hello_after(&joined("Alice", None), hello).as_deref(), hello);
+        let to_agent = SystemEvent::Transferred {
+            from_agent: None,
+            to_agent: Some("bob".into()),
+            to_agent_name: Some("Bob".into()),
+            to_agent_avatar: None,
+            to_group: None,
+        };
+        assert_eq!(hello_after(&to_agent, hello).as_deref(), hello);
+        let to_group = SystemEvent::Transferred {
+            from_agent: None,
+            to_agent: None,
+            to_agent_name: None,
+            to_agent_avatar: None,
+            to_group: Some("sales".into()),
+        };
+        assert_eq!(hello_after(&to_group, hello), None);
+        assert_eq!(hello_after(&joined("Alice", None), Some("  ")), None);
+        assert_eq!(hello_after(&joined("Alice", None), None), None);
+        assert_eq!(hello_after(&SystemEvent::NoAgentOnline, hello), None);
+    }
+
+    #[test]
+    fn agent_only_chats_show_no_guided_questions() {
+        let guide = vec![Suggestion {
+            id: 1,
+            question: "How do I pay?".into(),
+        }];
+        assert_eq!(
+            guide_shown(true, ReceptionType::BotFirst, guide.clone()),
+            guide
+        );
+        assert!(guide_shown(true, ReceptionType::AgentOnly, guide.clone()).is_empty());
+        assert!(guide_shown(false, ReceptionType::BotFirst, guide).is_empty());
     }
 
     fn joined(name: &str, avatar: Option<&str>) -> SystemEvent {

@@ -7,3 +7,5 @@ pub mod chat_log;
 pub mod conversation;
 pub mod leave_form;
 pub mod outbox;
+pub mod transcript;
+pub mod unread;

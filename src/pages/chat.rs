@@ -12,7 +12,7 @@ use parley_protocol::api::{
     ChatMessage, ErrorCode, InitRequest, InitResponse, Reception, Sender, Suggestion, SystemEvent,
 };
 use parley_protocol::card::Card;
-use parley_protocol::params::{OpenStyle, SubmissionEntry, Visibility};
+use parley_protocol::params::{OpenStyle, SubmissionEntry, TitleMode, Visibility};
 use parley_protocol::ws::{ClientEvent, VisitorEvent};
 use parley_protocol::{ChatParams, Locale};
 
@@ -26,15 +26,18 @@ use crate::components::leave_panel::LeavePanel;
 use crate::components::message_list::{offset_min, MessageList};
 use crate::components::reception_notice::{leave_message_href, redirect_target, ReceptionNotice};
 use crate::components::theme;
-use crate::components::top_bar::{title_for, TopBar};
+use crate::components::top_bar::{document_title_for, title_for, TopBar};
+use crate::components::transcript::{download_text, stamp, today};
 use crate::hooks::use_chat_socket::{use_chat_socket, UseChatSocketOptions};
 use crate::hooks::use_history_pages::{use_history_pages, UseHistoryPagesOptions};
 use crate::hooks::use_image_upload::{use_image_upload, UseImageUploadOptions};
 use crate::hooks::use_outbox::{use_outbox, UseOutboxOptions, UseOutboxReturn};
+use crate::hooks::use_unread_alert::{use_unread_alert, UseUnreadAlertOptions};
 use crate::hooks::use_visual_viewport::{use_visual_viewport, UseVisualViewportOptions};
 use crate::i18n::{t, t_args};
 use crate::model::chat_log::ChatLog;
-use crate::model::conversation::{announcement, Conversation};
+use crate::model::conversation::{announcement, guide_shown, hello_after, Conversation};
+use crate::model::transcript::{file_name, transcript};
 use crate::params_ctx::{use_params, use_raw_query};
 use crate::route::Layout;
 use crate::storage;
@@ -150,7 +153,8 @@ fn ChatView(
         guide,
         ..
     } = session;
-    let link = use_params().with_untracked(|p| FromLink::read(&p.value, &history, locale));
+    let query = use_raw_query();
+    let link = use_params().with_untracked(|p| FromLink::read(&p.value, &query, &history, locale));
     let log = RwSignal::new(
         history
             .into_iter()
@@ -174,13 +178,25 @@ fn ChatView(
         log,
         send,
     });
+    let (title, tab_title) = titles(chat, settings.title_flag, company_name, link.custom_title);
+    // While the tab is hidden, an agent's message chimes and the tab's title flashes.
+    let alert = use_unread_alert(UseUnreadAlertOptions {
+        enabled: settings.new_message_alert,
+        title: tab_title.into(),
+        locale,
+    });
+    follow_document(alert.title, locale);
+    let (hello, skip_hello) = hello_word(settings.agent_hello_word.clone(), &greeting, chat);
     let live = Live {
         log,
         chat,
+        hello,
+        skip_hello,
         announcement: RwSignal::new(String::new()),
         bridge,
         locale,
         send,
+        on_agent: alert.arrived,
     };
     let socket = use_chat_socket(UseChatSocketOptions {
         token: token.clone(),
@@ -237,21 +253,12 @@ fn ChatView(
     let leave_token = token.clone();
     let on_leave = (layout == Layout::Pc).then(|| Callback::new(move |()| leave_open.set(true)));
 
-    let title_mode = settings.title_flag;
-    let title = Memo::new(move |_| {
-        let agent = chat.with(|c| c.agent().map(|a| a.name.clone()));
-        title_for(
-            title_mode,
-            &company_name,
-            link.custom_title.as_deref(),
-            agent.as_deref(),
-        )
-    });
-    follow_document(title, locale);
+    // The transcript: built from the log when asked, both sides with times and names.
+    let save_transcript = transcript_saver(log, title, greeting.clone(), locale);
     let top_bar = settings.top_bar_flag.then(|| {
         view! {
             <TopBar title=title locale=locale framed=bridge.framed()
-                on_collapse=Callback::new(move |()| bridge.collapse()) />
+                on_collapse=Callback::new(move |()| bridge.collapse()) on_transcript=save_transcript />
         }
     });
     bridge.ready(settings.top_bar_flag);
@@ -271,7 +278,7 @@ fn ChatView(
                 visitor_face=link.visitor_face
                 agent=agent
                 greeting=greeting
-                guide=if settings.guide_flag { guide } else { Vec::new() }
+                guide=guide_shown(settings.guide_flag, settings.reception_type, guide)
                 typing=typing
                 has_older=pages.has_older
                 loading_older=pages.loading
@@ -290,6 +297,7 @@ fn ChatView(
                 on_leave=on_leave
                 on_pick_group=Callback::new(move |id| transfer.run(Some(id)))
                 on_new_conversation=on_restart
+                on_transcript=save_transcript
             />
             <Show when=move || show_transfer.get()>
                 <div class="actions">
@@ -328,12 +336,18 @@ fn ChatView(
 struct Live {
     log: RwSignal<ChatLog>,
     chat: RwSignal<Conversation>,
+    /// `agent_hello_word`, shown as a local notice when an agent joins.
+    hello: StoredValue<Option<String>>,
+    /// Whether the next join's hello is skipped (init's greeting was the hello word).
+    skip_hello: StoredValue<bool>,
     /// What a screen reader hears next (a polite live region).
     announcement: RwSignal<String>,
     bridge: Bridge,
     locale: Locale,
     /// Sends on the socket; false while it is not open.
     send: Callback<ClientEvent, bool>,
+    /// An agent's message arrived (the hidden tab's alert).
+    on_agent: Callback<()>,
 }
 
 impl Live {
@@ -373,6 +387,14 @@ impl Live {
             if matches!(event, SystemEvent::Ended { .. }) {
                 self.bridge.ended();
             }
+            if let Some(text) = self.hello.with_value(|h| hello_after(event, h.as_deref())) {
+                if self.skip_hello.get_value() {
+                    self.skip_hello.set_value(false);
+                } else {
+                    self.log
+                        .update(|l| l.note_after(&m.conversation_id, m.seq, text));
+                }
+            }
         }
         if m.sender == Sender::Visitor {
             return;
@@ -382,6 +404,7 @@ impl Live {
         let plain = parley_protocol::rich::plain_text(&m.text);
         self.announcement.set(announcement(self.locale, &m, &plain));
         if m.sender == Sender::Agent {
+            self.on_agent.run(());
             self.chat.update(|c| c.heard_from(m.sender));
             let name = m.sender_name.as_deref();
             let img = self
@@ -412,6 +435,52 @@ impl Live {
             );
         }
     }
+}
+
+/// `agent_hello_word` for [`Live`]: it follows each agent who joins, except the first
+/// when init already greeted with it (the visitor was waiting for an agent).
+fn hello_word(
+    hello: Option<String>,
+    greeting: &str,
+    chat: RwSignal<Conversation>,
+) -> (StoredValue<Option<String>>, StoredValue<bool>) {
+    let greeted =
+        hello.as_deref() == Some(greeting) && chat.with_untracked(|c| c.agent().is_none());
+    (StoredValue::new(hello), StoredValue::new(greeted))
+}
+
+/// The top bar's title (per `title_flag`) and the tab's (`custom_title` whenever given).
+fn titles(
+    chat: RwSignal<Conversation>,
+    mode: TitleMode,
+    company: String,
+    custom: Option<String>,
+) -> (Memo<String>, Memo<String>) {
+    let bar_custom = custom.clone();
+    let bar = Memo::new(move |_| {
+        let agent = chat.with(|c| c.agent().map(|a| a.name.clone()));
+        title_for(mode, &company, bar_custom.as_deref(), agent.as_deref())
+    });
+    let tab = Memo::new(move |_| bar.with(|t| document_title_for(t, custom.as_deref())));
+    (bar, tab)
+}
+
+/// "Save the conversation": the log as a text file, built when asked.
+fn transcript_saver(
+    log: RwSignal<ChatLog>,
+    title: Memo<String>,
+    greeting: String,
+    locale: Locale,
+) -> Callback<()> {
+    Callback::new(move |()| {
+        let text = log.with_untracked(|l| {
+            let rows = l.rows(offset_min);
+            transcript(locale, &title.get_untracked(), &greeting, &rows, |ms| {
+                stamp(ms, locale)
+            })
+        });
+        download_text(&file_name(&today()), &text);
+    })
 }
 
 /// The trans-to-agent button's request, also sent with the group the visitor picked
@@ -445,22 +514,23 @@ struct FromLink {
     sysnum: String,
     /// The link's product and order cards, less those already sent in the history.
     cards: Vec<Card>,
-    /// The leave-message page for the same tenant, visitor and language.
+    /// The leave-message page for the same tenant, visitor and language, with the
+    /// link's identity proof and form choices.
     leave_href: String,
     /// The visitor's avatar (`face`), when it is an http(s) URL.
     visitor_face: Option<String>,
-    /// `custom_title`, for `title_flag=1`.
+    /// `custom_title`: the bar's title with `title_flag=2`, the tab's with any.
     custom_title: Option<String>,
 }
 
 impl FromLink {
-    fn read(params: &ChatParams, history: &[ChatMessage], locale: Locale) -> Self {
+    fn read(params: &ChatParams, query: &str, history: &[ChatMessage], locale: Locale) -> Self {
         let sysnum = params.sysnum.clone().unwrap_or_default();
         let uid = params.leave_message.uid.as_deref();
         let uid = uid.or(params.identity.partnerid.as_deref());
         FromLink {
             cards: not_yet_sent(&Card::from_params(params), history),
-            leave_href: leave_message_href(&sysnum, uid, locale),
+            leave_href: leave_message_href(&sysnum, uid, locale, query),
             visitor_face: params
                 .identity
                 .face
@@ -493,7 +563,7 @@ fn follow_redirect(reception: &Reception) {
 
 /// The document's title follows the chat's, and its language and direction the chat's
 /// (the tab, screen readers).
-fn follow_document(title: Memo<String>, locale: Locale) {
+fn follow_document(title: Signal<String>, locale: Locale) {
     Effect::new(move |_| document().set_title(&title.get()));
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("lang", locale.code());

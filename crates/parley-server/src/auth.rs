@@ -67,6 +67,7 @@ pub async fn create_session(
     sysnum: &str,
     subject: &str,
     conversation_id: Option<&str>,
+    history_since: Option<i64>,
     ttl_ms: i64,
 ) -> Result<String, ApiError> {
     let session = Session {
@@ -75,6 +76,7 @@ pub async fn create_session(
         subject: subject.to_owned(),
         conversation_id: conversation_id.map(str::to_owned),
         credential: None,
+        history_since,
     };
     store_session(state, session, ttl_ms).await
 }
@@ -102,6 +104,7 @@ pub async fn create_agent_session(
         subject: agent.id.clone(),
         conversation_id: None,
         credential: Some(credential_of(agent)),
+        history_since: None,
     };
     store_session(state, session, AGENT_TTL_MS).await
 }
@@ -157,6 +160,9 @@ pub struct VisitorAuth {
     pub sysnum: String,
     pub visitor_id: String,
     pub conversation_id: String,
+    /// The oldest moment (Unix ms) whose messages this session may read: the link's
+    /// `time` window at init (`i64::MIN` for sessions made before it was kept).
+    pub history_since: i64,
 }
 
 /// Resolves a visitor token (the `Authorization` header).
@@ -180,6 +186,7 @@ pub async fn visitor_from_session(
         sysnum: s.sysnum,
         visitor_id: s.subject,
         conversation_id: s.conversation_id.ok_or_else(unauthorized)?,
+        history_since: s.history_since.unwrap_or(i64::MIN),
     })
 }
 

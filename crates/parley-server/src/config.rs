@@ -137,6 +137,9 @@ pub struct Backend {
     pub show_face: Option<bool>,
     pub top_bar_flag: Option<bool>,
     pub man_trace: Option<bool>,
+    /// A sound and a flashing tab title when an agent writes while the visitor's tab is
+    /// hidden; default on.
+    pub new_message_alert: Option<bool>,
     pub robot_hello_word: Option<String>,
     pub agent_hello_word: Option<String>,
     pub agent_offline_title: Option<String>,
@@ -414,6 +417,7 @@ impl Tenant {
             man_trace: b.man_trace,
             agent_invite: b.agent_invite,
             location: b.location.and_then(|c| Location::from_code(c.into())),
+            new_message_alert: b.new_message_alert,
             robot_hello_word: b.robot_hello_word.clone(),
             agent_hello_word: b.agent_hello_word.clone(),
             agent_offline_title: b.agent_offline_title.clone(),

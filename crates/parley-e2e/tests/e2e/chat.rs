@@ -173,6 +173,91 @@ async fn bot_then_agent(viewport: Viewport, path: &str) {
     browser.close().await;
 }
 
+/// After a transfer the agent's `agent_hello_word` follows their "joined" notice; then
+/// the visitor saves the conversation and the file (as the page hands it to the
+/// browser) has both sides, the bot and the hello word, with names and as plain text.
+#[tokio::test]
+async fn the_hello_word_follows_a_transfer_and_the_transcript_keeps_both_sides() {
+    let server = Server::start().await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    open(
+        &browser,
+        &server,
+        "/chat/pc/v2/index.html?sysnum=demo&locale=en&groupid=sales\
+         &agent_hello_word=Welcome%2C%20a%20person%20is%20here.",
+    )
+    .await;
+    send(&browser, "How long does shipping take?").await;
+    browser
+        .wait_until(
+            "document.querySelector('.transfer')",
+            20,
+            "the transfer button",
+        )
+        .await;
+    let alice = Agent::login(&server, "alice", "alice-demo").await;
+    browser.click(".transfer").await;
+    let id = alice.take_next().await;
+    browser
+        .wait_until(
+            &has_text(".hello-note", "Welcome, a person is here."),
+            20,
+            "the hello word after the join",
+        )
+        .await;
+    // Right after Alice's "joined" notice.
+    let after_join = browser
+        .eval(
+            "(() => { const n = document.querySelector('.hello-note'); \
+             const p = n.previousElementSibling; \
+             return !!p && p.classList.contains('sys') && p.textContent.includes('Alice'); })()",
+        )
+        .await;
+    assert_eq!(after_join, true);
+    alice
+        .reply(&id, "e2e-transcript-1", "It ships <b>today</b>.")
+        .await;
+    browser
+        .wait_until(
+            &has_text(".msg-agent", "It ships <b>today</b>."),
+            20,
+            "the agent's reply",
+        )
+        .await;
+    // What the page hands to the browser as the file.
+    browser
+        .eval(
+            "(() => { const make = URL.createObjectURL; URL.createObjectURL = b => { \
+             b.text().then(t => { window.__transcript = t; }); return make.call(URL, b); }; \
+             return true; })()",
+        )
+        .await;
+    browser.click(".topbar-action").await;
+    browser
+        .wait_until(
+            "typeof window.__transcript === 'string'",
+            10,
+            "the transcript",
+        )
+        .await;
+    let file = browser.eval("window.__transcript").await;
+    let file = file.as_str().unwrap();
+    for line in [
+        "Parley Demo Shop",
+        "You: How long does shipping take?",
+        "Assistant: ",
+        "Alice joined the chat.",
+        ": Welcome, a person is here.",
+        "Alice: It ships <b>today</b>.",
+    ] {
+        assert!(file.contains(line), "{line:?} missing from {file}");
+    }
+    let you = file.find("You: How long").unwrap();
+    let alice_line = file.find("Alice: It ships").unwrap();
+    assert!(you < alice_line, "{file}");
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn pc_bot_answers_then_transfer_to_an_agent() {
     bot_then_agent(

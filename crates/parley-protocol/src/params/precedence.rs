@@ -81,6 +81,9 @@ pub struct BackendSettings {
     pub man_trace: Option<bool>,
     /// Proactive invitations by agents.
     pub agent_invite: Option<bool>,
+    /// A sound and a flashing title when an agent writes while the chat's tab is hidden
+    /// (Parley's own setting; no link parameter).
+    pub new_message_alert: Option<bool>,
     /// The security policy; links cannot override any of it.
     pub security: SecurityPolicy,
 }
@@ -150,8 +153,16 @@ pub struct EffectiveSettings {
     /// "Proactive Chat Invitation") turns them on; off by default (see
     /// `Panel::invite_flag`).
     pub agent_invite: bool,
+    /// A sound and a flashing title when an agent writes while the tab is hidden
+    /// (backend only; on by default).
+    #[serde(default = "on")]
+    pub new_message_alert: bool,
     /// The backend's security policy, never influenced by the link.
     pub security: SecurityPolicy,
+}
+
+fn on() -> bool {
+    true
 }
 
 impl Default for EffectiveSettings {
@@ -190,6 +201,7 @@ impl Default for EffectiveSettings {
             agent_offline_title: None,
             man_trace: false,
             agent_invite: false,
+            new_message_alert: true,
             security: SecurityPolicy::default(),
         }
     }
@@ -278,6 +290,7 @@ pub fn effective(params: &ChatParams, backend: &BackendSettings) -> EffectiveSet
             .invite_flag
             .or(backend.agent_invite)
             .unwrap_or(d.agent_invite),
+        new_message_alert: backend.new_message_alert.unwrap_or(d.new_message_alert),
         security: backend.security.clone(),
     }
 }

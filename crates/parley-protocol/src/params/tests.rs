@@ -29,6 +29,7 @@ fn backend() -> BackendSettings {
         agent_offline_title: None,
         man_trace: Some(true),
         agent_invite: Some(false),
+        new_message_alert: None,
         security: SecurityPolicy {
             sign_required: true,
             token_required: true,
@@ -124,6 +125,17 @@ fn links_cannot_override_security_settings() {
         );
         assert!(p.issues.iter().any(|i| i.param == key));
     }
+}
+
+#[test]
+fn the_new_message_alert_is_on_unless_the_backend_turns_it_off() {
+    let p = ChatParams::default();
+    assert!(effective(&p, &BackendSettings::default()).new_message_alert);
+    let off = BackendSettings {
+        new_message_alert: Some(false),
+        ..BackendSettings::default()
+    };
+    assert!(!effective(&p, &off).new_message_alert);
 }
 
 #[test]

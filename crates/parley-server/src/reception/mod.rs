@@ -147,7 +147,8 @@ pub fn greeting(
 }
 
 /// The guided questions shown under the greeting (`guide_flag`), in the language of
-/// the page's locale.
+/// the page's locale; none where the bot does not answer (`type=2`, agent only: the
+/// conversation waits in the bot state while nobody is online, but the bot is silent).
 pub fn guide(
     state: &AppState,
     tenant: &Tenant,
@@ -155,7 +156,10 @@ pub fn guide(
     ctx: &Context,
     settings: &EffectiveSettings,
 ) -> Vec<Suggestion> {
-    if !settings.guide_flag || c.state != ConversationState::Bot {
+    if !settings.guide_flag
+        || c.state != ConversationState::Bot
+        || ctx.request.reception_type == ReceptionType::AgentOnly
+    {
         return Vec::new();
     }
     let Some(m) = state.bots.get(&tenant.sysnum, ctx.robotid) else {

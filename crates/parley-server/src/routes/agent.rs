@@ -235,7 +235,7 @@ async fn messages(
     }
     let before = q.before_seq.unwrap_or(i64::MAX);
     let (messages, has_more) =
-        store::messages::before(state.db.pool(), &c.id, before, limit).await?;
+        store::messages::before(state.db.pool(), &c.id, before, i64::MIN, limit).await?;
     Ok(Json(HistoryPage { messages, has_more }))
 }
 

@@ -100,6 +100,7 @@ async fn session(
         &tenant.sysnum,
         &visitor_id,
         None,
+        None,
         auth::VISITOR_TTL_MS,
     )
     .await?;

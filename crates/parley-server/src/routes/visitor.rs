@@ -94,16 +94,19 @@ async fn init(
     } else {
         None
     };
+    // The link's `time` window (minutes) bounds the first page of history here and
+    // every older page the session asks for (`history`).
+    let since = now_ms() - settings.time as i64 * 60_000;
     let session_token = auth::create_session(
         &state,
         auth::VISITOR_SESSION,
         &tenant.sysnum,
         &visitor_id,
         Some(&conversation.id),
+        Some(since),
         auth::VISITOR_TTL_MS,
     )
     .await?;
-    let since = now_ms() - settings.time as i64 * 60_000;
     let history =
         store::messages::recent_of_visitor(state.db.pool(), &visitor_id, since, MAX_INIT_HISTORY)
             .await?;
@@ -318,7 +321,7 @@ async fn history(
     let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
     let before = q.before_seq.unwrap_or(i64::MAX);
     let (messages, has_more) =
-        store::messages::before(state.db.pool(), &c.id, before, limit).await?;
+        store::messages::before(state.db.pool(), &c.id, before, who.history_since, limit).await?;
     Ok(Json(HistoryPage { messages, has_more }))
 }
 

@@ -141,21 +141,24 @@ pub async fn after<'e>(
     rows.iter().map(from_row).collect()
 }
 
-/// Up to `limit` messages with `seq < before`, oldest first, and whether older ones
-/// exist.
+/// Up to `limit` messages with `seq < before` written at or after `since_ms`, oldest
+/// first, and whether older ones (of that window) exist.
 pub async fn before<'e>(
     ex: impl Executor<'e, Database = Any>,
     conversation_id: &str,
     before: i64,
+    since_ms: i64,
     limit: i64,
 ) -> Result<(Vec<ChatMessage>, bool)> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         columns!(),
-        " FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+        " FROM messages WHERE conversation_id = $1 AND seq < $2 AND created_at >= $3 \
+         ORDER BY seq DESC LIMIT $4"
     ))
     .bind(conversation_id)
     .bind(before)
+    .bind(since_ms)
     .bind(limit + 1)
     .fetch_all(ex)
     .await?;

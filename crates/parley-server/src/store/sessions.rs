@@ -16,6 +16,9 @@ pub struct Session {
     pub conversation_id: Option<String>,
     /// For an agent: a digest of their password hash at sign-in (see `crate::auth`).
     pub credential: Option<String>,
+    /// For a visitor: the oldest moment (Unix ms) whose messages the session may read
+    /// (the link's `time` window at init); `None`: no limit.
+    pub history_since: Option<i64>,
 }
 
 /// Stores a session under `token`, valid for `ttl_ms`.
@@ -28,7 +31,7 @@ pub async fn insert<'e>(
     let now = now_ms();
     sqlx::query(
         "INSERT INTO sessions (token, kind, sysnum, subject, conversation_id, created_at, \
-         expires_at, credential) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         expires_at, credential, history_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(token)
     .bind(&session.kind)
@@ -38,6 +41,7 @@ pub async fn insert<'e>(
     .bind(now)
     .bind(now + ttl_ms)
     .bind(session.credential.as_deref())
+    .bind(session.history_since)
     .execute(ex)
     .await?;
     Ok(())
@@ -59,7 +63,7 @@ pub async fn find<'e>(
     kind: &str,
 ) -> Result<Option<Session>> {
     let row = sqlx::query(
-        "SELECT kind, sysnum, subject, conversation_id, credential FROM sessions \
+        "SELECT kind, sysnum, subject, conversation_id, credential, history_since FROM sessions \
          WHERE token = $1 AND kind = $2 AND expires_at > $3",
     )
     .bind(token)
@@ -74,6 +78,7 @@ pub async fn find<'e>(
             subject: r.try_get("subject")?,
             conversation_id: r.try_get("conversation_id")?,
             credential: r.try_get("credential")?,
+            history_since: r.try_get("history_since")?,
         })
     })
     .transpose()

@@ -8,6 +8,7 @@ use crate::helpers::{next_of, spawn_app, Store, TestApp};
 
 crate::on_both_stores!(
     bot_answers_faq_questions_in_english_and_chinese,
+    agent_only_shows_no_guided_questions,
     a_tapped_suggestion_answers_that_entry,
     two_unknown_questions_then_the_transfer_button,
     transfer_with_no_agent_online_offers_leave_message,
@@ -146,6 +147,18 @@ async fn bot_answers_faq_questions_in_english_and_chinese(store: Store) {
     assert_eq!(status, 200);
     assert_eq!(again["duplicate"], true);
     assert_eq!(history(&app, &v).await.len(), before);
+}
+
+async fn agent_only_shows_no_guided_questions(store: Store) {
+    let app = spawn_app(store).await;
+    // The same tenant and bot: bot first lists the guided questions...
+    let bot = visitor(&app, "sysnum=demo&locale=en&guide_flag=1").await;
+    assert!(!bot.init["guide"].as_array().unwrap().is_empty());
+    // ...agent only (nobody online, so the conversation waits) lists none, and greets
+    // without the bot.
+    let only = visitor(&app, "sysnum=demo&locale=en&guide_flag=1&type=2").await;
+    assert_eq!(only.init["guide"], json!([]), "{}", only.init);
+    assert_ne!(only.init["greeting"], bot.init["greeting"]);
 }
 
 async fn a_tapped_suggestion_answers_that_entry(store: Store) {
