@@ -283,7 +283,8 @@ fn let_binding<'a>(code: &'a str, at: usize, name: &str) -> Option<&'a str> {
 fn dynamic_keys(file: &str, arg: &str) -> Option<Vec<String>> {
     if arg.starts_with("&format!(\"leave-error-{}\"") {
         return Some(
-            all_problem_codes()
+            ProblemCode::ALL
+                .into_iter()
                 .map(|c| format!("leave-error-{}", c.as_str()))
                 .collect(),
         );
@@ -298,44 +299,6 @@ fn dynamic_keys(file: &str, arg: &str) -> Option<Vec<String>> {
         );
     }
     None
-}
-
-/// Every problem code; the `match` stops compiling when a code is added, so the list
-/// cannot fall behind.
-fn all_problem_codes() -> impl Iterator<Item = ProblemCode> {
-    let all = [
-        ProblemCode::Required,
-        ProblemCode::TooLong,
-        ProblemCode::NotAnOption,
-        ProblemCode::BadDate,
-        ProblemCode::NotANumber,
-        ProblemCode::BadTel,
-        ProblemCode::BadEmail,
-        ProblemCode::Unknown,
-        ProblemCode::TooManyFiles,
-        ProblemCode::FileTooLarge,
-        ProblemCode::TypeNotAllowed,
-        ProblemCode::ContentMismatch,
-        ProblemCode::Unreadable,
-    ];
-    for code in all {
-        match code {
-            ProblemCode::Required
-            | ProblemCode::TooLong
-            | ProblemCode::NotAnOption
-            | ProblemCode::BadDate
-            | ProblemCode::NotANumber
-            | ProblemCode::BadTel
-            | ProblemCode::BadEmail
-            | ProblemCode::Unknown
-            | ProblemCode::TooManyFiles
-            | ProblemCode::FileTooLarge
-            | ProblemCode::TypeNotAllowed
-            | ProblemCode::ContentMismatch
-            | ProblemCode::Unreadable => {}
-        }
-    }
-    all.into_iter()
 }
 
 /// Every key the client's code looks up with `t(locale, key)` or `t_args(locale, key,

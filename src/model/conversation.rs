@@ -339,20 +339,7 @@ mod tests {
     }
 
     fn message(sender: Sender, name: Option<&str>, text: &str) -> ChatMessage {
-        ChatMessage {
-            conversation_id: "c1".into(),
-            seq: 1,
-            client_id: None,
-            sender,
-            sender_name: name.map(Into::into),
-            kind: MessageKind::Text,
-            text: text.into(),
-            event: None,
-            bot: None,
-            card: None,
-            image: None,
-            created_at: 0,
-        }
+        crate::model::text_message(1, sender, name, text, 0)
     }
 
     #[test]

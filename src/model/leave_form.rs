@@ -185,21 +185,7 @@ mod tests {
             problem_text(Locale::En, &required, None),
             problem_text(Locale::De, &required, None)
         );
-        for code in [
-            ProblemCode::Required,
-            ProblemCode::TooLong,
-            ProblemCode::NotAnOption,
-            ProblemCode::BadDate,
-            ProblemCode::NotANumber,
-            ProblemCode::BadTel,
-            ProblemCode::BadEmail,
-            ProblemCode::Unknown,
-            ProblemCode::TooManyFiles,
-            ProblemCode::FileTooLarge,
-            ProblemCode::TypeNotAllowed,
-            ProblemCode::ContentMismatch,
-            ProblemCode::Unreadable,
-        ] {
+        for code in ProblemCode::ALL {
             let key = format!("leave-error-{}", code.as_str());
             assert_ne!(t(Locale::En, &key), key, "{key} has no message");
         }

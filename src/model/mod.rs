@@ -9,3 +9,29 @@ pub mod leave_form;
 pub mod outbox;
 pub mod transcript;
 pub mod unread;
+
+/// A text message for the model's tests: `seq` of conversation `c1`, from `sender`
+/// (named `name`), written at `created_at`.
+#[cfg(test)]
+pub(crate) fn text_message(
+    seq: i64,
+    sender: parley_protocol::api::Sender,
+    name: Option<&str>,
+    text: &str,
+    created_at: i64,
+) -> parley_protocol::api::ChatMessage {
+    parley_protocol::api::ChatMessage {
+        conversation_id: "c1".into(),
+        seq,
+        client_id: None,
+        sender,
+        sender_name: name.map(Into::into),
+        kind: parley_protocol::api::MessageKind::Text,
+        text: text.into(),
+        event: None,
+        bot: None,
+        card: None,
+        image: None,
+        created_at,
+    }
+}

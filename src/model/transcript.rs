@@ -107,20 +107,7 @@ mod tests {
     use parley_protocol::api::SystemEvent;
 
     fn msg(seq: i64, sender: Sender, name: Option<&str>, text: &str) -> ChatMessage {
-        ChatMessage {
-            conversation_id: "c".into(),
-            seq,
-            client_id: None,
-            sender,
-            sender_name: name.map(Into::into),
-            kind: MessageKind::Text,
-            text: text.into(),
-            event: None,
-            bot: None,
-            card: None,
-            image: None,
-            created_at: seq * 60_000,
-        }
+        crate::model::text_message(seq, sender, name, text, seq * 60_000)
     }
 
     #[test]
@@ -136,7 +123,7 @@ mod tests {
             agent_avatar: None,
         });
         log.insert(joined);
-        log.note_after("c", 3, "Hello, I am here to help.".into());
+        log.note_after("c1", 3, "Hello, I am here to help.".into());
         log.insert(msg(
             4,
             Sender::Agent,

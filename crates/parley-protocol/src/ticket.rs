@@ -340,6 +340,24 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
+    /// Every code (the `as_str` match below stops compiling when one is added; a test
+    /// checks this list names each once).
+    pub const ALL: [ProblemCode; 13] = [
+        ProblemCode::Required,
+        ProblemCode::TooLong,
+        ProblemCode::NotAnOption,
+        ProblemCode::BadDate,
+        ProblemCode::NotANumber,
+        ProblemCode::BadTel,
+        ProblemCode::BadEmail,
+        ProblemCode::Unknown,
+        ProblemCode::TooManyFiles,
+        ProblemCode::FileTooLarge,
+        ProblemCode::TypeNotAllowed,
+        ProblemCode::ContentMismatch,
+        ProblemCode::Unreadable,
+    ];
+
     /// The code as sent, for message keys.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -550,6 +568,29 @@ pub fn is_email(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_problem_codes_are_listed_once_in_order() {
+        // The match stops compiling when a code is added: then add it to ALL too.
+        let index = |c: ProblemCode| match c {
+            ProblemCode::Required => 0,
+            ProblemCode::TooLong => 1,
+            ProblemCode::NotAnOption => 2,
+            ProblemCode::BadDate => 3,
+            ProblemCode::NotANumber => 4,
+            ProblemCode::BadTel => 5,
+            ProblemCode::BadEmail => 6,
+            ProblemCode::Unknown => 7,
+            ProblemCode::TooManyFiles => 8,
+            ProblemCode::FileTooLarge => 9,
+            ProblemCode::TypeNotAllowed => 10,
+            ProblemCode::ContentMismatch => 11,
+            ProblemCode::Unreadable => 12,
+        };
+        for (i, c) in ProblemCode::ALL.into_iter().enumerate() {
+            assert_eq!(index(c), i);
+        }
+    }
 
     fn template() -> TemplateView {
         TemplateView {

@@ -735,24 +735,22 @@ async fn invitation_shows_text_opens_the_chat_and_counts_per_day() {
     browser
         .wait_until(FRAME_SHOWN, 20, "the chat from the invitation")
         .await;
-    assert_eq!(
-        browser
-            .eval("document.querySelectorAll('.parley-invite').length")
-            .await,
-        0
-    );
+    assert_no_invitation(&browser).await;
 
     // Same day, same site: the one invitation of the day was used. It must not show
     // (first_timeout 0 showed it at once above): nothing to poll for, so a bounded wait.
     open(&browser, &shop, "/").await;
     grace_period(Duration::from_millis(800)).await;
-    assert_eq!(
-        browser
-            .eval("document.querySelectorAll('.parley-invite').length")
-            .await,
-        0
-    );
+    assert_no_invitation(&browser).await;
     browser.close().await;
+}
+
+/// Asserts the page shows no invitation dialog.
+async fn assert_no_invitation(browser: &Browser) {
+    let shown = browser
+        .eval("document.querySelectorAll('.parley-invite').length")
+        .await;
+    assert_eq!(shown, 0, "an invitation is showing");
 }
 
 /// PC window: `width` / `height` size it, `location: 2` puts it and the launcher bottom
@@ -1623,12 +1621,7 @@ async fn backend_settings_apply_where_the_page_sets_none() {
     );
     // invite: 0 on the page beats the backend's invitation: nothing to wait for.
     grace_period(Duration::from_millis(800)).await;
-    assert_eq!(
-        browser
-            .eval("document.querySelectorAll('.parley-invite').length")
-            .await,
-        0
-    );
+    assert_no_invitation(&browser).await;
     browser.close().await;
 }
 

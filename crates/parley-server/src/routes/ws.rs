@@ -156,12 +156,7 @@ async fn ticket(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<axum::Json<WsTicket>, ApiError> {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or_default();
+    let token = auth::bearer_token(&headers).unwrap_or_default();
     let (session, kind) = match auth::visitor_from_token(&state, token).await {
         Ok(v) => (v.session, auth::VISITOR_SESSION),
         Err(_) => (
