@@ -264,7 +264,6 @@ pub fn announcement(locale: Locale, m: &ChatMessage, plain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use parley_protocol::api::MessageKind;
 
     fn bot_conversation(transfer_button: bool) -> Conversation {
         Conversation::new(
