@@ -11,8 +11,10 @@
 //! `load`: navigation-to-interactive time of the PC chat page in headless Chromium (the
 //! `parley-interactive` performance mark the page sets once the composer is on screen,
 //! measured from navigation start), the median of `PARLEY_LOAD_RUNS` (default 12) cold
-//! loads, each in a fresh browser profile, against the real server on loopback. It runs
-//! the ignored e2e test `chat::navigation_to_interactive`.
+//! loads, each in a fresh browser profile, against the real server on loopback; and
+//! what the first of those loads transferred (the sum of the Performance API's
+//! `transferSize`: the page, wasm, scripts, styles and API calls as sent, compressed).
+//! It runs the ignored e2e test `chat::navigation_to_interactive`.
 //!
 //! `cargo xtask bench [size] [load] [server] [bot] [--n 1000,10000]`: no section runs them all;
 //! `--n` (or `PARLEY_BENCH_N`) overrides the server section's socket counts.

@@ -427,6 +427,37 @@ async fn messages_typed_during_an_outage_are_delivered_once() {
     browser.close().await;
 }
 
+/// Prints what a cold load of the page transferred, as the browser counts it
+/// (`transferSize` of the navigation and of every resource: headers and the body as
+/// sent, compressed), by kind.
+async fn first_load_transfer(browser: &Browser) {
+    let sizes = browser
+        .eval(
+            "(() => { const out = {}; \
+               const add = (k, n) => { out[k] = (out[k] || 0) + n; out.total = (out.total || 0) + n; }; \
+               for (const e of performance.getEntriesByType('navigation')) add('page', e.transferSize); \
+               for (const e of performance.getEntriesByType('resource')) { \
+                 const path = new URL(e.name).pathname; \
+                 const kind = path.endsWith('.wasm') ? 'wasm' : path.endsWith('.js') ? 'js' \
+                   : path.endsWith('.css') ? 'css' : path.startsWith('/api/') ? 'api' : 'other'; \
+                 add(kind, e.transferSize); } \
+               return out; })()",
+        )
+        .await;
+    let get = |k: &str| sizes[k].as_f64().unwrap_or(0.0) as u64;
+    println!(
+        "\nfirst load of the PC chat page as transferred (Performance API transferSize, bytes): \
+         total {} = page {} + wasm {} + js {} + css {} + api {} + other {}",
+        get("total"),
+        get("page"),
+        get("wasm"),
+        get("js"),
+        get("css"),
+        get("api"),
+        get("other")
+    );
+}
+
 /// `cargo xtask bench load`: navigation to interactive (the page's `parley-interactive`
 /// mark: init answered and the composer rendered), cold loads in fresh profiles.
 #[tokio::test]
@@ -439,7 +470,7 @@ async fn navigation_to_interactive() {
         .max(10);
     let server = Server::start().await;
     let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
+    for run in 0..runs {
         let browser = Browser::start(Viewport::Desktop).await;
         browser
             .client
@@ -459,6 +490,9 @@ async fn navigation_to_interactive() {
             .as_f64()
             .expect("a number");
         times.push(ms);
+        if run == 0 {
+            first_load_transfer(&browser).await;
+        }
         browser.close().await;
     }
     times.sort_by(f64::total_cmp);
