@@ -2,7 +2,8 @@
 //!
 //! * `cargo xtask setup`: installs every missing tool at its pinned version (idempotent).
 //! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`
-//!   and of the host-page loader into `dist/sdk/` (`loader.rs`).
+//!   and of the host-page loader into `dist/sdk/` (`loader.rs`), then a `.br` and `.gz`
+//!   beside every compressible file of `dist/` (`precompress.rs`).
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
 //! * `cargo xtask test [--no-e2e]`: the whole suite, as CI runs it.
 //! * `cargo xtask bench [size] [load] [bot] [server] [--n 1000,10000]`: measurements that
@@ -18,6 +19,7 @@
 mod bench;
 mod loader;
 mod pg;
+mod precompress;
 mod rules;
 mod tools;
 
@@ -121,7 +123,15 @@ pub fn build_client() -> Result {
     run(cargo().args(["fetch"]))?;
     run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))?;
     // After Trunk, which replaces what `dist/` held.
-    loader::build()
+    loader::build()?;
+    // Last, once every bundle is in `dist/`: the `.br` / `.gz` the server sends.
+    let started = Instant::now();
+    let count = precompress::run(&root().join("dist"))?;
+    eprintln!(
+        "precompressed {count} files in dist/ (brotli 11, gzip -9) in {:.1?}",
+        started.elapsed()
+    );
+    Ok(())
 }
 
 fn serve(args: &[String]) -> Result {

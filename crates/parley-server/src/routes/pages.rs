@@ -6,15 +6,22 @@
 //! and `frame-ancestors` from the tenant's allowed host origins
 //! ([`crate::embedding::frame_ancestors`]), so only sites the tenant lists can embed its
 //! chat. Each page also carries its language's messages
-//! ([`locale_element`]), so the client bundle holds none of the 17 languages.
+//! ([`locale_element`]), so the client bundle holds none of the 17 languages. Pages are
+//! prepared once per html file and language ([`Pages`]) and revalidated by ETag.
+//!
+//! The built files are sent as the build precompressed them (`.br`, `.gz` beside each),
+//! kept a year when their name carries their hash ([`hashed_path`]) and revalidated
+//! otherwise.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any_service, get};
 use axum::Router;
 use parley_protocol::api::{ApiErrorBody, ErrorCode};
 use parley_protocol::{ChatParams, Locale, Parsed};
@@ -37,28 +44,161 @@ pub const PAGE_PATHS: [&str; 4] = [
 /// script, `visitor.js`, is served with the loader's (`routes::loader`).
 pub const VISITOR_FRAME_PATH: &str = "/chat/frame/v2/visitor.html";
 
+/// How long a browser may keep a file whose name carries its content's hash (Trunk's
+/// `name-<hash>.ext`): a year, never revalidated, since a new build has new names.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
 pub fn router(dist: &Path) -> Router<AppState> {
+    let pages = Arc::new(Pages::new(dist));
     let mut router = Router::new().route(VISITOR_FRAME_PATH, get(visitor_frame));
     for path in PAGE_PATHS {
-        let dist = dist.to_path_buf();
+        let pages = Arc::clone(&pages);
         router = router.route(
             path,
             get(
                 move |State(state): State<AppState>, request: Request<Body>| async move {
-                    page(&state, &dist, request).await
+                    page(&state, &pages, "index.html", request).await
                 },
             ),
         );
     }
-    let assets = ServeDir::new(dist).fallback(get(not_found));
-    router.fallback_service(assets)
+    // The `.br` / `.gz` files `cargo xtask build-client` wrote beside each file are sent
+    // as they are; the compression layer leaves a response that has a Content-Encoding
+    // alone, so nothing is compressed twice.
+    let assets = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(get(not_found));
+    router.fallback_service(any_service(assets).layer(axum::middleware::from_fn(asset_headers)))
 }
 
-/// A visitor page: the client's `index.html` with the page's language put into it, a
-/// CSP, `no-cache` (it names the hashed assets) and an ETag, so a reload revalidates to
-/// a 304.
-async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response {
-    let Ok(html) = tokio::fs::read_to_string(dist.join("index.html")).await else {
+/// The caching headers of a built file: [`IMMUTABLE`] for hashed names, `no-cache`
+/// (revalidated with `If-Modified-Since`) for the others, such as the language files;
+/// `Vary: Accept-Encoding` on a precompressed answer, since the same URL has other
+/// representations.
+async fn asset_headers(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let hashed = hashed_path(request.uri().path());
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        let headers = response.headers_mut();
+        let cache = if hashed { IMMUTABLE } else { "no-cache" };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        if headers.contains_key(header::CONTENT_ENCODING) {
+            headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+    }
+    response
+}
+
+/// Whether a path names a file by its content: one of its segments holds Trunk's
+/// `-<hash>` (16 hex digits) before an extension, `_bg` or its end, as in
+/// `parley-client-ccb9f3437aae31b8_bg.wasm`, `main-5072c5bb25f1a344.css` or
+/// `snippets/parley-client-ccb9f3437aae31b8/inline0.js`.
+pub fn hashed_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        segment.match_indices('-').any(|(i, _)| {
+            let rest = &segment.as_bytes()[i + 1..];
+            let digits = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+            digits == 16 && matches!(rest.get(16), None | Some(b'.' | b'_'))
+        })
+    })
+}
+
+/// The visitor pages, prepared once: each html file of the client read once (with the
+/// hashes of its inline scripts for the CSP), and once per language with that
+/// language's messages put in and its ETag computed. Nothing is read from disk or hashed
+/// for a page after its first request; a new client build needs a restart (as the
+/// hashed asset names in the pages change with it).
+struct Pages {
+    dist: PathBuf,
+    templates: Mutex<HashMap<&'static str, Arc<Template>>>,
+}
+
+/// One html file of the client.
+struct Template {
+    html: String,
+    /// The CSP sources of its inline scripts.
+    scripts: String,
+    /// The page per language; a language whose files were missing is not kept (the page
+    /// is then served without it and the files are looked for again next time).
+    variants: Mutex<HashMap<Locale, Arc<Prepared>>>,
+}
+
+/// A page ready to send.
+struct Prepared {
+    html: axum::body::Bytes,
+    etag: HeaderValue,
+}
+
+impl Pages {
+    fn new(dist: &Path) -> Pages {
+        Pages {
+            dist: dist.to_path_buf(),
+            templates: Mutex::default(),
+        }
+    }
+
+    /// The template of `file`, read on first use; `None` while the client is not built
+    /// (not kept, so a build made later is found).
+    async fn template(&self, file: &'static str) -> Option<Arc<Template>> {
+        if let Some(t) = lock(&self.templates).get(file) {
+            return Some(Arc::clone(t));
+        }
+        let html = tokio::fs::read_to_string(self.dist.join(file)).await.ok()?;
+        let template = Arc::new(Template {
+            scripts: inline_script_hashes(&html).join(" "),
+            html,
+            variants: Mutex::default(),
+        });
+        Some(Arc::clone(
+            lock(&self.templates).entry(file).or_insert(template),
+        ))
+    }
+}
+
+impl Template {
+    /// The page in `locale`, prepared on first use.
+    async fn page(&self, dist: &Path, locale: Locale) -> Arc<Prepared> {
+        if let Some(p) = lock(&self.variants).get(&locale) {
+            return Arc::clone(p);
+        }
+        let element = locale_element(dist, locale).await;
+        let html = match &element {
+            Some(element) => self.html.replacen("</head>", &format!("{element}</head>"), 1),
+            None => self.html.clone(),
+        };
+        let etag = {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(html.as_bytes());
+            format!("\"{}\"", hex(&digest[..12]))
+        };
+        let prepared = Arc::new(Prepared {
+            html: html.into(),
+            etag: HeaderValue::from_str(&etag).expect("hex is a header value"),
+        });
+        if element.is_none() {
+            return prepared;
+        }
+        Arc::clone(lock(&self.variants).entry(locale).or_insert(prepared))
+    }
+}
+
+/// Locks a cache; a panic while it was held left nothing half-written (inserts only).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A visitor page: the client's html file `file` with the page's language put into it,
+/// a CSP, `no-cache` (it names the hashed assets) and an ETag, so a reload revalidates
+/// to a 304.
+async fn page(
+    state: &AppState,
+    pages: &Pages,
+    file: &'static str,
+    request: Request<Body>,
+) -> Response {
+    let Some(template) = pages.template(file).await else {
         return client_missing();
     };
     let query = request.uri().query().unwrap_or("");
@@ -66,33 +206,28 @@ async fn page(state: &AppState, dist: &Path, request: Request<Body>) -> Response
     let Ok(tenant) = page_tenant(state, &parsed) else {
         return two_tenants();
     };
-    let csp = page_csp(&html, embedders(tenant));
+    let csp = csp_with(&template.scripts, embedders(tenant));
     // The same resolution as init (the link's locale, else the tenant's default, else
     // zh), so the client has the language init will name.
     let backend = tenant.map(|t| t.backend_settings()).unwrap_or_default();
     let locale = parley_protocol::effective(&parsed.value, &backend).locale;
-    let html = match locale_element(dist, locale).await {
-        Some(element) => html.replacen("</head>", &format!("{element}</head>"), 1),
-        None => html,
-    };
-    let etag = {
-        use sha2::Digest;
-        let digest = sha2::Sha256::digest(html.as_bytes());
-        format!("\"{}\"", hex(&digest[..12]))
-    };
+    let prepared = template.page(&pages.dist, locale).await;
     let fresh = request
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().as_bytes() == prepared.etag.as_bytes())
+        });
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        Html(html).into_response()
+        Html(prepared.html.clone()).into_response()
     };
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        response.headers_mut().insert(header::ETAG, v);
-    }
+    response
+        .headers_mut()
+        .insert(header::ETAG, prepared.etag.clone());
     no_cache_with_csp(response, &csp)
 }
 
@@ -210,7 +345,11 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 /// The Content-Security-Policy of a visitor page made from `html`, embeddable by the
 /// page's own origin and `ancestors`.
 pub fn page_csp(html: &str, ancestors: &[String]) -> String {
-    let scripts = inline_script_hashes(html).join(" ");
+    csp_with(&inline_script_hashes(html).join(" "), ancestors)
+}
+
+/// [`page_csp`] from the page's inline scripts' sources, already computed.
+fn csp_with(scripts: &str, ancestors: &[String]) -> String {
     // Pictures come from anywhere on http(s) (avatars, card pictures), this origin
     // (sent pictures) and blob: (previews of pictures being sent). Styles allow
     // attributes: the theme colour is set as CSS variables on an element.
@@ -258,6 +397,29 @@ async fn not_found(request: Request<Body>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_trunk_hashed_names_are_immutable() {
+        for path in [
+            "/parley-client-ccb9f3437aae31b8_bg.wasm",
+            "/parley-client-ccb9f3437aae31b8.js",
+            "/main-5072c5bb25f1a344.css",
+            "/snippets/parley-client-ccb9f3437aae31b8/inline0.js",
+            "/agent/parley-workbench-0123456789abcdef_bg.wasm",
+        ] {
+            assert!(hashed_path(path), "{path}");
+        }
+        for path in [
+            "/locales/en/main.ftl",
+            "/index.html",
+            "/main-5072c5bb25f1a34.css",
+            "/main-5072c5bb25f1a3445.css",
+            "/parley-client.js",
+            "/ccb9f3437aae31b8.js",
+        ] {
+            assert!(!hashed_path(path), "{path}");
+        }
+    }
 
     #[test]
     fn csp_names_the_inline_module_and_the_allowed_embedders() {

@@ -173,3 +173,135 @@ async fn the_visitor_frame_is_locked_down_like_the_chat() {
         "{html}"
     );
 }
+
+/// A hashed build file is sent as the `.br` (or `.gz`) the build wrote beside it, byte
+/// for byte (the compression layer does not compress it again), which decompresses to
+/// the file; it may be kept a year. A file without a hash in its name is revalidated.
+#[tokio::test]
+async fn built_files_are_sent_precompressed_and_hashed_ones_kept_a_year() {
+    use std::io::{Read, Write};
+    let app = spawn_app(Store::Sqlite).await;
+    let dist = app.state.as_ref().expect("in-process").dist.to_path_buf();
+    let name = "parley-client-0123456789abcdef_bg.wasm";
+    let raw: Vec<u8> = (0..20_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &raw[..], &mut br, &params).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&raw).unwrap();
+    let gz = gz.finish().unwrap();
+    std::fs::write(dist.join(name), &raw).unwrap();
+    std::fs::write(dist.join(format!("{name}.br")), &br).unwrap();
+    std::fs::write(dist.join(format!("{name}.gz")), &gz).unwrap();
+
+    let get = |accept: &'static str| {
+        let url = app.url(&format!("/{name}"));
+        let http = app.http.clone();
+        async move {
+            http.get(url)
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = get("gzip, deflate, br").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(r
+        .headers()
+        .get_all("vary")
+        .iter()
+        .any(|v| v.to_str().unwrap().contains("accept-encoding")));
+    let body = r.bytes().await.unwrap();
+    assert_eq!(&body[..], &br[..], "the build's file, not compressed again");
+    let mut unpacked = Vec::new();
+    brotli::Decompressor::new(&body[..], 4096)
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, raw);
+
+    let r = get("gzip").await;
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let body = r.bytes().await.unwrap();
+    assert_eq!(&body[..], &gz[..]);
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, raw);
+
+    let r = get("identity").await;
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(&r.bytes().await.unwrap()[..], &raw[..]);
+
+    // A language file keeps its name across builds: revalidated, not kept.
+    std::fs::create_dir_all(dist.join("locales/en")).unwrap();
+    std::fs::write(dist.join("locales/en/main.ftl"), "loading = Loading…\n").unwrap();
+    let r = app
+        .http
+        .get(app.url("/locales/en/main.ftl"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    // A missing file is a 404 nobody keeps.
+    let r = app
+        .http
+        .get(app.url("/parley-client-fedcba9876543210.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_ne!(
+        r.headers().get("cache-control").map(|v| v.to_str().unwrap()),
+        Some("public, max-age=31536000, immutable")
+    );
+}
+
+/// A page is `no-cache` with an ETag, a revalidation with that tag is a 304 with no
+/// body, and the page is prepared once: changing the file under a running server does
+/// not change what it serves (a new build needs a restart, as its asset names change).
+#[tokio::test]
+async fn pages_are_prepared_once_and_revalidated_by_etag() {
+    let app = spawn_app(Store::Sqlite).await;
+    let dist = app.state.as_ref().expect("in-process").dist.to_path_buf();
+    let path = "/chat/pc/v2/index.html?sysnum=demo&locale=en";
+    let first = app.http.get(app.url(path)).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(first.text().await.unwrap().contains("<title>client</title>"));
+
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>other</title>").unwrap();
+    let again = app.http.get(app.url(path)).send().await.unwrap();
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.text().await.unwrap().contains("<title>client</title>"));
+
+    let revalidated = app
+        .http
+        .get(app.url(path))
+        .header("if-none-match", format!("\"nope\", {etag}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(revalidated.headers()["etag"].to_str().unwrap(), etag);
+    assert!(revalidated.bytes().await.unwrap().is_empty());
+    let stale = app
+        .http
+        .get(app.url(path))
+        .header("if-none-match", "\"nope\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200);
+}
