@@ -100,6 +100,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The queue positions this instance last pushed.
     pub queue_told: Arc<chat::publish::QueueTold>,
+    /// The group committers of messages (`chat::commit`).
+    pub committer: Arc<chat::commit::Committer>,
 }
 
 impl AppState {
@@ -127,6 +129,7 @@ impl AppState {
             request_timeout: REQUEST_TIMEOUT,
             metrics: Arc::new(metrics::Metrics::new()),
             queue_told: Arc::default(),
+            committer: Arc::default(),
         }
     }
 

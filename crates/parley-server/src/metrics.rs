@@ -24,6 +24,11 @@ struct Histogram {
 pub struct Metrics {
     /// Messages stored by this instance (every kind, system messages included).
     pub messages_stored: AtomicU64,
+    /// Transactions that stored a group of messages (more than one; see
+    /// `crate::chat::commit`).
+    pub group_commits: AtomicU64,
+    /// Messages stored by those transactions.
+    pub group_committed: AtomicU64,
     /// The newest notification delay between instances (ms), -1 before any.
     pub bus_lag_ms: AtomicI64,
     /// Request latency per (method, route, status class).
@@ -65,6 +70,17 @@ impl Metrics {
              # TYPE parley_messages_stored_total counter\n\
              parley_messages_stored_total {}",
             self.messages_stored.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP parley_group_commits_total Transactions that stored several messages at once.\n\
+             # TYPE parley_group_commits_total counter\n\
+             parley_group_commits_total {}\n\
+             # HELP parley_group_committed_messages_total Messages stored by those transactions.\n\
+             # TYPE parley_group_committed_messages_total counter\n\
+             parley_group_committed_messages_total {}",
+            self.group_commits.load(Ordering::Relaxed),
+            self.group_committed.load(Ordering::Relaxed)
         );
         let lag = self.bus_lag_ms.load(Ordering::Relaxed);
         if lag >= 0 {

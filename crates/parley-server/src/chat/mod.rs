@@ -6,12 +6,15 @@
 //! `conversations.last_seq` (which locks the row; see `store::conversations`), then
 //! inserts the messages with the new numbers. So sequence numbers are unique and
 //! gap-free per conversation, and a client id is checked for duplicates while the row
-//! is locked. Events are published only after the commit.
+//! is locked. Events are published only after the commit. Messages without a file are
+//! stored in groups ([`commit`]): one transaction for the messages that arrived
+//! together, each acknowledged after that commit.
 //!
 //! This module knows nothing of routing: a change that frees an agent's capacity is
 //! followed by a queue drain in `crate::reception::transition`, which is what routes
 //! call.
 
+pub mod commit;
 pub mod model;
 pub mod publish;
 pub mod queue;
@@ -94,8 +97,19 @@ pub async fn visitor_name(state: &AppState, visitor_id: &str) -> Result<Option<S
 }
 
 /// Stores one message with the next sequence number, idempotently on its client id, and
-/// publishes it after the commit.
+/// publishes it after the commit. Messages arriving together share one transaction
+/// ([`commit`]); this returns after the commit of the one holding `m`.
 pub async fn append(
+    state: &AppState,
+    conversation_id: &str,
+    m: NewMessage,
+) -> Result<Appended, ApiError> {
+    commit::append(state, conversation_id, m).await
+}
+
+/// [`append`] in a transaction of its own: a group of one, or a message of a group
+/// that failed, retried alone.
+async fn append_alone(
     state: &AppState,
     conversation_id: &str,
     m: NewMessage,

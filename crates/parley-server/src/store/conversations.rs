@@ -210,6 +210,20 @@ pub async fn bump(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Locks a conversation row inside `tx` and reads it, changing nothing (a group commit
+/// locks its conversations first, then bumps those it stored messages in; see
+/// `crate::chat::commit`).
+pub async fn lock_quietly(tx: &mut Tx, conversation_id: &str) -> Result<Option<Conversation>> {
+    let row = sqlx::query(concat!(
+        "UPDATE conversations SET last_seq = last_seq WHERE id = $1 RETURNING ",
+        columns!()
+    ))
+    .bind(conversation_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 /// Locks a conversation row inside `tx` and reads it (a bump by zero: the real bump
 /// follows in [`apply`] once the number of messages is known).
 pub async fn lock(tx: &mut Tx, conversation_id: &str) -> Result<Option<Conversation>> {

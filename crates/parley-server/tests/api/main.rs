@@ -6,6 +6,7 @@ mod attacks;
 mod binary;
 mod cards;
 mod exchange;
+mod group_commit;
 mod helpers;
 mod images;
 mod init;

@@ -1,0 +1,259 @@
+//! Group commit: messages that arrive together are stored in one transaction.
+//!
+//! Every [`super::append`] (a person's or the bot's message without a file) is handed
+//! to a committer task. The task takes the first waiting message, then every other one
+//! already waiting (up to [`MAX_BATCH`]), and stores them all in one transaction: one
+//! commit (one disk sync on SQLite with `synchronous=FULL`, one round trip and WAL flush
+//! on PostgreSQL) for the whole group instead of one per message. Nothing waits on a
+//! timer: while a commit is on its way to the disk, the messages arriving meanwhile form
+//! the next group, so a lone message is stored as fast as before and a busy server
+//! commits in bigger groups.
+//!
+//! The guarantees are those of a single append:
+//! - **Acknowledged only after the commit.** A sender's future resolves after the
+//!   commit of the group holding its message; a socket acks only then, so an
+//!   acknowledged message is on disk. A group that fails to commit acknowledges
+//!   nothing, and the clients re-send (their client ids make that a no-op).
+//! - **Exactly once.** A message's client id is checked for duplicates inside the
+//!   group's transaction while its conversation's row is locked, so a re-send finds the
+//!   first one, whether it was committed earlier or earlier in the same group.
+//! - **Order.** Sequence numbers are given in the order messages reached the task, gap-
+//!   free per conversation; events are published after the commit, in that order. One
+//!   socket has at most one message in flight (its events are handled one by one), so
+//!   its messages keep their order.
+//! - **No lock cycles.** A group locks its conversations' rows in the order of their
+//!   ids before it writes, so two groups on PostgreSQL (two shards, or two instances)
+//!   never wait on each other in a cycle.
+//!
+//! A refused message (conversation ended, unknown conversation) gets its refusal and
+//! writes nothing; the rest of the group is stored. Should a statement fail (a store
+//! error), the whole group is rolled back and each of its messages is retried alone in
+//! a transaction of its own ([`super::append_alone`]), so one bad message costs the
+//! others nothing but time.
+//!
+//! On SQLite there is one committer (the store has one connection anyway); on
+//! PostgreSQL [`PG_SHARDS`], each owning the conversations whose id hashes to it, so
+//! groups commit in parallel and a conversation's messages always meet in one queue.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::Ordering;
+use std::sync::OnceLock;
+
+use parley_protocol::api::Sender;
+use tokio::sync::{mpsc, oneshot};
+
+use super::model::{Appended, Conversation, NewMessage};
+use super::{not_found, publish, transitions};
+use crate::error::ApiError;
+use crate::store::{self, now_ms, Engine};
+use crate::AppState;
+
+/// The most messages one group stores.
+pub const MAX_BATCH: usize = 256;
+/// Committer tasks on PostgreSQL.
+pub const PG_SHARDS: usize = 4;
+/// Messages that may wait for a committer (per shard) before senders wait to hand
+/// theirs over.
+const QUEUE: usize = 4096;
+
+/// One message waiting to be stored, and where its outcome goes.
+struct Job {
+    state: AppState,
+    conversation_id: String,
+    message: NewMessage,
+    done: oneshot::Sender<Result<Appended, ApiError>>,
+}
+
+/// The committers of one server: started on first use (inside the runtime), stopped
+/// when the server's state is dropped (the jobs carry the state, the tasks do not).
+#[derive(Default)]
+pub struct Committer {
+    shards: OnceLock<Vec<mpsc::Sender<Job>>>,
+}
+
+impl std::fmt::Debug for Committer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Committer").finish_non_exhaustive()
+    }
+}
+
+impl Committer {
+    fn shards(&self, engine: Engine) -> &[mpsc::Sender<Job>] {
+        self.shards.get_or_init(|| {
+            let n = match engine {
+                Engine::Sqlite => 1,
+                Engine::Postgres => PG_SHARDS,
+            };
+            (0..n)
+                .map(|_| {
+                    let (tx, rx) = mpsc::channel(QUEUE);
+                    tokio::spawn(run(rx));
+                    tx
+                })
+                .collect()
+        })
+    }
+}
+
+/// Stores `message` in `conversation_id` with the group it arrives with; resolves after
+/// the group's commit (see the module documentation).
+pub async fn append(
+    state: &AppState,
+    conversation_id: &str,
+    message: NewMessage,
+) -> Result<Appended, ApiError> {
+    let shards = state.committer.shards(state.db.engine());
+    let shard = &shards[shard_of(conversation_id, shards.len())];
+    let (done, outcome) = oneshot::channel();
+    let job = Job {
+        state: state.clone(),
+        conversation_id: conversation_id.to_owned(),
+        message,
+        done,
+    };
+    shard
+        .send(job)
+        .await
+        .map_err(|_| ApiError::Internal("the committer stopped".into()))?;
+    outcome
+        .await
+        .map_err(|_| ApiError::Internal("the committer dropped a message".into()))?
+}
+
+/// The shard of a conversation (FNV-1a of its id; any stable spread will do).
+fn shard_of(conversation_id: &str, shards: usize) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in conversation_id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % shards as u64) as usize
+}
+
+/// A committer task: groups what is waiting, stores it, answers.
+async fn run(mut rx: mpsc::Receiver<Job>) {
+    let mut group = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut group, MAX_BATCH).await > 0 {
+        let jobs = std::mem::take(&mut group);
+        if jobs.len() == 1 {
+            let job = jobs.into_iter().next().expect("one job");
+            let outcome =
+                super::append_alone(&job.state, &job.conversation_id, job.message).await;
+            let _ = job.done.send(outcome);
+            continue;
+        }
+        let state = jobs[0].state.clone();
+        match store_group(&state, &jobs).await {
+            Ok(outcomes) => {
+                state.metrics.group_commits.fetch_add(1, Ordering::Relaxed);
+                state
+                    .metrics
+                    .group_committed
+                    .fetch_add(jobs.len() as u64, Ordering::Relaxed);
+                for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    if let Ok(a) = &outcome {
+                        if !a.duplicate {
+                            publish::messages(
+                                &job.state,
+                                &a.conversation,
+                                std::slice::from_ref(&a.message),
+                            );
+                        }
+                    }
+                    let _ = job.done.send(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, n = jobs.len(), "a group commit failed; storing its messages one by one");
+                for job in jobs {
+                    let outcome =
+                        super::append_alone(&job.state, &job.conversation_id, job.message)
+                            .await;
+                    let _ = job.done.send(outcome);
+                }
+            }
+        }
+    }
+}
+
+/// Stores a group in one transaction and returns each message's outcome, in order;
+/// `Err` (nothing stored) when a statement failed.
+async fn store_group(
+    state: &AppState,
+    jobs: &[Job],
+) -> Result<Vec<Result<Appended, ApiError>>, store::Error> {
+    let mut tx = state.db.begin().await?;
+    // Lock every conversation of the group, in id order (no lock cycles).
+    let mut rows: BTreeMap<&str, Option<Conversation>> = jobs
+        .iter()
+        .map(|j| (j.conversation_id.as_str(), None))
+        .collect();
+    for (id, row) in rows.iter_mut() {
+        *row = store::conversations::lock_quietly(&mut tx, id).await?;
+    }
+    let mut stored: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let m = &job.message;
+        let Some(Some(c)) = rows.get_mut(job.conversation_id.as_str()) else {
+            outcomes.push(Err(not_found()));
+            continue;
+        };
+        if let Some(cid) = &m.client_id {
+            if let Some(existing) =
+                store::messages::by_client_id(&mut *tx, &c.id, m.sender, cid).await?
+            {
+                outcomes.push(Ok(Appended {
+                    message: existing,
+                    duplicate: true,
+                    conversation: c.clone(),
+                }));
+                continue;
+            }
+        }
+        if let Err(refused) =
+            transitions::may_append(c, m.sender, m.kind, m.sender_id.as_deref())
+        {
+            outcomes.push(Err(refused.into()));
+            continue;
+        }
+        let now = now_ms();
+        let seq = c.last_seq + 1;
+        let message = store::messages::insert(&mut tx, &c.id, seq, m, now).await?;
+        c.last_seq = seq;
+        let entry = stored.entry(job.conversation_id.as_str()).or_default();
+        entry.0 += 1;
+        if m.sender == Sender::Visitor {
+            c.last_visitor_at = Some(now);
+            entry.1 = Some(now);
+        }
+        outcomes.push(Ok(Appended {
+            message,
+            duplicate: false,
+            conversation: c.clone(),
+        }));
+    }
+    for (id, (n, visitor_at)) in &stored {
+        store::conversations::bump(&mut tx, id, *n, *visitor_at).await?;
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_spread_and_are_stable() {
+        assert_eq!(shard_of("anything", 1), 0);
+        let ids: Vec<String> = (0..400).map(|i| format!("conv-{i}")).collect();
+        let mut counts = [0; PG_SHARDS];
+        for id in &ids {
+            let s = shard_of(id, PG_SHARDS);
+            assert_eq!(s, shard_of(id, PG_SHARDS));
+            counts[s] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 50), "{counts:?}");
+    }
+}
