@@ -47,6 +47,10 @@ use crate::{reception, AppState};
 
 /// Largest frame a client may send.
 pub const MAX_FRAME: usize = 16 * 1024;
+/// The chunk a socket reads at a time (see [`limits`]).
+pub const READ_BUFFER: usize = 4 * 1024;
+/// The most a socket's unsent output may hold (see [`limits`]).
+pub const MAX_WRITE_BUFFER: usize = 4 * MAX_FRAME;
 /// Longest a single write to a client may take.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Messages read from the store per catch-up query.
@@ -214,8 +218,18 @@ async fn agent_socket(
         .into_response())
 }
 
+/// The socket's frame limits and buffers. tungstenite's defaults (a 128 KiB read
+/// buffer and a 128 KiB write buffer per socket) are sized for bulk transfers; chat
+/// frames are at most [`MAX_FRAME`], so a socket reads in [`READ_BUFFER`] chunks (the
+/// buffer still grows to hold a whole frame) and writes each frame at once (every send
+/// is flushed anyway). A peer that stops reading cannot make the server buffer more than
+/// [`MAX_WRITE_BUFFER`] for it: the write fails and the socket is dropped.
 fn limits(ws: WebSocketUpgrade) -> WebSocketUpgrade {
-    ws.max_message_size(MAX_FRAME).max_frame_size(MAX_FRAME)
+    ws.max_message_size(MAX_FRAME)
+        .max_frame_size(MAX_FRAME)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
 }
 
 /// Why the send side stopped.
