@@ -102,6 +102,19 @@ pub async fn append(
     conversation_id: &str,
     message: NewMessage,
 ) -> Result<Appended, ApiError> {
+    submit(state, conversation_id, message).await?.await
+}
+
+/// Hands `message` to its committer and returns what resolves after the commit of its
+/// group. Once this returns, the message's place in line is fixed: a later submit for
+/// the same conversation gets a later `seq`. So a socket may submit several messages
+/// one after the other and wait for their commits together, in order.
+pub async fn submit(
+    state: &AppState,
+    conversation_id: &str,
+    message: NewMessage,
+) -> Result<impl std::future::Future<Output = Result<Appended, ApiError>> + Send + 'static, ApiError>
+{
     let shards = state.committer.shards(state.db.engine());
     let shard = &shards[shard_of(conversation_id, shards.len())];
     let (done, outcome) = oneshot::channel();
@@ -115,9 +128,11 @@ pub async fn append(
         .send(job)
         .await
         .map_err(|_| ApiError::Internal("the committer stopped".into()))?;
-    outcome
-        .await
-        .map_err(|_| ApiError::Internal("the committer dropped a message".into()))?
+    Ok(async move {
+        outcome
+            .await
+            .map_err(|_| ApiError::Internal("the committer dropped a message".into()))?
+    })
 }
 
 /// The shard of a conversation (FNV-1a of its id; any stable spread will do).

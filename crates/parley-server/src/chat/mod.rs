@@ -210,6 +210,23 @@ pub async fn send_as_agent(
     text: &str,
     kind: MessageKind,
 ) -> Result<Appended, ApiError> {
+    submit_as_agent(state, who, conversation_id, client_id, text, kind)
+        .await?
+        .await
+}
+
+/// [`send_as_agent`] in two steps: checks the message and hands it to the committer,
+/// then returns what resolves after its commit ([`commit::submit`]), so an agent's
+/// socket can have several replies on their way at once, stored in the order sent.
+pub async fn submit_as_agent(
+    state: &AppState,
+    who: &AgentAuth,
+    conversation_id: &str,
+    client_id: &str,
+    text: &str,
+    kind: MessageKind,
+) -> Result<impl std::future::Future<Output = Result<Appended, ApiError>> + Send + 'static, ApiError>
+{
     check_text(client_id, text)?;
     let (_, agent) = who.resolve(state)?;
     let c = of_tenant(state, who, conversation_id).await?;
@@ -221,7 +238,7 @@ pub async fn send_as_agent(
         kind,
         text.to_owned(),
     );
-    append(state, &c.id, m).await
+    commit::submit(state, &c.id, m).await
 }
 
 /// Writes a [`Change`] to a row `tx` locked (`store::conversations::lock`) and stores

@@ -21,6 +21,8 @@
 //! [`WRITE_TIMEOUT`] drops the socket. Heartbeat: a ping every `state.heartbeat`; a peer
 //! silent for three intervals is dropped.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,7 +32,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::stream::{FuturesOrdered, SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use parley_protocol::api::{ErrorCode, MessageKind, Sender, WsTicket};
 use parley_protocol::ws::{ClientEvent, ServerEvent, CLOSE_GOING_AWAY, CLOSE_OVERFLOW};
@@ -57,6 +59,9 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const CATCH_UP_PAGE: i64 = 500;
 /// Replies (acks, errors) waiting for the send task.
 const REPLY_CAPACITY: usize = 64;
+/// Events of one socket whose replies may be pending at once (messages waiting for
+/// their commit); past that the socket's frames are not read until one is answered.
+const PIPELINED: usize = 32;
 /// Sockets one session may hold open at once on one instance (a page, a second tab, a
 /// reconnect racing the old socket's close); past that the upgrade is refused.
 pub const MAX_SOCKETS_PER_SESSION: usize = 5;
@@ -410,7 +415,20 @@ async fn visitor_send_loop(
     }
 }
 
-/// Reads client frames until the peer leaves; calls `handle` for each event.
+/// What answers one client event: resolves to the reply (an ack, an error, or none).
+type Reply = Pin<Box<dyn Future<Output = Result<Option<ServerEvent>, ApiError>> + Send>>;
+
+/// A reply that is already known.
+fn ready(reply: Result<Option<ServerEvent>, ApiError>) -> Reply {
+    Box::pin(std::future::ready(reply))
+}
+
+/// Reads client frames until the peer leaves; calls `handle` for each event, one after
+/// the other, and queues the replies in the order of the events. `handle` does what
+/// fixes the event's order (for a message: hands it to the committer) and returns what
+/// resolves to its reply (for a message: its ack, after its commit), so up to
+/// [`PIPELINED`] messages of one socket may wait for their commits at once and be
+/// stored in one group, still in the order they were sent.
 async fn receive_loop<F, Fut>(
     mut stream: SplitStream<WebSocket>,
     replies: mpsc::Sender<ServerEvent>,
@@ -418,29 +436,39 @@ async fn receive_loop<F, Fut>(
     mut handle: F,
 ) where
     F: FnMut(ClientEvent) -> Fut,
-    Fut: std::future::Future<Output = Result<Option<ServerEvent>, ApiError>>,
+    Fut: Future<Output = Result<Reply, ApiError>>,
 {
-    while let Some(Ok(frame)) = stream.next().await {
-        last_heard.store(now_ms(), Ordering::Relaxed);
-        let text = match frame {
-            Message::Text(t) => t,
-            Message::Close(_) => return,
-            _ => continue,
-        };
-        let reply = match serde_json::from_str::<ClientEvent>(&text) {
-            Ok(event) => match handle(event).await {
-                Ok(reply) => reply,
-                Err(e) => Some(error_event(e)),
-            },
-            Err(e) => Some(ServerEvent::Error {
-                code: ErrorCode::BadRequest,
-                message: format!("unreadable event: {e}"),
-            }),
-        };
-        if let Some(reply) = reply {
-            // A client that floods without reading its acks is dropped.
-            if replies.try_send(reply).is_err() {
-                return;
+    let mut waiting = FuturesOrdered::new();
+    loop {
+        tokio::select! {
+            frame = stream.next(), if waiting.len() < PIPELINED => {
+                let Some(Ok(frame)) = frame else { return };
+                last_heard.store(now_ms(), Ordering::Relaxed);
+                let text = match frame {
+                    Message::Text(t) => t,
+                    Message::Close(_) => return,
+                    _ => continue,
+                };
+                let reply = match serde_json::from_str::<ClientEvent>(&text) {
+                    Ok(event) => match handle(event).await {
+                        Ok(reply) => reply,
+                        Err(e) => ready(Err(e)),
+                    },
+                    Err(e) => ready(Ok(Some(ServerEvent::Error {
+                        code: ErrorCode::BadRequest,
+                        message: format!("unreadable event: {e}"),
+                    }))),
+                };
+                waiting.push_back(reply);
+            }
+            Some(reply) = waiting.next(), if !waiting.is_empty() => {
+                let reply = reply.unwrap_or_else(|e| Some(error_event(e)));
+                // A client that floods without reading its acks is dropped.
+                if let Some(reply) = reply {
+                    if replies.try_send(reply).is_err() {
+                        return;
+                    }
+                }
             }
         }
     }
@@ -494,7 +522,7 @@ async fn run_visitor(state: AppState, who: VisitorAuth, last_seq: i64, socket: W
     let receive = receive_loop(stream, reply_tx, last_heard, move |event| {
         let state = handler_state.clone();
         let who = who2.clone();
-        async move { visitor_event(&state, &who, event).await }
+        async move { visitor_event(&state, &who, event).await.map(|r| ready(Ok(r))) }
     });
     tokio::select! {
         _ = send => {}
@@ -609,11 +637,14 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
     }
 }
 
+/// An agent's event. A message is handed to the committer here and acknowledged when
+/// the returned reply resolves (after its commit), so the agent's next frames are read
+/// meanwhile (see [`receive_loop`]).
 async fn agent_event(
     state: &AppState,
     who: &AgentAuth,
     event: ClientEvent,
-) -> Result<Option<ServerEvent>, ApiError> {
+) -> Result<Reply, ApiError> {
     let need = |c: Option<String>| {
         c.ok_or_else(|| ApiError::bad_request("agents must give conversation_id"))
     };
@@ -625,9 +656,10 @@ async fn agent_event(
             ..
         } => {
             let id = need(conversation_id)?;
-            let a =
-                chat::send_as_agent(state, who, &id, &client_id, &text, MessageKind::Text).await?;
-            Ok(Some(ack(&a)))
+            let stored =
+                chat::submit_as_agent(state, who, &id, &client_id, &text, MessageKind::Text)
+                    .await?;
+            Ok(Box::pin(async move { stored.await.map(|a| Some(ack(&a))) }))
         }
         ClientEvent::Typing {
             conversation_id,
@@ -653,10 +685,10 @@ async fn agent_event(
                     });
                 }
             }
-            Ok(None)
+            Ok(ready(Ok(None)))
         }
         // Agents' read marks are not tracked yet.
-        ClientEvent::Read { .. } => Ok(None),
+        ClientEvent::Read { .. } => Ok(ready(Ok(None))),
     }
 }
 
