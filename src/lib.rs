@@ -59,24 +59,29 @@ pub fn AppAt(
 
 /// The page at `path`; `locale` is the page's language before the server answers. Pages
 /// read the link (parsed, and its raw query string) from context.
+/// A page this bundle was built without (see the `chat-pages` / `leave-pages` features)
+/// is "not found": the server sends each page with the bundle that holds it.
 fn page_view(path: &str, locale: parley_protocol::Locale) -> AnyView {
-    use pages::chat::{ChatPage, ChatPageProps};
     match Page::from_path(path) {
-        Some(Page::ChatPc) => ChatPage(ChatPageProps {
+        #[cfg(feature = "chat-pages")]
+        Some(Page::ChatPc) => pages::chat::ChatPage(pages::chat::ChatPageProps {
             layout: route::Layout::Pc,
         })
         .into_any(),
-        Some(Page::ChatH5) => ChatPage(ChatPageProps {
+        #[cfg(feature = "chat-pages")]
+        Some(Page::ChatH5) => pages::chat::ChatPage(pages::chat::ChatPageProps {
             layout: route::Layout::H5,
         })
         .into_any(),
+        #[cfg(feature = "leave-pages")]
         Some(Page::LeaveMessage) => {
             pages::leave_message::LeaveMessagePage(pages::leave_message::LeaveMessagePageProps {
                 plugin: false,
             })
             .into_any()
         }
+        #[cfg(feature = "leave-pages")]
         Some(Page::TicketClient) => pages::ticket_client::TicketClientPage().into_any(),
-        None => pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any(),
+        _ => pages::not_found::NotFound(pages::not_found::NotFoundProps { locale }).into_any(),
     }
 }

@@ -22,7 +22,6 @@ use crate::components::cards::{not_yet_sent, LinkCardTrays};
 use crate::components::composer::Composer;
 use crate::components::connection_banner::ConnectionBanner;
 use crate::components::image_uploads::ImageUploads;
-use crate::components::leave_panel::LeavePanel;
 use crate::components::message_list::{offset_min, MessageList};
 use crate::components::reception_notice::{leave_message_href, redirect_target, ReceptionNotice};
 use crate::components::theme;
@@ -247,11 +246,13 @@ fn ChatView(
     let notice_leave =
         (settings.msg_flag == SubmissionEntry::Shown).then(|| link.leave_href.clone());
     let composer_leave = settings.leave_msg_flag.then_some(link.leave_href);
-    // On PC the entries open the form inside the page; on H5 they follow the link to
-    // the leave-message page.
+    // On PC the entries open the form inside the page when the bundle holds it (the
+    // `leave-pages` feature); otherwise, and on H5, they follow the link to the
+    // leave-message page.
     let leave_open = RwSignal::new(false);
     let leave_token = token.clone();
-    let on_leave = (layout == Layout::Pc).then(|| Callback::new(move |()| leave_open.set(true)));
+    let on_leave = (cfg!(feature = "leave-pages") && layout == Layout::Pc)
+        .then(|| Callback::new(move |()| leave_open.set(true)));
 
     // The transcript: built from the log when asked, both sides with times and names.
     let save_transcript = transcript_saver(log, title, greeting.clone(), locale);
@@ -306,9 +307,7 @@ fn ChatView(
                     </button>
                 </div>
             </Show>
-            {move || leave_open.get().then(|| view! {
-                <LeavePanel locale token=leave_token.clone() on_close=Callback::new(move |()| leave_open.set(false)) />
-            })}
+            {in_page_leave_form(leave_open, locale, leave_token)}
             // The link's product and order cards wait above the composer; a sent card is
             // a stored message that joins the log (the socket brings it too; the log
             // keeps each seq once).
@@ -439,6 +438,24 @@ impl Live {
 
 /// `agent_hello_word` for [`Live`]: it follows each agent who joins, except the first
 /// when init already greeted with it (the visitor was waiting for an agent).
+/// The PC chat's in-page leave-message form, shown while `open` is set; in the chat's
+/// own release bundle (without `leave-pages`) there is none, and the entries follow
+/// their link to the leave-message page.
+#[cfg(feature = "leave-pages")]
+fn in_page_leave_form(open: RwSignal<bool>, locale: Locale, token: String) -> impl IntoView {
+    use crate::components::leave_panel::LeavePanel;
+    move || {
+        open.get().then(|| {
+            view! {
+                <LeavePanel locale token=token.clone() on_close=Callback::new(move |()| open.set(false)) />
+            }
+        })
+    }
+}
+
+#[cfg(not(feature = "leave-pages"))]
+fn in_page_leave_form(_open: RwSignal<bool>, _locale: Locale, _token: String) -> impl IntoView {}
+
 fn hello_word(
     hello: Option<String>,
     greeting: &str,

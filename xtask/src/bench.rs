@@ -40,7 +40,11 @@ pub fn run(args: &[String]) -> Result {
     if want("size") {
         tools::setup()?;
         build_client()?;
-        sizes(&root().join("dist"))?;
+        sizes(&root().join("dist"), "the chat pages' bundle (dist/)")?;
+        sizes(
+            &root().join("dist/leave"),
+            "the leave-message and ticket pages' bundle (dist/leave/)",
+        )?;
         loader_sizes(&root().join("dist/sdk"))?;
     }
     if want("load") {
@@ -257,7 +261,8 @@ fn page_as_served(dist: &Path, html: &[u8]) -> std::result::Result<Vec<u8>, Stri
     Ok(largest.into_bytes())
 }
 
-fn sizes(dist: &Path) -> Result {
+fn sizes(dist: &Path, what: &str) -> Result {
+    let languages = root().join("dist");
     let mut rows = Vec::new();
     let entries = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     for entry in entries.flatten() {
@@ -272,12 +277,12 @@ fn sizes(dist: &Path) -> Result {
         }
         let mut data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if ext == "html" {
-            data = page_as_served(dist, &data)?;
+            data = page_as_served(&languages, &data)?;
         }
         rows.push((ext, data.len(), gzip_len(&data), brotli_len(&data)));
     }
     rows.sort();
-    println!("\nrelease bundle (dist/), bytes (html: the page as served, with its language");
+    println!("\n{what}, bytes (html: the page as served, with its language");
     println!("inlined by the server; the largest of the 17 languages is counted):");
     println!(
         "{:<6} {:>10} {:>10} {:>10}",

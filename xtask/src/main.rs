@@ -119,9 +119,26 @@ fn cargo() -> Command {
 /// `--offline` makes a missing pinned tool an error rather than a download attempt.
 /// `dist/` is named here because Trunk.toml's `dist` is the dev loop's folder, so that
 /// `trunk serve` never replaces this build.
+///
+/// Two bundles of the one client crate: the chat pages (`index.html` into `dist/`) and
+/// the leave-message and ticket pages (`leave.html` into `dist/leave/`, served under
+/// `/leave/`), each with only its pages' feature, so a chat visitor never downloads the
+/// leave pages. The chat's build comes first: Trunk empties its `--dist` folder.
 pub fn build_client() -> Result {
     run(cargo().args(["fetch"]))?;
-    run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))?;
+    let trunk = ["build", "--release", "--offline", "--no-default-features"];
+    run(Command::new("trunk")
+        .args(trunk)
+        .args(["--features", "chat-pages", "--dist", "dist", "index.html"]))?;
+    run(Command::new("trunk").args(trunk).args([
+        "--features",
+        "leave-pages",
+        "--dist",
+        "dist/leave",
+        "--public-url",
+        "/leave/",
+        "leave.html",
+    ]))?;
     // After Trunk, which replaces what `dist/` held.
     loader::build()?;
     // Last, once every bundle is in `dist/`: the `.br` / `.gz` the server sends.

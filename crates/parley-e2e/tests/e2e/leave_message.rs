@@ -239,11 +239,11 @@ async fn ticket_plugin_params_become_the_tickets_docking_fields() {
     browser.close().await;
 }
 
-/// The in-chat entry (`leave_msg_flag=1`): on PC the form opens inside the chat page
-/// and files a ticket without leaving the conversation; on H5 the same entry is a link
-/// to the leave-message page.
+/// The in-chat entry (`leave_msg_flag=1`) is a link to the leave-message page on PC
+/// and H5 alike: the chat's bundle does not carry the form (it is the leave pages'
+/// bundle, `dist/leave/`), so the PC page opens that page, which files the ticket.
 #[tokio::test]
-async fn the_chat_entry_opens_the_form_inside_the_pc_page_and_links_on_h5() {
+async fn the_chat_entry_opens_the_leave_page_from_pc_and_h5() {
     let server = Server::start().await;
     let browser = Browser::start(Viewport::Desktop).await;
     let c = &browser.client;
@@ -251,31 +251,27 @@ async fn the_chat_entry_opens_the_form_inside_the_pc_page_and_links_on_h5() {
         .await
         .unwrap();
     browser.click(".composer .leave-entry").await;
-    type_into(
-        c,
-        ".leave-panel #leave-content",
-        "Please call me back about my order",
-    )
-    .await;
-    type_into(c, ".leave-panel #leave-field-order_code", "C-9").await;
-    click(c, ".leave-panel button[type=submit]").await;
-    let number = text_when_filled(c, ".leave-panel .leave-success .ticket-number").await;
-    assert_eq!(number, "Ticket number 1");
-    // Still on the chat page, with the conversation behind the panel.
+    type_into(c, "#leave-content", "Please call me back about my order").await;
     assert!(c
         .current_url()
         .await
         .unwrap()
         .path()
-        .ends_with("/chat/pc/v2/index.html"));
-    assert!(c.find(Locator::Css("#parley-composer")).await.is_ok());
-    browser.screenshot("leave-in-chat-pc-en").await;
-    click(c, ".leave-panel .leave-panel-head button").await;
-    assert!(c
-        .find_all(Locator::Css(".leave-panel"))
+        .ends_with("/chat/h5/v2/leavemessage.html"));
+    // The leave page's own bundle, not the chat's.
+    let scripts = c
+        .execute(
+            "return [...document.scripts].map(s => s.src + ' ' + s.textContent).join(' ')",
+            vec![],
+        )
         .await
-        .unwrap()
-        .is_empty());
+        .unwrap();
+    assert!(scripts.as_str().unwrap().contains("/leave/"), "{scripts}");
+    type_into(c, "#leave-field-order_code", "C-9").await;
+    click(c, "button[type=submit]").await;
+    let number = text_when_filled(c, ".leave-success .ticket-number").await;
+    assert_eq!(number, "Ticket number 1");
+    browser.screenshot("leave-from-chat-pc-en").await;
     browser.close().await;
 
     let phone = Browser::start(Viewport::Phone).await;

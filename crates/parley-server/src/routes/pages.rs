@@ -30,13 +30,32 @@ use tower_http::services::ServeDir;
 use crate::config::Tenant;
 use crate::{admission, AppState};
 
-/// The paths the spec's links use; each serves the client's `index.html`.
+/// The paths the spec's links use; each serves one of the client's html files
+/// ([`html_of`]).
 pub const PAGE_PATHS: [&str; 4] = [
     "/chat/pc/v2/index.html",
     "/chat/h5/v2/index.html",
     "/chat/h5/v2/leavemessage.html",
     "/ticketclient/index.html",
 ];
+
+/// The chat pages' bundle (`dist/index.html`).
+pub const CHAT_HTML: &str = "index.html";
+/// The leave-message and ticket pages' bundle (`dist/leave/index.html`, its files under
+/// `/leave/`), built apart so a chat visitor does not download those pages.
+pub const LEAVE_HTML: &str = "leave/index.html";
+
+/// The html file that serves a page path: the leave pages' bundle for the
+/// leave-message and ticket pages, the chat's for the others. A build with one bundle
+/// (the dev loop's, which holds every page) has no `leave/`; its `index.html` serves
+/// every path then.
+pub fn html_of(path: &str) -> &'static str {
+    if path.ends_with("/leavemessage.html") || path.starts_with("/ticketclient/") {
+        LEAVE_HTML
+    } else {
+        CHAT_HTML
+    }
+}
 
 /// The loader's hidden visitor frame (`sdk/visitor.js`): a tiny page at this origin, so
 /// it reads the visitor id the chat kept here, through which the host page asks for
@@ -57,7 +76,7 @@ pub fn router(dist: &Path) -> Router<AppState> {
             path,
             get(
                 move |State(state): State<AppState>, request: Request<Body>| async move {
-                    page(&state, &pages, "index.html", request).await
+                    page(&state, &pages, html_of(path), request).await
                 },
             ),
         );
@@ -145,7 +164,16 @@ impl Pages {
         if let Some(t) = lock(&self.templates).get(file) {
             return Some(Arc::clone(t));
         }
-        let html = tokio::fs::read_to_string(self.dist.join(file)).await.ok()?;
+        let html = match tokio::fs::read_to_string(self.dist.join(file)).await {
+            Ok(html) => html,
+            // One bundle (see [`html_of`]).
+            Err(_) if file != CHAT_HTML => {
+                tokio::fs::read_to_string(self.dist.join(CHAT_HTML))
+                    .await
+                    .ok()?
+            }
+            Err(_) => return None,
+        };
         let template = Arc::new(Template {
             scripts: inline_script_hashes(&html).join(" "),
             html,

@@ -305,3 +305,46 @@ async fn pages_are_prepared_once_and_revalidated_by_etag() {
         .unwrap();
     assert_eq!(stale.status(), 200);
 }
+
+/// The leave-message and ticket pages come from their own bundle (`dist/leave/`), the
+/// chat pages from the chat's; each with its own inline-script hash in its CSP.
+#[tokio::test]
+async fn leave_and_ticket_pages_use_their_own_bundle() {
+    let app = spawn_app(Store::Sqlite).await;
+    let dist = app.state.as_ref().expect("in-process").dist.to_path_buf();
+    std::fs::create_dir_all(dist.join("leave")).unwrap();
+    std::fs::write(
+        dist.join("leave/index.html"),
+        "<!doctype html><title>leave</title><script type=module>import '/leave/x.js'</script>",
+    )
+    .unwrap();
+    let get = |path: &'static str| {
+        let url = app.url(path);
+        let http = app.http.clone();
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            let csp = r.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            (csp, r.text().await.unwrap())
+        }
+    };
+    for path in [
+        "/chat/h5/v2/leavemessage.html?sysnum=demo",
+        "/ticketclient/index.html?sysNum=demo",
+    ] {
+        let (csp, body) = get(path).await;
+        assert!(body.contains("<title>leave</title>"), "{path}: {body}");
+        assert!(csp.contains("'sha256-"), "{csp}");
+    }
+    for path in [
+        "/chat/pc/v2/index.html?sysnum=demo",
+        "/chat/h5/v2/index.html?sysnum=demo",
+    ] {
+        let (csp, body) = get(path).await;
+        assert!(body.contains("<title>client</title>"), "{path}: {body}");
+        assert!(!csp.contains("'sha256-"), "{csp}");
+    }
+}
