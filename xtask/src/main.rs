@@ -127,9 +127,13 @@ fn cargo() -> Command {
 pub fn build_client() -> Result {
     run(cargo().args(["fetch"]))?;
     let trunk = ["build", "--release", "--offline", "--no-default-features"];
-    run(Command::new("trunk")
-        .args(trunk)
-        .args(["--features", "chat-pages", "--dist", "dist", "index.html"]))?;
+    run(Command::new("trunk").args(trunk).args([
+        "--features",
+        "chat-pages",
+        "--dist",
+        "dist",
+        "index.html",
+    ]))?;
     run(Command::new("trunk").args(trunk).args([
         "--features",
         "leave-pages",

@@ -152,8 +152,7 @@ async fn run(mut rx: mpsc::Receiver<Job>) {
         let jobs = std::mem::take(&mut group);
         if jobs.len() == 1 {
             let job = jobs.into_iter().next().expect("one job");
-            let outcome =
-                super::append_alone(&job.state, &job.conversation_id, job.message).await;
+            let outcome = super::append_alone(&job.state, &job.conversation_id, job.message).await;
             let _ = job.done.send(outcome);
             continue;
         }
@@ -182,8 +181,7 @@ async fn run(mut rx: mpsc::Receiver<Job>) {
                 tracing::warn!(error = %e, n = jobs.len(), "a group commit failed; storing its messages one by one");
                 for job in jobs {
                     let outcome =
-                        super::append_alone(&job.state, &job.conversation_id, job.message)
-                            .await;
+                        super::append_alone(&job.state, &job.conversation_id, job.message).await;
                     let _ = job.done.send(outcome);
                 }
             }
@@ -226,9 +224,7 @@ async fn store_group(
                 continue;
             }
         }
-        if let Err(refused) =
-            transitions::may_append(c, m.sender, m.kind, m.sender_id.as_deref())
-        {
+        if let Err(refused) = transitions::may_append(c, m.sender, m.kind, m.sender_id.as_deref()) {
             outcomes.push(Err(refused.into()));
             continue;
         }

@@ -167,11 +167,9 @@ impl Pages {
         let html = match tokio::fs::read_to_string(self.dist.join(file)).await {
             Ok(html) => html,
             // One bundle (see [`html_of`]).
-            Err(_) if file != CHAT_HTML => {
-                tokio::fs::read_to_string(self.dist.join(CHAT_HTML))
-                    .await
-                    .ok()?
-            }
+            Err(_) if file != CHAT_HTML => tokio::fs::read_to_string(self.dist.join(CHAT_HTML))
+                .await
+                .ok()?,
             Err(_) => return None,
         };
         let template = Arc::new(Template {
@@ -193,7 +191,9 @@ impl Template {
         }
         let element = locale_element(dist, locale).await;
         let html = match &element {
-            Some(element) => self.html.replacen("</head>", &format!("{element}</head>"), 1),
+            Some(element) => self
+                .html
+                .replacen("</head>", &format!("{element}</head>"), 1),
             None => self.html.clone(),
         };
         let etag = {

@@ -522,7 +522,11 @@ async fn run_visitor(state: AppState, who: VisitorAuth, last_seq: i64, socket: W
     let receive = receive_loop(stream, reply_tx, last_heard, move |event| {
         let state = handler_state.clone();
         let who = who2.clone();
-        async move { visitor_event(&state, &who, event).await.map(|r| ready(Ok(r))) }
+        async move {
+            visitor_event(&state, &who, event)
+                .await
+                .map(|r| ready(Ok(r)))
+        }
     });
     tokio::select! {
         _ = send => {}

@@ -64,35 +64,38 @@ async fn sigkill_in_a_group_commit_keeps_every_ack(store: Store) {
         let kept = Arc::clone(&sent);
         let acks = Arc::clone(&acks);
         let task = tokio::spawn(async move {
-                for i in 0..EACH {
-                    let cid = format!("gc-{v}-{i}");
-                    let event = json!({"type": "send", "client_id": cid, "text": format!("visitor {v} message {i}")});
-                    sent.lock().unwrap().in_flight = Some(cid.clone());
-                    if ws.send(Message::Text(event.to_string().into())).await.is_err() {
-                        return;
-                    }
-                    loop {
-                        let frame =
-                            tokio::time::timeout(Duration::from_secs(10), ws.next()).await;
-                        let Ok(Some(Ok(frame))) = frame else {
-                            return; // the server died
-                        };
-                        let Message::Text(t) = frame else { continue };
-                        let e: serde_json::Value = serde_json::from_str(&t).unwrap();
-                        match e["type"].as_str() {
-                            Some("ack") => {
-                                assert_eq!(e["client_id"], cid.as_str());
-                                let mut s = sent.lock().unwrap();
-                                s.acked.insert(cid.clone(), e["seq"].as_i64().unwrap());
-                                s.in_flight = None;
-                                acks.fetch_add(1, Ordering::Relaxed);
-                                break;
-                            }
-                            Some("error") => panic!("refused: {e}"),
-                            _ => {}
+            for i in 0..EACH {
+                let cid = format!("gc-{v}-{i}");
+                let event = json!({"type": "send", "client_id": cid, "text": format!("visitor {v} message {i}")});
+                sent.lock().unwrap().in_flight = Some(cid.clone());
+                if ws
+                    .send(Message::Text(event.to_string().into()))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                loop {
+                    let frame = tokio::time::timeout(Duration::from_secs(10), ws.next()).await;
+                    let Ok(Some(Ok(frame))) = frame else {
+                        return; // the server died
+                    };
+                    let Message::Text(t) = frame else { continue };
+                    let e: serde_json::Value = serde_json::from_str(&t).unwrap();
+                    match e["type"].as_str() {
+                        Some("ack") => {
+                            assert_eq!(e["client_id"], cid.as_str());
+                            let mut s = sent.lock().unwrap();
+                            s.acked.insert(cid.clone(), e["seq"].as_i64().unwrap());
+                            s.in_flight = None;
+                            acks.fetch_add(1, Ordering::Relaxed);
+                            break;
                         }
+                        Some("error") => panic!("refused: {e}"),
+                        _ => {}
                     }
                 }
+            }
         });
         tasks.push((kept, task));
     }
@@ -157,7 +160,10 @@ async fn sigkill_in_a_group_commit_keeps_every_ack(store: Store) {
             .await;
         assert_eq!(status, 200);
         let messages = page["messages"].as_array().unwrap();
-        let seqs: Vec<i64> = messages.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+        let seqs: Vec<i64> = messages
+            .iter()
+            .map(|m| m["seq"].as_i64().unwrap())
+            .collect();
         assert_eq!(
             seqs,
             (1..=seqs.len() as i64).collect::<Vec<_>>(),
@@ -188,7 +194,10 @@ async fn sigkill_in_a_group_commit_keeps_every_ack(store: Store) {
         }
         let expected = sent.acked.len() + usize::from(sent.in_flight.is_some());
         assert_eq!(stored.len(), expected, "visitor {v}: nothing else stored");
-        assert!(stored.values().all(|s| s.len() == 1), "visitor {v}: no twice");
+        assert!(
+            stored.values().all(|s| s.len() == 1),
+            "visitor {v}: no twice"
+        );
     }
 }
 

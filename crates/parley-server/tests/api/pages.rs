@@ -183,7 +183,9 @@ async fn built_files_are_sent_precompressed_and_hashed_ones_kept_a_year() {
     let app = spawn_app(Store::Sqlite).await;
     let dist = app.state.as_ref().expect("in-process").dist.to_path_buf();
     let name = "parley-client-0123456789abcdef_bg.wasm";
-    let raw: Vec<u8> = (0..20_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+    let raw: Vec<u8> = (0..20_000u32)
+        .flat_map(|i| (i % 251).to_le_bytes())
+        .collect();
     let mut br = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
@@ -262,7 +264,9 @@ async fn built_files_are_sent_precompressed_and_hashed_ones_kept_a_year() {
         .unwrap();
     assert_eq!(r.status(), 404);
     assert_ne!(
-        r.headers().get("cache-control").map(|v| v.to_str().unwrap()),
+        r.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
         Some("public, max-age=31536000, immutable")
     );
 }
@@ -279,12 +283,24 @@ async fn pages_are_prepared_once_and_revalidated_by_etag() {
     assert_eq!(first.status(), 200);
     assert_eq!(first.headers()["cache-control"], "no-cache");
     let etag = first.headers()["etag"].to_str().unwrap().to_owned();
-    assert!(first.text().await.unwrap().contains("<title>client</title>"));
+    assert!(first
+        .text()
+        .await
+        .unwrap()
+        .contains("<title>client</title>"));
 
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>other</title>").unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>other</title>",
+    )
+    .unwrap();
     let again = app.http.get(app.url(path)).send().await.unwrap();
     assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
-    assert!(again.text().await.unwrap().contains("<title>client</title>"));
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("<title>client</title>"));
 
     let revalidated = app
         .http
