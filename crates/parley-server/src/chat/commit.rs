@@ -11,9 +11,10 @@
 //!
 //! The guarantees are those of a single append:
 //! - **Acknowledged only after the commit.** A sender's future resolves after the
-//!   commit of the group holding its message; a socket acks only then, so an
-//!   acknowledged message is on disk. A group that fails to commit acknowledges
-//!   nothing, and the clients re-send (their client ids make that a no-op).
+//!   commit of the group holding its message (or, when the group failed, of its own
+//!   transaction, retried alone); a socket acks only then, so an acknowledged message
+//!   is on disk. A message whose commit never happened is not acknowledged, and its
+//!   client re-sends it (its client id makes a repeat a no-op).
 //! - **Exactly once.** A message's client id is checked for duplicates inside the
 //!   group's transaction while its conversation's row is locked, so a re-send finds the
 //!   first one, whether it was committed earlier or earlier in the same group.
