@@ -26,7 +26,8 @@
 //!   ids before it writes, so two groups on PostgreSQL (two shards, or two instances)
 //!   never wait on each other in a cycle.
 //!
-//! A refused message (conversation ended, unknown conversation) gets its refusal and
+//! A refused message (conversation ended, unknown conversation, another tenant's
+//! conversation for an agent) gets its refusal and
 //! writes nothing; the rest of the group is stored. Should a statement fail (a store
 //! error), the whole group is rolled back and each of its messages is retried alone in
 //! a transaction of its own ([`super::append_alone`]), so one bad message costs the
@@ -60,6 +61,8 @@ const QUEUE: usize = 4096;
 /// One message waiting to be stored, and where its outcome goes.
 struct Job {
     state: AppState,
+    /// The tenant the conversation must be of (an agent's), if any.
+    tenant: Option<String>,
     conversation_id: String,
     message: NewMessage,
     done: oneshot::Sender<Result<Appended, ApiError>>,
@@ -103,7 +106,7 @@ pub async fn append(
     conversation_id: &str,
     message: NewMessage,
 ) -> Result<Appended, ApiError> {
-    submit(state, conversation_id, message).await?.await
+    submit(state, None, conversation_id, message).await?.await
 }
 
 /// Hands `message` to its committer and returns what resolves after the commit of its
@@ -112,6 +115,7 @@ pub async fn append(
 /// one after the other and wait for their commits together, in order.
 pub async fn submit(
     state: &AppState,
+    tenant: Option<&str>,
     conversation_id: &str,
     message: NewMessage,
 ) -> Result<impl std::future::Future<Output = Result<Appended, ApiError>> + Send + 'static, ApiError>
@@ -121,6 +125,7 @@ pub async fn submit(
     let (done, outcome) = oneshot::channel();
     let job = Job {
         state: state.clone(),
+        tenant: tenant.map(str::to_owned),
         conversation_id: conversation_id.to_owned(),
         message,
         done,
@@ -153,7 +158,13 @@ async fn run(mut rx: mpsc::Receiver<Job>) {
         let jobs = std::mem::take(&mut group);
         if jobs.len() == 1 {
             let job = jobs.into_iter().next().expect("one job");
-            let outcome = super::append_alone(&job.state, &job.conversation_id, job.message).await;
+            let outcome = super::append_alone(
+                &job.state,
+                job.tenant.as_deref(),
+                &job.conversation_id,
+                job.message,
+            )
+            .await;
             let _ = job.done.send(outcome);
             continue;
         }
@@ -181,8 +192,13 @@ async fn run(mut rx: mpsc::Receiver<Job>) {
             Err(e) => {
                 tracing::warn!(error = %e, n = jobs.len(), "a group commit failed; storing its messages one by one");
                 for job in jobs {
-                    let outcome =
-                        super::append_alone(&job.state, &job.conversation_id, job.message).await;
+                    let outcome = super::append_alone(
+                        &job.state,
+                        job.tenant.as_deref(),
+                        &job.conversation_id,
+                        job.message,
+                    )
+                    .await;
                     let _ = job.done.send(outcome);
                 }
             }
@@ -213,6 +229,10 @@ async fn store_group(
             outcomes.push(Err(not_found()));
             continue;
         };
+        if job.tenant.as_deref().is_some_and(|t| t != c.sysnum) {
+            outcomes.push(Err(not_found()));
+            continue;
+        }
         if let Some(cid) = &m.client_id {
             if let Some(existing) =
                 store::messages::by_client_id(&mut *tx, &c.id, m.sender, cid).await?

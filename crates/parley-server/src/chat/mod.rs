@@ -111,10 +111,11 @@ pub async fn append(
 /// that failed, retried alone.
 async fn append_alone(
     state: &AppState,
+    tenant: Option<&str>,
     conversation_id: &str,
     m: NewMessage,
 ) -> Result<Appended, ApiError> {
-    append_with(state, conversation_id, m, None).await
+    append_with(state, tenant, conversation_id, m, None).await
 }
 
 /// A file stored with its message, and the most files its conversation may keep.
@@ -133,11 +134,14 @@ pub async fn append_with_file(
     m: NewMessage,
     attachment: Attachment<'_>,
 ) -> Result<Appended, ApiError> {
-    append_with(state, conversation_id, m, Some(attachment)).await
+    append_with(state, None, conversation_id, m, Some(attachment)).await
 }
 
+/// Stores `m` in its own transaction; with `tenant`, only in a conversation of that
+/// tenant (others are "not found", checked under the row lock).
 async fn append_with(
     state: &AppState,
+    tenant: Option<&str>,
     conversation_id: &str,
     m: NewMessage,
     attachment: Option<Attachment<'_>>,
@@ -150,6 +154,9 @@ async fn append_with(
         else {
             return Err(not_found());
         };
+        if tenant.is_some_and(|t| t != c.sysnum) {
+            return Err(not_found());
+        }
         if let Some(cid) = &m.client_id {
             if let Some(existing) =
                 store::messages::by_client_id(&mut *tx, &c.id, m.sender, cid).await?
@@ -218,6 +225,8 @@ pub async fn send_as_agent(
 /// [`send_as_agent`] in two steps: checks the message and hands it to the committer,
 /// then returns what resolves after its commit ([`commit::submit`]), so an agent's
 /// socket can have several replies on their way at once, stored in the order sent.
+/// Nothing is read from the store first: that the conversation is of the agent's
+/// tenant is checked in the commit, under the row lock.
 pub async fn submit_as_agent(
     state: &AppState,
     who: &AgentAuth,
@@ -229,7 +238,6 @@ pub async fn submit_as_agent(
 {
     check_text(client_id, text)?;
     let (_, agent) = who.resolve(state)?;
-    let c = of_tenant(state, who, conversation_id).await?;
     let m = NewMessage::from_person(
         client_id,
         Sender::Agent,
@@ -238,7 +246,7 @@ pub async fn submit_as_agent(
         kind,
         text.to_owned(),
     );
-    commit::submit(state, &c.id, m).await
+    commit::submit(state, Some(&who.sysnum), conversation_id, m).await
 }
 
 /// Writes a [`Change`] to a row `tx` locked (`store::conversations::lock`) and stores

@@ -15,10 +15,15 @@ use reqwest::Method;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::helpers::{connect_ws, fresh_database, signed, Store, TestApp};
+use crate::helpers::{
+    connect_ws, fresh_database, next_of, send_event, signed, spawn_app, Store, TestApp,
+};
 use crate::restart::start;
 
-crate::on_both_stores!(sigkill_in_a_group_commit_keeps_every_ack);
+crate::on_both_stores!(
+    sigkill_in_a_group_commit_keeps_every_ack,
+    another_tenants_agent_cannot_post_into_a_conversation
+);
 
 /// Visitors sending at once.
 const VISITORS: usize = 40;
@@ -206,4 +211,43 @@ fn sample(text: &str, name: &str) -> f64 {
     text.lines()
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
         .unwrap_or(0.0)
+}
+
+/// An agent's message names its conversation; that the conversation is of the agent's
+/// tenant is checked where it is stored (under the row lock, with nothing read before),
+/// so another tenant's agent gets "not found" over HTTP and over its socket, and
+/// nothing is stored.
+async fn another_tenants_agent_cannot_post_into_a_conversation(store: Store) {
+    let app = spawn_app(store).await;
+    let init = app.init("sysnum=demo&partnerid=tenant-check&type=1").await;
+    let vtoken = init["session_token"].as_str().unwrap().to_owned();
+    let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    let solo = app.agent_login_at("QUEUE", "solo", "solo-demo").await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/agent/conversations/{conv}/reply"),
+            &solo,
+            Some(&json!({"client_id": "x-http", "text": "not yours"})),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    let mut ws = app.ws(&format!("/ws/agent?token={solo}")).await;
+    send_event(
+        &mut ws,
+        json!({"type": "send", "conversation_id": conv, "client_id": "x-ws", "text": "not yours"}),
+    )
+    .await;
+    let e = next_of(&mut ws, "error").await;
+    assert_eq!(e["code"], "not_found", "{e}");
+    let (_, page) = app
+        .call(Method::GET, "/api/chat/history?limit=100", &vtoken, None)
+        .await;
+    let stored: Vec<&serde_json::Value> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["text"] == "not yours")
+        .collect();
+    assert!(stored.is_empty(), "{stored:?}");
 }
