@@ -90,7 +90,7 @@ async fn each_page_carries_the_language_init_will_use() {
     );
     assert!(ar.contains("loading = جارٍ التحميل…"));
     assert!(
-        ar.contains("chat-send-picture = "),
+        ar.contains("chat-attach = "),
         "every area is joined in"
     );
     assert!(ar.find("parley-locale").unwrap() < ar.find("</head>").unwrap());
