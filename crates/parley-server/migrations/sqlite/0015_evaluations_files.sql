@@ -28,3 +28,7 @@ CREATE TABLE bot_feedback (
 -- cleaned name for the download's Content-Disposition.
 ALTER TABLE messages ADD COLUMN file TEXT;
 ALTER TABLE chat_files ADD COLUMN name TEXT;
+-- The leave-message link's `source` (channel code; the spec fixes 9 for the standalone
+-- page) and its opaque `t`, kept on the ticket for agents.
+ALTER TABLE tickets ADD COLUMN channel BIGINT;
+ALTER TABLE tickets ADD COLUMN link_t TEXT;

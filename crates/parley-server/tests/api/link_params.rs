@@ -1,6 +1,7 @@
 //! Link parameters acted on as the spec says: `customer_fields` keeps only the keys the
 //! tenant declares (the others are dropped and reported among init's issues);
-//! `source` and `summaryparams` are kept on the conversation and shown to agents.
+//! `source` and `summaryparams` are kept on the conversation and shown to agents; the
+//! leave-message link's `source` and `t` are kept on the ticket.
 
 use reqwest::Method;
 
@@ -9,7 +10,61 @@ use crate::helpers::{spawn_app, Store};
 crate::on_both_stores!(
     customer_fields_keep_declared_keys_and_report_the_rest,
     source_and_summaryparams_reach_the_agents_view_of_the_conversation,
+    the_leave_links_source_and_t_are_kept_on_the_ticket,
 );
+
+async fn the_leave_links_source_and_t_are_kept_on_the_ticket(store: Store) {
+    let app = spawn_app(store).await;
+    // The spec's standalone link: source fixed at 9, and its opaque t.
+    let query = "sysnum=demo&uid=u-9&source=9&locale=en&t=campaign-7";
+    let (status, session) = app
+        .post_json(
+            "/api/ticket/session",
+            &serde_json::json!({ "query": query }),
+        )
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let token = session["session_token"].as_str().unwrap();
+    let body = serde_json::json!({
+        "query": query,
+        "content": "Where is my parcel?",
+        "fields": {"order_code": "A-9"},
+        "tel": "", "email": "", "attachments": []
+    });
+    let (status, filed) = app
+        .call(Method::POST, "/api/ticket/submit", token, Some(&body))
+        .await;
+    assert_eq!(status, 201, "{filed}");
+    assert_eq!(filed["channel"], 9);
+    let alice = app.agent_login("alice").await;
+    let (status, list) = app
+        .call(Method::GET, "/api/agent/tickets", &alice, None)
+        .await;
+    assert_eq!(status, 200);
+    let t = &list["tickets"][0];
+    assert_eq!(t["content"], "Where is my parcel?", "{list}");
+    assert_eq!(t["channel"], 9);
+    assert_eq!(t["t"], "campaign-7");
+    // A ticket from a link without them carries neither.
+    let plain = "sysnum=demo&locale=en";
+    let (_, session) = app
+        .post_json(
+            "/api/ticket/session",
+            &serde_json::json!({ "query": plain }),
+        )
+        .await;
+    let token = session["session_token"].as_str().unwrap();
+    let body = serde_json::json!({
+        "query": plain, "content": "Hello", "fields": {"order_code": "B-1"},
+        "tel": "", "email": "", "attachments": []
+    });
+    let (status, filed) = app
+        .call(Method::POST, "/api/ticket/submit", token, Some(&body))
+        .await;
+    assert_eq!(status, 201, "{filed}");
+    assert_eq!(filed.get("channel"), None, "{filed}");
+    assert_eq!(filed.get("t"), None, "{filed}");
+}
 
 async fn source_and_summaryparams_reach_the_agents_view_of_the_conversation(store: Store) {
     let app = spawn_app(store).await;
