@@ -1,7 +1,7 @@
 //! Satisfaction evaluation end to end: the agent ends the chat and the visitor rates it
 //! with the keyboard-friendly form (stars, a tag, a comment), the agent API shows the
 //! rating; the visitor's own close asks first with `show_evaluate=1`; `feedback_flag=0`
-//! hides the "Rate this service" button.
+//! hides the "Rate this service" button (and `cut_flag=0` the screenshot tool).
 
 use fantoccini::Locator;
 use parley_e2e::{Agent, Browser, Server, Viewport};
@@ -205,17 +205,26 @@ async fn show_evaluate_asks_on_the_visitors_close_and_feedback_flag_0_hides_the_
     open(
         &browser,
         &server,
-        "/chat/pc/v2/index.html?sysnum=demo&locale=en&type=2&groupid=sales&show_evaluate=0",
+        "/chat/pc/v2/index.html?sysnum=demo&locale=en&type=2&groupid=sales&show_evaluate=0\
+         &cut_flag=0",
     )
     .await;
     served(&browser, &alice).await;
     browser
         .wait_until(
-            "document.querySelector('button.evaluate-open')",
+            "document.querySelector('button.evaluate-open') \
+             && document.querySelector('.composer button.attach')",
             10,
-            "the Rate button by default",
+            "the Rate button by default, and the attach button",
         )
         .await;
+    assert_eq!(
+        browser
+            .eval("!!document.querySelector('.composer button.screenshot')")
+            .await,
+        false,
+        "cut_flag=0 hides the screenshot tool"
+    );
     browser.click("button.chat-end").await;
     browser
         .wait_until(

@@ -28,6 +28,13 @@ async fn a_pdf_goes_from_the_visitor_to_the_agent_and_downloads() {
             "the attach button",
         )
         .await;
+    // Chromium can capture the screen, and cut_flag is not hidden: the tool shows.
+    assert_eq!(
+        browser
+            .eval("!!document.querySelector('.composer button.screenshot')")
+            .await,
+        true
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("order-1234.pdf");
     std::fs::write(&path, PDF).unwrap();
