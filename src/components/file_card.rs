@@ -10,22 +10,22 @@ use parley_protocol::Locale;
 use crate::i18n::t;
 
 /// A byte count as people read it: "512 B", "2.4 KB", "1.2 MB" (powers of 1024, one
-/// decimal under 10).
+/// decimal under 10, rounded down, so a file never reads larger than it is), in integer
+/// arithmetic.
 pub fn format_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    let mut scale: u64 = 1;
+    while unit < UNITS.len() - 1 && bytes / scale >= 1024 {
+        scale *= 1024;
         unit += 1;
     }
-    if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
+    let whole = bytes / scale;
+    if unit > 0 && whole < 10 {
+        let tenths = (bytes % scale) * 10 / scale;
+        format!("{whole}.{tenths} {}", UNITS[unit])
     } else {
-        format!("{value:.0} {}", UNITS[unit])
+        format!("{whole} {}", UNITS[unit])
     }
 }
 
@@ -73,6 +73,8 @@ mod tests {
         assert_eq!(format_size(2_500), "2.4 KB");
         assert_eq!(format_size(10 * 1024 * 1024), "10 MB");
         assert_eq!(format_size(5 << 30), "5.0 GB");
-        assert_eq!(format_size(u64::MAX), "17179869184 GB");
+        assert_eq!(format_size(u64::MAX), "17179869183 GB");
+        assert_eq!(format_size(1024 * 1024 - 1), "1023 KB");
+        assert_eq!(format_size(9_999), "9.7 KB");
     }
 }
