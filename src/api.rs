@@ -101,6 +101,38 @@ pub async fn send_image(
     .await
 }
 
+/// `POST /api/chat/file?client_id=…&name=…` with a file that is not a picture (PDF,
+/// Office, text, ZIP) as the body and its type, when the browser knows it, as
+/// `Content-Type` (else the server goes by the name's extension).
+pub async fn send_file(
+    token: &str,
+    client_id: &str,
+    file: &web_sys::File,
+) -> Result<SendResponse, CallError> {
+    let url = format!(
+        "/api/chat/file?client_id={}&name={}",
+        js_sys::encode_uri_component(client_id),
+        js_sys::encode_uri_component(&file.name())
+    );
+    let body: &wasm_bindgen::JsValue = file.as_ref();
+    let kind = file.type_();
+    let content_type = if kind.is_empty() {
+        "application/octet-stream".to_owned()
+    } else {
+        kind
+    };
+    read(
+        bearer(Request::post(&url), token)
+            .header("Content-Type", &content_type)
+            .body(body.clone())
+            .map_err(network)?
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
 /// `POST /api/chat/init`.
 pub async fn init(request: &InitRequest) -> Result<InitResponse, CallError> {
     post(Request::post("/api/chat/init"), request).await
@@ -131,4 +163,34 @@ pub async fn transfer(
 /// `POST /api/chat/card`: sends a product or order card with the session token.
 pub async fn send_card(token: &str, request: &SendCardRequest) -> Result<SendResponse, CallError> {
     post(bearer(Request::post("/api/chat/card"), token), request).await
+}
+
+/// `POST /api/chat/evaluation`: rates a conversation of the session's visitor; a second
+/// rating is answered with the first.
+pub async fn rate(
+    token: &str,
+    request: &parley_protocol::evaluation::SubmitEvaluation,
+) -> Result<parley_protocol::evaluation::EvaluationResponse, CallError> {
+    post(
+        bearer(Request::post("/api/chat/evaluation"), token),
+        request,
+    )
+    .await
+}
+
+/// `POST /api/chat/bot-feedback`: marks one bot answer helpful or not (once).
+pub async fn bot_feedback(
+    token: &str,
+    request: &parley_protocol::evaluation::BotFeedbackRequest,
+) -> Result<parley_protocol::evaluation::BotFeedbackResponse, CallError> {
+    post(
+        bearer(Request::post("/api/chat/bot-feedback"), token),
+        request,
+    )
+    .await
+}
+
+/// `POST /api/chat/leave`: the visitor ends the conversation (the close button).
+pub async fn leave(token: &str) -> Result<parley_protocol::api::ConversationView, CallError> {
+    post(bearer(Request::post("/api/chat/leave"), token), &()).await
 }

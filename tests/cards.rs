@@ -402,6 +402,7 @@ fn stored(card: Card, client_id: &str) -> ChatMessage {
         bot: None,
         card: Some(Box::new(card)),
         image: None,
+        file: None,
         created_at: 0,
     }
 }

@@ -55,6 +55,7 @@ fn message(seq: i64, sender: Sender, text: &str, name: Option<&str>) -> ChatMess
         bot: None,
         card: None,
         image: None,
+        file: None,
         created_at: 1_700_000_000_000 + seq * 1000,
     }
 }

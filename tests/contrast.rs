@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 use parley_client::components::cards::CardView;
 use parley_client::components::composer::Composer;
+use parley_client::components::evaluation::EvaluationForm;
 use parley_client::components::reception_notice::ReceptionNotice;
 use parley_client::components::theme;
 use parley_client::components::top_bar::TopBar;
@@ -134,7 +135,8 @@ fn load_styles() {
     el.set_id("parley-test-css");
     el.set_text_content(Some(concat!(
         include_str!("../style/main.css"),
-        include_str!("../style/cards.css")
+        include_str!("../style/cards.css"),
+        include_str!("../style/evaluation.css")
     )));
     document.head().unwrap().append_child(&el).unwrap();
 }
@@ -204,4 +206,70 @@ async fn every_button_and_link_of_the_notices_and_composer_reads_at_aa_contrast(
         }
     }
     assert!(checked > THEMES.len() * 6 * 3, "only {checked} checked");
+}
+
+/// The evaluation form (both scales, a score picked so its tags and the pressed and
+/// checked states show) and the chat's "Rate this service" / "End chat" buttons.
+#[wasm_bindgen_test]
+async fn the_evaluation_form_reads_at_aa_contrast() {
+    use parley_protocol::evaluation::{EvaluationSettings, ScoreKind, ScoreOption};
+    load_styles();
+    let mut checked = 0;
+    for hex in THEMES {
+        let color = Color::from_hex(hex).unwrap();
+        for kind in [ScoreKind::Stars, ScoreKind::ZeroToTen] {
+            let settings = EvaluationSettings {
+                kind,
+                options: vec![ScoreOption {
+                    score: 4,
+                    label: None,
+                    tags: vec!["Friendly".into(), "Quick reply".into()],
+                }],
+                ..EvaluationSettings::default()
+            };
+            let host = mount(move || {
+                view! {
+                    <div class="chat-body" style=theme::css_vars(color)>
+                        <EvaluationForm settings locale=Locale::En conversation_id="c".to_owned()
+                            on_submit=Callback::new(|_| {}) on_dismiss=Callback::new(|()| {})
+                            busy=Signal::derive(|| false) failure=Signal::derive(|| None::<String>) />
+                        <div class="actions chat-actions">
+                            <button type="button" class="button evaluate-open">"Rate this service"</button>
+                            <button type="button" class="button secondary chat-end">"End chat"</button>
+                        </div>
+                    </div>
+                }
+            });
+            sleep(10).await;
+            let pick: web_sys::HtmlElement = host
+                .query_selector(".eval-score[data-score='4']")
+                .unwrap()
+                .unwrap()
+                .unchecked_into();
+            pick.click();
+            sleep(10).await;
+            let tag: web_sys::HtmlElement = host
+                .query_selector(".eval-tag")
+                .unwrap()
+                .unwrap()
+                .unchecked_into();
+            tag.click();
+            let yes: web_sys::HtmlElement = host
+                .query_selector(".eval-solved")
+                .unwrap()
+                .unwrap()
+                .unchecked_into();
+            yes.click();
+            sleep(10).await;
+            for (text, ratio) in ratios(&host) {
+                assert!(
+                    ratio >= 4.5,
+                    "on #{hex}, {kind:?}: {text:?} reads at only {ratio:.2}:1"
+                );
+                checked += 1;
+            }
+            host.remove();
+        }
+    }
+    assert!(checked > THEMES.len() * 2 * 8, "only {checked} checked");
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use parley_protocol::Locale;
 
+use crate::components::screenshot::ScreenshotTool;
 use crate::i18n::t;
 
 /// The most characters a message may have (the server's limit).
@@ -58,6 +59,10 @@ pub fn Composer(
     /// Whether pictures may be sent now (an agent has joined and `photo_flag` allows).
     #[prop(into, optional)]
     show_image: Signal<bool>,
+    /// Sends a screenshot the visitor took and confirmed (`cut_flag`, PC, where the
+    /// browser can capture the screen); `None` hides the screenshot tool.
+    #[prop(optional_no_strip)]
+    on_screenshot: Option<Callback<web_sys::File>>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let typing = StoredValue::new(false);
@@ -133,7 +138,8 @@ pub fn Composer(
         };
         view! {
             <Show when=move || show_image.get()>
-                <button type="button" class="icon-button attach" aria-label=t(locale, "chat-send-picture")
+                <button type="button" class="icon-button attach" aria-label=t(locale, "chat-attach")
+                    title=t(locale, "chat-attach")
                     on:click=move |_| { if let Some(i) = file_input.get_untracked() { i.click(); } }>
                     // A drawn icon: emoji fonts are not everywhere (headless browsers,
                     // some Linux desktops show a box).
@@ -145,7 +151,7 @@ pub fn Composer(
                     </svg>
                 </button>
                 <input type="file" class="visually-hidden" tabindex="-1" aria-hidden="true"
-                    accept="image/png,image/jpeg,image/gif,image/webp" multiple
+                    accept=ATTACHABLE multiple
                     node_ref=file_input on:change=on_change />
             </Show>
         }
@@ -221,6 +227,7 @@ pub fn Composer(
                 on:paste=on_paste
             ></textarea>
             {picture_button}
+            {on_screenshot.map(|on_picture| view! { <ScreenshotTool locale allowed=show_image on_picture /> })}
             {leave}
             <button type="submit" class="send" disabled=move || text.with(|t| t.trim().is_empty())>
                 {t(locale, "chat-send")}
@@ -228,6 +235,11 @@ pub fn Composer(
         </form>
     }
 }
+
+/// What the attach button offers: the pictures the server shows and the files it takes
+/// as downloads (`tickets::check_chat_file` on the server).
+const ATTACHABLE: &str = "image/png,image/jpeg,image/gif,image/webp,.pdf,.doc,.docx,.xls,\
+                          .xlsx,.ppt,.pptx,.txt,.csv,.zip,application/pdf,text/plain";
 
 #[cfg(test)]
 mod tests {

@@ -45,9 +45,14 @@ pub fn ImageUploads(
                                 </span>
                             }.into_any(),
                         };
+                        let preview = if u.preview.is_empty() {
+                            view! { <span class="upload-name" dir="auto">{u.name}</span> }.into_any()
+                        } else {
+                            view! { <img src=u.preview alt=u.name /> }.into_any()
+                        };
                         view! {
                             <li class="upload">
-                                <img src=u.preview alt=u.name />
+                                {preview}
                                 {status}
                             </li>
                         }

@@ -12,6 +12,8 @@ use parley_protocol::Locale;
 use wasm_bindgen::JsValue;
 
 use super::cards::CardMessage;
+use super::evaluation::BotFeedbackButtons;
+use super::file_card::FileCard;
 use super::rich_text::RichText;
 use crate::i18n::{t, t_args};
 use crate::model::chat_log::{Delivery, OutboxEntry, Row};
@@ -95,6 +97,8 @@ struct RowContext {
     faces: Memo<Vec<(String, String)>>,
     on_suggestion: Callback<Suggestion>,
     on_retry: Callback<String>,
+    /// The visitor session that marks bot answers helpful or not; `None` shows no marks.
+    feedback_token: Option<String>,
 }
 
 fn avatar(cx: &RowContext, sender: Sender, name: &str) -> Option<AnyView> {
@@ -195,6 +199,11 @@ fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
         let layout = cx.layout;
         return view! { <CardMessage message=m locale layout /> }.into_any();
     }
+    let file = m
+        .file
+        .as_ref()
+        .filter(|_| m.kind == parley_protocol::api::MessageKind::File)
+        .map(|f| (**f).clone());
     // Text, offline and any kind this client does not know yet render as text.
     let name = match m.sender {
         Sender::Visitor => t(locale, "chat-you"),
@@ -225,8 +234,9 @@ fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
     );
     // A picture opens full size in a new tab; its size is reserved before it loads so
     // the list does not jump.
-    let body = match picture {
-        Some((url, width, height)) => {
+    let body = match (picture, file) {
+        (_, Some(file)) => view! { <FileCard file locale /> }.into_any(),
+        (Some((url, width, height)), None) => {
             let src = url.clone();
             view! {
             <a class="picture" href=url target="_blank" rel="noopener noreferrer">
@@ -235,7 +245,7 @@ fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
             }
             .into_any()
         }
-        None => view! { <RichText text=m.text.clone() links=cx.links /> }.into_any(),
+        (None, None) => view! { <RichText text=m.text.clone() links=cx.links /> }.into_any(),
     };
     let offline = (m.kind == parley_protocol::api::MessageKind::Offline)
         .then(|| view! { <span class="badge">{t(locale, "chat-offline-message")}</span> });
@@ -250,6 +260,18 @@ fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
     });
     let shown_name =
         (m.sender != Sender::Visitor).then(|| view! { <span class="who">{name.clone()}</span> });
+    let marks = cx
+        .feedback_token
+        .clone()
+        .filter(|_| {
+            m.bot
+                .as_ref()
+                .is_some_and(|b| b.outcome == BotOutcome::Answer)
+        })
+        .map(|token| {
+            let (conversation_id, seq) = (m.conversation_id.clone(), m.seq);
+            view! { <BotFeedbackButtons token conversation_id seq locale /> }
+        });
     view! {
         <div class=side>
             {avatar(cx, m.sender, &name)}
@@ -261,6 +283,7 @@ fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
                     {body}
                 </div>
                 {suggestions}
+                {marks}
             </div>
         </div>
     }
@@ -351,6 +374,9 @@ pub fn MessageList(
     on_suggestion: Callback<Suggestion>,
     /// The visitor retries a refused message (its client id).
     on_retry: Callback<String>,
+    /// The visitor session, to mark bot answers helpful or not (none: no marks).
+    #[prop(optional)]
+    feedback_token: Option<String>,
 ) -> impl IntoView {
     let list = NodeRef::<leptos::html::Div>::new();
     let at_bottom = RwSignal::new(true);
@@ -424,6 +450,7 @@ pub fn MessageList(
         faces,
         on_suggestion,
         on_retry,
+        feedback_token,
     };
     let guide_view = (!guide.is_empty()).then(|| {
         view! { <SuggestionList title=t(locale, "chat-guide-title") suggestions=guide on_pick=on_suggestion /> }

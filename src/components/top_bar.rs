@@ -53,7 +53,7 @@ pub fn TopBar(
     on_transcript: Option<Callback<()>>,
 ) -> impl IntoView {
     let transcript = on_transcript.map(|on_save| {
-        view! { <TranscriptButton locale on_save class="topbar-action" /> }
+        view! { <TranscriptButton locale on_save class="icon-button topbar-action transcript-icon" icon=true /> }
     });
     let collapse = framed.then(|| {
         view! {

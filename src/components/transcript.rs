@@ -63,10 +63,30 @@ pub fn TranscriptButton(
     on_save: Callback<()>,
     /// Extra classes (the top bar's or a notice's button).
     class: &'static str,
+    /// A download icon instead of the words (the top bar, where the words would squeeze
+    /// the title); the words stay the button's accessible name and tooltip.
+    #[prop(optional)]
+    icon: bool,
 ) -> impl IntoView {
+    let label = t(locale, "chat-transcript");
+    if icon {
+        return view! {
+            <button type="button" class=class aria-label=label.clone() title=label
+                on:click=move |_| on_save.run(())>
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"
+                    fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                    <path d="M12 3v12" />
+                    <path d="M7 10l5 5 5-5" />
+                    <path d="M5 20h14" />
+                </svg>
+            </button>
+        }
+        .into_any();
+    }
     view! {
         <button type="button" class=class on:click=move |_| on_save.run(())>
-            {t(locale, "chat-transcript")}
+            {label}
         </button>
     }
+    .into_any()
 }

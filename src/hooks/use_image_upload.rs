@@ -1,4 +1,5 @@
-//! Sending pictures: each picked file gets a client id and a local preview, is posted
+//! Sending pictures and files: each picked file gets a client id and (pictures) a local
+//! preview, is posted (pictures to `/api/chat/image`, other files to `/api/chat/file`)
 //! once, and stays listed (sending, or failed with the server's reason and a retry)
 //! until the server has stored it; the stored message then joins the conversation log.
 //!
@@ -21,11 +22,21 @@ pub struct Upload {
     pub client_id: String,
     /// The file's name, for the preview's alternative text.
     pub name: String,
-    /// A `blob:` URL of the local file, for the preview.
+    /// A `blob:` URL of the local picture, for the preview ("" for other files, which
+    /// show their name).
     pub preview: String,
     /// Why the server refused it (its message) or why it could not be sent; `None`
     /// while sending.
     pub failed: Option<String>,
+}
+
+/// Whether a picked file goes as a picture (shown in the conversation) or as a file
+/// (a card to download).
+fn is_picture(file: &web_sys::File) -> bool {
+    matches!(
+        file.type_().as_str(),
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    )
 }
 
 /// Options of [`use_image_upload`].
@@ -67,7 +78,9 @@ pub fn use_image_upload(options: UseImageUploadOptions) -> UseImageUploadReturn 
     let forget = move |client_id: &str| {
         uploads.update(|list| {
             if let Some(i) = list.iter().position(|u| u.client_id == client_id) {
-                let _ = web_sys::Url::revoke_object_url(&list[i].preview);
+                if !list[i].preview.is_empty() {
+                    let _ = web_sys::Url::revoke_object_url(&list[i].preview);
+                }
                 list.remove(i);
             }
         });
@@ -81,7 +94,12 @@ pub fn use_image_upload(options: UseImageUploadOptions) -> UseImageUploadReturn 
         };
         spawn_local(async move {
             let token = token.get_value();
-            match api::send_image(&token, &client_id, &file).await {
+            let sent = if is_picture(&file) {
+                api::send_image(&token, &client_id, &file).await
+            } else {
+                api::send_file(&token, &client_id, &file).await
+            };
+            match sent {
                 Ok(answer) => {
                     on_sent.run(answer.message);
                     forget(&client_id);
@@ -102,7 +120,11 @@ pub fn use_image_upload(options: UseImageUploadOptions) -> UseImageUploadReturn 
     };
     let send = Callback::new(move |file: web_sys::File| {
         let client_id = api::new_client_id("img");
-        let preview = web_sys::Url::create_object_url_with_blob(&file).unwrap_or_default();
+        let preview = if is_picture(&file) {
+            web_sys::Url::create_object_url_with_blob(&file).unwrap_or_default()
+        } else {
+            String::new()
+        };
         uploads.update(|list| {
             list.push(Upload {
                 client_id: client_id.clone(),

@@ -292,6 +292,7 @@ mod tests {
             bot: None,
             card: None,
             image: None,
+            file: None,
             created_at: at,
         }
     }

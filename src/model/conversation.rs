@@ -11,6 +11,7 @@ use parley_protocol::api::{
     AgentBrief, ChatMessage, ConversationState, ConversationView, EndReason, Reception, Sender,
     Suggestion, SystemEvent, TransferToAgentResponse,
 };
+use parley_protocol::evaluation::Evaluation;
 use parley_protocol::params::ReceptionType;
 use parley_protocol::Locale;
 
@@ -29,6 +30,11 @@ pub struct Conversation {
     pub queue_position: Option<u32>,
     /// Whether the agent is typing now.
     pub agent_typing: bool,
+    /// The visitor's rating of this conversation, once given.
+    pub evaluation: Option<Evaluation>,
+    /// An agent asked for a rating (the end of the chat, or an invitation) that the
+    /// visitor has not given yet: the form shows.
+    pub evaluation_invited: bool,
 }
 
 impl Conversation {
@@ -39,7 +45,36 @@ impl Conversation {
             reception,
             queue_position: None,
             agent_typing: false,
+            evaluation: None,
+            evaluation_invited: false,
         }
+    }
+
+    /// Takes the rating state of this conversation from init's history: an invitation
+    /// and the rating, if any (other events are already in init's view).
+    pub fn recall_evaluation(&mut self, history: &[ChatMessage]) {
+        let id = self.view.id.clone();
+        let mine = history.iter().filter(|m| m.conversation_id == id);
+        for event in mine.filter_map(|m| m.event.as_ref()) {
+            if matches!(
+                event,
+                SystemEvent::EvaluationInvited | SystemEvent::Evaluated { .. }
+            ) {
+                self.apply(event);
+            }
+        }
+    }
+
+    /// Whether an agent has served this conversation (now, or before it ended): only
+    /// then can it be rated.
+    pub fn served(&self) -> bool {
+        self.view.agent.is_some()
+    }
+
+    /// Whether the "rate this service" button shows (`feedback_flag`): served, not
+    /// rated yet.
+    pub fn evaluation_button(&self, button: bool) -> bool {
+        button && self.served() && self.evaluation.is_none()
     }
 
     /// Follows a state change the server recorded as a system message of this
@@ -99,7 +134,13 @@ impl Conversation {
                 self.queue_position = None;
                 self.reception = Reception::NoAgentOnline;
             }
-            SystemEvent::EvaluationInvited => {}
+            SystemEvent::EvaluationInvited => {
+                self.evaluation_invited = self.evaluation.is_none();
+            }
+            SystemEvent::Evaluated { evaluation } => {
+                self.evaluation = Some((**evaluation).clone());
+                self.evaluation_invited = false;
+            }
         }
     }
 
@@ -239,6 +280,14 @@ pub fn system_text(locale: Locale, m: &ChatMessage) -> String {
             },
         ),
         Some(SystemEvent::EvaluationInvited) => t(locale, "chat-sys-evaluation"),
+        Some(SystemEvent::Evaluated { evaluation }) => t_args(
+            locale,
+            "chat-sys-evaluated",
+            &[
+                ("score", &evaluation.score.to_string()),
+                ("max", &evaluation.kind.max().to_string()),
+            ],
+        ),
         Some(SystemEvent::NoAgentOnline) => t(locale, "chat-no-agent-online"),
         None => m.text.clone(),
     }
@@ -443,11 +492,41 @@ mod tests {
     }
 
     #[test]
-    fn an_evaluation_invitation_changes_nothing() {
+    fn an_invitation_opens_the_form_until_the_rating_arrives() {
         let mut c = bot_conversation(true);
+        assert!(!c.evaluation_button(true), "nobody served yet");
+        c.apply(&joined("Alice", None));
+        assert!(c.evaluation_button(true));
+        assert!(!c.evaluation_button(false), "feedback_flag=0");
         let before = c.clone();
         c.apply(&SystemEvent::EvaluationInvited);
-        assert_eq!(c, before);
+        assert!(c.evaluation_invited);
+        assert_eq!(c.view, before.view, "the conversation itself is unchanged");
+        let rated = parley_protocol::evaluation::Evaluation {
+            conversation_id: c.view.id.clone(),
+            agent_id: Some("id-Alice".into()),
+            kind: parley_protocol::evaluation::ScoreKind::Stars,
+            score: 4,
+            tags: vec![],
+            solved: None,
+            comment: String::new(),
+            created_at: 0,
+        };
+        let evaluated = SystemEvent::Evaluated {
+            evaluation: Box::new(rated),
+        };
+        c.apply(&evaluated);
+        assert!(!c.evaluation_invited);
+        assert!(!c.evaluation_button(true), "rated once");
+        c.apply(&SystemEvent::EvaluationInvited);
+        assert!(!c.evaluation_invited, "a late invitation after the rating");
+        // After a reload, init's history says the same.
+        let mut again = bot_conversation(true);
+        let mut m = crate::model::text_message(9, Sender::System, None, "", 0);
+        m.conversation_id = again.view.id.clone();
+        m.event = Some(evaluated);
+        again.recall_evaluation(&[m]);
+        assert_eq!(again.evaluation.map(|e| e.score), Some(4));
     }
 
     #[test]

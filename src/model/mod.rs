@@ -5,6 +5,7 @@
 
 pub mod chat_log;
 pub mod conversation;
+pub mod evaluation;
 pub mod leave_form;
 pub mod outbox;
 pub mod transcript;
@@ -32,6 +33,7 @@ pub(crate) fn text_message(
         bot: None,
         card: None,
         image: None,
+        file: None,
         created_at,
     }
 }

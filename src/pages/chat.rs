@@ -21,9 +21,11 @@ use crate::bridge::Bridge;
 use crate::components::cards::{not_yet_sent, LinkCardTrays};
 use crate::components::composer::Composer;
 use crate::components::connection_banner::ConnectionBanner;
+use crate::components::evaluation::ChatEvaluation;
 use crate::components::image_uploads::ImageUploads;
 use crate::components::message_list::{offset_min, MessageList};
 use crate::components::reception_notice::{leave_message_href, redirect_target, ReceptionNotice};
+use crate::components::screenshot::{capture_supported, screenshot_offered};
 use crate::components::theme;
 use crate::components::top_bar::{document_title_for, title_for, TopBar};
 use crate::components::transcript::{download_text, stamp, today};
@@ -150,10 +152,13 @@ fn ChatView(
         unread_offline,
         reception,
         guide,
+        evaluation,
         ..
     } = session;
     let query = use_raw_query();
     let link = use_params().with_untracked(|p| FromLink::read(&p.value, &query, &history, locale));
+    let mut current = Conversation::new(conversation, reception.clone());
+    current.recall_evaluation(&history);
     let log = RwSignal::new(
         history
             .into_iter()
@@ -161,7 +166,7 @@ fn ChatView(
             .collect::<ChatLog>(),
     );
     follow_redirect(&reception);
-    let chat = RwSignal::new(Conversation::new(conversation, reception));
+    let chat = RwSignal::new(current);
     let conversation_id = Signal::derive(move || chat.with(|c| c.view.id.clone()));
     let problem = RwSignal::new(None::<String>);
     let bridge = Bridge::connect(&settings.security.allowed_origins);
@@ -286,6 +291,7 @@ fn ChatView(
                 on_load_older=pages.load_older
                 on_suggestion=Callback::new(move |s: Suggestion| outbox.push.run((s.question, Some(s.id))))
                 on_retry=outbox.retry
+                feedback_token=token.clone()
             />
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">{move || live.announcement.get()}</div>
             {move || problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
@@ -300,6 +306,7 @@ fn ChatView(
                 on_new_conversation=on_restart
                 on_transcript=save_transcript
             />
+            <ChatEvaluation token=token.clone() chat settings=evaluation locale />
             <Show when=move || show_transfer.get()>
                 <div class="actions">
                     <button type="button" class="button transfer" on:click=move |_| transfer.run(None)>
@@ -324,6 +331,8 @@ fn ChatView(
                     on_leave=on_leave
                     on_image=Some(pictures.send)
                     show_image=show_image
+                    on_screenshot=screenshot_offered(layout, settings.cut_flag, capture_supported())
+                        .then_some(pictures.send)
                 />
             </Show>
         </div>

@@ -53,6 +53,9 @@ pub struct InitResponse {
     /// yet: the spec's `offline_message_count` `leaveToTicket` flag.
     #[serde(default)]
     pub leave_to_ticket: bool,
+    /// How the visitor is asked to rate their conversations with agents.
+    #[serde(default)]
+    pub evaluation: crate::evaluation::EvaluationSettings,
 }
 
 /// The answer to `POST /api/chat/offline` (its request is an [`InitRequest`]): what the
@@ -371,6 +374,8 @@ pub enum MessageKind {
     Card,
     /// A picture; [`ChatMessage::image`] has it.
     Image,
+    /// Any other file (PDF, Office, text, ZIP); [`ChatMessage::file`] has it.
+    File,
 }
 
 impl MessageKind {
@@ -382,6 +387,7 @@ impl MessageKind {
             MessageKind::System => "system",
             MessageKind::Card => "card",
             MessageKind::Image => "image",
+            MessageKind::File => "file",
         }
     }
 
@@ -393,6 +399,7 @@ impl MessageKind {
             "system" => MessageKind::System,
             "card" => MessageKind::Card,
             "image" => MessageKind::Image,
+            "file" => MessageKind::File,
             _ => return None,
         })
     }
@@ -440,8 +447,14 @@ pub enum SystemEvent {
     },
     /// The conversation is over.
     Ended { reason: EndReason },
-    /// The visitor is invited to rate the service.
+    /// The visitor is invited to rate the service (the agent ended the chat, or invited
+    /// it with `POST /api/agent/conversations/{id}/evaluation/invite`).
     EvaluationInvited,
+    /// The visitor rated the conversation; the message's place in the history is when.
+    /// Boxed: every other event is small.
+    Evaluated {
+        evaluation: Box<crate::evaluation::Evaluation>,
+    },
     /// The visitor left the queue because no agent who could take them is signed in
     /// any more; the bot answers again and the client offers to leave a message.
     NoAgentOnline,
@@ -477,6 +490,10 @@ pub struct ChatMessage {
     /// name, for readers that do not show pictures). Boxed like `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Box<ImageRef>>,
+    /// For [`MessageKind::File`] messages, the stored file (`text` is then its name, for
+    /// readers that do not show file cards). Boxed like `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Box<FileRef>>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -512,6 +529,41 @@ impl ImageRef {
         plain.then(|| format!("/api/files/{}", self.id))
     }
 }
+
+/// A file that is not a picture, sent in a conversation: a PDF, an Office document,
+/// UTF-8 text or a ZIP, checked by its bytes like ticket attachments and served from
+/// [`FileRef::url`] as a download (`Content-Disposition: attachment`), never shown
+/// inline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    /// A random, unguessable id, as [`ImageRef::id`].
+    pub id: String,
+    /// The sender's file name, cleaned (no path, no control characters).
+    pub name: String,
+    /// The type its content was checked to be.
+    pub content_type: String,
+    /// Bytes.
+    pub size: u64,
+}
+
+impl FileRef {
+    /// The same-origin path the file downloads from; `None` for an id that is not the
+    /// plain token the server generates.
+    pub fn url(&self) -> Option<String> {
+        ImageRef {
+            id: self.id.clone(),
+            content_type: String::new(),
+            size: 0,
+            width: 0,
+            height: 0,
+        }
+        .url()
+    }
+}
+
+/// The largest file (not a picture) a visitor or agent may send when the tenant sets no
+/// `chat_file_bytes`, in bytes.
+pub const DEFAULT_CHAT_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The largest picture a visitor or agent may send, in bytes.
 pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
@@ -815,6 +867,14 @@ pub struct ConversationSummary {
     /// When it entered the queue (Unix ms), while queueing.
     pub queued_at: Option<i64>,
     pub end_reason: Option<EndReason>,
+    /// The link's `source`: the visitor's channel as the spec codes it (0 desktop site,
+    /// 1 WeChat, 2 app, 3 Weibo, 4 mobile site, 9 WeCom, 10 WeChat mini program).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<u8>,
+    /// The link's `summaryparams`: service-summary fields the site filled in ahead, as
+    /// given (a JSON object), for the agent's summary of the chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summaryparams: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// `GET /api/agent/conversations`.

@@ -11,6 +11,7 @@
 //! * [`api`]: HTTP request and response bodies.
 //! * [`ws`]: WebSocket events of `/ws/visitor` and `/ws/agent`.
 //! * [`rich`]: the safe rich-text subset of bot and agent messages (no HTML).
+//! * [`evaluation`]: satisfaction evaluation settings, answers and their check.
 //! * [`ticket`]: leave-message and ticket bodies, and the form validation both sides run.
 //!
 //! The crate is plain data and pure functions (serde, serde_json, md-5 and chrono without its clock) so that
@@ -22,6 +23,7 @@ pub mod api;
 pub mod card;
 #[warn(missing_docs)]
 pub mod digest;
+pub mod evaluation;
 #[warn(missing_docs)]
 pub mod locale;
 #[warn(missing_docs)]

@@ -274,6 +274,13 @@ pub struct TicketView {
     pub visitor_id: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The link's `source`: the channel as the spec codes it (its leave-message link
+    /// fixes 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<u8>,
+    /// The leave-message link's `t`, kept as given (the spec shows it only as `t=xxx`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t: Option<String>,
 }
 
 /// `GET /api/ticket/mine`: the visitor's tickets, newest first ("my messages").

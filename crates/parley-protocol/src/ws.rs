@@ -210,6 +210,8 @@ mod tests {
             created_at: 0,
             queued_at: Some(0),
             end_reason: None,
+            source: None,
+            summaryparams: None,
         };
         let agents_only = ServerEvent::Conversation {
             conversation: summary,

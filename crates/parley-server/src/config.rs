@@ -10,6 +10,9 @@ use std::path::Path;
 
 use parley_protocol::api::AgentBrief;
 use parley_protocol::api::LoaderBackend;
+use parley_protocol::evaluation::{
+    EvaluationSettings, ScoreKind, ScoreOption, MAX_TAGS, MAX_TAG_CHARS,
+};
 use parley_protocol::params::{Color, Link, Location, ReceptionType};
 use parley_protocol::ticket::{ContactRule, FieldKind, FileFamily};
 use parley_protocol::{BackendSettings, Locale, SecurityPolicy};
@@ -113,6 +116,170 @@ pub struct Tenant {
     /// Customer tags (`user_label` may carry ids or names, comma-separated).
     #[serde(rename = "customer_tag", default)]
     pub customer_tags: Vec<Named>,
+    /// Satisfaction evaluation (`[tenant.evaluation]`).
+    #[serde(default)]
+    pub evaluation: EvaluationConfig,
+}
+
+/// `[tenant.evaluation]`: how visitors rate conversations with agents. Every key has a
+/// default (five stars, "was it solved?" asked, comments optional, invited when the
+/// agent ends the chat), so a tenant that writes nothing takes evaluations.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationConfig {
+    /// `false` takes no evaluations at all: no button, no invitation, and the rating
+    /// endpoint refuses.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// `stars` (1 to 5) or `zero_to_ten`.
+    #[serde(default)]
+    pub kind: ScoreKind,
+    /// Whether the form asks "Was your problem solved?".
+    #[serde(default = "yes")]
+    pub ask_solved: bool,
+    /// A score below this needs a comment.
+    #[serde(default)]
+    pub comment_required_below: Option<u8>,
+    /// Whether the agent's ending of a chat invites an evaluation when the link's
+    /// `satDegree_A` says nothing.
+    #[serde(default = "yes")]
+    pub invite_on_agent_end: bool,
+    /// Labels and tags per score (`[[tenant.evaluation.score]]`).
+    #[serde(rename = "score", default)]
+    pub scores: Vec<ScoreConfig>,
+}
+
+impl Default for EvaluationConfig {
+    fn default() -> Self {
+        EvaluationConfig {
+            enabled: true,
+            kind: ScoreKind::Stars,
+            ask_solved: true,
+            comment_required_below: None,
+            invite_on_agent_end: true,
+            scores: Vec::new(),
+        }
+    }
+}
+
+/// One score's label (per locale code, `default` for any other) and the tags a visitor
+/// may pick with it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreConfig {
+    pub score: u8,
+    #[serde(default)]
+    pub label: HashMap<String, String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl EvaluationConfig {
+    /// Whether an ending by the agent invites an evaluation, given the link's
+    /// `satDegree_A`.
+    pub fn after_agent_end(&self, sat_degree_a: Option<bool>) -> bool {
+        self.enabled && sat_degree_a.unwrap_or(self.invite_on_agent_end)
+    }
+
+    /// The rules the server checks an evaluation with (labels and flags do not
+    /// matter to [`parley_protocol::evaluation::validate`]).
+    pub fn rules(&self) -> EvaluationSettings {
+        let mut rules = self.settings_for(&parley_protocol::EffectiveSettings::default(), None);
+        for o in &mut rules.options {
+            o.label = None;
+        }
+        rules
+    }
+
+    /// The settings a visitor's form runs with: these, in `settings.locale`, with the
+    /// link's flags (`feedback_flag`, `show_evaluate`, `satDegree_A`) applied.
+    pub fn settings_for(
+        &self,
+        settings: &parley_protocol::EffectiveSettings,
+        sat_degree_a: Option<bool>,
+    ) -> EvaluationSettings {
+        let locale = settings.locale.code();
+        EvaluationSettings {
+            enabled: self.enabled,
+            kind: self.kind,
+            options: self
+                .scores
+                .iter()
+                .map(|s| ScoreOption {
+                    score: s.score,
+                    label: s
+                        .label
+                        .get(locale)
+                        .or_else(|| s.label.get("default"))
+                        .cloned(),
+                    tags: s.tags.clone(),
+                })
+                .collect(),
+            ask_solved: self.ask_solved,
+            comment_required_below: self.comment_required_below,
+            button: self.enabled && settings.feedback_flag,
+            on_close: self.enabled && settings.show_evaluate,
+            after_agent_end: self.after_agent_end(sat_degree_a),
+        }
+    }
+
+    /// Scores on the scale and each once; labels and tags short and not blank; tags
+    /// unique per score and at most [`MAX_TAGS`]; a comment threshold on the scale.
+    fn check(&self) -> Result<(), String> {
+        let kind = self.kind;
+        let mut seen = HashSet::new();
+        for s in &self.scores {
+            if !kind.scores().contains(&s.score) || !seen.insert(s.score) {
+                return Err(format!(
+                    "evaluation.score {} is repeated or not from {} to {}",
+                    s.score,
+                    kind.min(),
+                    kind.max()
+                ));
+            }
+            let short = |t: &str| !t.trim().is_empty() && t.chars().count() <= MAX_TAG_CHARS;
+            if let Some(l) = s.label.values().find(|l| !short(l)) {
+                return Err(format!(
+                    "evaluation.score {}: label {l:?} must have 1 to {MAX_TAG_CHARS} characters",
+                    s.score
+                ));
+            }
+            if let Some(code) = s
+                .label
+                .keys()
+                .find(|c| *c != "default" && Locale::from_code(c).is_none())
+            {
+                return Err(format!(
+                    "evaluation.score {}: unknown label locale {code:?}",
+                    s.score
+                ));
+            }
+            if s.tags.len() > MAX_TAGS {
+                return Err(format!(
+                    "evaluation.score {}: at most {MAX_TAGS} tags",
+                    s.score
+                ));
+            }
+            for (i, t) in s.tags.iter().enumerate() {
+                if !short(t) || s.tags[..i].contains(t) {
+                    return Err(format!(
+                        "evaluation.score {}: tag {t:?} is repeated or not 1 to \
+                         {MAX_TAG_CHARS} characters",
+                        s.score
+                    ));
+                }
+            }
+        }
+        if let Some(b) = self.comment_required_below {
+            if b > kind.max() + 1 {
+                return Err(format!(
+                    "evaluation.comment_required_below {b} is past the scale's top {}",
+                    kind.max()
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The backend settings a link may override. Codes are the spec's numbers.
@@ -203,6 +370,9 @@ pub struct Limits {
     pub upload_bytes_per_day: Option<u64>,
     /// Bytes of files the tenant keeps in all (default 2 GiB).
     pub storage_bytes: Option<u64>,
+    /// The largest file (PDF, Office, text, ZIP) one chat message may carry (default
+    /// 10 MiB, at most 50 MiB).
+    pub chat_file_bytes: Option<u64>,
 }
 
 impl Limits {
@@ -218,7 +388,15 @@ impl Limits {
     pub fn storage_bytes(&self) -> u64 {
         self.storage_bytes.unwrap_or(2 << 30)
     }
+    pub fn chat_file_bytes(&self) -> u64 {
+        self.chat_file_bytes
+            .unwrap_or(parley_protocol::api::DEFAULT_CHAT_FILE_BYTES)
+            .min(MAX_CHAT_FILE_BYTES)
+    }
 }
+
+/// The most any tenant may allow one chat file to weigh: the upload route's body limit.
+pub const MAX_CHAT_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
 /// How long a token may live when the tenant sets nothing: a day.
 pub const DEFAULT_TOKEN_MAX_TTL_SECS: u64 = 24 * 3600;
@@ -660,6 +838,7 @@ impl Tenant {
         }
         crate::embedding::check(&self.security.allowed_origins)
             .map_err(|e| format!("security.{e}"))?;
+        self.evaluation.check()?;
         let mut groups = HashSet::new();
         for g in &self.groups {
             if !groups.insert(g.id.as_str()) {

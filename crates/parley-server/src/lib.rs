@@ -10,6 +10,7 @@ pub mod chat;
 pub mod config;
 pub mod embedding;
 pub mod error;
+pub mod evaluation;
 pub mod housekeeping;
 pub mod hub;
 pub mod images;
@@ -156,6 +157,7 @@ pub fn app(state: AppState) -> Router {
         .merge(public)
         .merge(routes::visitor::router())
         .merge(routes::card::router())
+        .merge(routes::evaluation::router())
         .merge(routes::agent::router())
         .merge(routes::ws::router())
         .merge(ops::router())

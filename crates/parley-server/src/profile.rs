@@ -6,7 +6,8 @@
 //! nothing.
 
 use parley_protocol::api::{Labelled, VisitorProfile};
-use parley_protocol::ChatParams;
+use parley_protocol::params::FieldMap;
+use parley_protocol::{ChatParams, ParamIssue};
 use serde_json::Value;
 
 use crate::config::{Named, Tenant};
@@ -66,6 +67,29 @@ fn label(list: &[Named], given: &str) -> Labelled {
         })
 }
 
+/// The link's `customer_fields` that the tenant declares (`[[tenant.customer_field]]`
+/// keys), and a [`ParamIssue`] for each other key, which is dropped: a link cannot fill
+/// the profile with fields agents were never told about. (The token's
+/// `customized_fields` are the site backend's, signature-checked, and are kept whole.)
+pub fn declared_customer_fields(
+    tenant: &Tenant,
+    given: Option<&FieldMap>,
+) -> (FieldMap, Vec<ParamIssue>) {
+    let mut kept = FieldMap::new();
+    let mut issues = Vec::new();
+    for (k, v) in given.into_iter().flatten() {
+        if tenant.customer_fields.iter().any(|f| &f.key == k) {
+            kept.insert(k.clone(), v.clone());
+        } else {
+            issues.push(ParamIssue {
+                param: format!("customer_fields.{k}"),
+                reason: "not a customer field this company declares; dropped".into(),
+            });
+        }
+    }
+    (kept, issues)
+}
+
 /// Folds what one init brings into the stored profile: given link fields override,
 /// absent ones keep their stored value; the token's `customized_fields` (already
 /// signature-checked) are applied last, so the site backend has the final word.
@@ -94,8 +118,9 @@ pub fn merge(
     if let Some(m) = &id.params {
         merge_bounded(&mut p.params, m.clone());
     }
-    if let Some(m) = &id.customer_fields {
-        merge_bounded(&mut p.customer_fields, m.clone());
+    let (declared, _) = declared_customer_fields(tenant, id.customer_fields.as_ref());
+    if !declared.is_empty() {
+        merge_bounded(&mut p.customer_fields, declared);
     }
     if let Some(v) = id.is_vip {
         p.is_vip = v;
@@ -239,5 +264,30 @@ mod tests {
         assert_eq!(p.uname.as_deref(), Some("nickname"));
         assert_eq!(p.customer_fields["level"], "3");
         assert!(!p.customer_fields.contains_key("x"));
+    }
+
+    #[test]
+    fn link_customer_fields_keep_only_declared_keys() {
+        let t = Config::parse(
+            "[[tenant]]\nsysnum='a'\nsecret_key='k'\ncompany_name='A'\n\
+             [[tenant.customer_field]]\nkey='membership'\nlabel='Plan'\n",
+        )
+        .unwrap()
+        .tenants
+        .remove(0);
+        let params = ChatParams::from_query(
+            "sysnum=a&customer_fields=%7B%22membership%22%3A%22gold%22%2C%22evil%22%3A%22x%22%7D",
+        )
+        .value;
+        let (kept, issues) = declared_customer_fields(&t, params.identity.customer_fields.as_ref());
+        assert_eq!(kept.len(), 1);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].param, "customer_fields.evil");
+        let p = merge(VisitorProfile::default(), &params, None, &t);
+        assert_eq!(
+            p.customer_fields.get("membership").map(String::as_str),
+            Some("gold")
+        );
+        assert!(!p.customer_fields.contains_key("evil"));
     }
 }

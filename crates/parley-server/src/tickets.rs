@@ -357,6 +357,45 @@ pub fn check_attachment(
     })
 }
 
+/// Checks a file sent into a conversation (not a picture: those are `crate::images`'):
+/// a PDF, Office document, UTF-8 text or ZIP by its claimed type (the browser's, else
+/// the name's extension), not empty, at most `max_bytes`, and with bytes that are what
+/// it claims (the same sniffing as ticket attachments: a `.pdf` that is HTML is
+/// refused). The message says what is wrong.
+pub fn check_chat_file(
+    content_type: &str,
+    name: &str,
+    bytes: &[u8],
+    max_bytes: u64,
+) -> Result<CheckedFile, String> {
+    let name = clean_name(name);
+    let Some((family, container, mime)) = claimed(content_type, &name) else {
+        return Err(format!(
+            "{name:?} is not a file type the chat takes (PDF, Office, text or ZIP)"
+        ));
+    };
+    if family == FileFamily::Image {
+        return Err("pictures are sent as pictures (POST /api/chat/image)".into());
+    }
+    if bytes.is_empty() {
+        return Err("the file is empty".into());
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(format!(
+            "the file is larger than {} KiB",
+            max_bytes.div_ceil(1024)
+        ));
+    }
+    if sniff(bytes) != Some(container) {
+        return Err(format!("the content of {name:?} is not what its type says"));
+    }
+    Ok(CheckedFile {
+        name,
+        content_type: mime,
+        bytes: bytes.to_vec(),
+    })
+}
+
 /// The last path segment of a file name, without control characters, at most
 /// [`MAX_FILE_NAME_CHARS`]; `file` when nothing is left.
 pub fn clean_name(name: &str) -> String {

@@ -343,6 +343,7 @@ mod tests {
             bot: None,
             card: Some(Box::new(card.clone())),
             image: None,
+            file: None,
             created_at: 0,
         }
     }

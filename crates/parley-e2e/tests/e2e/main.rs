@@ -2,6 +2,9 @@
 
 mod cards;
 mod chat;
+mod evaluation;
+mod files;
+mod leave_link;
 mod leave_message;
 mod loader;
 mod pictures;

@@ -393,7 +393,8 @@ impl ExpandSize {
 /// Whether a control is shown: `cut_flag` and `emoji_state` hide theirs with `hide`.
 ///
 /// The spec documents only `hide` (shown is the default); `show` is also accepted so that
-/// a link can state the default explicitly and so that the model can be written back.
+/// a link can state the default explicitly and so that the model can be written back, and
+/// `0` / `1` like the spec's other switches (`cut_flag=0` hides the tool).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Visibility {
     /// Shown, the default.
@@ -412,11 +413,11 @@ impl Visibility {
         }
     }
 
-    /// Reads `hide` / `show` (ASCII case ignored).
+    /// Reads `hide` / `show` (ASCII case ignored), or `0` / `1`.
     pub fn parse(text: &str) -> Option<Visibility> {
-        if text.eq_ignore_ascii_case("hide") {
+        if text.eq_ignore_ascii_case("hide") || text == "0" {
             Some(Visibility::Hidden)
-        } else if text.eq_ignore_ascii_case("show") {
+        } else if text.eq_ignore_ascii_case("show") || text == "1" {
             Some(Visibility::Shown)
         } else {
             None
@@ -468,6 +469,15 @@ impl SubmissionEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visibility_reads_hide_show_and_the_spec_switches() {
+        assert_eq!(Visibility::parse("hide"), Some(Visibility::Hidden));
+        assert_eq!(Visibility::parse("0"), Some(Visibility::Hidden));
+        assert_eq!(Visibility::parse("SHOW"), Some(Visibility::Shown));
+        assert_eq!(Visibility::parse("1"), Some(Visibility::Shown));
+        assert_eq!(Visibility::parse("off"), None);
+    }
 
     #[test]
     fn links_open_only_for_http_and_https() {

@@ -263,7 +263,7 @@ pub(crate) fn visibility(raw: Raw<'_>, _cx: &mut Cx<'_>) -> Outcome<Visibility> 
     };
     Visibility::parse(&t)
         .map(Some)
-        .ok_or_else(|| format!("expected \"hide\", got {}", shown(&t)))
+        .ok_or_else(|| format!("expected \"hide\" (or 0 / 1), got {}", shown(&t)))
 }
 
 /// `half` / `full`.

@@ -2,7 +2,7 @@
 //! stored, and the limits on what clients send. Plain data, no I/O.
 
 use parley_protocol::api::{
-    BotReply, ChatMessage, ConversationState, ConversationSummary, EndReason, ImageRef,
+    BotReply, ChatMessage, ConversationState, ConversationSummary, EndReason, FileRef, ImageRef,
     MessageKind, Sender, SystemEvent,
 };
 use parley_protocol::card::Card;
@@ -41,6 +41,7 @@ pub struct Conversation {
 impl Conversation {
     /// The workbench's view of it.
     pub fn summary(&self, visitor_name: Option<String>) -> ConversationSummary {
+        let notes: LinkNotes = serde_json::from_str(&self.context).unwrap_or_default();
         ConversationSummary {
             id: self.id.clone(),
             visitor_id: self.visitor_id.clone(),
@@ -52,8 +53,20 @@ impl Conversation {
             created_at: self.created_at,
             queued_at: self.queued_at,
             end_reason: self.end_reason,
+            source: notes.source,
+            summaryparams: notes.summaryparams,
         }
     }
+}
+
+/// What the agents' view reads of the link a conversation started with (a subset of
+/// `crate::reception::Context`, stored as JSON in `conversations.context`).
+#[derive(Debug, Default, serde::Deserialize)]
+struct LinkNotes {
+    #[serde(default)]
+    source: Option<u8>,
+    #[serde(default)]
+    summaryparams: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A message about to be stored.
@@ -72,6 +85,8 @@ pub struct NewMessage {
     pub card: Option<Card>,
     /// The picture of a [`MessageKind::Image`] message (its file is already stored).
     pub image: Option<ImageRef>,
+    /// The file of a [`MessageKind::File`] message (its bytes are already stored).
+    pub file: Option<FileRef>,
 }
 
 impl NewMessage {
@@ -95,6 +110,7 @@ impl NewMessage {
             bot: None,
             card: None,
             image: None,
+            file: None,
         }
     }
 
@@ -107,6 +123,11 @@ impl NewMessage {
             SystemEvent::Transferred { .. } => "The conversation was transferred.".to_owned(),
             SystemEvent::Ended { .. } => "The conversation has ended.".to_owned(),
             SystemEvent::EvaluationInvited => "Please rate this conversation.".to_owned(),
+            SystemEvent::Evaluated { evaluation } => format!(
+                "The visitor rated the conversation {} of {}.",
+                evaluation.score,
+                evaluation.kind.max()
+            ),
             SystemEvent::NoAgentOnline => {
                 "No agent is available now. You can leave a message.".to_owned()
             }
@@ -122,6 +143,7 @@ impl NewMessage {
             bot: None,
             card: None,
             image: None,
+            file: None,
         }
     }
 
@@ -139,6 +161,7 @@ impl NewMessage {
             bot: self.bot.clone(),
             card: self.card.clone().map(Box::new),
             image: self.image.clone().map(Box::new),
+            file: self.file.clone().map(Box::new),
             created_at: at,
         }
     }

@@ -172,8 +172,14 @@ pub fn release(c: &Conversation) -> Change {
 }
 
 /// The conversation ends. An agent may end only their own conversation; `by_agent` is
-/// `None` when the visitor leaves.
-pub fn end(c: &Conversation, by_agent: Option<&str>) -> Result<Change, TransitionError> {
+/// `None` when the visitor leaves. `invite`: whether an ending of a chat with an agent
+/// invites the visitor to rate it (the tenant's evaluation settings and the link's
+/// `satDegree_A`, decided by the caller).
+pub fn end(
+    c: &Conversation,
+    by_agent: Option<&str>,
+    invite: bool,
+) -> Result<Change, TransitionError> {
     if let Some(a) = by_agent {
         if c.state != ConversationState::Ended && c.agent_id.as_deref() != Some(a) {
             return Err(TransitionError::NotYours);
@@ -184,17 +190,22 @@ pub fn end(c: &Conversation, by_agent: Option<&str>) -> Result<Change, Transitio
     } else {
         EndReason::VisitorLeft
     };
-    end_for(c, reason)
+    end_for(c, reason, invite)
 }
 
 /// The conversation ends for `reason` (the server's own endings: the agent went
-/// offline, the visitor was idle).
-pub fn end_for(c: &Conversation, reason: EndReason) -> Result<Change, TransitionError> {
+/// offline, the visitor was idle). An evaluation is invited only when `invite` and an
+/// agent held the chat.
+pub fn end_for(
+    c: &Conversation,
+    reason: EndReason,
+    invite: bool,
+) -> Result<Change, TransitionError> {
     if c.state == ConversationState::Ended {
         return Err(TransitionError::AlreadyEnded);
     }
     let mut messages = vec![SystemEvent::Ended { reason }];
-    if c.state == ConversationState::WithAgent {
+    if invite && c.state == ConversationState::WithAgent {
         messages.push(SystemEvent::EvaluationInvited);
     }
     Ok(Change {
@@ -393,10 +404,10 @@ mod tests {
     }
 
     #[test]
-    fn ending_records_the_reason_and_invites_evaluation_after_an_agent() {
+    fn ending_records_the_reason_and_invites_evaluation_after_an_agent_when_asked() {
         let c = conv(ConversationState::WithAgent, Some("alice"));
-        assert_eq!(end(&c, Some("bob")), Err(TransitionError::NotYours));
-        let ch = end(&c, Some("alice")).unwrap();
+        assert_eq!(end(&c, Some("bob"), true), Err(TransitionError::NotYours));
+        let ch = end(&c, Some("alice"), true).unwrap();
         assert_eq!(ch.end_reason, Some(EndReason::AgentEnded));
         assert_eq!(
             ch.messages,
@@ -407,10 +418,18 @@ mod tests {
                 SystemEvent::EvaluationInvited
             ]
         );
-        let left = end(&conv(ConversationState::Bot, None), None).unwrap();
+        let quiet = end(&c, Some("alice"), false).unwrap();
+        assert_eq!(
+            quiet.messages,
+            vec![SystemEvent::Ended {
+                reason: EndReason::AgentEnded
+            }],
+            "without the flags, ending invites no evaluation"
+        );
+        let left = end(&conv(ConversationState::Bot, None), None, true).unwrap();
         assert_eq!(left.messages.len(), 1);
         assert_eq!(
-            end(&conv(ConversationState::Ended, None), None),
+            end(&conv(ConversationState::Ended, None), None, true),
             Err(TransitionError::AlreadyEnded)
         );
     }

@@ -118,6 +118,7 @@ pub async fn bot_reply(
             bot: Some(reply),
             card: None,
             image: None,
+            file: None,
         },
     )
     .await?;

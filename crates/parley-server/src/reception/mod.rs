@@ -56,6 +56,17 @@ pub struct Context {
     /// (Conversations stored before it existed allow them, as they did then.)
     #[serde(default = "yes")]
     pub photo_flag: bool,
+    /// The link's `satDegree_A`: whether the agent's ending invites an evaluation
+    /// (`None`: the tenant's `invite_on_agent_end` decides, read when the chat ends).
+    #[serde(default)]
+    pub sat_degree_a: Option<bool>,
+    /// The link's `source` channel code, shown to agents on the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<u8>,
+    /// The link's `summaryparams` (service-summary fields the site filled in ahead),
+    /// shown to agents on the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summaryparams: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 fn yes() -> bool {
@@ -72,6 +83,9 @@ impl Context {
             locale: settings.locale,
             show_manual: settings.show_manual,
             photo_flag: settings.photo_flag,
+            sat_degree_a: params.identity.sat_degree_a,
+            source: params.ui.source.map(|s| s.code()),
+            summaryparams: params.identity.summaryparams.clone(),
         }
     }
 
@@ -85,6 +99,9 @@ impl Context {
             locale: Locale::Zh,
             show_manual: true,
             photo_flag: true,
+            sat_degree_a: None,
+            source: None,
+            summaryparams: None,
         })
     }
 
@@ -92,6 +109,16 @@ impl Context {
     pub fn can_transfer(&self) -> bool {
         self.request.reception_type != ReceptionType::BotOnly
     }
+}
+
+/// Whether ending `c` (by its agent, the agent going offline, or the visitor's silence)
+/// invites the visitor to rate it: the tenant takes evaluations, and the link's
+/// `satDegree_A`, else the tenant's `invite_on_agent_end`, asks for it.
+pub fn invites_evaluation(state: &AppState, c: &Conversation) -> bool {
+    state
+        .config
+        .tenant(&c.sysnum)
+        .is_some_and(|t| t.evaluation.after_agent_end(Context::of(c).sat_degree_a))
 }
 
 /// The tenant's routing rules in the router's terms: its VIP levels from lowest to

@@ -338,8 +338,9 @@ pub async fn set_agent_status(
 async fn end_held_by(state: &AppState, sysnum: &str, agent_id: &str) -> Result<(), ApiError> {
     for c in store::conversations::held_by(state.db.pool(), sysnum, agent_id).await? {
         transition_if(state, &c.id, |c| {
+            let invite = super::invites_evaluation(state, c);
             (c.agent_id.as_deref() == Some(agent_id) && c.state == ConversationState::WithAgent)
-                .then(|| transitions::end_for(c, EndReason::AgentOffline).ok())
+                .then(|| transitions::end_for(c, EndReason::AgentOffline, invite).ok())
                 .flatten()
         })
         .await?;
@@ -361,8 +362,9 @@ pub async fn end_idle(state: &AppState, now: i64) -> Result<usize, ApiError> {
             // The visitor may have written since the list was read: checked again on
             // the locked row.
             let changed = transition_if(state, &id, |c| {
+                let invite = super::invites_evaluation(state, c);
                 (c.last_visitor_at.unwrap_or(c.created_at) < cutoff)
-                    .then(|| transitions::end_for(c, EndReason::VisitorIdle).ok())
+                    .then(|| transitions::end_for(c, EndReason::VisitorIdle, invite).ok())
                     .flatten()
             })
             .await?;

@@ -294,7 +294,10 @@ async fn end(
 ) -> Result<Json<ConversationSummary>, ApiError> {
     let c = chat::of_tenant(&state, &who, &id).await?;
     let aid = who.agent_id.clone();
-    let changed = reception::transition(&state, &c.id, |c| transitions::end(c, Some(&aid))).await?;
+    let changed = reception::transition(&state, &c.id, |c| {
+        transitions::end(c, Some(&aid), reception::invites_evaluation(&state, c))
+    })
+    .await?;
     summary(&state, &changed.after).await
 }
 

@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod card;
+pub mod evaluation;
 pub mod image;
 pub mod loader;
 pub mod pages;

@@ -237,6 +237,8 @@ async fn submit(
         email: Some(form.email.trim()).filter(|t| !t.is_empty()),
         docking: serde_json::to_string(&docking).expect("docking serializes"),
         files: &files,
+        channel: params.ui.source.map(|s| s.code()),
+        t: params.leave_message.t.as_deref(),
     };
     let id = store::tickets::insert(&state.db, &new).await?;
     let view = store::tickets::get(&state.db, &tenant.sysnum, &id)

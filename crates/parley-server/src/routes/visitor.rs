@@ -139,12 +139,20 @@ async fn init(
         "visitor init"
     );
     let leave_to_ticket = store::tickets::unread_replies(state.db.pool(), &visitor_id).await? > 0;
+    let evaluation = tenant
+        .evaluation
+        .settings_for(&settings, context.sat_degree_a);
+    let mut issues = parsed.issues;
+    issues.extend(
+        crate::profile::declared_customer_fields(tenant, params.identity.customer_fields.as_ref())
+            .1,
+    );
     Ok(Json(InitResponse {
         visitor_id,
         company_name: tenant.company_name.clone(),
         locale: settings.locale,
         greeting,
-        issues: parsed.issues,
+        issues,
         session_token,
         settings,
         conversation: view,
@@ -154,6 +162,7 @@ async fn init(
         reception,
         guide,
         leave_to_ticket,
+        evaluation,
     }))
 }
 
@@ -361,8 +370,10 @@ async fn leave(
     who: VisitorAuth,
 ) -> Result<Json<ConversationView>, ApiError> {
     let tenant = session_tenant(&state, &who.sysnum)?;
+    // The visitor's own close asks for an evaluation in the page itself
+    // (`show_evaluate`) before it calls this, so no invitation is stored.
     let changed = reception::transition(&state, &who.conversation_id, |c| {
-        chat::transitions::end(c, None)
+        chat::transitions::end(c, None, false)
     })
     .await?;
     Ok(Json(

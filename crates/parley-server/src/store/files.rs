@@ -16,6 +16,8 @@ pub struct NewFile<'a> {
     pub conversation_id: &'a str,
     pub content_type: &'a str,
     pub bytes: &'a [u8],
+    /// The sender's cleaned file name (a download's `Content-Disposition` names it).
+    pub name: Option<&'a str>,
 }
 
 /// How many files a conversation keeps.
@@ -39,7 +41,7 @@ pub fn new_id() -> String {
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, f: NewFile<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO chat_files (id, sysnum, conversation_id, content_type, size, data, \
-         created_at, visitor_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         created_at, visitor_id, name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(f.id)
     .bind(f.sysnum)
@@ -49,6 +51,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, f: NewFile<'_>) -
     .bind(f.bytes)
     .bind(now_ms())
     .bind(f.visitor_id)
+    .bind(f.name)
     .execute(ex)
     .await?;
     Ok(())
@@ -63,17 +66,32 @@ pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Resu
     Ok(())
 }
 
-/// A file's checked content type and bytes.
+/// A stored file as served: its checked content type, its name (files stored before
+/// names were kept have none) and its bytes.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    pub content_type: String,
+    pub name: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// A file's checked content type, name and bytes.
 pub async fn get<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &str,
-) -> Result<Option<(String, Vec<u8>)>> {
-    let row = sqlx::query("SELECT content_type, data FROM chat_files WHERE id = $1")
+) -> Result<Option<StoredFile>> {
+    let row = sqlx::query("SELECT content_type, name, data FROM chat_files WHERE id = $1")
         .bind(id)
         .fetch_optional(ex)
         .await?;
-    row.map(|r| Ok((r.try_get("content_type")?, r.try_get("data")?)))
-        .transpose()
+    row.map(|r| {
+        Ok(StoredFile {
+            content_type: r.try_get("content_type")?,
+            name: r.try_get("name")?,
+            data: r.try_get("data")?,
+        })
+    })
+    .transpose()
 }
 
 /// Bytes of pictures `visitor_id` sent since `since` (Unix ms).

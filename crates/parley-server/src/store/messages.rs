@@ -13,7 +13,7 @@ use crate::chat::NewMessage;
 macro_rules! columns {
     () => {
         "conversation_id, seq, client_id, sender, sender_name, kind, body, event, card, image, \
-         created_at"
+         file, created_at"
     };
 }
 
@@ -21,7 +21,7 @@ macro_rules! columns {
 macro_rules! m_columns {
     () => {
         "m.conversation_id, m.seq, m.client_id, m.sender, m.sender_name, m.kind, m.body, \
-         m.event, m.card, m.image, m.created_at"
+         m.event, m.card, m.image, m.file, m.created_at"
     };
 }
 
@@ -41,6 +41,7 @@ fn from_row(row: &AnyRow) -> Result<ChatMessage> {
     };
     let card: Option<String> = row.try_get("card")?;
     let image: Option<String> = row.try_get("image")?;
+    let file: Option<String> = row.try_get("file")?;
     Ok(ChatMessage {
         conversation_id: row.try_get("conversation_id")?,
         seq: row.try_get("seq")?,
@@ -54,6 +55,7 @@ fn from_row(row: &AnyRow) -> Result<ChatMessage> {
         bot,
         card: card.and_then(|c| serde_json::from_str(&c).ok()),
         image: image.and_then(|i| serde_json::from_str(&i).ok()),
+        file: file.and_then(|f| serde_json::from_str(&f).ok()),
         created_at: row.try_get("created_at")?,
     })
 }
@@ -79,10 +81,14 @@ pub async fn insert(
         .image
         .as_ref()
         .map(|i| serde_json::to_string(i).expect("images serialize"));
+    let file = m
+        .file
+        .as_ref()
+        .map(|f| serde_json::to_string(f).expect("files serialize"));
     sqlx::query(
         "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, sender_name, \
-         kind, body, event, card, image, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         kind, body, event, card, image, file, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(conversation_id)
     .bind(seq)
@@ -95,6 +101,7 @@ pub async fn insert(
     .bind(event)
     .bind(card)
     .bind(image)
+    .bind(file)
     .bind(at)
     .execute(&mut **tx)
     .await?;
@@ -240,4 +247,22 @@ pub async fn unread_from_agents<'e>(
     rows.iter()
         .map(|row| Ok((from_row(row)?, row.try_get("sender_id")?)))
         .collect()
+}
+
+/// Message `seq` of a conversation, if stored.
+pub async fn at_seq<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+    seq: i64,
+) -> Result<Option<ChatMessage>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM messages WHERE conversation_id = $1 AND seq = $2"
+    ))
+    .bind(conversation_id)
+    .bind(seq)
+    .fetch_optional(ex)
+    .await?;
+    row.as_ref().map(from_row).transpose()
 }

@@ -24,6 +24,7 @@
 
 pub mod browsing;
 pub mod conversations;
+pub mod evaluations;
 pub mod files;
 pub mod messages;
 pub mod page_tokens;

@@ -12,7 +12,7 @@ use crate::tickets::CheckedFile;
 macro_rules! columns {
     () => {
         "id, number, status, template_id, group_id, source, content, fields, tel, email, \
-         docking, visitor_id, created_at, updated_at"
+         docking, visitor_id, created_at, updated_at, channel, link_t"
     };
 }
 
@@ -33,6 +33,10 @@ pub struct NewTicket<'a> {
     /// JSON of the docking fields.
     pub docking: String,
     pub files: &'a [CheckedFile],
+    /// The link's `source` channel code.
+    pub channel: Option<u8>,
+    /// The link's `t`, as given.
+    pub t: Option<&'a str>,
 }
 
 /// A stored attachment's name, checked type and bytes.
@@ -55,6 +59,7 @@ fn from_row(row: &AnyRow) -> Result<TicketView> {
     let status: String = row.try_get("status")?;
     let fields: String = row.try_get("fields")?;
     let docking: String = row.try_get("docking")?;
+    let channel: Option<i64> = row.try_get("channel")?;
     Ok(TicketView {
         id: row.try_get("id")?,
         number: row.try_get("number")?,
@@ -73,6 +78,8 @@ fn from_row(row: &AnyRow) -> Result<TicketView> {
         visitor_id: row.try_get("visitor_id")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        channel: channel.and_then(|c| u8::try_from(c).ok()),
+        t: row.try_get("link_t")?,
     })
 }
 
@@ -92,8 +99,8 @@ pub async fn insert(db: &Db, t: &NewTicket<'_>) -> Result<String> {
         let inserted = sqlx::query(
             "INSERT INTO tickets (id, sysnum, number, visitor_id, template_id, group_id, source, \
              status, content, fields, tel, email, docking, visitor_read_at, created_at, \
-             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-             $14, $14)",
+             updated_at, channel, link_t) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+             $12, $13, $14, $14, $14, $15, $16)",
         )
         .bind(&id)
         .bind(t.sysnum)
@@ -109,6 +116,8 @@ pub async fn insert(db: &Db, t: &NewTicket<'_>) -> Result<String> {
         .bind(t.email)
         .bind(&t.docking)
         .bind(now)
+        .bind(t.channel.map(i64::from))
+        .bind(t.t)
         .execute(&mut *tx)
         .await;
         match inserted {

@@ -89,10 +89,7 @@ async fn each_page_carries_the_language_init_will_use() {
         "{ar}"
     );
     assert!(ar.contains("loading = جارٍ التحميل…"));
-    assert!(
-        ar.contains("chat-send-picture = "),
-        "every area is joined in"
-    );
+    assert!(ar.contains("chat-attach = "), "every area is joined in");
     assert!(ar.find("parley-locale").unwrap() < ar.find("</head>").unwrap());
     // The spec's aliases, the tenant's default and the fallback.
     assert!(get("sysnum=demo&locale=tw")
