@@ -105,7 +105,7 @@ async fn visitor_upload(
         ));
     }
     let tenant = admission::session_tenant(&state, &who.sysnum)?;
-    quota::upload(&state, tenant, Some(&who.visitor_id), bytes.len() as u64).await?;
+    quota::upload(&state, &tenant, Some(&who.visitor_id), bytes.len() as u64).await?;
     let sender = (Sender::Visitor, Some(who.visitor_id.clone()), None);
     store(&state, &c, sender, &q, &bytes).await
 }
@@ -120,7 +120,7 @@ async fn agent_upload(
     let bytes = body(bytes)?;
     let (tenant, agent) = who.resolve(&state)?;
     let c = chat::of_tenant(&state, &who, &id).await?;
-    quota::upload(&state, tenant, None, bytes.len() as u64).await?;
+    quota::upload(&state, &tenant, None, bytes.len() as u64).await?;
     let sender = (
         Sender::Agent,
         Some(agent.id.clone()),
