@@ -131,7 +131,10 @@ fn keep_secret_key(next: &mut Tenant, current: &Tenant, demo: bool) -> Result<()
             ));
         }
         if next.secret_key == DEMO_KEY && !demo {
-            return Err(invalid("secret_key", "the published demo key is not a secret"));
+            return Err(invalid(
+                "secret_key",
+                "the published demo key is not a secret",
+            ));
         }
     }
     Ok(())
@@ -271,7 +274,10 @@ mod tests {
             f("group sales: hours overlap on day 1").as_deref(),
             Some("group.sales")
         );
-        assert_eq!(f("unknown default_locale \"xx\"").as_deref(), Some("default_locale"));
+        assert_eq!(
+            f("unknown default_locale \"xx\"").as_deref(),
+            Some("default_locale")
+        );
         assert_eq!(f("something else entirely"), None);
     }
 }

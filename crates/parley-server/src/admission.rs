@@ -144,8 +144,8 @@ fn trust_priority(parsed: &mut Parsed<ChatParams>, tenant: &Tenant, admitted: &s
 /// id the browser kept) with the link's profile fields merged in: init and the host
 /// page's reports (browsing tracks, presence) know visitors the same way, so agents see
 /// who is browsing and a chat started later is the same visitor's.
-pub async fn admit_visitor<'a>(
-    state: &'a AppState,
+pub async fn admit_visitor(
+    state: &AppState,
     query: &str,
     kept_visitor_id: Option<&str>,
 ) -> Result<(String, AdmittedLink), ApiError> {

@@ -219,7 +219,10 @@ impl AgentAuth {
     /// for configured agents, and a removed agent's session stops working).
     pub fn resolve(&self, state: &AppState) -> Result<(Arc<Tenant>, Agent), ApiError> {
         let tenant = state.config.tenant(&self.sysnum).ok_or_else(unauthorized)?;
-        let agent = tenant.agent(&self.agent_id).ok_or_else(unauthorized)?.clone();
+        let agent = tenant
+            .agent(&self.agent_id)
+            .ok_or_else(unauthorized)?
+            .clone();
         Ok((tenant, agent))
     }
 }

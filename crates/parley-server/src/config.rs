@@ -1039,7 +1039,10 @@ mod tests {
             }
             Config::parse(&text).map(|_| ()).map_err(|e| e.0)
         };
-        assert_eq!(hours(&[("[1,2]", "09:00", "12:00"), ("[1]", "13:00", "18:00")]), Ok(()));
+        assert_eq!(
+            hours(&[("[1,2]", "09:00", "12:00"), ("[1]", "13:00", "18:00")]),
+            Ok(())
+        );
         let backwards = hours(&[("[1]", "18:00", "09:00")]).unwrap_err();
         assert!(backwards.contains("end before they start"), "{backwards}");
         let overlap = hours(&[("[1,2]", "09:00", "12:00"), ("[2]", "11:00", "13:00")]);

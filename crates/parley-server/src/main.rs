@@ -33,8 +33,8 @@ async fn main() -> std::process::ExitCode {
         return std::process::ExitCode::SUCCESS;
     }
     if let Some(command @ ("import" | "export")) = args.first().map(String::as_str) {
-        let database_url = std::env::var("DATABASE_URL")
-            .unwrap_or_else(|_| "sqlite://data/parley.db".to_owned());
+        let database_url =
+            std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/parley.db".to_owned());
         let demo = args.iter().any(|a| a == "--demo");
         let file = args
             .iter()

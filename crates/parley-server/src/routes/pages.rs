@@ -159,10 +159,7 @@ pub async fn locale_element(dist: &Path, locale: Locale) -> Option<String> {
 /// The tenant a page is for, read by the chat's own parser (`sysnum`, or the ticket
 /// plug-in's `sysNum`), so that the page's CSP and the chat inside it always name the
 /// same tenant; `Err` for a link whose `sysnum` and `sysNum` differ.
-fn page_tenant(
-    state: &AppState,
-    parsed: &Parsed<ChatParams>,
-) -> Result<Option<Arc<Tenant>>, ()> {
+fn page_tenant(state: &AppState, parsed: &Parsed<ChatParams>) -> Result<Option<Arc<Tenant>>, ()> {
     if admission::names_two_tenants(parsed) {
         return Err(());
     }

@@ -191,7 +191,8 @@ async fn submit(
     let tenant = session_tenant(&state, &who.sysnum)?;
     let params = parse_link(&form.query)?.value;
     let settings = effective(&params, &tenant.backend_settings());
-    let template = tickets::template_view(tickets::pick_template(&tenant, &params), settings.locale);
+    let template =
+        tickets::template_view(tickets::pick_template(&tenant, &params), settings.locale);
     let mut problems = validate_form(&template, &form);
     let mut files: Vec<CheckedFile> = Vec::new();
     if form.attachments.len() as u64 <= u64::from(template.attachments.max_count) {

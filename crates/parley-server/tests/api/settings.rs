@@ -144,7 +144,10 @@ async fn bad_settings_are_refused_by_field_and_nothing_is_stored(store: Store) {
     )
     .await;
     assert_eq!(body["field"], "agent", "{body}");
-    assert!(body["message"].as_str().unwrap().contains("repeated agent id"));
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("repeated agent id"));
     let body = refused(&|t| t["secret_key"] = json!("0123456789abcdef"), json!({})).await;
     assert_eq!(body["field"], "secret_key", "{body}");
     let body = refused(
@@ -163,8 +166,15 @@ async fn bad_settings_are_refused_by_field_and_nothing_is_stored(store: Store) {
         json!({}),
     )
     .await;
-    assert!(body["message"].as_str().unwrap().contains("end before they start"));
-    let body = refused(&|t| t["bot"][0]["faq"] = json!("[[faq]]\nthis is not toml ="), json!({})).await;
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("end before they start"));
+    let body = refused(
+        &|t| t["bot"][0]["faq"] = json!("[[faq]]\nthis is not toml ="),
+        json!({}),
+    )
+    .await;
     assert_eq!(body["field"], "bot.1", "{body}");
     let body = refused(
         &|t| {
@@ -179,7 +189,10 @@ async fn bad_settings_are_refused_by_field_and_nothing_is_stored(store: Store) {
     let body = refused(&|_| {}, json!({"nobody": "long enough password"})).await;
     assert_eq!(body["field"], "agent.nobody.password", "{body}");
     let body = refused(&|t| t["colour"] = json!("ff0000"), json!({})).await;
-    assert!(body["message"].as_str().unwrap().contains("colour"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("colour"),
+        "{body}"
+    );
     // Nothing was stored: same generation, same settings, the old colour served.
     let after = read(&app, &token).await;
     assert_eq!(after, before);
@@ -195,13 +208,7 @@ async fn an_added_agent_signs_in_and_a_removed_one_cannot(store: Store) {
     agents.push(json!({
         "id": "dave", "name": "Dave", "password_hash": "", "groups": ["support"], "capacity": 3
     }));
-    let (status, body) = change(
-        &app,
-        &token,
-        &tenant,
-        json!({"dave": "dave-new-password"}),
-    )
-    .await;
+    let (status, body) = change(&app, &token, &tenant, json!({"dave": "dave-new-password"})).await;
     assert_eq!(status, 200, "{body}");
     app.agent_login_at("demo", "dave", "dave-new-password")
         .await;
@@ -219,9 +226,7 @@ async fn only_admins_read_or_change_settings(store: Store) {
     assert_eq!(status, 403);
     let (status, _) = change(&app, &bob, &tenant, json!({})).await;
     assert_eq!(status, 403);
-    let (status, _) = app
-        .call(Method::GET, "/api/admin/audit", &bob, None)
-        .await;
+    let (status, _) = app.call(Method::GET, "/api/admin/audit", &bob, None).await;
     assert_eq!(status, 403);
     let (status, _) = app
         .call(Method::GET, "/api/admin/settings", "not-a-session", None)
