@@ -836,6 +836,9 @@ pub struct AgentView {
     pub status: AgentStatus,
     /// Conversations the agent holds now.
     pub active: u32,
+    /// The agent may change the tenant's settings (`role = "admin"`).
+    #[serde(default)]
+    pub admin: bool,
 }
 
 /// The answer to [`AgentLoginRequest`].
@@ -934,4 +937,48 @@ pub struct VisitorProfile {
     pub cards: Vec<serde_json::Value>,
     pub created_at: i64,
     pub last_seen: i64,
+}
+
+// ---------------------------------------------------------------------------------------
+// Administration: the tenant's settings, changed at run time by admins.
+// ---------------------------------------------------------------------------------------
+
+/// `GET /api/admin/settings`: the tenant's settings as the configuration file's
+/// `[[tenant]]` table has them (JSON), with secrets left out: `secret_key` and every
+/// agent's `password_hash` are empty strings, which a `PUT` reads as "unchanged".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminSettings {
+    /// Raised by every change; instances reload when it moves.
+    pub generation: i64,
+    pub tenant: serde_json::Value,
+}
+
+/// `PUT /api/admin/settings`: the whole tenant table (as [`AdminSettings::tenant`]),
+/// plus new passwords for agents by id (hashed by the server; required for a new agent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminSettingsChange {
+    pub tenant: serde_json::Value,
+    #[serde(default)]
+    pub passwords: std::collections::BTreeMap<String, String>,
+}
+
+/// A refused change: which field, and why. Nothing was stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The field as a dotted path (`backend.color`, `agent.bob`), when one is to blame.
+    pub field: Option<String>,
+}
+
+/// One entry of `GET /api/admin/audit`: who changed the settings, when, and the
+/// documents before and after (secrets left out as in [`AdminSettings`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor: String,
+    /// Unix milliseconds.
+    pub at: i64,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
 }

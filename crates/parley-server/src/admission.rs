@@ -13,6 +13,8 @@
 //! naming someone else's `partnerid` never reaches their history, their open
 //! conversation or their tickets.
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use parley_protocol::api::{ErrorCode, VisitorProfile};
 use parley_protocol::{ChatParams, Parsed};
@@ -30,20 +32,20 @@ pub const MAX_QUERY_BYTES: usize = 16 * 1024;
 pub const MAX_KEPT_ID_BYTES: usize = 64;
 
 /// A page's link, parsed and let in by its tenant's security rules.
-pub struct AdmittedLink<'a> {
+pub struct AdmittedLink {
     pub parsed: Parsed<ChatParams>,
-    pub tenant: &'a Tenant,
+    pub tenant: Arc<Tenant>,
     pub admitted: security::Admitted,
 }
 
 /// Parses a page's raw query string (refusing oversize ones), finds its tenant and
 /// applies the sign / token rules. `kept_visitor_id` is the id the browser kept,
 /// checked for size here for every caller.
-pub async fn admit_link<'a>(
-    state: &'a AppState,
+pub async fn admit_link(
+    state: &AppState,
     query: &str,
     kept_visitor_id: Option<&str>,
-) -> Result<AdmittedLink<'a>, ApiError> {
+) -> Result<AdmittedLink, ApiError> {
     if kept_visitor_id.is_some_and(|v| v.len() > MAX_KEPT_ID_BYTES) {
         return Err(ApiError::bad_request("visitor_id is too long"));
     }
@@ -65,7 +67,7 @@ pub async fn admit_link<'a>(
         None => None,
     };
     let admitted = security::admit(
-        tenant,
+        &tenant,
         Credentials {
             partnerid: params.identity.partnerid.as_deref(),
             sign: params.security.sign.as_deref(),
@@ -75,7 +77,7 @@ pub async fn admit_link<'a>(
     )
     .map_err(refusal)?;
     let mut parsed = parsed;
-    trust_priority(&mut parsed, tenant, &admitted);
+    trust_priority(&mut parsed, &tenant, &admitted);
     Ok(AdmittedLink {
         parsed,
         tenant,
@@ -142,11 +144,11 @@ fn trust_priority(parsed: &mut Parsed<ChatParams>, tenant: &Tenant, admitted: &s
 /// id the browser kept) with the link's profile fields merged in: init and the host
 /// page's reports (browsing tracks, presence) know visitors the same way, so agents see
 /// who is browsing and a chat started later is the same visitor's.
-pub async fn admit_visitor<'a>(
-    state: &'a AppState,
+pub async fn admit_visitor(
+    state: &AppState,
     query: &str,
     kept_visitor_id: Option<&str>,
-) -> Result<(String, AdmittedLink<'a>), ApiError> {
+) -> Result<(String, AdmittedLink), ApiError> {
     let link = admit_link(state, query, kept_visitor_id).await?;
     let visitor_id = store::visitors::find_or_create(
         &state.db,
@@ -163,7 +165,7 @@ pub async fn admit_visitor<'a>(
 /// offline count, which must create nothing.
 pub async fn known_visitor(
     state: &AppState,
-    link: &AdmittedLink<'_>,
+    link: &AdmittedLink,
     kept_visitor_id: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
     Ok(store::visitors::find(
@@ -182,7 +184,7 @@ pub async fn known_visitor(
 /// a label on the profile, never a key (`tickets::external_identity`).
 pub async fn admit_ticket_visitor(
     state: &AppState,
-    link: &AdmittedLink<'_>,
+    link: &AdmittedLink,
     kept_visitor_id: Option<&str>,
 ) -> Result<String, ApiError> {
     let params = &link.parsed.value;
@@ -235,7 +237,7 @@ pub fn unknown_tenant(sysnum: &str) -> ApiError {
 }
 
 /// The tenant of a session (sessions are made only for configured tenants).
-pub fn session_tenant<'a>(state: &'a AppState, sysnum: &str) -> Result<&'a Tenant, ApiError> {
+pub fn session_tenant(state: &AppState, sysnum: &str) -> Result<Arc<Tenant>, ApiError> {
     state
         .config
         .tenant(sysnum)
@@ -253,7 +255,7 @@ pub async fn profile_of(state: &AppState, visitor_id: &str) -> Result<VisitorPro
 async fn update_profile(
     state: &AppState,
     visitor_id: &str,
-    link: &AdmittedLink<'_>,
+    link: &AdmittedLink,
     label: Option<&str>,
 ) -> Result<(), ApiError> {
     let stored = profile_of(state, visitor_id).await?;
@@ -261,7 +263,7 @@ async fn update_profile(
         stored.clone(),
         &link.parsed.value,
         link.admitted.customized_fields.as_deref(),
-        link.tenant,
+        &link.tenant,
     );
     if let Some(claim) = link.admitted.claimed_partnerid.as_deref().or(label) {
         merged.claimed_partnerid = Some(claim.to_owned());

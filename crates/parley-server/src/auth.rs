@@ -9,6 +9,8 @@
 //! the agent's password hash at sign-in ([`credential_of`]): when the password changes
 //! in the configuration, every session made with the old one stops working.
 
+use std::sync::Arc;
+
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -215,9 +217,12 @@ pub struct AgentAuth {
 impl AgentAuth {
     /// The agent's tenant and configuration entry (both exist: sessions are only made
     /// for configured agents, and a removed agent's session stops working).
-    pub fn resolve<'a>(&self, state: &'a AppState) -> Result<(&'a Tenant, &'a Agent), ApiError> {
+    pub fn resolve(&self, state: &AppState) -> Result<(Arc<Tenant>, Agent), ApiError> {
         let tenant = state.config.tenant(&self.sysnum).ok_or_else(unauthorized)?;
-        let agent = tenant.agent(&self.agent_id).ok_or_else(unauthorized)?;
+        let agent = tenant
+            .agent(&self.agent_id)
+            .ok_or_else(unauthorized)?
+            .clone();
         Ok((tenant, agent))
     }
 }
@@ -242,7 +247,7 @@ pub async fn agent_from_session(state: &AppState, session: &str) -> Result<Agent
     };
     let (_, agent) = auth.resolve(state)?;
     // A session made with a password the agent no longer has opens nothing.
-    if s.credential.as_deref() != Some(credential_of(agent).as_str()) {
+    if s.credential.as_deref() != Some(credential_of(&agent).as_str()) {
         return Err(unauthorized());
     }
     Ok(auth)

@@ -5,7 +5,7 @@
 //! the source of truth for tenants, groups, agents and the tenant's lists; the database
 //! holds only what changes at run time (visitors, conversations, sessions, statuses).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use parley_protocol::api::AgentBrief;
@@ -16,10 +16,10 @@ use parley_protocol::evaluation::{
 use parley_protocol::params::{Color, Link, Location, ReceptionType};
 use parley_protocol::ticket::{ContactRule, FieldKind, FileFamily};
 use parley_protocol::{BackendSettings, Locale, SecurityPolicy};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The whole file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(rename = "tenant", default)]
@@ -31,7 +31,7 @@ pub struct Config {
 
 /// `[retention]`: how long the housekeeping sweep keeps records that nobody needs
 /// forever. Conversations, messages and tickets are kept; they are the record.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Retention {
     /// Browsing-track entries, in days (default 90).
@@ -52,7 +52,7 @@ impl Retention {
 }
 
 /// One company using Parley.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tenant {
     /// The company id that links carry as `sysnum`.
@@ -74,7 +74,7 @@ pub struct Tenant {
     pub default_locale: Option<String>,
     /// Greetings per locale code; `default` is used for any other locale.
     #[serde(default)]
-    pub greeting: HashMap<String, String>,
+    pub greeting: BTreeMap<String, String>,
     /// Backend settings that link parameters override.
     #[serde(default)]
     pub backend: Backend,
@@ -124,7 +124,7 @@ pub struct Tenant {
 /// `[tenant.evaluation]`: how visitors rate conversations with agents. Every key has a
 /// default (five stars, "was it solved?" asked, comments optional, invited when the
 /// agent ends the chat), so a tenant that writes nothing takes evaluations.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationConfig {
     /// `false` takes no evaluations at all: no button, no invitation, and the rating
@@ -164,12 +164,12 @@ impl Default for EvaluationConfig {
 
 /// One score's label (per locale code, `default` for any other) and the tags a visitor
 /// may pick with it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreConfig {
     pub score: u8,
     #[serde(default)]
-    pub label: HashMap<String, String>,
+    pub label: BTreeMap<String, String>,
     #[serde(default)]
     pub tags: Vec<String>,
 }
@@ -283,7 +283,7 @@ impl EvaluationConfig {
 }
 
 /// The backend settings a link may override. Codes are the spec's numbers.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Backend {
     /// Reception mode: 1 bot only, 2 agent only, 3 bot first, 4 agent first.
@@ -337,7 +337,7 @@ pub struct Backend {
 }
 
 /// "Security Key" settings: a link can never change these.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Security {
     /// Visitors must bring `partnerid` and `sign = MD5(sysnum + key + partnerid)`.
@@ -357,7 +357,7 @@ pub struct Security {
 }
 
 /// Quotas (`[tenant.limits]`); each has a default, so most tenants set none.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Messages (text and cards) one visitor may send per minute, in bursts of a third
@@ -410,7 +410,7 @@ impl Security {
 }
 
 /// A skill group and its working hours.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub id: String,
@@ -421,11 +421,14 @@ pub struct Group {
     /// When the group works; empty means always.
     #[serde(default)]
     pub hours: Vec<Hours>,
+    /// Closed whatever the hours say (a holiday, a shift not staffed yet).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub closed: bool,
 }
 
 /// One working-hours rule: on these weekdays (1 = Monday … 7 = Sunday), from `from` to
 /// `to` ("HH:MM", local time, `to` exclusive).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hours {
     pub days: Vec<u8>,
@@ -435,7 +438,7 @@ pub struct Hours {
 
 /// A human agent. The password is stored only as an Argon2 PHC string
 /// (`parley-server --hash-password PASSWORD` prints one).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Agent {
     /// The login name, unique within the tenant; also the agent id links use as
@@ -453,33 +456,50 @@ pub struct Agent {
     /// `img`. Without one, visitors see the name's first letter.
     #[serde(default)]
     pub avatar: Option<String>,
+    /// `admin` may change the tenant's settings in the workbench; default `agent`.
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// What an agent may do beyond chatting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Agent,
+    Admin,
 }
 
 fn default_capacity() -> u32 {
     5
 }
 
-/// A bot (`robotid`) and the file holding its FAQ, in the format of
-/// `parley_reception::Bot::from_toml`. The path is relative to the configuration file.
-#[derive(Debug, Clone, Deserialize)]
+/// A bot (`robotid`) and its FAQ, in the format of `parley_reception::Bot::from_toml`:
+/// in a file (`faq_file`, relative to the configuration file) or inline (`faq`, the
+/// file's text). Loading reads the file into `faq`, so the settings the database keeps
+/// carry the FAQ itself and no instance needs the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BotRef {
     pub id: u64,
-    pub faq_file: String,
-    /// The loaded and validated FAQ (filled by [`Config::parse_at`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faq_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faq: Option<String>,
+    /// The loaded and validated FAQ (filled when the configuration is parsed).
     #[serde(skip)]
     pub bot: Option<std::sync::Arc<parley_reception::Bot>>,
 }
 
 /// A leave-message template (`templateid`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeaveTemplate {
     pub id: String,
     pub name: String,
     /// Guidance above the form per locale code; `default` for any other locale.
     #[serde(default)]
-    pub guidance: HashMap<String, String>,
+    pub guidance: BTreeMap<String, String>,
     /// Whether the message body must be filled (default yes).
     #[serde(default = "yes")]
     pub content_required: bool,
@@ -515,7 +535,7 @@ fn default_families() -> Vec<FileFamily> {
 }
 
 /// A declared field: a template field, a customer field or a docking field.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomField {
     pub key: String,
@@ -535,7 +555,7 @@ fn text_kind() -> FieldKind {
 }
 
 /// A ticket plug-in deployment: the `deployId` of its link and the template it uses.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TicketPlugin {
     pub id: String,
@@ -545,7 +565,7 @@ pub struct TicketPlugin {
 }
 
 /// An id and a display name.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Named {
     pub id: String,
@@ -659,6 +679,9 @@ impl Group {
     /// Whether the group works at `now_ms` (Unix milliseconds). A group without rules
     /// always works.
     pub fn is_open(&self, now_ms: i64) -> bool {
+        if self.closed {
+            return false;
+        }
         if self.hours.is_empty() {
             return true;
         }
@@ -673,6 +696,50 @@ impl Group {
             };
             h.days.contains(&weekday) && from <= minute_of_day && minute_of_day < to
         })
+    }
+}
+
+impl Group {
+    /// Working hours that can hold: weekdays 1 to 7, "HH:MM" times, each rule ending
+    /// after it starts, and no two rules of a day overlapping (an overlap is almost
+    /// always a typing mistake, and it makes a change of one rule silently ineffective).
+    fn check_hours(&self) -> Result<(), String> {
+        let mut spans: Vec<(u8, u32, u32)> = Vec::new();
+        for h in &self.hours {
+            let days_ok = !h.days.is_empty() && h.days.iter().all(|d| (1..=7).contains(d));
+            let (Some(from), Some(to), true) = (parse_hhmm(&h.from), parse_hhmm(&h.to), days_ok)
+            else {
+                return Err(format!(
+                    "group {}: bad hours (days 1 to 7, times HH:MM): {:?} {}-{}",
+                    self.id, h.days, h.from, h.to
+                ));
+            };
+            if from >= to {
+                return Err(format!(
+                    "group {}: hours {}-{} end before they start",
+                    self.id, h.from, h.to
+                ));
+            }
+            for &day in &h.days {
+                if let Some(other) = spans
+                    .iter()
+                    .find(|(d, f, t)| *d == day && from < *t && *f < to)
+                {
+                    return Err(format!(
+                        "group {}: hours overlap on day {day} ({}-{} and {:02}:{:02}-{:02}:{:02})",
+                        self.id,
+                        h.from,
+                        h.to,
+                        other.1 / 60,
+                        other.1 % 60,
+                        other.2 / 60,
+                        other.2 % 60
+                    ));
+                }
+                spans.push((day, from, to));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -705,37 +772,15 @@ impl Config {
             .map_err(|e| ConfigError(format!("{}: {}", path.display(), e.0)))
     }
 
-    /// Like [`Config::parse`], reading bots' FAQ files relative to `base` (the folder
-    /// of the configuration file) and refusing a FAQ that does not validate.
+    /// Like [`Config::parse`], reading `faq_file`s and `secret_key_file`s relative to
+    /// `base` (the folder of the configuration file).
     pub fn parse_at(text: &str, base: &Path) -> Result<Config, ConfigError> {
-        let mut config = Config::parse_with_keys(text, Some(base))?;
-        for t in &mut config.tenants {
-            for b in &mut t.bots {
-                let path = base.join(&b.faq_file);
-                let faq = std::fs::read_to_string(&path).map_err(|e| {
-                    ConfigError(format!(
-                        "tenant {}: bot {}: {}: {e}",
-                        t.sysnum,
-                        b.id,
-                        path.display()
-                    ))
-                })?;
-                let bot = parley_reception::Bot::from_toml(&faq).map_err(|e| {
-                    ConfigError(format!(
-                        "tenant {}: bot {}: {}: {e}",
-                        t.sysnum,
-                        b.id,
-                        path.display()
-                    ))
-                })?;
-                b.bot = Some(std::sync::Arc::new(bot));
-            }
-        }
-        Ok(config)
+        Config::parse_with_keys(text, Some(base))
     }
 
-    /// Parses and checks configuration text (without reading FAQ files; see
-    /// [`Config::parse_at`]): unique sysnums, agent ids and group ids;
+    /// Parses and checks configuration text (files it names are read relative to the
+    /// working directory; see [`Config::parse_at`]): unique sysnums, agent ids and
+    /// group ids; FAQs that validate;
     /// known locales, reception codes and colours; agents only in declared groups;
     /// well-formed working hours and password hashes. A mistake here stops the server
     /// at start rather than surfacing as a confusing runtime refusal.
@@ -746,12 +791,18 @@ impl Config {
     /// [`Config::parse`], reading `secret_key_file`s relative to `base` (else to the
     /// working directory).
     fn parse_with_keys(text: &str, base: Option<&Path>) -> Result<Config, ConfigError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
-        for t in &mut config.tenants {
-            t.secret_key = t
-                .resolve_secret_key(base)
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
+        config.prepared(base)
+    }
+
+    /// Checks a configuration (parsed from a file, or the documents the database
+    /// keeps) and makes it usable: keys resolved, FAQs read, parsed and inlined.
+    pub fn prepared(mut self, base: Option<&Path>) -> Result<Config, ConfigError> {
+        for t in &mut self.tenants {
+            t.prepare(base)
                 .map_err(|e| ConfigError(format!("tenant {}: {e}", t.sysnum)))?;
         }
+        let config = self;
         let mut seen = HashSet::new();
         for t in &config.tenants {
             if t.sysnum.is_empty() || !seen.insert(t.sysnum.as_str()) {
@@ -773,6 +824,43 @@ impl Config {
 }
 
 impl Tenant {
+    /// Resolves the key and loads the bots' FAQs (see [`BotRef`]); `base` is the folder
+    /// relative paths start from (else the working directory). A `secret_key_file` is
+    /// made absolute, so the stored settings name the same file from anywhere.
+    fn prepare(&mut self, base: Option<&Path>) -> Result<(), String> {
+        self.secret_key = self.resolve_secret_key(base)?;
+        if let (Some(file), Some(base)) = (&self.secret_key_file, base) {
+            self.secret_key_file = Some(base.join(file));
+        }
+        for b in &mut self.bots {
+            let faq = match (&b.faq, &b.faq_file) {
+                (Some(text), None) => text.clone(),
+                (None, Some(file)) => {
+                    let path = base.map_or_else(|| Path::new(file).to_owned(), |b| b.join(file));
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("bot {}: {}: {e}", b.id, path.display()))?
+                }
+                _ => return Err(format!("bot {}: give one of faq_file and faq", b.id)),
+            };
+            let bot = parley_reception::Bot::from_toml(&faq)
+                .map_err(|e| format!("bot {}: FAQ: {e}", b.id))?;
+            b.bot = Some(std::sync::Arc::new(bot));
+            b.faq = Some(faq);
+            b.faq_file = None;
+        }
+        Ok(())
+    }
+
+    /// The tenant as the database keeps it: a key kept in an environment variable or
+    /// a file stays there (only its name is stored).
+    pub fn for_storage(&self) -> Tenant {
+        let mut t = self.clone();
+        if t.secret_key_env.is_some() || t.secret_key_file.is_some() {
+            t.secret_key.clear();
+        }
+        t
+    }
+
     /// The key from exactly one of `secret_key`, `secret_key_env` and
     /// `secret_key_file` (surrounding white space dropped).
     fn resolve_secret_key(&self, base: Option<&Path>) -> Result<String, String> {
@@ -844,12 +932,7 @@ impl Tenant {
             if !groups.insert(g.id.as_str()) {
                 return Err(format!("repeated group id {:?}", g.id));
             }
-            for h in &g.hours {
-                let days_ok = h.days.iter().all(|d| (1..=7).contains(d));
-                if !days_ok || parse_hhmm(&h.from).is_none() || parse_hhmm(&h.to).is_none() {
-                    return Err(format!("group {}: bad hours {h:?}", g.id));
-                }
-            }
+            g.check_hours()?;
         }
         if let Some(g) = &self.backend.groupid {
             if !groups.contains(g.as_str()) {
@@ -1123,11 +1206,37 @@ mod tests {
     }
 
     #[test]
+    fn impossible_or_overlapping_hours_are_refused() {
+        let t = "[[tenant]]\nsysnum='a'\nsecret_key='k'\ncompany_name='A'\n\
+                 [[tenant.group]]\nid='g'\nname='G'\n";
+        let hours = |rules: &[(&str, &str, &str)]| {
+            let mut text = t.to_owned();
+            for (days, from, to) in rules {
+                text.push_str(&format!(
+                    "[[tenant.group.hours]]\ndays={days}\nfrom='{from}'\nto='{to}'\n"
+                ));
+            }
+            Config::parse(&text).map(|_| ()).map_err(|e| e.0)
+        };
+        assert_eq!(
+            hours(&[("[1,2]", "09:00", "12:00"), ("[1]", "13:00", "18:00")]),
+            Ok(())
+        );
+        let backwards = hours(&[("[1]", "18:00", "09:00")]).unwrap_err();
+        assert!(backwards.contains("end before they start"), "{backwards}");
+        let overlap = hours(&[("[1,2]", "09:00", "12:00"), ("[2]", "11:00", "13:00")]);
+        assert!(overlap.unwrap_err().contains("overlap on day 2"));
+        assert!(hours(&[("[8]", "09:00", "12:00")]).is_err());
+        assert!(hours(&[("[]", "09:00", "12:00")]).is_err());
+    }
+
+    #[test]
     fn working_hours_follow_weekday_time_and_offset() {
         let g = Group {
             id: "g".into(),
             name: "G".into(),
             utc_offset_minutes: 8 * 60,
+            closed: false,
             hours: vec![Hours {
                 days: vec![1, 2, 3, 4, 5],
                 from: "09:00".into(),

@@ -7,7 +7,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use parley_protocol::api::{ApiErrorBody, ErrorCode};
+use parley_protocol::api::{ApiErrorBody, ErrorCode, FieldErrorBody};
 
 use crate::chat::model::InvalidMessage;
 use crate::chat::TransitionError;
@@ -27,6 +27,11 @@ pub enum ApiError {
         status: StatusCode,
         message: String,
         after_secs: u64,
+    },
+    /// A refused field (settings): a 400 whose body names the field.
+    Invalid {
+        field: Option<String>,
+        message: String,
     },
     /// A server failure; the text is logged only.
     Internal(String),
@@ -114,6 +119,14 @@ impl IntoResponse for ApiError {
                 };
                 let wait = [(header::RETRY_AFTER, HeaderValue::from(after_secs))];
                 (status, wait, Json(body)).into_response()
+            }
+            ApiError::Invalid { field, message } => {
+                let body = FieldErrorBody {
+                    code: ErrorCode::BadRequest,
+                    message,
+                    field,
+                };
+                (StatusCode::BAD_REQUEST, Json(body)).into_response()
             }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

@@ -75,10 +75,10 @@ impl From<Refusal> for ApiError {
     }
 }
 
-fn tenant_of<'a>(
-    state: &'a AppState,
+fn tenant_of(
+    state: &AppState,
     c: &Conversation,
-) -> Result<&'a crate::config::Tenant, ApiError> {
+) -> Result<std::sync::Arc<crate::config::Tenant>, ApiError> {
     state
         .config
         .tenant(&c.sysnum)

@@ -33,7 +33,7 @@ pub async fn sweep(state: &AppState, now: i64) -> Result<Swept, ApiError> {
 }
 
 async fn sweep_with(state: &AppState, now: i64, orphans: bool) -> Result<Swept, ApiError> {
-    let retention = &state.config.retention;
+    let retention = state.config.retention();
     Ok(Swept {
         idle_conversations: reception::end_idle(state, now).await?,
         page_tokens: store::page_tokens::delete_expired(state.db.pool(), now / 1000).await?,

@@ -4,6 +4,7 @@
 //! the real router on a real socket. [`run`] is what the binary does: load the tenant
 //! configuration, open and migrate the store, serve until Ctrl-C / SIGTERM.
 
+pub mod admin;
 pub mod admission;
 pub mod auth;
 pub mod chat;
@@ -14,6 +15,7 @@ pub mod evaluation;
 pub mod housekeeping;
 pub mod hub;
 pub mod images;
+pub mod live_config;
 pub mod loader;
 pub mod metrics;
 pub mod notify;
@@ -32,7 +34,7 @@ pub mod tickets;
 pub mod traces;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,6 +57,8 @@ use ratelimit::{Class, RateLimiter};
 
 /// Largest request body any endpoint accepts (uploads set their own, larger limit).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest settings change an admin may send (a tenant's table with its FAQs).
+pub const MAX_SETTINGS_BYTES: usize = 4 * 1024 * 1024;
 /// Longest a request may take (a 408 after): a peer that trickles its request cannot
 /// hold a connection and a task forever. WebSocket upgrades answer at once.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -64,7 +68,8 @@ pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
 /// Everything a handler needs. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub config: Arc<Config>,
+    /// The tenants' settings, current (see `live_config`).
+    pub config: Arc<live_config::LiveConfig>,
     pub db: Db,
     /// The Trunk `dist` directory holding the built visitor client.
     pub dist: Arc<PathBuf>,
@@ -86,8 +91,6 @@ pub struct AppState {
     shutdown_tx: Arc<watch::Sender<bool>>,
     /// How often sockets are pinged; a peer silent for three intervals is dropped.
     pub heartbeat: Duration,
-    /// Every tenant's FAQ bots, indexed once.
-    pub bots: Arc<reception::Bots>,
     /// Bounds password checks and backs off accounts after wrong passwords.
     pub signin: Arc<signin::SignInGuard>,
     /// Per-visitor message buckets and the large-upload slots of this instance.
@@ -110,10 +113,8 @@ impl AppState {
     /// NOTIFY, a 20-second heartbeat, not in demo mode.
     pub fn new(config: Config, db: Db, dist: PathBuf) -> AppState {
         let (tx, rx) = watch::channel(false);
-        let bots = Arc::new(reception::Bots::new(&config));
         AppState {
-            bots,
-            config: Arc::new(config),
+            config: Arc::new(live_config::LiveConfig::new(config)),
             db,
             dist: Arc::new(dist.clone()),
             sdk: Arc::new(dist.join("sdk")),
@@ -168,6 +169,13 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             state.request_timeout,
         ));
+    // A tenant's settings carry its FAQs, so they may be larger than other bodies.
+    let admin = routes::admin::router()
+        .layer(RequestBodyLimitLayer::new(MAX_SETTINGS_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.request_timeout,
+        ));
     // After the body limit and the timeout: uploads set their own.
     let uploads = Router::new()
         .merge(routes::ticket::router(&state))
@@ -178,6 +186,7 @@ pub fn app(state: AppState) -> Router {
         ));
     Router::new()
         .merge(general)
+        .merge(admin)
         .merge(uploads)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -368,18 +377,22 @@ fn parse_limit(flag: &str, text: &str) -> Result<ratelimit::Limit, String> {
 
 /// Loads, migrates, binds and serves until a shutdown signal.
 pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
-    let config = Config::load(&settings.config_path)?;
-    let problems = config.unsafe_settings(settings.demo);
-    if !problems.is_empty() {
-        return Err(format!(
-            "{} refused:\n  {}",
-            settings.config_path.display(),
-            problems.join("\n  ")
-        )
-        .into());
-    }
+    // A file given is checked before anything else, even when the database's settings
+    // will apply: a mistake in it should not wait for the day it is imported.
+    let file = match settings.config_path.exists() {
+        true => {
+            let config = Config::load(&settings.config_path)?;
+            let name = settings.config_path.display().to_string();
+            refuse_unsafe(&config, settings.demo, &name)?;
+            Some(config)
+        }
+        false => None,
+    };
     let db = Db::connect(&settings.database_url).await?;
-    for t in &config.tenants {
+    let (config, source) =
+        settings_at_start(&db, file, &settings.config_path, settings.demo).await?;
+    tracing::info!(settings = %source, "settings loaded");
+    for t in &config.0.tenants {
         if embedding::any_site(&t.security.allowed_origins) {
             tracing::warn!(
                 tenant = %t.sysnum,
@@ -387,7 +400,9 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
-    let mut state = AppState::new(config, db.clone(), settings.dist);
+    let generation = config.1;
+    let mut state = AppState::new(config.0, db.clone(), settings.dist);
+    state.config.adopt_generation(generation);
     state.sdk = Arc::new(settings.sdk);
     state.limiter = RateLimiter::new(Some(settings.limits), settings.trusted_proxies);
     state.demo = settings.demo;
@@ -401,6 +416,11 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
         let _ = slot.send(state.clone());
     }
     tokio::spawn(housekeeping::run(state.clone()));
+    tokio::spawn(live_config::watch(
+        Arc::clone(&state.config),
+        db.clone(),
+        state.shutdown.clone(),
+    ));
     let listener = tokio::net::TcpListener::bind(settings.bind).await?;
     tracing::info!(addr = %listener.local_addr()?, "parley-server listening");
     let on_signal = state.clone();
@@ -417,6 +437,78 @@ pub async fn run(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     })
     .await?;
     Ok(())
+}
+
+/// The settings to start with, their generation, and where they came from: the
+/// database's when it holds any, else the file's (`file`, read from `path`), imported.
+/// Settings a production server must not run with are refused either way.
+async fn settings_at_start(
+    db: &Db,
+    file: Option<Config>,
+    path: &Path,
+    demo: bool,
+) -> Result<((Config, i64), String), Box<dyn std::error::Error>> {
+    let (loaded, source) = match (live_config::load(db).await?, file) {
+        (Some(stored), _) => (
+            stored,
+            format!(
+                "the database's ({} applies only to an empty database, or with \
+                 `parley-server import`)",
+                path.display()
+            ),
+        ),
+        (None, Some(config)) => {
+            let generation = live_config::import(db, &config, "import:first-start").await?;
+            (
+                (config, generation),
+                format!("imported from {}", path.display()),
+            )
+        }
+        (None, None) => {
+            return Err(format!(
+                "the database holds no settings and {} does not exist",
+                path.display()
+            )
+            .into())
+        }
+    };
+    refuse_unsafe(&loaded.0, demo, "the stored settings")?;
+    Ok((loaded, source))
+}
+
+fn refuse_unsafe(config: &Config, demo: bool, what: &str) -> Result<(), String> {
+    let problems = config.unsafe_settings(demo);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!("{what} refused:\n  {}", problems.join("\n  ")))
+}
+
+/// `parley-server import FILE`: replaces the stored settings with the file's (running
+/// instances apply them within a second). `parley-server export`: prints the stored
+/// settings as a configuration file.
+pub async fn settings_command(
+    command: &str,
+    file: Option<&Path>,
+    database_url: &str,
+    demo: bool,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let db = Db::connect(database_url).await?;
+    match (command, file) {
+        ("import", Some(file)) => {
+            let config = Config::load(file)?;
+            refuse_unsafe(&config, demo, &file.display().to_string())?;
+            let generation =
+                live_config::import(&db, &config, &format!("import:{}", file.display())).await?;
+            Ok(format!(
+                "imported {} tenant(s) from {} (settings generation {generation})\n",
+                config.tenants.len(),
+                file.display()
+            ))
+        }
+        ("export", None) => Ok(live_config::export(&db).await?),
+        _ => Err("usage: parley-server import FILE | parley-server export".into()),
+    }
 }
 
 async fn shutdown_signal() {

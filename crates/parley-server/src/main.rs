@@ -3,6 +3,8 @@
 //! `parley-server --hash-password` reads a password from standard input (one line) and
 //! prints an Argon2 hash for the config file; the password never appears in the
 //! process list or the shell's history.
+//! `parley-server import FILE [--demo]` replaces the settings in the database with a
+//! file's; `parley-server export` prints them as a file (see `live_config`).
 
 use parley_server::{run, Settings};
 
@@ -29,6 +31,26 @@ async fn main() -> std::process::ExitCode {
         }
         println!("{}", parley_server::password::hash(password));
         return std::process::ExitCode::SUCCESS;
+    }
+    if let Some(command @ ("import" | "export")) = args.first().map(String::as_str) {
+        let database_url =
+            std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/parley.db".to_owned());
+        let demo = args.iter().any(|a| a == "--demo");
+        let file = args
+            .iter()
+            .skip(1)
+            .find(|a| !a.starts_with("--"))
+            .map(std::path::Path::new);
+        return match parley_server::settings_command(command, file, &database_url, demo).await {
+            Ok(out) => {
+                print!("{out}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("parley-server {command}: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
     }
     let settings = match Settings::from_args_and_env(args.into_iter()) {
         Ok(s) => s,

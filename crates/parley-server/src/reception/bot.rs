@@ -60,7 +60,7 @@ pub async fn bot_reply(
     if c.state != ConversationState::Bot || ctx.request.reception_type == ReceptionType::AgentOnly {
         return Ok(None);
     }
-    let Some(matcher) = state.bots.get(&tenant.sysnum, ctx.robotid) else {
+    let Some(matcher) = state.config.bot(&tenant.sysnum, ctx.robotid) else {
         return Ok(None);
     };
     let bot = matcher.bot();
@@ -137,7 +137,7 @@ pub async fn visitor_says(
 ) -> Result<Appended, ApiError> {
     chat::check_text(client_id, text)?;
     if let Some(tenant) = state.config.tenant(&who.sysnum) {
-        if let Err(refused) = crate::quota::message(state, tenant, &who.visitor_id) {
+        if let Err(refused) = crate::quota::message(state, &tenant, &who.visitor_id) {
             // A re-send of a stored message (the outbox after a reconnect) is answered
             // as the duplicate it is, whatever the quota.
             let stored = store::messages::by_client_id(
@@ -163,7 +163,7 @@ pub async fn visitor_says(
     let appended = chat::append(state, &who.conversation_id, m).await?;
     if !appended.duplicate {
         if let Some(tenant) = state.config.tenant(&who.sysnum) {
-            bot_reply(state, tenant, &appended.conversation, text, faq_id).await?;
+            bot_reply(state, &tenant, &appended.conversation, text, faq_id).await?;
         }
     }
     Ok(appended)

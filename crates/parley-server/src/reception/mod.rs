@@ -155,7 +155,7 @@ pub fn greeting(
     settings: &EffectiveSettings,
 ) -> String {
     if c.state == ConversationState::Bot && ctx.request.reception_type != ReceptionType::AgentOnly {
-        if let Some(m) = state.bots.get(&tenant.sysnum, ctx.robotid) {
+        if let Some(m) = state.config.bot(&tenant.sysnum, ctx.robotid) {
             let g = m
                 .bot()
                 .greeting(ctx.locale.code(), settings.robot_hello_word.as_deref());
@@ -189,7 +189,7 @@ pub fn guide(
     {
         return Vec::new();
     }
-    let Some(m) = state.bots.get(&tenant.sysnum, ctx.robotid) else {
+    let Some(m) = state.config.bot(&tenant.sysnum, ctx.robotid) else {
         return Vec::new();
     };
     let lang = Lang::for_locale(ctx.locale.code());

@@ -264,7 +264,7 @@ async fn apply_to_queue<T>(
     };
     let mut tx = state.db.begin().await?;
     state.db.lock_tenant(&mut tx, sysnum).await?;
-    let snap = snapshot(&mut tx, tenant, now_ms()).await?;
+    let snap = snapshot(&mut tx, &tenant, now_ms()).await?;
     let picked = pick(&snap);
     if picked.is_empty() {
         tx.rollback().await?;
@@ -275,7 +275,7 @@ async fn apply_to_queue<T>(
         let Some(before) = store::conversations::lock(&mut tx, &conversation_id).await? else {
             continue;
         };
-        let c = change(tenant, &before, value)?;
+        let c = change(&tenant, &before, value)?;
         done.push(chat::apply(&mut tx, &before, c).await?);
     }
     tx.commit().await?;
@@ -352,7 +352,7 @@ async fn end_held_by(state: &AppState, sysnum: &str, agent_id: &str) -> Result<(
 /// `now` (Unix ms). Returns how many ended. The server runs it every minute.
 pub async fn end_idle(state: &AppState, now: i64) -> Result<usize, ApiError> {
     let mut ended = 0;
-    for tenant in &state.config.tenants {
+    for tenant in state.config.tenants() {
         let minutes = tenant
             .backend
             .visitor_idle_minutes

@@ -69,6 +69,7 @@ async fn view(state: &AppState, tenant: &Tenant, agent: &Agent) -> Result<AgentV
         capacity: agent.capacity,
         status: store::staff::status(pool, &tenant.sysnum, &agent.id).await?,
         active,
+        admin: agent.role == crate::config::Role::Admin,
     })
 }
 
@@ -101,9 +102,10 @@ async fn login(
     let found = state
         .config
         .tenant(&request.sysnum)
-        .and_then(|t| t.agent(&request.username).map(|a| (t, a)));
+        .and_then(|t| t.agent(&request.username).cloned().map(|a| (t, a)));
     // An unknown name still costs one verification, so timing does not reveal names.
     let hash = found
+        .as_ref()
         .map(|(_, a)| a.password_hash.clone())
         .unwrap_or_else(|| password::DUMMY_HASH.to_owned());
     let given = request.password.clone();
@@ -130,12 +132,12 @@ async fn login(
         }
     };
     state.signin.succeeded(&account);
-    let token = auth::create_agent_session(&state, tenant, agent).await?;
+    let token = auth::create_agent_session(&state, &tenant, &agent).await?;
     reception::set_agent_status(&state, &tenant.sysnum, &agent.id, AgentStatus::Online).await?;
     tracing::info!(sysnum = %tenant.sysnum, agent = %agent.id, "agent login");
     Ok(Json(AgentLoginResponse {
         token,
-        agent: view(&state, tenant, agent).await?,
+        agent: view(&state, &tenant, &agent).await?,
     }))
 }
 
@@ -159,7 +161,7 @@ async fn logout_everywhere(
 
 async fn me(State(state): State<AppState>, who: AgentAuth) -> Result<Json<AgentView>, ApiError> {
     let (tenant, agent) = who.resolve(&state)?;
-    Ok(Json(view(&state, tenant, agent).await?))
+    Ok(Json(view(&state, &tenant, &agent).await?))
 }
 
 async fn set_status(
@@ -169,7 +171,7 @@ async fn set_status(
 ) -> Result<Json<AgentView>, ApiError> {
     let (tenant, agent) = who.resolve(&state)?;
     reception::set_agent_status(&state, &who.sysnum, &who.agent_id, request.status).await?;
-    Ok(Json(view(&state, tenant, agent).await?))
+    Ok(Json(view(&state, &tenant, &agent).await?))
 }
 
 /// Whether a queueing conversation is for `agent`: no group, or one of theirs.
@@ -200,7 +202,7 @@ async fn conversations(
     let waiting = store::conversations::waiting(pool, &who.sysnum)
         .await?
         .into_iter()
-        .filter(|c| in_agents_groups(c, agent))
+        .filter(|c| in_agents_groups(c, &agent))
         .collect();
     let mine = store::conversations::held_by(pool, &who.sysnum, &who.agent_id).await?;
     Ok(Json(AgentConversations {
@@ -246,14 +248,14 @@ async fn accept(
 ) -> Result<Json<ConversationSummary>, ApiError> {
     let (tenant, agent) = who.resolve(&state)?;
     let c = chat::of_tenant(&state, &who, &id).await?;
-    if !in_agents_groups(&c, agent) {
+    if !in_agents_groups(&c, &agent) {
         return Err(ApiError::client(
             StatusCode::FORBIDDEN,
             ErrorCode::Unauthorized,
             "this conversation waits for another skill group",
         ));
     }
-    let c = reception::accept(&state, tenant, agent, &c.id).await?;
+    let c = reception::accept(&state, &tenant, &agent, &c.id).await?;
     summary(&state, &c).await
 }
 

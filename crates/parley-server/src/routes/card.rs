@@ -35,7 +35,7 @@ async fn send_card(
 ) -> Result<Json<SendResponse>, ApiError> {
     check(&request.client_id, &request.card)?;
     let tenant = admission::session_tenant(&state, &who.sysnum)?;
-    quota::message(&state, tenant, &who.visitor_id)?;
+    quota::message(&state, &tenant, &who.visitor_id)?;
     let m = NewMessage {
         card: Some(request.card.clone()),
         ..NewMessage::from_person(

@@ -57,7 +57,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     // Files: the largest any tenant allows (each tenant's own limit is checked after).
     let file_limit = state
         .config
-        .tenants
+        .tenants()
         .iter()
         .map(|t| t.limits.chat_file_bytes())
         .max()
@@ -130,7 +130,7 @@ async fn visitor_upload(
         ));
     }
     let tenant = admission::session_tenant(&state, &who.sysnum)?;
-    quota::upload(&state, tenant, Some(&who.visitor_id), bytes.len() as u64).await?;
+    quota::upload(&state, &tenant, Some(&who.visitor_id), bytes.len() as u64).await?;
     let sender = (Sender::Visitor, Some(who.visitor_id.clone()), None);
     store(&state, &c, sender, &q, &bytes).await
 }
@@ -145,7 +145,7 @@ async fn agent_upload(
     let bytes = body(bytes)?;
     let (tenant, agent) = who.resolve(&state)?;
     let c = chat::of_tenant(&state, &who, &id).await?;
-    quota::upload(&state, tenant, None, bytes.len() as u64).await?;
+    quota::upload(&state, &tenant, None, bytes.len() as u64).await?;
     let sender = (
         Sender::Agent,
         Some(agent.id.clone()),
@@ -237,8 +237,8 @@ async fn visitor_file(
         ));
     }
     let tenant = admission::session_tenant(&state, &who.sysnum)?;
-    let checked = check_file(tenant, &headers, &q, &bytes)?;
-    quota::upload(&state, tenant, Some(&who.visitor_id), bytes.len() as u64).await?;
+    let checked = check_file(&tenant, &headers, &q, &bytes)?;
+    quota::upload(&state, &tenant, Some(&who.visitor_id), bytes.len() as u64).await?;
     let sender = (Sender::Visitor, Some(who.visitor_id.clone()), None);
     store_file(&state, &c, sender, &q.client_id, checked).await
 }
@@ -255,8 +255,8 @@ async fn agent_file(
     let bytes = file_body(bytes)?;
     let (tenant, agent) = who.resolve(&state)?;
     let c = chat::of_tenant(&state, &who, &id).await?;
-    let checked = check_file(tenant, &headers, &q, &bytes)?;
-    quota::upload(&state, tenant, None, bytes.len() as u64).await?;
+    let checked = check_file(&tenant, &headers, &q, &bytes)?;
+    quota::upload(&state, &tenant, None, bytes.len() as u64).await?;
     let sender = (
         Sender::Agent,
         Some(agent.id.clone()),

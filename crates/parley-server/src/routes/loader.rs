@@ -173,7 +173,7 @@ async fn settings(
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let mut response = match state.config.tenant(&query.sysnum) {
         Some(tenant) => Json(crate::loader::settings(
-            tenant,
+            &tenant,
             query.locale.as_deref().filter(|l| !l.is_empty()),
             origin,
         ))

@@ -234,7 +234,7 @@ async fn page(
     let Ok(tenant) = page_tenant(state, &parsed) else {
         return two_tenants();
     };
-    let csp = csp_with(&template.scripts, embedders(tenant));
+    let csp = csp_with(&template.scripts, embedders(tenant.as_deref()));
     // The same resolution as init (the link's locale, else the tenant's default, else
     // zh), so the client has the language init will name.
     let backend = tenant.map(|t| t.backend_settings()).unwrap_or_default();
@@ -269,7 +269,7 @@ async fn visitor_frame(State(state): State<AppState>, request: Request<Body>) ->
     let csp = format!(
         "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; \
          form-action 'none'; frame-ancestors {}",
-        crate::embedding::frame_ancestors(embedders(tenant))
+        crate::embedding::frame_ancestors(embedders(tenant.as_deref()))
     );
     let response = Html(
         "<!doctype html><meta charset=utf-8><title>Parley</title>\
@@ -321,10 +321,7 @@ pub async fn locale_element(dist: &Path, locale: Locale) -> Option<String> {
 /// The tenant a page is for, read by the chat's own parser (`sysnum`, or the ticket
 /// plug-in's `sysNum`), so that the page's CSP and the chat inside it always name the
 /// same tenant; `Err` for a link whose `sysnum` and `sysNum` differ.
-fn page_tenant<'a>(
-    state: &'a AppState,
-    parsed: &Parsed<ChatParams>,
-) -> Result<Option<&'a Tenant>, ()> {
+fn page_tenant(state: &AppState, parsed: &Parsed<ChatParams>) -> Result<Option<Arc<Tenant>>, ()> {
     if admission::names_two_tenants(parsed) {
         return Err(());
     }

@@ -52,7 +52,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         ));
     let templates: Vec<_> = state
         .config
-        .tenants
+        .tenants()
         .iter()
         .flat_map(|t| t.leave_templates.iter().cloned())
         .collect();
@@ -105,7 +105,7 @@ async fn session(
     )
     .await?;
     let settings = effective(params, &tenant.backend_settings());
-    let template = tickets::template_view(tickets::pick_template(tenant, params), settings.locale);
+    let template = tickets::template_view(tickets::pick_template(&tenant, params), settings.locale);
     let redirect = (params.features.leave_customsys_flag == Some(true))
         .then(|| {
             params
@@ -116,7 +116,7 @@ async fn session(
                 .map(str::to_owned)
         })
         .flatten();
-    let (docking, docking_issues) = tickets::docking(tenant, params.identity.params.as_ref());
+    let (docking, docking_issues) = tickets::docking(&tenant, params.identity.params.as_ref());
     let mut issues = parsed.issues.clone();
     issues.extend(docking_issues);
     Ok(Json(TicketSessionResponse {
@@ -125,7 +125,7 @@ async fn session(
         company_name: tenant.company_name.clone(),
         locale: settings.locale,
         template,
-        group_id: known_group(tenant, settings.groupid.as_deref()),
+        group_id: known_group(&tenant, settings.groupid.as_deref()),
         redirect,
         docking,
         issues,
@@ -191,7 +191,8 @@ async fn submit(
     let tenant = session_tenant(&state, &who.sysnum)?;
     let params = parse_link(&form.query)?.value;
     let settings = effective(&params, &tenant.backend_settings());
-    let template = tickets::template_view(tickets::pick_template(tenant, &params), settings.locale);
+    let template =
+        tickets::template_view(tickets::pick_template(&tenant, &params), settings.locale);
     let mut problems = validate_form(&template, &form);
     let mut files: Vec<CheckedFile> = Vec::new();
     if form.attachments.len() as u64 <= u64::from(template.attachments.max_count) {
@@ -206,7 +207,7 @@ async fn submit(
         return Ok(Refused(problems).into_response());
     }
     let bytes: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
-    quota::ticket(&state, tenant, &who.visitor_id, bytes).await?;
+    quota::ticket(&state, &tenant, &who.visitor_id, bytes).await?;
     let fields: Vec<FilledField> = template
         .fields
         .iter()
@@ -219,7 +220,7 @@ async fn submit(
             })
         })
         .collect();
-    let (docking, _) = tickets::docking(tenant, params.identity.params.as_ref());
+    let (docking, _) = tickets::docking(&tenant, params.identity.params.as_ref());
     let source = if params.ticket.deploy_id.is_some() {
         "ticket_plugin"
     } else {
@@ -229,7 +230,7 @@ async fn submit(
         sysnum: &tenant.sysnum,
         visitor_id: &who.visitor_id,
         template_id: &template.id,
-        group_id: known_group(tenant, settings.groupid.as_deref()),
+        group_id: known_group(&tenant, settings.groupid.as_deref()),
         source,
         content: form.content.trim(),
         fields: serde_json::to_string(&fields).expect("fields serialize"),
@@ -313,7 +314,7 @@ async fn load(state: &AppState, sysnum: &str, id: &str) -> Result<TicketView, Ap
 }
 
 fn agent_name(state: &AppState, who: &AgentAuth) -> Result<String, ApiError> {
-    let (_, agent): (&Tenant, _) = who.resolve(state)?;
+    let (_, agent) = who.resolve(state)?;
     Ok(agent.name.clone())
 }
 

@@ -43,7 +43,7 @@ async fn page_token(
         Err(e) => return answer(StatusCode::BAD_REQUEST, "100000", e.body_text()),
     };
     let tenant = state.config.tenant(&request.sysnum);
-    let token = match check_token_request(&request, tenant, now_ms() / 1000) {
+    let token = match check_token_request(&request, tenant.as_deref(), now_ms() / 1000) {
         Ok(t) => t,
         Err(refusal) => {
             tracing::info!(sysnum = %request.sysnum, code = refusal.ret_code, "token refused");

@@ -68,7 +68,7 @@ async fn init(
     let mut conversation = match latest {
         Some(c) if c.state != ConversationState::Ended => c,
         _ => {
-            let context = reception::Context::new(params, &settings, tenant);
+            let context = reception::Context::new(params, &settings, &tenant);
             let c = store::conversations::create(
                 state.db.pool(),
                 &tenant.sysnum,
@@ -88,7 +88,7 @@ async fn init(
         ReceptionType::AgentOnly | ReceptionType::AgentFirst
     );
     let routed = if agent_side && conversation.state == ConversationState::Bot {
-        let (c, r) = reception::route(&state, tenant, &conversation.id, false, None).await?;
+        let (c, r) = reception::route(&state, &tenant, &conversation.id, false, None).await?;
         conversation = c;
         Some(r)
     } else {
@@ -126,11 +126,11 @@ async fn init(
             open: g.is_open(now),
         })
         .collect();
-    let view = conversation_view(&state, tenant, &conversation).await?;
+    let view = conversation_view(&state, &tenant, &conversation).await?;
     let reception = routed
-        .unwrap_or_else(|| reception::reception_of(tenant, &conversation, view.queue_position));
-    let greeting = reception::greeting(&state, tenant, &conversation, &context, &settings);
-    let guide = reception::guide(&state, tenant, &conversation, &context, &settings);
+        .unwrap_or_else(|| reception::reception_of(&tenant, &conversation, view.queue_position));
+    let greeting = reception::greeting(&state, &tenant, &conversation, &context, &settings);
+    let guide = reception::guide(&state, &tenant, &conversation, &context, &settings);
     tracing::info!(
         sysnum = %tenant.sysnum,
         visitor = %visitor_id,
@@ -144,7 +144,7 @@ async fn init(
         .settings_for(&settings, context.sat_degree_a);
     let mut issues = parsed.issues;
     issues.extend(
-        crate::profile::declared_customer_fields(tenant, params.identity.customer_fields.as_ref())
+        crate::profile::declared_customer_fields(&tenant, params.identity.customer_fields.as_ref())
             .1,
     );
     Ok(Json(InitResponse {
@@ -174,7 +174,7 @@ async fn offline(
     JsonBody(request): JsonBody<InitRequest>,
 ) -> Result<Json<OfflineCount>, ApiError> {
     let link = admit_link(&state, &request.query, request.visitor_id.as_deref()).await?;
-    let tenant = link.tenant;
+    let tenant = link.tenant.clone();
     let Some(visitor_id) =
         admission::known_visitor(&state, &link, request.visitor_id.as_deref()).await?
     else {
@@ -353,7 +353,7 @@ async fn transfer(
     let tenant = session_tenant(&state, &who.sysnum)?;
     let (c, reception) = reception::route(
         &state,
-        tenant,
+        &tenant,
         &who.conversation_id,
         true,
         request.group_id.as_deref(),
@@ -361,7 +361,7 @@ async fn transfer(
     .await?;
     Ok(Json(TransferToAgentResponse {
         reception,
-        conversation: conversation_view(&state, tenant, &c).await?,
+        conversation: conversation_view(&state, &tenant, &c).await?,
     }))
 }
 
@@ -377,6 +377,6 @@ async fn leave(
     })
     .await?;
     Ok(Json(
-        conversation_view(&state, tenant, &changed.after).await?,
+        conversation_view(&state, &tenant, &changed.after).await?,
     ))
 }

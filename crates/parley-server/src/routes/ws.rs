@@ -477,6 +477,10 @@ async fn receive_loop<F, Fut>(
 fn error_event(e: ApiError) -> ServerEvent {
     match e {
         ApiError::Client { code, message, .. } => ServerEvent::Error { code, message },
+        ApiError::Invalid { message, .. } => ServerEvent::Error {
+            code: ErrorCode::BadRequest,
+            message,
+        },
         ApiError::RetryLater { message, .. } => ServerEvent::Error {
             code: ErrorCode::RateLimited,
             message,

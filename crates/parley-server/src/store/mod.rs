@@ -29,6 +29,7 @@ pub mod files;
 pub mod messages;
 pub mod page_tokens;
 pub mod sessions;
+pub mod settings;
 pub mod staff;
 pub mod tickets;
 pub mod traces;

@@ -399,3 +399,40 @@ pub fn signed(query: &str) -> String {
     let sign = parley_protocol::digest::link_sign("demo", DEMO_KEY, partnerid);
     format!("{query}&sign={sign}")
 }
+
+impl TestApp {
+    /// Makes the database the truth for this app's settings, as `parley-server` does at
+    /// start: imports the test configuration and keeps the app's settings current.
+    pub async fn store_settings(&self) {
+        let state = self.state.as_ref().expect("an in-process app");
+        let config = state.config.snapshot().config.clone();
+        let generation = parley_server::live_config::import(&state.db, &config, "test")
+            .await
+            .expect("import the settings");
+        state.config.adopt_generation(generation);
+        tokio::spawn(parley_server::live_config::watch(
+            std::sync::Arc::clone(&state.config),
+            state.db.clone(),
+            state.shutdown.clone(),
+        ));
+    }
+
+    /// A second instance on this one's store whose settings are the stored ones, kept
+    /// current like a real instance's (see [`TestApp::store_settings`]).
+    pub async fn sibling_on_stored_settings(&self) -> TestApp {
+        let mine = self.state.as_ref().expect("an in-process app");
+        let (config, generation) = parley_server::live_config::load(&mine.db)
+            .await
+            .expect("read the settings")
+            .expect("settings were stored");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let state = AppState::new(config, mine.db.clone(), mine.dist.as_ref().clone());
+        state.config.adopt_generation(generation);
+        tokio::spawn(parley_server::live_config::watch(
+            std::sync::Arc::clone(&state.config),
+            state.db.clone(),
+            state.shutdown.clone(),
+        ));
+        serve(state, dir).await
+    }
+}

@@ -285,3 +285,47 @@ async fn an_invitation_made_on_one_instance_reaches_a_page_reporting_to_the_othe
     assert_eq!(next["invitation"]["agent_id"], "alice", "{next}");
     assert_eq!(next["invitation"]["text"], "Can I help with the tea?");
 }
+
+/// An admin's change made through instance A applies on instance B (another process,
+/// which imported nothing: it found the settings A imported at its start) within a
+/// second.
+#[tokio::test]
+async fn a_settings_change_through_one_process_applies_on_the_other() {
+    let pair = Pair::start().await;
+    let (a, b) = (&pair.a, &pair.b);
+    let color = |app: &TestApp| {
+        let url = app.url("/api/loader/settings?sysnum=demo");
+        let http = app.http.clone();
+        async move {
+            let body: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+            body["backend"]["color"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    assert_eq!(color(b).await, "04babc");
+    let admin = a.agent_login("alice").await;
+    let (status, mut settings) = a
+        .call(Method::GET, "/api/admin/settings", &admin, None)
+        .await;
+    assert_eq!(status, 200, "{settings}");
+    settings["tenant"]["backend"]["color"] = json!("aa3300");
+    let change = json!({ "tenant": settings["tenant"] });
+    let (status, body) = a
+        .call(Method::PUT, "/api/admin/settings", &admin, Some(&change))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let changed = std::time::Instant::now();
+    // B polls every 250 ms; the bound leaves room for a loaded machine.
+    while color(b).await != "aa3300" {
+        assert!(
+            changed.elapsed() < std::time::Duration::from_secs(3),
+            "B still serves the old colour"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // A process started later with the same file serves the change: after the first
+    // import the database is the truth, not the file.
+    let dist = pair._dir.path().join("dist");
+    let (_proc_c, addr_c) = start(&pair.db_url, &dist).await;
+    let c = TestApp::external(addr_c, &pair._dir);
+    assert_eq!(color(&c).await, "aa3300");
+}

@@ -22,5 +22,6 @@ mod reception;
 mod reconnect;
 mod restart;
 mod security;
+mod settings;
 mod tickets;
 mod traces;

@@ -1,0 +1,270 @@
+//! Settings in the database: the first import and the export, an admin's changes
+//! (checked field by field, applied at once here and within a second elsewhere,
+//! audited), and who may make them.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{demo_config, spawn_app, Store, TestApp};
+
+/// A signed-in admin (alice, `role = "admin"` in the demo) on an app whose settings
+/// live in its database.
+async fn admin_app(store: Store) -> (TestApp, String) {
+    let app = spawn_app(store).await;
+    app.store_settings().await;
+    let token = app.agent_login("alice").await;
+    (app, token)
+}
+
+async fn read(app: &TestApp, token: &str) -> Value {
+    let (status, body) = app
+        .call(Method::GET, "/api/admin/settings", token, None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// PUTs the tenant table `tenant` (and new passwords); returns status and body.
+async fn change(
+    app: &TestApp,
+    token: &str,
+    tenant: &Value,
+    passwords: Value,
+) -> (reqwest::StatusCode, Value) {
+    let body = json!({ "tenant": tenant, "passwords": passwords });
+    app.call(Method::PUT, "/api/admin/settings", token, Some(&body))
+        .await
+}
+
+/// The colour the loader gives pages of the demo tenant.
+async fn loader_color(app: &TestApp) -> Value {
+    let r = app
+        .http
+        .get(app.url("/api/loader/settings?sysnum=demo"))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    body["backend"]["color"].clone()
+}
+
+async fn the_file_round_trips_through_the_database(store: Store) {
+    let app = spawn_app(store).await;
+    let state = app.state.as_ref().unwrap();
+    let config = demo_config();
+    parley_server::live_config::import(&state.db, &config, "test")
+        .await
+        .unwrap();
+    let exported = parley_server::live_config::export(&state.db).await.unwrap();
+    // The export is a configuration file: it parses and checks on its own (the FAQ
+    // files are inlined), and holds the same settings.
+    let reread = parley_server::Config::parse(&exported).expect("the export parses");
+    let as_json = |c: &parley_server::Config| {
+        let mut tenants: Vec<Value> = c
+            .tenants
+            .iter()
+            .map(|t| serde_json::to_value(t.for_storage()).unwrap())
+            .collect();
+        tenants.sort_by_key(|t| t["sysnum"].as_str().unwrap().to_owned());
+        (tenants, serde_json::to_value(&c.retention).unwrap())
+    };
+    assert_eq!(as_json(&reread), as_json(&config));
+    assert!(exported.contains("company_name = \"Parley Demo Shop\""));
+    // Importing the export and exporting again changes nothing.
+    parley_server::live_config::import(&state.db, &reread, "test")
+        .await
+        .unwrap();
+    let again = parley_server::live_config::export(&state.db).await.unwrap();
+    assert_eq!(again, exported);
+}
+
+async fn an_admin_change_applies_at_once_and_is_audited(store: Store) {
+    let (app, token) = admin_app(store).await;
+    let before = read(&app, &token).await;
+    // Secrets never leave the server.
+    assert_eq!(before["tenant"]["secret_key"], "");
+    assert!(before["tenant"]["agent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["password_hash"] == ""));
+    assert_eq!(loader_color(&app).await, "04babc");
+    let mut tenant = before["tenant"].clone();
+    tenant["backend"]["color"] = json!("ff6600");
+    tenant["company_name"] = json!("Parley New Shop");
+    let (status, body) = change(&app, &token, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["generation"].as_i64().unwrap() > before["generation"].as_i64().unwrap());
+    // At once on this instance, without a restart.
+    assert_eq!(loader_color(&app).await, "ff6600");
+    let init = app.init("sysnum=demo&locale=en").await;
+    assert_eq!(init["company_name"], "Parley New Shop");
+    // The key was kept: the demo's signed links still work.
+    let signed = crate::helpers::signed("sysnum=demo&partnerid=u1");
+    app.init(&signed).await;
+    // Agents still sign in with their passwords.
+    app.agent_login("bob").await;
+    // The audit log names who changed what.
+    let (status, audit) = app
+        .call(Method::GET, "/api/admin/audit", &token, None)
+        .await;
+    assert_eq!(status, 200, "{audit}");
+    let latest = &audit[0];
+    assert_eq!(latest["actor"], "agent:alice");
+    assert_eq!(latest["before"]["backend"]["color"], "04babc");
+    assert_eq!(latest["after"]["backend"]["color"], "ff6600");
+    assert_eq!(latest["after"]["secret_key"], "");
+}
+
+async fn bad_settings_are_refused_by_field_and_nothing_is_stored(store: Store) {
+    let (app, token) = admin_app(store).await;
+    let before = read(&app, &token).await;
+    let tenant = before["tenant"].clone();
+    let refused = |edit: &dyn Fn(&mut Value), passwords: Value| {
+        let mut t = tenant.clone();
+        edit(&mut t);
+        let app = &app;
+        let token = &token;
+        async move {
+            let (status, body) = change(app, token, &t, passwords).await;
+            assert_eq!(status, 400, "{body}");
+            body
+        }
+    };
+    let body = refused(&|t| t["backend"]["color"] = json!("orange"), json!({})).await;
+    assert_eq!(body["field"], "backend.color", "{body}");
+    let body = refused(
+        &|t| {
+            let bob = t["agent"][1].clone();
+            t["agent"].as_array_mut().unwrap().push(bob);
+        },
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "agent", "{body}");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("repeated agent id"));
+    let body = refused(&|t| t["secret_key"] = json!("0123456789abcdef"), json!({})).await;
+    assert_eq!(body["field"], "secret_key", "{body}");
+    let body = refused(
+        &|t| {
+            t["group"][0]["hours"] = json!([
+                {"days": [1, 2], "from": "09:00", "to": "12:00"},
+                {"days": [2], "from": "11:00", "to": "13:00"}
+            ])
+        },
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "group.sales", "{body}");
+    let body = refused(
+        &|t| t["group"][0]["hours"] = json!([{"days": [1], "from": "18:00", "to": "09:00"}]),
+        json!({}),
+    )
+    .await;
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("end before they start"));
+    let body = refused(
+        &|t| t["bot"][0]["faq"] = json!("[[faq]]\nthis is not toml ="),
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "bot.1", "{body}");
+    let body = refused(
+        &|t| {
+            t["agent"].as_array_mut().unwrap().push(json!({
+                "id": "dave", "name": "Dave", "password_hash": "", "groups": ["support"]
+            }))
+        },
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "agent.dave.password", "{body}");
+    let body = refused(&|_| {}, json!({"nobody": "long enough password"})).await;
+    assert_eq!(body["field"], "agent.nobody.password", "{body}");
+    let body = refused(&|t| t["colour"] = json!("ff0000"), json!({})).await;
+    assert!(
+        body["message"].as_str().unwrap().contains("colour"),
+        "{body}"
+    );
+    // Nothing was stored: same generation, same settings, the old colour served.
+    let after = read(&app, &token).await;
+    assert_eq!(after, before);
+    assert_eq!(loader_color(&app).await, "04babc");
+}
+
+async fn an_added_agent_signs_in_and_a_removed_one_cannot(store: Store) {
+    let (app, token) = admin_app(store).await;
+    let bob = app.agent_login("bob").await;
+    let mut tenant = read(&app, &token).await["tenant"].clone();
+    let agents = tenant["agent"].as_array_mut().unwrap();
+    agents.retain(|a| a["id"] != "bob");
+    agents.push(json!({
+        "id": "dave", "name": "Dave", "password_hash": "", "groups": ["support"], "capacity": 3
+    }));
+    let (status, body) = change(&app, &token, &tenant, json!({"dave": "dave-new-password"})).await;
+    assert_eq!(status, 200, "{body}");
+    app.agent_login_at("demo", "dave", "dave-new-password")
+        .await;
+    let (status, _) = app.call(Method::GET, "/api/agent/me", &bob, None).await;
+    assert_eq!(status, 401, "a removed agent's session ends");
+}
+
+async fn only_admins_read_or_change_settings(store: Store) {
+    let (app, admin) = admin_app(store).await;
+    let bob = app.agent_login("bob").await;
+    let tenant = read(&app, &admin).await["tenant"].clone();
+    let (status, _) = app
+        .call(Method::GET, "/api/admin/settings", &bob, None)
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = change(&app, &bob, &tenant, json!({})).await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(Method::GET, "/api/admin/audit", &bob, None).await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call(Method::GET, "/api/admin/settings", "not-a-session", None)
+        .await;
+    assert_eq!(status, 401);
+    // An admin changes only their own tenant.
+    let mut other = tenant.clone();
+    other["sysnum"] = json!("QUEUE");
+    let (status, body) = change(&app, &admin, &other, json!({})).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "sysnum");
+}
+
+async fn a_change_through_one_instance_applies_on_another_within_a_second(store: Store) {
+    let (a, token) = admin_app(store).await;
+    let b = a.sibling_on_stored_settings().await;
+    assert_eq!(loader_color(&b).await, "04babc");
+    let mut tenant = read(&a, &token).await["tenant"].clone();
+    tenant["backend"]["color"] = json!("123456");
+    let (status, body) = change(&a, &token, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let changed = Instant::now();
+    // The instance polls every 250 ms; the bound is the second, with room for
+    // a loaded test machine.
+    while loader_color(&b).await != "123456" {
+        assert!(
+            changed.elapsed() < Duration::from_secs(3),
+            "instance B still serves the old colour"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+crate::on_both_stores!(
+    the_file_round_trips_through_the_database,
+    an_admin_change_applies_at_once_and_is_audited,
+    bad_settings_are_refused_by_field_and_nothing_is_stored,
+    an_added_agent_signs_in_and_a_removed_one_cannot,
+    only_admins_read_or_change_settings,
+    a_change_through_one_instance_applies_on_another_within_a_second,
+);
