@@ -1,8 +1,9 @@
 //! Parley's developer commands.
 //!
 //! * `cargo xtask setup`: installs every missing tool at its pinned version (idempotent).
-//! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`
-//!   and of the host-page loader into `dist/sdk/` (`loader.rs`).
+//! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`,
+//!   of the agents' workbench into `dist/agent/` and of the host-page loader into
+//!   `dist/sdk/` (`loader.rs`).
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
 //! * `cargo xtask test [--no-e2e]`: the whole suite, as CI runs it.
 //! * `cargo xtask bench [size] [load] [bot] [server] [--n 1000,10000]`: measurements that
@@ -49,7 +50,8 @@ fn main() -> ExitCode {
                  \x20               server  messages/s, latency, RSS beside an echo server (--n sockets)\n\
                  fuzz [TARGET] [SECS]\n\
                  \x20             a cargo-fuzz target, params (default) or api, for SECS (300)\n\
-                 build-client  release-build the visitor client into dist/ and the loader into dist/sdk/"
+                 build-client  release-build the visitor client into dist/, the agents' workbench into\n\
+                 \x20             dist/agent/ and the loader into dist/sdk/"
             );
             return ExitCode::from(2);
         }
@@ -120,8 +122,41 @@ fn cargo() -> Command {
 pub fn build_client() -> Result {
     run(cargo().args(["fetch"]))?;
     run(Command::new("trunk").args(["build", "--release", "--offline", "--dist", "dist"]))?;
+    // After the visitor client (whose Trunk run empties `dist/`), its own bundle in
+    // `dist/agent/`, served at `/agent/`.
+    build_workbench()?;
     // After Trunk, which replaces what `dist/` held.
     loader::build()
+}
+
+/// Release-builds the agents' workbench (`crates/parley-workbench`) with its own
+/// Trunk.toml into `dist/agent/`, public at `/agent/`, so the visitor bundle carries
+/// none of it.
+pub fn build_workbench() -> Result {
+    let dir = root().join("crates/parley-workbench");
+    let dist = root().join("dist/agent");
+    let mut trunk = Command::new("trunk");
+    trunk
+        .args([
+            "build",
+            "--release",
+            "--offline",
+            "--public-url",
+            "/agent/",
+            "--dist",
+        ])
+        .arg(&dist);
+    eprintln!("$ (in crates/parley-workbench) {}", describe(&trunk));
+    let status = trunk
+        .current_dir(&dir)
+        .env("PATH", tools::path_with_tools())
+        .status()
+        .map_err(|e| format!("could not start trunk: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the workbench's trunk build failed ({status})"))
+    }
 }
 
 fn serve(args: &[String]) -> Result {
@@ -145,6 +180,11 @@ fn serve(args: &[String]) -> Result {
         None => base.clone(),
     };
     println!("  Demo shop      {shop}/demo/shop.html   (the access code on another origin)");
+    println!("  Workbench      {base}/agent/   (agents; company ID demo)");
+    println!(
+        "                 demo logins: alice / alice-demo, bob / bob-demo, carol / carol-demo"
+    );
+    println!("                 (demo passwords work only with --demo, as here)");
     println!(
         "  Access code    paste it into any page with x.src = \"{base}/chat/frame/v2/entrance.js?sysnum=demo\""
     );
@@ -204,6 +244,10 @@ fn test(args: &[String]) -> Result {
         run(cargo()
             .args(["clippy", "-p", "parley-client", "--all-targets"])
             .args(["--features", "bundled-locales"])
+            .args(wasm)
+            .args(deny))?;
+        run(cargo()
+            .args(["clippy", "-p", "parley-workbench", "--all-targets"])
             .args(wasm)
             .args(deny))?;
         run(cargo()

@@ -157,6 +157,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::ws::router())
         .merge(ops::router())
         .merge(routes::loader::router())
+        .merge(routes::workbench::router(&state.dist))
         .merge(routes::pages::router(&state.dist))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

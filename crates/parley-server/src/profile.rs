@@ -97,6 +97,9 @@ pub fn merge(
     if let Some(m) = &id.customer_fields {
         merge_bounded(&mut p.customer_fields, m.clone());
     }
+    if let Some(summary) = &id.summaryparams {
+        p.summary_params = summary.clone();
+    }
     if let Some(v) = id.is_vip {
         p.is_vip = v;
     }

@@ -20,3 +20,4 @@ mod restart;
 mod security;
 mod tickets;
 mod traces;
+mod workbench;
