@@ -342,7 +342,7 @@ async fn a_left_message_arrives_live_and_its_reply_reaches_the_visitor() {
     find(&alice.client, "#ticket-status").await;
 
     let visitor = Browser::start(Viewport::Desktop).await;
-    let link = "/chat/h5/v2/leavemessage.html?sysnum=demo&uid=wb-visitor-7&locale=en";
+    let link = "/chat/h5/v2/leavemessage.html?sysnum=demo&locale=en";
     visitor.client.goto(&server.url(link)).await.unwrap();
     type_into(
         &visitor.client,

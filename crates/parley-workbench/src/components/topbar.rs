@@ -85,7 +85,7 @@ pub fn TopBar() -> impl IntoView {
         <header class="topbar">
             <span class="brand">"Parley"</span>
             <nav class="nav" aria-label=t("nav-label")>
-                <A href="/agent/">{t("nav-inbox")}</A>
+                <A href="/agent/" exact=true>{t("nav-inbox")}</A>
                 <A href="/agent/tickets">{t("nav-tickets")}</A>
                 <A href="/agent/browsing">{t("nav-browsing")}</A>
             </nav>

@@ -2,7 +2,7 @@
 //! conversation directly (a deep link, or a row of the lists).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_location;
 
 use crate::components::conversation::ConversationPane;
 use crate::components::lists::InboxLists;
@@ -12,8 +12,10 @@ use crate::use_wb;
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let wb = use_wb();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id")));
+    // Read from the path rather than route params: this page is also the fallback
+    // (`/agent/`), which matches no route and so has no params.
+    let location = use_location();
+    let id = Memo::new(move |_| conversation_in(&location.pathname.get()));
     // The visitor of the open conversation, once the lists or the messages say.
     let visitor = Memo::new(move |_| {
         let id = id.get()?;
@@ -33,5 +35,33 @@ pub fn InboxPage() -> impl IntoView {
             }}
             {move || visitor.get().map(|v| view! { <VisitorPanel visitor_id=v /> })}
         </div>
+    }
+}
+
+/// The conversation id of an inbox path (`/agent/conversations/{id}`).
+pub fn conversation_in(path: &str) -> Option<String> {
+    let id = path
+        .strip_prefix("/agent/conversations/")?
+        .trim_end_matches('/');
+    (!id.is_empty() && !id.contains('/')).then(|| id.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_conversation_paths_name_one() {
+        assert_eq!(
+            conversation_in("/agent/conversations/abc").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            conversation_in("/agent/conversations/abc/").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(conversation_in("/agent/"), None);
+        assert_eq!(conversation_in("/agent/conversations/"), None);
+        assert_eq!(conversation_in("/agent/conversations/a/b"), None);
     }
 }
