@@ -262,11 +262,9 @@ pub fn preview(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row {
     /// A time separator before the messages written at `at` (Unix ms).
-    Time {
-        at: i64,
-        new_day: bool,
-    },
-    Message(ChatMessage),
+    Time { at: i64, new_day: bool },
+    /// Boxed: a separator is small, a message is not.
+    Message(Box<ChatMessage>),
 }
 
 /// A pause long enough to show the time again.
@@ -287,7 +285,7 @@ pub fn rows(messages: &[ChatMessage], offset_minutes: i32) -> Vec<Row> {
             _ => {}
         }
         last = Some(at);
-        out.push(Row::Message(m.clone()));
+        out.push(Row::Message(Box::new(m.clone())));
     }
     out
 }

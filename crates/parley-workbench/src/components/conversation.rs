@@ -129,7 +129,7 @@ pub fn ConversationPane(id: String) -> impl IntoView {
                         Row::Time { at, new_day } => view! {
                             <li class="time-sep" role="separator"><time>{super::clock(at, new_day)}</time></li>
                         }.into_any(),
-                        Row::Message(m) => view! { <MessageRow m locale=wb.locale.get_untracked() /> }.into_any(),
+                        Row::Message(m) => view! { <MessageRow m=*m locale=wb.locale.get_untracked() /> }.into_any(),
                     }}
                 </For>
                 <For each=move || pending.get() key=|p| (p.client_id.clone(), p.failed.clone()) let:p>

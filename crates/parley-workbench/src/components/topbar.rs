@@ -55,6 +55,11 @@ pub fn TopBar() -> impl IntoView {
         }
     };
     let notifications = RwSignal::new(alert::permitted());
+    let location = leptos_router::hooks::use_location();
+    let in_inbox = move || {
+        let path = location.pathname.get();
+        path == "/agent/" || path == "/agent" || path.starts_with("/agent/conversations/")
+    };
     let sign_out = move |_| {
         let token = wb.token();
         leptos::task::spawn_local(async move {
@@ -85,7 +90,7 @@ pub fn TopBar() -> impl IntoView {
         <header class="topbar">
             <span class="brand">"Parley"</span>
             <nav class="nav" aria-label=t("nav-label")>
-                <A href="/agent/" exact=true>{t("nav-inbox")}</A>
+                <a href="/agent/" aria-current=move || in_inbox().then_some("page")>{t("nav-inbox")}</a>
                 <A href="/agent/tickets">{t("nav-tickets")}</A>
                 <A href="/agent/browsing">{t("nav-browsing")}</A>
             </nav>
