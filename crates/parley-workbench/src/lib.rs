@@ -1,8 +1,8 @@
 //! The agents' workbench: a Leptos CSR app served at `/agent/`.
 //!
 //! `App` shows the sign-in page until there is a session, then the `Shell`: the top bar
-//! (status, navigation, notifications, sign-out) and the routed pages (one file each
-//! under `pages/`): the inbox with a conversation and its visitor panel, tickets, and
+//! (status, navigation, notifications, sign-out) and the page the path names (one file
+//! each under `pages/`; [`Page::of`]): the inbox with a conversation and its visitor panel, tickets, and
 //! browsing visitors. The signed-in state lives in one [`Wb`] context; the inbox's
 //! data is one plain [`model::Inbox`] in a signal, fed by the server's lists and the
 //! agent socket (`socket.rs`).
@@ -17,8 +17,8 @@ pub mod session;
 pub mod socket;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
+use leptos_router::hooks::use_location;
 use parley_protocol::Locale;
 
 use crate::api::CallError;
@@ -164,20 +164,83 @@ fn Shell(
     Effect::new(move |_| alert::set_title(&alert::title(unseen.get())));
     alert::on_visible(move || unseen.set(0));
     components::keyboard::use_shortcuts(wb);
+    // The page follows the path; moving between conversations (or tickets) keeps the
+    // page and only changes what it shows, so lists and sockets stay as they are.
+    let location = use_location();
+    let page = Memo::new(move |_| Page::of(&location.pathname.get()));
     view! {
         <div class="wb">
             <components::topbar::TopBar />
-            <Routes fallback=|| view! { <pages::inbox::InboxPage /> }>
-                <Route path=path!("/agent/conversations/:id") view=pages::inbox::InboxPage />
-                <Route path=path!("/agent/tickets/:id") view=pages::tickets::TicketsPage />
-                <Route path=path!("/agent/tickets") view=pages::tickets::TicketsPage />
-                <Route path=path!("/agent/browsing") view=pages::browsing::BrowsingPage />
-            </Routes>
+            {move || match page.get() {
+                Page::Inbox => view! { <pages::inbox::InboxPage /> }.into_any(),
+                Page::Tickets => view! { <pages::tickets::TicketsPage /> }.into_any(),
+                Page::Browsing => view! { <pages::browsing::BrowsingPage /> }.into_any(),
+            }}
         </div>
+    }
+}
+
+/// The signed-in pages, by path: `/agent/tickets[/{id}]`, `/agent/browsing`, and the
+/// inbox for everything else (`/agent/`, `/agent/conversations/{id}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Inbox,
+    Tickets,
+    Browsing,
+}
+
+impl Page {
+    /// The page of a path.
+    pub fn of(path: &str) -> Page {
+        if path == "/agent/tickets" || path.starts_with("/agent/tickets/") {
+            Page::Tickets
+        } else if path == "/agent/browsing" || path.starts_with("/agent/browsing/") {
+            Page::Browsing
+        } else {
+            Page::Inbox
+        }
+    }
+
+    /// The id after the page's prefix (`/agent/conversations/{id}`,
+    /// `/agent/tickets/{id}`), if the path names one.
+    pub fn id_in(path: &str, prefix: &str) -> Option<String> {
+        let id = path.strip_prefix(prefix)?.trim_end_matches('/');
+        (!id.is_empty() && !id.contains('/')).then(|| id.to_owned())
     }
 }
 
 /// The [`Wb`] context of the signed-in page.
 pub fn use_wb() -> Wb {
     use_context::<Wb>().expect("inside the signed-in workbench")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_pick_pages_and_ids() {
+        assert_eq!(Page::of("/agent/"), Page::Inbox);
+        assert_eq!(Page::of("/agent/conversations/abc"), Page::Inbox);
+        assert_eq!(Page::of("/agent/tickets"), Page::Tickets);
+        assert_eq!(Page::of("/agent/tickets/t1"), Page::Tickets);
+        assert_eq!(Page::of("/agent/browsing"), Page::Browsing);
+        assert_eq!(Page::of("/agent/ticketsx"), Page::Inbox);
+        let conv = "/agent/conversations/";
+        assert_eq!(
+            Page::id_in("/agent/conversations/abc", conv).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            Page::id_in("/agent/conversations/abc/", conv).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(Page::id_in("/agent/", conv), None);
+        assert_eq!(Page::id_in("/agent/conversations/", conv), None);
+        assert_eq!(Page::id_in("/agent/conversations/a/b", conv), None);
+        assert_eq!(
+            Page::id_in("/agent/tickets/t1", "/agent/tickets/").as_deref(),
+            Some("t1")
+        );
+    }
 }

@@ -458,6 +458,11 @@ async fn wrong_passwords_and_expired_sessions_lose_nothing() {
         .wait_until(&has_text(".list .name", "Bea"), 20, "the visitor")
         .await;
     alice.click(".list .item a").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    eprintln!(
+        "CONSOLE: {}",
+        alice.eval("JSON.stringify(window.__errs)").await
+    );
     type_into(&alice.client, "#composer", "Half-written answer").await;
     // The session expires (its stored row goes; Alice stays online with her chat).
     let token = alice
@@ -480,6 +485,76 @@ async fn wrong_passwords_and_expired_sessions_lose_nothing() {
         .wait_until("document.querySelector('#composer') && document.querySelector('#composer').value === 'Half-written answer'", 20, "the draft kept")
         .await;
     alice.screenshot("workbench-inbox").await;
+    alice.close().await;
+    visitor.close().await;
+}
+
+/// Flow 2: a visitor browsing a shop page with `invite_flag` is listed on Alice's
+/// "Browsing visitors" page; she invites them with a text; the visitor accepts and the
+/// chat is with Alice, in her inbox.
+#[tokio::test]
+async fn a_browsing_visitor_is_invited_from_the_workbench() {
+    let (shop, server) = crate::loader::start().await;
+    shop.put(
+        "/",
+        &crate::loader::shop_page(
+            &server,
+            "",
+            r#"zc("config", { invite_flag: true, locale: "en", uname: "Jo" });"#,
+        ),
+    );
+    let alice = Browser::start(Viewport::Desktop).await;
+    sign_in(&alice, &server, "alice").await;
+    let visitor = Browser::start(Viewport::Desktop).await;
+    crate::loader::open(&visitor, &shop, "/").await;
+    alice.click(".nav a[href='/agent/browsing']").await;
+    // The list follows presence reports (every 10 s).
+    alice
+        .wait_until(
+            &has_text(".browsing-table td", "Jo"),
+            30,
+            "the browsing visitor",
+        )
+        .await;
+    let page = alice.text_of(".browsing-table tbody tr").await;
+    assert!(page.contains("Chat Client"), "the page's title: {page}");
+    let field = find(&alice.client, ".browsing-table .invite input").await;
+    field.clear().await.unwrap();
+    field.send_keys("Hi Jo, need a hand?").await.unwrap();
+    alice.click(".browsing-table .invite button").await;
+    alice
+        .wait_until(
+            &has_text(".browsing-table [role=status]", "Invited."),
+            20,
+            "the invitation sent",
+        )
+        .await;
+    visitor
+        .wait_until(
+            "!!document.querySelector('.parley-invite')",
+            25,
+            "the invitation",
+        )
+        .await;
+    assert_eq!(
+        visitor
+            .text_of(".parley-invite p:not(.parley-invite-agent)")
+            .await,
+        "Hi Jo, need a hand?"
+    );
+    visitor.click(".parley-accept").await;
+    visitor
+        .wait_until(crate::loader::FRAME_SHOWN, 10, "the chat to open")
+        .await;
+    // The chat is Alice's: it appears among her conversations.
+    alice.click(".nav a[href='/agent/']").await;
+    alice
+        .wait_until(
+            &has_text("#list-list-mine ~ ul .name", "Jo"),
+            30,
+            "the invited visitor's chat in Alice's inbox",
+        )
+        .await;
     alice.close().await;
     visitor.close().await;
 }

@@ -12,10 +12,9 @@ use crate::use_wb;
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let wb = use_wb();
-    // Read from the path rather than route params: this page is also the fallback
-    // (`/agent/`), which matches no route and so has no params.
     let location = use_location();
-    let id = Memo::new(move |_| conversation_in(&location.pathname.get()));
+    let id =
+        Memo::new(move |_| crate::Page::id_in(&location.pathname.get(), "/agent/conversations/"));
     // The visitor of the open conversation, once the lists or the messages say.
     let visitor = Memo::new(move |_| {
         let id = id.get()?;
@@ -35,33 +34,5 @@ pub fn InboxPage() -> impl IntoView {
             }}
             {move || visitor.get().map(|v| view! { <VisitorPanel visitor_id=v /> })}
         </div>
-    }
-}
-
-/// The conversation id of an inbox path (`/agent/conversations/{id}`).
-pub fn conversation_in(path: &str) -> Option<String> {
-    let id = path
-        .strip_prefix("/agent/conversations/")?
-        .trim_end_matches('/');
-    (!id.is_empty() && !id.contains('/')).then(|| id.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_conversation_paths_name_one() {
-        assert_eq!(
-            conversation_in("/agent/conversations/abc").as_deref(),
-            Some("abc")
-        );
-        assert_eq!(
-            conversation_in("/agent/conversations/abc/").as_deref(),
-            Some("abc")
-        );
-        assert_eq!(conversation_in("/agent/"), None);
-        assert_eq!(conversation_in("/agent/conversations/"), None);
-        assert_eq!(conversation_in("/agent/conversations/a/b"), None);
     }
 }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_location;
 use parley_protocol::ticket::{AttachmentInfo, TicketStatus, TicketView};
 
 use crate::{api, use_wb};
@@ -17,8 +17,9 @@ fn status_from(value: &str) -> Option<TicketStatus> {
 #[component]
 pub fn TicketsPage() -> impl IntoView {
     let wb = use_wb();
-    let params = use_params_map();
-    let selected = Memo::new(move |_| params.with(|p| p.get("id")));
+    let location = use_location();
+    let selected =
+        Memo::new(move |_| crate::Page::id_in(&location.pathname.get(), "/agent/tickets/"));
     let status = RwSignal::new(String::new());
     let template = RwSignal::new(String::new());
     let list = LocalResource::new(move || {
