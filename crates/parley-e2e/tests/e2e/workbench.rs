@@ -458,11 +458,6 @@ async fn wrong_passwords_and_expired_sessions_lose_nothing() {
         .wait_until(&has_text(".list .name", "Bea"), 20, "the visitor")
         .await;
     alice.click(".list .item a").await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    eprintln!(
-        "CONSOLE: {}",
-        alice.eval("JSON.stringify(window.__errs)").await
-    );
     type_into(&alice.client, "#composer", "Half-written answer").await;
     // The session expires (its stored row goes; Alice stays online with her chat).
     let token = alice
