@@ -553,3 +553,79 @@ async fn a_browsing_visitor_is_invited_from_the_workbench() {
     alice.close().await;
     visitor.close().await;
 }
+
+/// Flow 4, the fault: the server goes away while Alice sends a reply; the reply waits
+/// (shown as sending, kept in local storage) and is delivered exactly once when the
+/// server is back and the agent's socket has reconnected.
+#[tokio::test]
+async fn a_reply_sent_during_an_outage_is_delivered_once() {
+    let mut server = Server::start().await;
+    let alice = Browser::start(Viewport::Desktop).await;
+    sign_in(&alice, &server, "alice").await;
+    let visitor = Browser::start(Viewport::Desktop).await;
+    open_chat(
+        &visitor,
+        &server,
+        "sysnum=demo&locale=en&type=2&groupid=sales&uname=Cy",
+    )
+    .await;
+    alice
+        .wait_until(&has_text(".list .name", "Cy"), 20, "the visitor")
+        .await;
+    alice.click(".list .item a").await;
+    find(&alice.client, "#composer").await;
+    server.stop().await;
+    type_into(&alice.client, "#composer", "Sent while the server was away").await;
+    find(&alice.client, "#composer")
+        .await
+        .send_keys(ENTER)
+        .await
+        .unwrap();
+    alice
+        .wait_until(
+            "document.querySelector('.timeline .pending')",
+            10,
+            "the reply waiting",
+        )
+        .await;
+    alice
+        .wait_until(
+            "document.querySelector('.conn-down')",
+            20,
+            "the connection shown as lost",
+        )
+        .await;
+    server.restart().await;
+    visitor
+        .wait_until(
+            &has_text(".msg-agent", "Sent while the server was away"),
+            40,
+            "the reply on the visitor's page",
+        )
+        .await;
+    alice
+        .wait_until(
+            "!document.querySelector('.timeline .pending')",
+            40,
+            "the reply confirmed",
+        )
+        .await;
+    parley_e2e::grace_period(Duration::from_secs(2)).await;
+    assert_eq!(
+        alice
+            .eval(&count(
+                ".timeline .from-agent .text",
+                "Sent while the server was away"
+            ))
+            .await,
+        serde_json::json!(1)
+    );
+    assert_eq!(
+        visitor
+            .eval(&count(".msg-agent", "Sent while the server was away"))
+            .await,
+        serde_json::json!(1)
+    );
+    alice.close().await;
+    visitor.close().await;
+}
