@@ -480,6 +480,19 @@ async fn wrong_passwords_and_expired_sessions_lose_nothing() {
         .wait_until("document.querySelector('#composer') && document.querySelector('#composer').value === 'Half-written answer'", 20, "the draft kept")
         .await;
     alice.screenshot("workbench-inbox").await;
+    // At a tablet's width the visitor panel goes under the conversation; nothing is
+    // cut off at the side.
+    alice.client.set_window_size(820, 1100).await.unwrap();
+    alice
+        .wait_until(
+            "(() => { const c = document.querySelector('#composer').getBoundingClientRect(); \
+             const v = document.querySelector('.visitor').getBoundingClientRect(); \
+             return c.right <= window.innerWidth && v.top >= c.top; })()",
+            10,
+            "the tablet layout",
+        )
+        .await;
+    alice.screenshot("workbench-tablet").await;
     alice.close().await;
     visitor.close().await;
 }
