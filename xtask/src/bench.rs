@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: measurements that would be flaky as tests.
 //!
-//! Sections: `size` (the release bundle, raw / gzip -9 / brotli 11; and the host-page
+//! Sections: `size` (the release bundle, raw / gzip -9 / brotli 11; the agents'
+//! workbench's own bundle in `dist/agent/`; and the host-page
 //! loader as served from `dist/sdk/`: its entry and each lazy part, raw and the `.gz` /
 //! `.br` files the server sends) and `server`
 //! (messages/s, round-trip latency and RSS per idle socket of Parley beside a bare
@@ -46,6 +47,7 @@ pub fn run(args: &[String]) -> Result {
             "the leave-message and ticket pages' bundle (dist/leave/)",
         )?;
         loader_sizes(&root().join("dist/sdk"))?;
+        workbench_sizes(&root().join("dist/agent"))?;
     }
     if want("load") {
         tools::setup()?;
@@ -284,6 +286,42 @@ fn sizes(dist: &Path, what: &str) -> Result {
     rows.sort();
     println!("\n{what}, bytes (html: the page as served, with its language");
     println!("inlined by the server; the largest of the 17 languages is counted):");
+    println!(
+        "{:<6} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    let mut total = (0, 0, 0);
+    for (ext, raw, gz, br) in &rows {
+        println!("{ext:<6} {raw:>10} {gz:>10} {br:>10}");
+        total = (total.0 + raw, total.1 + gz, total.2 + br);
+    }
+    println!(
+        "{:<6} {:>10} {:>10} {:>10}",
+        "total", total.0, total.1, total.2
+    );
+    Ok(())
+}
+
+/// The agents' workbench (`dist/agent/`, its own bundle: visitors never load it): each
+/// file an agent's first load fetches, raw / gzip / brotli, and the total.
+fn workbench_sizes(dir: &Path) -> Result {
+    let mut rows = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !["wasm", "js", "css", "html"].contains(&ext.as_str()) {
+            continue;
+        }
+        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        rows.push((ext, data.len(), gzip_len(&data), brotli_len(&data)));
+    }
+    rows.sort();
+    println!("\nagents' workbench (dist/agent/), bytes:");
     println!(
         "{:<6} {:>10} {:>10} {:>10}",
         "file", "raw", "gzip -9", "brotli 11"

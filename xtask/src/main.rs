@@ -2,8 +2,10 @@
 //!
 //! * `cargo xtask setup`: installs every missing tool at its pinned version (idempotent).
 //! * `cargo xtask build-client`: setup, then the release build of the client into `dist/`
-//!   and of the host-page loader into `dist/sdk/` (`loader.rs`), then a `.br` and `.gz`
-//!   beside every compressible file of `dist/` (`precompress.rs`).
+//!   (the chat pages) and `dist/leave/` (the leave-message and ticket pages), of the
+//!   agents' workbench into `dist/agent/` and of the host-page loader into `dist/sdk/`
+//!   (`loader.rs`), then a `.br` and `.gz` beside every compressible file of `dist/`
+//!   (`precompress.rs`).
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
 //! * `cargo xtask test [--no-e2e]`: the whole suite, as CI runs it.
 //! * `cargo xtask bench [size] [load] [bot] [server] [--n 1000,10000]`: measurements that
@@ -51,7 +53,8 @@ fn main() -> ExitCode {
                  \x20               server  messages/s, latency, RSS beside an echo server (--n sockets)\n\
                  fuzz [TARGET] [SECS]\n\
                  \x20             a cargo-fuzz target, params (default) or api, for SECS (300)\n\
-                 build-client  release-build the visitor client into dist/ and the loader into dist/sdk/"
+                 build-client  release-build the visitor client into dist/, the agents' workbench into\n\
+                 \x20             dist/agent/ and the loader into dist/sdk/"
             );
             return ExitCode::from(2);
         }
@@ -143,6 +146,9 @@ pub fn build_client() -> Result {
         "/leave/",
         "leave.html",
     ]))?;
+    // After the visitor client (whose first Trunk run empties `dist/`), its own bundle in
+    // `dist/agent/`, served at `/agent/`.
+    build_workbench()?;
     // After Trunk, which replaces what `dist/` held.
     loader::build()?;
     // Last, once every bundle is in `dist/`: the `.br` / `.gz` the server sends.
@@ -153,6 +159,36 @@ pub fn build_client() -> Result {
         started.elapsed()
     );
     Ok(())
+}
+
+/// Release-builds the agents' workbench (`crates/parley-workbench`) with its own
+/// Trunk.toml into `dist/agent/`, public at `/agent/`, so the visitor bundle carries
+/// none of it.
+pub fn build_workbench() -> Result {
+    let dir = root().join("crates/parley-workbench");
+    let dist = root().join("dist/agent");
+    let mut trunk = Command::new("trunk");
+    trunk
+        .args([
+            "build",
+            "--release",
+            "--offline",
+            "--public-url",
+            "/agent/",
+            "--dist",
+        ])
+        .arg(&dist);
+    eprintln!("$ (in crates/parley-workbench) {}", describe(&trunk));
+    let status = trunk
+        .current_dir(&dir)
+        .env("PATH", tools::path_with_tools())
+        .status()
+        .map_err(|e| format!("could not start trunk: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the workbench's trunk build failed ({status})"))
+    }
 }
 
 fn serve(args: &[String]) -> Result {
@@ -176,6 +212,11 @@ fn serve(args: &[String]) -> Result {
         None => base.clone(),
     };
     println!("  Demo shop      {shop}/demo/shop.html   (the access code on another origin)");
+    println!("  Workbench      {base}/agent/   (agents; company ID demo)");
+    println!(
+        "                 demo logins: alice / alice-demo, bob / bob-demo, carol / carol-demo"
+    );
+    println!("                 (demo passwords work only with --demo, as here)");
     println!(
         "  Access code    paste it into any page with x.src = \"{base}/chat/frame/v2/entrance.js?sysnum=demo\""
     );
@@ -235,6 +276,10 @@ fn test(args: &[String]) -> Result {
         run(cargo()
             .args(["clippy", "-p", "parley-client", "--all-targets"])
             .args(["--features", "bundled-locales"])
+            .args(wasm)
+            .args(deny))?;
+        run(cargo()
+            .args(["clippy", "-p", "parley-workbench", "--all-targets"])
             .args(wasm)
             .args(deny))?;
         run(cargo()

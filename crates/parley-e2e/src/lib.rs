@@ -104,6 +104,18 @@ impl Server {
         }
     }
 
+    /// Ends a session as its expiry would: the stored session goes, nothing else
+    /// changes (the agent stays online with their conversations).
+    pub async fn expire_session(&self, token: &str) {
+        let state = &self.running.as_ref().expect("a running server").state;
+        parley_server::store::sessions::delete(
+            state.db.pool(),
+            &parley_server::auth::token_digest(token),
+        )
+        .await
+        .expect("delete the session");
+    }
+
     /// Starts again on the same port and database file.
     pub async fn restart(&mut self) {
         self.stop().await;

@@ -878,6 +878,32 @@ pub struct ConversationSummary {
     /// given (a JSON object), for the agent's summary of the chat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summaryparams: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Where the conversation stands in the queue's order (VIP, queue-first), so the
+    /// workbench marks the visitors routing serves first.
+    #[serde(default)]
+    pub tier: QueueTier,
+    /// The newest text of the conversation (at most [`PREVIEW_CHARS`] characters), for
+    /// the workbench's lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// The note of the last transfer, for the receiving agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_note: Option<String>,
+}
+
+/// Longest [`ConversationSummary::preview`], in characters.
+pub const PREVIEW_CHARS: usize = 80;
+
+/// A queueing visitor's priority class (the routing rules' tiers), highest last.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueTier {
+    #[default]
+    Normal,
+    /// A VIP visitor (`is_vip` / `vip_level` from a trusted source).
+    Vip,
+    /// `queueFirst`: before everyone else.
+    QueueFirst,
 }
 
 /// `GET /api/agent/conversations`.
@@ -887,7 +913,14 @@ pub struct AgentConversations {
     pub waiting: Vec<ConversationSummary>,
     /// Conversations the agent holds now.
     pub mine: Vec<ConversationSummary>,
+    /// The agent's conversations that ended lately, newest first (at most
+    /// [`RECENTLY_ENDED`]), so an offline message can follow an ended chat.
+    #[serde(default)]
+    pub ended: Vec<ConversationSummary>,
 }
+
+/// How many ended conversations [`AgentConversations::ended`] lists.
+pub const RECENTLY_ENDED: usize = 20;
 
 /// `POST /api/agent/conversations/{id}/transfer`: to one agent or to a group's queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -896,7 +929,14 @@ pub struct TransferRequest {
     pub to_agent: Option<String>,
     #[serde(default)]
     pub to_group: Option<String>,
+    /// A note for whoever receives the conversation (at most [`MAX_NOTE_CHARS`]
+    /// characters); agents see it in the conversation's summary, visitors never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+/// Longest [`TransferRequest::note`], in characters.
+pub const MAX_NOTE_CHARS: usize = 500;
 
 /// A named value of the tenant's lists (VIP levels, customer tags).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -935,6 +975,10 @@ pub struct VisitorProfile {
     pub tags: Vec<Labelled>,
     /// Product and order cards the visitor's links carried (as JSON objects).
     pub cards: Vec<serde_json::Value>,
+    /// `summaryparams`: the service summary the link pre-filled, as given (the spec
+    /// leaves its shape open).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub summary_params: serde_json::Map<String, serde_json::Value>,
     pub created_at: i64,
     pub last_seen: i64,
 }
@@ -981,4 +1025,27 @@ pub struct AuditEntry {
     pub at: i64,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+}
+
+/// `GET /api/agent/visitors/{id}/detail`: everything the workbench's visitor panel shows
+/// beside the profile, in one call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorDetail {
+    pub profile: VisitorProfile,
+    /// The tenant's declared `customer_fields` (key → label), so the panel names them.
+    pub field_labels: std::collections::BTreeMap<String, String>,
+    /// The browsing track, newest first (at most 50 pages).
+    pub traces: Vec<VisitTrace>,
+    /// The visitor's conversations, newest first (at most 20), the current one included.
+    pub conversations: Vec<ConversationSummary>,
+    /// The visitor's tickets, newest first (at most 20).
+    pub tickets: Vec<crate::ticket::TicketView>,
+}
+
+/// `GET /api/agent/colleagues`: whom a conversation can be transferred to: the
+/// tenant's other agents (with their status and load) and its skill groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleagues {
+    pub agents: Vec<AgentView>,
+    pub groups: Vec<GroupView>,
 }

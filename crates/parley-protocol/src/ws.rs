@@ -31,6 +31,9 @@ pub enum ServerEvent {
     /// Agents only: a conversation of the tenant changed (queued, accepted, transferred,
     /// ended), so the workbench can refresh its lists.
     Conversation { conversation: ConversationSummary },
+    /// Agents only: a visitor left a new ticket (a message) for the tenant, so the
+    /// workbench's ticket list shows it without reloading.
+    Ticket { ticket_id: String, number: i64 },
     /// The sender's message with `client_id` is stored as `seq`.
     Ack {
         client_id: String,
@@ -212,10 +215,18 @@ mod tests {
             end_reason: None,
             source: None,
             summaryparams: None,
+            tier: Default::default(),
+            preview: None,
+            transfer_note: None,
         };
         let agents_only = ServerEvent::Conversation {
             conversation: summary,
         };
         assert_eq!(read(&agents_only), VisitorEvent::Other);
+        let ticket = ServerEvent::Ticket {
+            ticket_id: "t".into(),
+            number: 1,
+        };
+        assert_eq!(read(&ticket), VisitorEvent::Other);
     }
 }

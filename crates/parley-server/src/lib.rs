@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod admission;
+pub mod assets;
 pub mod auth;
 pub mod chat;
 pub mod config;
@@ -163,6 +164,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::ws::router())
         .merge(ops::router())
         .merge(routes::loader::router())
+        .merge(routes::workbench::router(&state.dist))
         .merge(routes::pages::router(&state.dist))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -122,6 +122,9 @@ pub fn merge(
     if !declared.is_empty() {
         merge_bounded(&mut p.customer_fields, declared);
     }
+    if let Some(summary) = &id.summaryparams {
+        p.summary_params = summary.clone();
+    }
     if let Some(v) = id.is_vip {
         p.is_vip = v;
     }

@@ -19,7 +19,7 @@ const ESCAPE: &str = "\u{E00C}";
 /// The spec's access code, verbatim except for the server address, with `class_line`
 /// (the custom button step, or nothing) and `calls` (the site's `zc(...)` calls, which
 /// run before the async script has loaded) after it.
-fn shop_page(server: &Server, class_line: &str, calls: &str) -> String {
+pub(crate) fn shop_page(server: &Server, class_line: &str, calls: &str) -> String {
     let src = server.url("/chat/frame/v2/entrance.js?sysnum=demo");
     format!(
         r#"<!DOCTYPE html>
@@ -77,14 +77,14 @@ fn shop_page(server: &Server, class_line: &str, calls: &str) -> String {
 }
 
 /// A shop site and a Parley server that lets the shop embed the chat.
-async fn start() -> (HostSite, Server) {
+pub(crate) async fn start() -> (HostSite, Server) {
     let shop = HostSite::start().await;
     let server = Server::start_embeddable_by(&[shop.origin()]).await;
     (shop, server)
 }
 
 /// Opens the shop page at `path` and waits for the loader to have replaced the queue.
-async fn open(browser: &Browser, shop: &HostSite, path: &str) {
+pub(crate) async fn open(browser: &Browser, shop: &HostSite, path: &str) {
     browser.client.goto(&shop.url(path)).await.unwrap();
     browser
         .wait_until(
@@ -108,7 +108,8 @@ async fn visitor_of_next_chat(agent: &Agent) -> String {
 }
 
 /// JS: whether the chat window is on screen (the panel around the iframe is shown).
-const FRAME_SHOWN: &str = "(() => { const f = document.querySelector('iframe.parley-frame'); \
+pub(crate) const FRAME_SHOWN: &str =
+    "(() => { const f = document.querySelector('iframe.parley-frame'); \
      return !!f && f.getBoundingClientRect().height > 100 && \
      getComputedStyle(f.parentElement).display !== 'none'; })()";
 

@@ -9,3 +9,4 @@ mod leave_message;
 mod loader;
 mod pictures;
 mod skeleton;
+mod workbench;

@@ -96,6 +96,33 @@ pub async fn visitor_name(state: &AppState, visitor_id: &str) -> Result<Option<S
     Ok(store::visitors::name(state.db.pool(), visitor_id).await?)
 }
 
+/// The workbench's summary of `c`: the visitor's name and the newest text with it.
+pub async fn summary_of(
+    state: &AppState,
+    c: &Conversation,
+) -> Result<parley_protocol::api::ConversationSummary, ApiError> {
+    let pool = state.db.pool();
+    let name = store::visitors::name(pool, &c.visitor_id).await?;
+    let preview = store::messages::last_text(pool, &c.id)
+        .await?
+        .map(|t| preview_of(&t));
+    Ok(c.summary(name, preview))
+}
+
+/// The first [`PREVIEW_CHARS`](parley_protocol::api::PREVIEW_CHARS) characters of a
+/// message's text, on one line.
+pub fn preview_of(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = one_line
+        .chars()
+        .take(parley_protocol::api::PREVIEW_CHARS)
+        .collect();
+    if one_line.chars().count() > parley_protocol::api::PREVIEW_CHARS {
+        out.push('…');
+    }
+    out
+}
+
 /// Stores one message with the next sequence number, idempotently on its client id, and
 /// publishes it after the commit. Messages arriving together share one transaction
 /// ([`commit`]); this returns after the commit of the one holding `m`.

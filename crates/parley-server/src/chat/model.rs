@@ -3,7 +3,7 @@
 
 use parley_protocol::api::{
     BotReply, ChatMessage, ConversationState, ConversationSummary, EndReason, FileRef, ImageRef,
-    MessageKind, Sender, SystemEvent,
+    MessageKind, QueueTier, Sender, SystemEvent,
 };
 use parley_protocol::card::Card;
 
@@ -36,11 +36,17 @@ pub struct Conversation {
     pub queue_agent: Option<String>,
     /// When the visitor last sent a message (or the conversation started).
     pub last_visitor_at: Option<i64>,
+    /// The last transfer's note, for the receiving agent.
+    pub transfer_note: Option<String>,
 }
 
 impl Conversation {
-    /// The workbench's view of it.
-    pub fn summary(&self, visitor_name: Option<String>) -> ConversationSummary {
+    /// The workbench's view of it, with the visitor's name and the newest text.
+    pub fn summary(
+        &self,
+        visitor_name: Option<String>,
+        preview: Option<String>,
+    ) -> ConversationSummary {
         let notes: LinkNotes = serde_json::from_str(&self.context).unwrap_or_default();
         ConversationSummary {
             id: self.id.clone(),
@@ -55,6 +61,13 @@ impl Conversation {
             end_reason: self.end_reason,
             source: notes.source,
             summaryparams: notes.summaryparams,
+            tier: match self.priority >> 32 {
+                2 => QueueTier::QueueFirst,
+                1 => QueueTier::Vip,
+                _ => QueueTier::Normal,
+            },
+            preview,
+            transfer_note: self.transfer_note.clone(),
         }
     }
 }

@@ -49,14 +49,16 @@ pub async fn summary(state: &AppState, c: &Conversation) {
     if !state.hub.has_subscribers(&Topic::Tenant(c.sysnum.clone())) {
         return;
     }
-    let name = store::visitors::name(state.db.pool(), &c.visitor_id)
-        .await
-        .unwrap_or(None);
+    let conversation = match super::summary_of(state, c).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = ?e, "conversation summary");
+            c.summary(None, None)
+        }
+    };
     state.hub.publish(
         &Topic::Tenant(c.sysnum.clone()),
-        Arc::new(ServerEvent::Conversation {
-            conversation: c.summary(name),
-        }),
+        Arc::new(ServerEvent::Conversation { conversation }),
     );
 }
 

@@ -343,6 +343,7 @@ mod tests {
             priority: 0,
             queue_agent: None,
             last_visitor_at: None,
+            transfer_note: None,
         }
     }
 

@@ -40,8 +40,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/agent/conversations/{id}/transfer", post(transfer))
         .route("/api/agent/visitors/{id}", get(visitor_profile))
         .route("/api/agent/visitors/{id}/traces", get(visitor_traces))
+        .route("/api/agent/visitors/{id}/detail", get(visitor_detail))
         .route("/api/agent/visitors/{id}/invite", post(invite_visitor))
         .route("/api/agent/browsing", get(browsing))
+        .route("/api/agent/colleagues", get(colleagues))
         .route(
             "/api/agent/visitors/{id}/offline-message",
             post(offline_message),
@@ -174,6 +176,23 @@ async fn set_status(
     Ok(Json(view(&state, &tenant, &agent).await?))
 }
 
+/// The tenant's other agents and its groups, for a transfer.
+async fn colleagues(
+    State(state): State<AppState>,
+    who: AgentAuth,
+) -> Result<Json<parley_protocol::api::Colleagues>, ApiError> {
+    let (tenant, _) = who.resolve(&state)?;
+    let mut agents = Vec::new();
+    for a in tenant.agents.iter().filter(|a| a.id != who.agent_id) {
+        agents.push(view(&state, &tenant, a).await?);
+    }
+    let ids: Vec<String> = tenant.groups.iter().map(|g| g.id.clone()).collect();
+    Ok(Json(parley_protocol::api::Colleagues {
+        agents,
+        groups: reception::group_views(&tenant, &ids, now_ms()),
+    }))
+}
+
 /// Whether a queueing conversation is for `agent`: no group, or one of theirs.
 pub fn in_agents_groups(c: &Conversation, agent: &Agent) -> bool {
     c.group_id
@@ -187,8 +206,7 @@ async fn summaries(
 ) -> Result<Vec<ConversationSummary>, ApiError> {
     let mut out = Vec::with_capacity(list.len());
     for c in list {
-        let name = chat::visitor_name(state, &c.visitor_id).await?;
-        out.push(c.summary(name));
+        out.push(chat::summary_of(state, &c).await?);
     }
     Ok(out)
 }
@@ -205,9 +223,17 @@ async fn conversations(
         .filter(|c| in_agents_groups(c, &agent))
         .collect();
     let mine = store::conversations::held_by(pool, &who.sysnum, &who.agent_id).await?;
+    let ended = store::conversations::ended_by(
+        pool,
+        &who.sysnum,
+        &who.agent_id,
+        parley_protocol::api::RECENTLY_ENDED as i64,
+    )
+    .await?;
     Ok(Json(AgentConversations {
         waiting: summaries(&state, waiting).await?,
         mine: summaries(&state, mine).await?,
+        ended: summaries(&state, ended).await?,
     }))
 }
 
@@ -264,8 +290,7 @@ async fn summary(
     state: &AppState,
     c: &Conversation,
 ) -> Result<Json<ConversationSummary>, ApiError> {
-    let name = chat::visitor_name(state, &c.visitor_id).await?;
-    Ok(Json(c.summary(name)))
+    Ok(Json(chat::summary_of(state, c).await?))
 }
 
 async fn reply(
@@ -312,6 +337,37 @@ async fn transfer(
     let (tenant, _) = who.resolve(&state)?;
     let c = chat::of_tenant(&state, &who, &id).await?;
     let from = who.agent_id.clone();
+    let note = request
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > parley_protocol::api::MAX_NOTE_CHARS) {
+        return Err(ApiError::bad_request(format!(
+            "the note is longer than {} characters",
+            parley_protocol::api::MAX_NOTE_CHARS
+        )));
+    }
+    // Written before the transfer, so the summary it publishes carries the note; put
+    // back if the transfer is refused.
+    store::conversations::set_transfer_note(state.db.pool(), &c.id, note).await?;
+    let changed = transfer_to(&state, &tenant, &c, &from, &request).await;
+    if changed.is_err() {
+        store::conversations::set_transfer_note(state.db.pool(), &c.id, c.transfer_note.as_deref())
+            .await?;
+    }
+    summary(&state, &changed?.after).await
+}
+
+async fn transfer_to(
+    state: &AppState,
+    tenant: &Tenant,
+    c: &Conversation,
+    from: &str,
+    request: &TransferRequest,
+) -> Result<Changed, ApiError> {
+    let state = state.clone();
+    let from = from.to_owned();
     let changed: Changed = match (&request.to_agent, &request.to_group) {
         (Some(to), None) => {
             let target = tenant.agent(to).ok_or_else(|| not_found("agent"))?;
@@ -338,7 +394,7 @@ async fn transfer(
             ))
         }
     };
-    summary(&state, &changed.after).await
+    Ok(changed)
 }
 
 /// A visitor of the agent's tenant; others are "not found".
@@ -356,6 +412,29 @@ async fn visitor_profile(
 ) -> Result<Json<VisitorProfile>, ApiError> {
     tenant_visitor(&state, &who, &id).await?;
     Ok(Json(profile_of(&state, &id).await?))
+}
+
+/// What the workbench's visitor panel shows: the profile, the tenant's labels for its
+/// custom fields, the browsing track, and the visitor's conversations and tickets.
+async fn visitor_detail(
+    State(state): State<AppState>,
+    who: AgentAuth,
+    Path(id): Path<String>,
+) -> Result<Json<parley_protocol::api::VisitorDetail>, ApiError> {
+    tenant_visitor(&state, &who, &id).await?;
+    let (tenant, _) = who.resolve(&state)?;
+    let list = store::conversations::of_visitor(state.db.pool(), &id, 20).await?;
+    Ok(Json(parley_protocol::api::VisitorDetail {
+        profile: profile_of(&state, &id).await?,
+        field_labels: tenant
+            .customer_fields
+            .iter()
+            .map(|f| (f.key.clone(), f.label.clone()))
+            .collect(),
+        traces: traces::of_visitor(&state, &id, 50).await?,
+        conversations: summaries(&state, list).await?,
+        tickets: store::tickets::of_visitor(&state.db, &who.sysnum, &id, 20).await?,
+    }))
 }
 
 /// The visitor's browsing track, newest first (at most 100 entries).

@@ -10,4 +10,5 @@ pub mod pages;
 pub mod ticket;
 pub mod token;
 pub mod visitor;
+pub mod workbench;
 pub mod ws;

@@ -10,7 +10,7 @@
 //! prepared once per html file and language ([`Pages`]) and revalidated by ETag.
 //!
 //! The built files are sent as the build precompressed them (`.br`, `.gz` beside each),
-//! kept a year when their name carries their hash ([`hashed_path`]) and revalidated
+//! kept a year when their name carries their hash ([`crate::assets::hashed_path`]) and revalidated
 //! otherwise.
 
 use std::collections::HashMap;
@@ -63,10 +63,6 @@ pub fn html_of(path: &str) -> &'static str {
 /// script, `visitor.js`, is served with the loader's (`routes::loader`).
 pub const VISITOR_FRAME_PATH: &str = "/chat/frame/v2/visitor.html";
 
-/// How long a browser may keep a file whose name carries its content's hash (Trunk's
-/// `name-<hash>.ext`): a year, never revalidated, since a new build has new names.
-pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-
 pub fn router(dist: &Path) -> Router<AppState> {
     let pages = Arc::new(Pages::new(dist));
     let mut router = Router::new().route(VISITOR_FRAME_PATH, get(visitor_frame));
@@ -88,40 +84,9 @@ pub fn router(dist: &Path) -> Router<AppState> {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(get(not_found));
-    router.fallback_service(any_service(assets).layer(axum::middleware::from_fn(asset_headers)))
-}
-
-/// The caching headers of a built file: [`IMMUTABLE`] for hashed names, `no-cache`
-/// (revalidated with `If-Modified-Since`) for the others, such as the language files;
-/// `Vary: Accept-Encoding` on a precompressed answer, since the same URL has other
-/// representations.
-async fn asset_headers(request: Request<Body>, next: axum::middleware::Next) -> Response {
-    let hashed = hashed_path(request.uri().path());
-    let mut response = next.run(request).await;
-    let status = response.status();
-    if status.is_success() || status == StatusCode::NOT_MODIFIED {
-        let headers = response.headers_mut();
-        let cache = if hashed { IMMUTABLE } else { "no-cache" };
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-        if headers.contains_key(header::CONTENT_ENCODING) {
-            headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
-        }
-    }
-    response
-}
-
-/// Whether a path names a file by its content: one of its segments holds Trunk's
-/// `-<hash>` (16 hex digits) before an extension, `_bg` or its end, as in
-/// `parley-client-ccb9f3437aae31b8_bg.wasm`, `main-5072c5bb25f1a344.css` or
-/// `snippets/parley-client-ccb9f3437aae31b8/inline0.js`.
-pub fn hashed_path(path: &str) -> bool {
-    path.split('/').any(|segment| {
-        segment.match_indices('-').any(|(i, _)| {
-            let rest = &segment.as_bytes()[i + 1..];
-            let digits = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-            digits == 16 && matches!(rest.get(16), None | Some(b'.' | b'_'))
-        })
-    })
+    router.fallback_service(
+        any_service(assets).layer(axum::middleware::from_fn(crate::assets::asset_headers)),
+    )
 }
 
 /// The visitor pages, prepared once: each html file of the client read once (with the
@@ -173,7 +138,7 @@ impl Pages {
             Err(_) => return None,
         };
         let template = Arc::new(Template {
-            scripts: inline_script_hashes(&html).join(" "),
+            scripts: crate::assets::inline_script_hashes(&html).join(" "),
             html,
             variants: Mutex::default(),
         });
@@ -338,39 +303,13 @@ fn two_tenants() -> Response {
     no_cache_with_csp(response, "default-src 'none'; frame-ancestors 'none'")
 }
 
-/// The `'sha256-…'` sources of the page's inline scripts (Trunk inlines the module that
-/// starts the client).
-fn inline_script_hashes(html: &str) -> Vec<String> {
-    use base64::Engine;
-    use sha2::Digest;
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<script") {
-        let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else {
-            break;
-        };
-        let tag = &after[..tag_end];
-        let body = &after[tag_end + 1..];
-        let Some(close) = body.find("</script>") else {
-            break;
-        };
-        if !tag.contains("src=") {
-            let digest = sha2::Sha256::digest(&body.as_bytes()[..close]);
-            out.push(format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            ));
-        }
-        rest = &body[close..];
-    }
-    out
-}
-
 /// The Content-Security-Policy of a visitor page made from `html`, embeddable by the
 /// page's own origin and `ancestors`.
 pub fn page_csp(html: &str, ancestors: &[String]) -> String {
-    csp_with(&inline_script_hashes(html).join(" "), ancestors)
+    csp_with(
+        &crate::assets::inline_script_hashes(html).join(" "),
+        ancestors,
+    )
 }
 
 /// [`page_csp`] from the page's inline scripts' sources, already computed.
@@ -432,7 +371,7 @@ mod tests {
             "/snippets/parley-client-ccb9f3437aae31b8/inline0.js",
             "/agent/parley-workbench-0123456789abcdef_bg.wasm",
         ] {
-            assert!(hashed_path(path), "{path}");
+            assert!(crate::assets::hashed_path(path), "{path}");
         }
         for path in [
             "/locales/en/main.ftl",
@@ -442,7 +381,7 @@ mod tests {
             "/parley-client.js",
             "/ccb9f3437aae31b8.js",
         ] {
-            assert!(!hashed_path(path), "{path}");
+            assert!(!crate::assets::hashed_path(path), "{path}");
         }
     }
 
@@ -463,7 +402,7 @@ mod tests {
             "{csp}"
         );
         assert!(!csp.contains("evil"), "{csp}");
-        assert_eq!(inline_script_hashes(html).len(), 1);
+        assert_eq!(crate::assets::inline_script_hashes(html).len(), 1);
         assert!(csp.contains("'sha256-"));
         assert!(csp.contains("object-src 'none'"));
         // `["*"]`: any site.

@@ -246,6 +246,14 @@ async fn submit(
         .await?
         .ok_or_else(|| ApiError::Internal("a new ticket vanished".into()))?;
     tracing::info!(sysnum = %tenant.sysnum, ticket = %id, number = view.number, "ticket created");
+    // After the commit, so the agents' list re-read finds it.
+    state.hub.publish(
+        &crate::hub::Topic::Tenant(tenant.sysnum.clone()),
+        std::sync::Arc::new(parley_protocol::ws::ServerEvent::Ticket {
+            ticket_id: id.clone(),
+            number: view.number,
+        }),
+    );
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 

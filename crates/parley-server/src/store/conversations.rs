@@ -17,7 +17,7 @@ macro_rules! columns {
     () => {
         "id, sysnum, visitor_id, state, group_id, agent_id, last_seq, visitor_read_seq, \
          queued_at, end_reason, created_at, context, unknown_count, priority, queue_agent, \
-         last_visitor_at"
+         last_visitor_at, transfer_note"
     };
 }
 
@@ -45,6 +45,7 @@ fn from_row(row: &AnyRow) -> Result<Conversation> {
         priority: row.try_get("priority")?,
         queue_agent: row.try_get("queue_agent")?,
         last_visitor_at: row.try_get("last_visitor_at")?,
+        transfer_note: row.try_get("transfer_note")?,
     })
 }
 
@@ -147,6 +148,60 @@ pub async fn held_by<'e>(
     .bind(sysnum)
     .bind(agent_id)
     .bind(ConversationState::WithAgent.as_str())
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Sets (or clears) the conversation's transfer note.
+pub async fn set_transfer_note<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    note: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE conversations SET transfer_note = $1 WHERE id = $2")
+        .bind(note)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// The visitor's newest `limit` conversations, newest first.
+pub async fn of_visitor<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    visitor_id: &str,
+    limit: i64,
+) -> Result<Vec<Conversation>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+    ))
+    .bind(visitor_id)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The newest `limit` conversations `agent_id` held that have ended, newest first.
+pub async fn ended_by<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    sysnum: &str,
+    agent_id: &str,
+    limit: i64,
+) -> Result<Vec<Conversation>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM conversations WHERE sysnum = $1 AND agent_id = $2 AND state = $3 \
+         ORDER BY updated_at DESC, id DESC LIMIT $4"
+    ))
+    .bind(sysnum)
+    .bind(agent_id)
+    .bind(ConversationState::Ended.as_str())
+    .bind(limit)
     .fetch_all(ex)
     .await?;
     rows.iter().map(from_row).collect()

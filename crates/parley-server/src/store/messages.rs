@@ -148,6 +148,23 @@ pub async fn after<'e>(
     rows.iter().map(from_row).collect()
 }
 
+/// The text of the conversation's newest message that a person or the bot wrote
+/// (system events left out), for the workbench's preview.
+pub async fn last_text<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+) -> Result<Option<String>> {
+    let row = sqlx::query(
+        "SELECT body FROM messages WHERE conversation_id = $1 AND kind <> $2 \
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(conversation_id)
+    .bind(MessageKind::System.as_str())
+    .fetch_optional(ex)
+    .await?;
+    row.map(|r| r.try_get("body")).transpose()
+}
+
 /// Up to `limit` messages with `seq < before` written at or after `since_ms`, oldest
 /// first, and whether older ones (of that window) exist.
 pub async fn before<'e>(

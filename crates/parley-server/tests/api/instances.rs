@@ -298,7 +298,10 @@ async fn a_settings_change_through_one_process_applies_on_the_other() {
         let http = app.http.clone();
         async move {
             let body: Value = http.get(url).send().await.unwrap().json().await.unwrap();
-            body["backend"]["color"].as_str().unwrap_or_default().to_owned()
+            body["backend"]["color"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
         }
     };
     assert_eq!(color(b).await, "04babc");

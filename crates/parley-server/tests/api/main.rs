@@ -25,3 +25,4 @@ mod security;
 mod settings;
 mod tickets;
 mod traces;
+mod workbench;

@@ -1,0 +1,6 @@
+//! Mounts the workbench.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(parley_workbench::App);
+}
