@@ -77,28 +77,14 @@ pub fn new_client_id(prefix: &str) -> String {
     format!("{prefix}{now:x}{random:x}")
 }
 
-/// `POST /api/chat/image?client_id=…&name=…` with the picture as the body.
+/// `POST /api/chat/image?client_id=…&name=…` with the picture as the body (checked by
+/// its content on the server).
 pub async fn send_image(
     token: &str,
     client_id: &str,
     file: &web_sys::File,
 ) -> Result<SendResponse, CallError> {
-    let url = format!(
-        "/api/chat/image?client_id={}&name={}",
-        js_sys::encode_uri_component(client_id),
-        js_sys::encode_uri_component(&file.name())
-    );
-    let body: &wasm_bindgen::JsValue = file.as_ref();
-    read(
-        bearer(Request::post(&url), token)
-            .header("Content-Type", &file.type_())
-            .body(body.clone())
-            .map_err(network)?
-            .send()
-            .await
-            .map_err(network)?,
-    )
-    .await
+    upload("/api/chat/image", token, client_id, file).await
 }
 
 /// `POST /api/chat/file?client_id=…&name=…` with a file that is not a picture (PDF,
@@ -109,8 +95,19 @@ pub async fn send_file(
     client_id: &str,
     file: &web_sys::File,
 ) -> Result<SendResponse, CallError> {
+    upload("/api/chat/file", token, client_id, file).await
+}
+
+/// Sends `file` as the body of a POST to `path` with the client id and the file's
+/// name in the query and its type, else `application/octet-stream`, as `Content-Type`.
+async fn upload(
+    path: &str,
+    token: &str,
+    client_id: &str,
+    file: &web_sys::File,
+) -> Result<SendResponse, CallError> {
     let url = format!(
-        "/api/chat/file?client_id={}&name={}",
+        "{path}?client_id={}&name={}",
         js_sys::encode_uri_component(client_id),
         js_sys::encode_uri_component(&file.name())
     );

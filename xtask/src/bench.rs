@@ -20,7 +20,7 @@
 //! `cargo xtask bench [size] [load] [server] [bot] [--n 1000,10000]`: no section runs them all;
 //! `--n` (or `PARLEY_BENCH_N`) overrides the server section's socket counts.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -41,13 +41,19 @@ pub fn run(args: &[String]) -> Result {
     if want("size") {
         tools::setup()?;
         build_client()?;
-        sizes(&root().join("dist"), "the chat pages' bundle (dist/)")?;
-        sizes(
+        bundle_sizes(&root().join("dist"), "the chat pages' bundle (dist/)", true)?;
+        bundle_sizes(
             &root().join("dist/leave"),
             "the leave-message and ticket pages' bundle (dist/leave/)",
+            true,
         )?;
         loader_sizes(&root().join("dist/sdk"))?;
-        workbench_sizes(&root().join("dist/agent"))?;
+        // Its own bundle: visitors never load it.
+        bundle_sizes(
+            &root().join("dist/agent"),
+            "agents' workbench (dist/agent/)",
+            false,
+        )?;
     }
     if want("load") {
         tools::setup()?;
@@ -215,20 +221,11 @@ fn load_run(cmd: &mut Command) -> Result<Vec<String>> {
 }
 
 fn gzip_len(data: &[u8]) -> usize {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    e.write_all(data).expect("in-memory write");
-    e.finish().expect("in-memory write").len()
+    crate::loader::gzip(data).len()
 }
 
 fn brotli_len(data: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &data[..], &mut out, &params).expect("in-memory write");
-    out.len()
+    crate::loader::brotli(data).len()
 }
 
 /// Prints a table of every file a first load fetches, and the total.
@@ -263,48 +260,10 @@ fn page_as_served(dist: &Path, html: &[u8]) -> std::result::Result<Vec<u8>, Stri
     Ok(largest.into_bytes())
 }
 
-fn sizes(dist: &Path, what: &str) -> Result {
-    let languages = root().join("dist");
-    let mut rows = Vec::new();
-    let entries = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if !["wasm", "js", "css", "html"].contains(&ext.as_str()) {
-            continue;
-        }
-        let mut data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if ext == "html" {
-            data = page_as_served(&languages, &data)?;
-        }
-        rows.push((ext, data.len(), gzip_len(&data), brotli_len(&data)));
-    }
-    rows.sort();
-    println!("\n{what}, bytes (html: the page as served, with its language");
-    println!("inlined by the server; the largest of the 17 languages is counted):");
-    println!(
-        "{:<6} {:>10} {:>10} {:>10}",
-        "file", "raw", "gzip -9", "brotli 11"
-    );
-    let mut total = (0, 0, 0);
-    for (ext, raw, gz, br) in &rows {
-        println!("{ext:<6} {raw:>10} {gz:>10} {br:>10}");
-        total = (total.0 + raw, total.1 + gz, total.2 + br);
-    }
-    println!(
-        "{:<6} {:>10} {:>10} {:>10}",
-        "total", total.0, total.1, total.2
-    );
-    Ok(())
-}
-
-/// The agents' workbench (`dist/agent/`, its own bundle: visitors never load it): each
-/// file an agent's first load fetches, raw / gzip / brotli, and the total.
-fn workbench_sizes(dir: &Path) -> Result {
+/// Prints the wasm, js, css and html files of the bundle in `dir`, raw / gzip / brotli,
+/// and the total. With `languages`, an html page is counted as the server sends a
+/// visitor page: with its largest language inlined ([`page_as_served`]).
+fn bundle_sizes(dir: &Path, what: &str, languages: bool) -> Result {
     let mut rows = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries.flatten() {
@@ -317,11 +276,19 @@ fn workbench_sizes(dir: &Path) -> Result {
         if !["wasm", "js", "css", "html"].contains(&ext.as_str()) {
             continue;
         }
-        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if languages && ext == "html" {
+            data = page_as_served(&root().join("dist"), &data)?;
+        }
         rows.push((ext, data.len(), gzip_len(&data), brotli_len(&data)));
     }
     rows.sort();
-    println!("\nagents' workbench (dist/agent/), bytes:");
+    if languages {
+        println!("\n{what}, bytes (html: the page as served, with its language");
+        println!("inlined by the server; the largest of the 17 languages is counted):");
+    } else {
+        println!("\n{what}, bytes:");
+    }
     println!(
         "{:<6} {:>10} {:>10} {:>10}",
         "file", "raw", "gzip -9", "brotli 11"

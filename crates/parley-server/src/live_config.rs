@@ -37,11 +37,11 @@ pub struct LiveConfig {
 
 /// One generation of the settings, indexed.
 pub struct Snapshot {
-    pub config: Config,
+    pub config: Arc<Config>,
     /// The settings' generation this is (0: not from the database).
     pub generation: i64,
     tenants: HashMap<String, Arc<Tenant>>,
-    bots: Bots,
+    bots: Arc<Bots>,
 }
 
 impl Snapshot {
@@ -51,9 +51,9 @@ impl Snapshot {
             .iter()
             .map(|t| (t.sysnum.clone(), Arc::new(t.clone())))
             .collect();
-        let bots = Bots::new(&config);
+        let bots = Arc::new(Bots::new(&config));
         Snapshot {
-            config,
+            config: Arc::new(config),
             generation,
             tenants,
             bots,
@@ -107,7 +107,13 @@ impl LiveConfig {
     /// or imported from it), so [`watch`] reloads only on a later change.
     pub fn adopt_generation(&self, generation: i64) {
         let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
-        let snapshot = Snapshot::new(slot.config.clone(), generation);
+        // The same settings under another number: share them, re-index nothing.
+        let snapshot = Snapshot {
+            config: Arc::clone(&slot.config),
+            generation,
+            tenants: slot.tenants.clone(),
+            bots: Arc::clone(&slot.bots),
+        };
         *slot = Arc::new(snapshot);
     }
 

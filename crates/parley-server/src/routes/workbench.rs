@@ -9,6 +9,7 @@
 //! Visitors never load any of it: the visitor pages name only the visitor bundle.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, StatusCode};
@@ -23,23 +24,73 @@ use crate::AppState;
 pub const BASE: &str = "/agent";
 
 pub fn router(dist: &Path) -> Router<AppState> {
-    let dir = dist.join("agent");
-    let index_dir = dir.clone();
+    let page = Arc::new(Page::new(dist.join("agent")));
+    let index_page = Arc::clone(&page);
     let index = move || {
-        let dir = index_dir.clone();
-        async move { index(&dir).await }
+        let page = Arc::clone(&index_page);
+        async move { page.response() }
     };
-    let files_dir = dir.clone();
     Router::new()
         .route(BASE, get(|| async { Redirect::permanent("/agent/") }))
         .route("/agent/", get(index.clone()))
         .route(
             "/agent/{*path}",
             get(move |request: Request<Body>| {
-                let dir = files_dir.clone();
-                async move { file_or_index(&dir, request).await }
+                let page = Arc::clone(&page);
+                async move { file_or_index(&page, request).await }
             }),
         )
+}
+
+/// The workbench's `index.html` and its CSP, read and hashed once, on the first request
+/// that finds it built (a new build needs a restart, as for the visitor pages).
+struct Page {
+    dir: PathBuf,
+    prepared: Mutex<Option<Arc<(String, String)>>>,
+}
+
+impl Page {
+    fn new(dir: PathBuf) -> Page {
+        Page {
+            dir,
+            prepared: Mutex::new(None),
+        }
+    }
+
+    /// The page and its CSP; `None` while the workbench is not built.
+    fn prepared(&self) -> Option<Arc<(String, String)>> {
+        let mut slot = self.prepared.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            let html = std::fs::read_to_string(self.dir.join("index.html")).ok()?;
+            let csp = csp(&html);
+            *slot = Some(Arc::new((html, csp)));
+        }
+        slot.clone()
+    }
+
+    /// The workbench's page: never cached (it names the hashed assets), framed by no
+    /// one.
+    fn response(&self) -> Response {
+        let Some(prepared) = self.prepared() else {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html(
+                    "<!doctype html><meta charset=utf-8><title>Parley</title>\
+                     <h1>The agents' workbench is not built</h1>\
+                     <p>Run <code>cargo xtask build-client</code>, which builds it.</p>",
+                ),
+            )
+                .into_response();
+        };
+        let (html, csp) = &*prepared;
+        let mut response = Html(html.clone()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        if let Ok(v) = HeaderValue::from_str(csp) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+        response
+    }
 }
 
 /// Whether the last segment of `path` names a file (has an extension), as the bundle's
@@ -50,9 +101,9 @@ pub fn names_a_file(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
-async fn file_or_index(dir: &PathBuf, request: Request<Body>) -> Response {
+async fn file_or_index(page: &Page, request: Request<Body>) -> Response {
     if !names_a_file(request.uri().path()) {
-        return index(dir).await;
+        return page.response();
     }
     // `/agent/x.wasm` → `x.wasm` under `dir`; ServeDir refuses `..` and friends.
     let rest = request
@@ -70,35 +121,14 @@ async fn file_or_index(dir: &PathBuf, request: Request<Body>) -> Response {
     let request = Request::from_parts(parts, body);
     // Sent as the build precompressed them, with the caching rules of the visitor's
     // files (a year for hashed names).
-    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    let files = ServeDir::new(&page.dir)
+        .precompressed_br()
+        .precompressed_gzip();
     let response = match tower::ServiceExt::oneshot(files, request).await {
         Ok(response) => response.into_response(),
         Err(never) => match never {},
     };
     crate::assets::with_cache_headers(&path, response)
-}
-
-/// The workbench's page: never cached (it names the hashed assets), framed by no one.
-async fn index(dir: &Path) -> Response {
-    let Ok(html) = tokio::fs::read_to_string(dir.join("index.html")).await else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Html(
-                "<!doctype html><meta charset=utf-8><title>Parley</title>\
-                 <h1>The agents' workbench is not built</h1>\
-                 <p>Run <code>cargo xtask build-client</code>, which builds it.</p>",
-            ),
-        )
-            .into_response();
-    };
-    let csp = csp(&html);
-    let mut response = Html(html).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    response
 }
 
 /// The workbench page's Content-Security-Policy: scripts from this origin and the
