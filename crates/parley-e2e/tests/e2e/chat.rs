@@ -9,7 +9,8 @@ use parley_e2e::{Agent, Browser, Server, Viewport};
 const ENTER: &str = "\u{E007}";
 const SHIFT: &str = "\u{E008}";
 
-async fn open(browser: &Browser, server: &Server, path_and_query: &str) {
+/// Opens a chat page and waits for its composer.
+pub(crate) async fn open(browser: &Browser, server: &Server, path_and_query: &str) {
     browser
         .client
         .goto(&server.url(path_and_query))

@@ -6,20 +6,7 @@
 use fantoccini::Locator;
 use parley_e2e::{Agent, Browser, Server, Viewport};
 
-async fn open(browser: &Browser, server: &Server, path_and_query: &str) {
-    browser
-        .client
-        .goto(&server.url(path_and_query))
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "document.querySelector('#parley-composer')",
-            20,
-            "the composer",
-        )
-        .await;
-}
+use crate::chat::open;
 
 /// The visitor writes and Alice (online) takes the conversation; returns its id.
 async fn served(browser: &Browser, alice: &Agent) -> String {
