@@ -5,7 +5,8 @@
 //! loader as served from `dist/sdk/`: its entry and each lazy part, raw and the `.gz` /
 //! `.br` files the server sends) and `server`
 //! (messages/s, round-trip latency and RSS per idle socket of Parley beside a bare
-//! tokio-tungstenite echo server, at N = 1,000 and 10,000 sockets on loopback) and `bot`
+//! tokio-tungstenite echo server, at N = 1,000 and 10,000 sockets on loopback, flat out;
+//! then round-trip latency at a fixed 1,000 messages/s on SQLite and PostgreSQL) and `bot`
 //! (the demo FAQ bot's top-1 accuracy and off-topic unknown rate on the held-apart set in
 //! `crates/parley-reception/eval/demo.toml`).
 //!
@@ -100,6 +101,9 @@ pub fn run(args: &[String]) -> Result {
     Ok(())
 }
 
+/// The issue's "fixed realistic load": messages per second, visitors' and replies'.
+const FIXED_RATE: u32 = 1_000;
+
 /// One row of the server table.
 struct Row {
     scenario: &'static str,
@@ -129,28 +133,43 @@ fn server(ns: &[usize]) -> Result {
     // A throwaway PostgreSQL for the one- and two-instance rows on PostgreSQL.
     let pg = crate::pg::Cluster::start()?;
     let mut rows = Vec::new();
-    for &n in ns {
-        for scenario in ["echo", "parley", "parley-pg", "parley-2-pg"] {
-            let mut cmd = Command::new(&load);
-            cmd.current_dir(root())
-                .arg(if scenario == "echo" { "echo" } else { "parley" })
-                .arg(n.to_string())
-                .arg("--server")
-                .arg(&server)
-                .arg("--config")
-                .arg(root().join("config/demo.toml"));
-            if scenario != "echo" && scenario != "parley" {
-                cmd.arg("--database").arg(pg.url());
-            }
-            if scenario == "parley-2-pg" {
-                cmd.args(["--instances", "2"]);
-            }
-            let cells = load_run(&mut cmd);
-            if let Err(e) = &cells {
-                eprintln!("bench server: {scenario} N = {n}: {e}");
-            }
-            rows.push(Row { scenario, n, cells });
+    // Flat out at every N, then the fixed realistic load (1,000 messages/s) at the
+    // first N on each store: that row's latency is what a visitor waits for a reply on
+    // a busy day, where the flat-out rows say how much the server can take.
+    let fixed = ns.first().map(|&n| {
+        [
+            ("parley@1000/s", n, FIXED_RATE),
+            ("parley-pg@1000/s", n, FIXED_RATE),
+        ]
+    });
+    let flat = ns.iter().flat_map(|&n| {
+        ["echo", "parley", "parley-pg", "parley-2-pg"]
+            .into_iter()
+            .map(move |s| (s, n, 0))
+    });
+    for (scenario, n, rate) in flat.chain(fixed.into_iter().flatten()) {
+        let mut cmd = Command::new(&load);
+        cmd.current_dir(root())
+            .arg(if scenario == "echo" { "echo" } else { "parley" })
+            .arg(n.to_string())
+            .arg("--server")
+            .arg(&server)
+            .arg("--config")
+            .arg(root().join("config/demo.toml"));
+        if scenario.starts_with("parley-") {
+            cmd.arg("--database").arg(pg.url());
         }
+        if scenario == "parley-2-pg" {
+            cmd.args(["--instances", "2"]);
+        }
+        if rate > 0 {
+            cmd.arg("--rate").arg(rate.to_string());
+        }
+        let cells = load_run(&mut cmd);
+        if let Err(e) = &cells {
+            eprintln!("bench server: {scenario} N = {n}: {e}");
+        }
+        rows.push(Row { scenario, n, cells });
     }
     println!(
         "
@@ -165,22 +184,23 @@ server on loopback (127.0.0.1), 2 messages per round trip (visitor's + reply):"
          SQLite; parley-pg: the same on PostgreSQL; parley-2-pg: two instances on one \
          PostgreSQL, visitors on one and agents on the other (every message crosses the \
          bus; RSS is the visitors' instance); echo: bare tokio-tungstenite echo server \
-         (the ceiling)."
+         (the ceiling); @1000/s: the same paced at a fixed 1,000 messages/s, latency counted \
+         from when each message was due."
     );
     println!(
-        "{:<11} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
+        "{:<16} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
         "scenario", "N", "active", "messages/s", "p50 ms", "p99 ms", "RSS/idle sock KiB"
     );
     let mut failed = 0;
     for row in &rows {
         match &row.cells {
             Ok(c) => println!(
-                "{:<11} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
+                "{:<16} {:>6} {:>7} {:>11} {:>8} {:>8} {:>16}",
                 row.scenario, row.n, c[0], c[1], c[2], c[3], c[4]
             ),
             Err(_) => {
                 failed += 1;
-                println!("{:<11} {:>6} FAILED (see above)", row.scenario, row.n);
+                println!("{:<16} {:>6} FAILED (see above)", row.scenario, row.n);
             }
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p parley-server --example load -- parley|echo [N]
-//!     [--active A] [--each E] [--server PATH] [--config PATH]
+//!     [--active A] [--each E] [--rate R] [--server PATH] [--config PATH]
 //! ```
 //!
 //! * `parley N` spawns the release `parley-server` binary (default: next to this
@@ -20,6 +20,13 @@
 //!   server's URL, on which a fresh database is made for the run. `--instances 2`
 //!   (PostgreSQL only) starts two servers on it: the visitors on the first, the agents
 //!   on the second, so every message and reply crosses the bus between them.
+//!
+//! * `--rate R` paces the load instead of running it flat out: the A active visitors
+//!   together send R/2 messages per second (R messages/s with the replies), each on a
+//!   fixed schedule, spread evenly. A round trip's latency is measured from the moment
+//!   its message was *due*, not when it went out, so a server that falls behind shows it
+//!   in the percentiles instead of slowing the load down (no coordinated omission). This
+//!   is the issue's "latency at a fixed realistic load" row.
 //!
 //! Reported: messages per second (two per round trip: the visitor's and the reply),
 //! round-trip p50/p99, and the server process's resident memory per idle socket
@@ -81,10 +88,13 @@ struct Opts {
     database: Option<String>,
     /// 1, or 2: visitors on one instance, agents on the other.
     instances: usize,
+    /// Messages per second (visitors' and replies') to pace the load at; flat out if None.
+    rate: Option<f64>,
 }
 
 fn usage() -> String {
-    "usage: load parley|echo [N] [--active A] [--each E] [--server PATH] [--config PATH]\n       \
+    "usage: load parley|echo [N] [--active A] [--each E] [--rate R] [--server PATH]\n       \
+     \x20         [--config PATH]\n       \
      \x20         [--database POSTGRES-URL [--instances 2]]\n       \
      load echo-server   (internal: the bare echo server)"
         .into()
@@ -114,6 +124,7 @@ fn parse(args: &[String]) -> Res<Opts> {
         config,
         database: None,
         instances: 1,
+        rate: None,
     };
     let mut active = None;
     while let Some(a) = it.next() {
@@ -130,6 +141,14 @@ fn parse(args: &[String]) -> Res<Opts> {
             "--config" => o.config = value()?.into(),
             "--database" => o.database = Some(value()?),
             "--instances" => o.instances = number(value()?)?.clamp(1, 2),
+            "--rate" => {
+                let v = value()?;
+                let rate = v.parse::<f64>().map_err(|_| format!("--rate: {v:?}"))?;
+                if !(rate.is_finite() && rate > 0.0) {
+                    return Err(format!("--rate must be a positive number, not {v:?}"));
+                }
+                o.rate = Some(rate);
+            }
             n => o.n = n.parse().map_err(|_| usage())?,
         }
     }
@@ -569,8 +588,13 @@ fn report(o: &Opts, m: &Measured) -> Res {
         (Mode::Parley, _, Some(_)) => "parley-pg",
         (Mode::Parley, _, None) => "parley",
     };
+    let paced = o
+        .rate
+        .map(|r| format!(", paced at {r:.0} messages/s"))
+        .unwrap_or_default();
     println!(
-        "{name}: N = {} sockets open and idle for RSS; {} of them active, {} round trips each",
+        "{name}: N = {} sockets open and idle for RSS; {} of them active, {} round trips \
+         each{paced}",
         o.n, o.active, o.each
     );
     println!(
@@ -597,20 +621,39 @@ fn report(o: &Opts, m: &Measured) -> Res {
     Ok(())
 }
 
+/// When one visitor's round trips are due under `--rate`: the first `offset` after the
+/// start, then one every `every`.
+#[derive(Debug, Clone, Copy)]
+struct Pace {
+    every: Duration,
+    offset: Duration,
+}
+
 /// One visitor's round trips: sends `each` frames, waiting for `answered` to recognise
-/// the answer to each. Stops at the first one without an answer in time.
+/// the answer to each. Stops at the first one without an answer in time. Paced, each
+/// frame waits for its due time and its latency counts from then (so time spent behind
+/// schedule is part of it); flat out, the next frame goes as soon as the answer came.
 async fn round_trips(
     ws: Ws,
     v: usize,
     each: usize,
     answered: fn(&str, &str) -> bool,
+    start: Instant,
+    pace: Option<Pace>,
 ) -> (Vec<Duration>, usize) {
     let (mut tx, mut rx) = ws.split();
     let mut latencies = Vec::with_capacity(each);
     for i in 0..each {
         let id = format!("v{v}-{i}");
         let e = json!({"type": "send", "client_id": id, "text": format!("hello {i}")});
-        let sent = Instant::now();
+        let sent = match pace {
+            Some(p) => {
+                let due = start + p.offset + p.every * i as u32;
+                tokio::time::sleep_until(due.into()).await;
+                due
+            }
+            None => Instant::now(),
+        };
         if tx.send(Message::Text(e.to_string().into())).await.is_err() {
             return (latencies, each - i);
         }
@@ -632,17 +675,29 @@ async fn round_trips(
     (latencies, 0)
 }
 
-/// Runs the active sockets' round trips concurrently.
+/// Runs the active sockets' round trips concurrently, flat out or, with `rate`
+/// (messages per second, two per round trip), each visitor on its own evenly spread
+/// schedule.
 async fn exchange(
     active: Vec<Ws>,
     each: usize,
     answered: fn(&str, &str) -> bool,
+    rate: Option<f64>,
 ) -> Res<(Vec<Duration>, usize, Duration)> {
+    let n = active.len().max(1);
+    // Each visitor's period: n visitors, two messages per round trip, `rate` in all.
+    let every = rate.map(|r| Duration::from_secs_f64(n as f64 * 2.0 / r));
     let started = Instant::now();
     let tasks: Vec<_> = active
         .into_iter()
         .enumerate()
-        .map(|(v, ws)| tokio::spawn(round_trips(ws, v, each, answered)))
+        .map(|(v, ws)| {
+            let pace = every.map(|every| Pace {
+                every,
+                offset: every.mul_f64(v as f64 / n as f64),
+            });
+            tokio::spawn(round_trips(ws, v, each, answered, started, pace))
+        })
         .collect();
     let (mut all, mut lost) = (Vec::new(), 0);
     for t in tasks {
@@ -684,7 +739,7 @@ async fn echo(o: &Opts, addr: SocketAddr, pid: u32) -> Res<Measured> {
     let (mut m, active) = idle_then_split(pid, before, sockets, o.active).await?;
     let answered: fn(&str, &str) -> bool =
         |t, id| serde_json::from_str::<Value>(t).is_ok_and(|e| e["client_id"] == id);
-    (m.latencies, m.lost, m.elapsed) = exchange(active, o.each, answered).await?;
+    (m.latencies, m.lost, m.elapsed) = exchange(active, o.each, answered, o.rate).await?;
     Ok(m)
 }
 
@@ -802,6 +857,6 @@ async fn parley(o: &Opts, addr: SocketAddr, agents: SocketAddr, pid: u32) -> Res
                     == Some(id)
         })
     };
-    (m.latencies, m.lost, m.elapsed) = exchange(active, o.each, answered).await?;
+    (m.latencies, m.lost, m.elapsed) = exchange(active, o.each, answered, o.rate).await?;
     Ok(m)
 }
