@@ -72,7 +72,7 @@ async fn overflow_reaches_the_partners_agent_who_serves_the_visitor_to_the_end(s
 
     // The partner's agent has it, marked with the visitor's own company.
     let (_, mine, body) = lists(&app, &helper).await;
-    assert_eq!(mine, [v.conversation.clone()]);
+    assert_eq!(mine, std::slice::from_ref(&v.conversation));
     assert_eq!(body["mine"][0]["origin_tenant"], "MALL");
 
     // Both ways on the visitor's own session and socket.
@@ -244,7 +244,7 @@ async fn flow_type_decides_which_shortage_overflows_and_an_agent_at_home_keeps_t
     let first = visitor(&app, &link(1)).await;
     assert_eq!(first.init["reception"]["agent"]["name"], "Clerk");
     let (_, mine, _) = lists(&app, &clerk).await;
-    assert_eq!(mine, [first.conversation.clone()]);
+    assert_eq!(mine, std::slice::from_ref(&first.conversation));
     // The clerk is occupied now. flowType=3 overflows only when nobody is online: queue.
     let second = visitor(&app, &link(3)).await;
     assert_eq!(
@@ -253,7 +253,7 @@ async fn flow_type_decides_which_shortage_overflows_and_an_agent_at_home_keeps_t
         second.init
     );
     let (waiting, _, _) = lists(&app, &clerk).await;
-    assert_eq!(waiting, [second.conversation.clone()]);
+    assert_eq!(waiting, std::slice::from_ref(&second.conversation));
     // flowType=2 overflows when occupied: to the partner's free agent.
     let third = visitor(&app, &link(2)).await;
     assert_eq!(third.init["reception"]["agent"]["name"], "Helper");
@@ -301,7 +301,7 @@ async fn an_off_duty_home_overflows_and_a_partner_with_nobody_keeps_the_no_agent
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["reception"]["agent"]["name"], "Helper", "{answer}");
     let (_, mine, _) = lists(&app, &helper).await;
-    assert_eq!(mine, [v.conversation.clone()]);
+    assert_eq!(mine, std::slice::from_ref(&v.conversation));
     // flowType=2 (occupied only) keeps an off-duty visitor at home.
     let busy_only = visitor(&app, &LINK.replace("flowType=1", "flowType=2")).await;
     assert_eq!(busy_only.init["reception"]["type"], "off_duty");
@@ -375,9 +375,9 @@ async fn the_partners_agent_cannot_reach_the_origins_other_conversations_or_visi
     // The lists show only what OUTLET serves; MALL's queue stays MALL's.
     let (waiting_ids, mine, body) = lists(&app, &helper).await;
     assert!(waiting_ids.is_empty(), "{body}");
-    assert_eq!(mine, [moved.conversation.clone()]);
+    assert_eq!(mine, std::slice::from_ref(&moved.conversation));
     let (waiting_ids, _, _) = lists(&app, &clerk).await;
-    assert_eq!(waiting_ids, [waiting.conversation.clone()]);
+    assert_eq!(waiting_ids, std::slice::from_ref(&waiting.conversation));
     // A MALL visitor cannot use the partner's agents by naming a conversation either:
     // the moved one is still only its own visitor's.
     let (status, _) = app
