@@ -273,6 +273,11 @@ pub struct Agent {
 impl Agent {
     /// Signs in (`alice` / `alice-demo`, …) and sets the status to online.
     pub async fn login(server: &Server, username: &str, password: &str) -> Agent {
+        Agent::login_at(server, "demo", username, password).await
+    }
+
+    /// [`Agent::login`] for an agent of tenant `sysnum` (the demo's partner `outlet`).
+    pub async fn login_at(server: &Server, sysnum: &str, username: &str, password: &str) -> Agent {
         let client = http_client();
         let (status, body) = call_with(
             &client,
@@ -280,7 +285,7 @@ impl Agent {
             "POST",
             "/api/agent/login",
             None,
-            Some(serde_json::json!({"sysnum": "demo", "username": username, "password": password})),
+            Some(serde_json::json!({"sysnum": sysnum, "username": username, "password": password})),
         )
         .await;
         assert_eq!(status, 200, "login: {body}");

@@ -889,6 +889,10 @@ pub struct ConversationSummary {
     /// The note of the last transfer, for the receiving agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_note: Option<String>,
+    /// The visitor's own tenant (its sysnum) when the conversation overflowed to the
+    /// agent's tenant from a partner (the spec's e-commerce `flowCompanyId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_tenant: Option<String>,
 }
 
 /// Longest [`ConversationSummary::preview`], in characters.

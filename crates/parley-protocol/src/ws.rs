@@ -218,6 +218,7 @@ mod tests {
             tier: Default::default(),
             preview: None,
             transfer_note: None,
+            origin_tenant: None,
         };
         let agents_only = ServerEvent::Conversation {
             conversation: summary,

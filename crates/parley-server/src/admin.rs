@@ -263,6 +263,10 @@ mod tests {
             Some("backend.color")
         );
         assert_eq!(
+            f("partner.union_code \"\" must have 1 to 64 printable characters").as_deref(),
+            Some("partner.union_code")
+        );
+        assert_eq!(
             f("agent bob: unknown group \"x\"").as_deref(),
             Some("agent.bob")
         );

@@ -119,6 +119,36 @@ pub struct Tenant {
     /// Satisfaction evaluation (`[tenant.evaluation]`).
     #[serde(default)]
     pub evaluation: EvaluationConfig,
+    /// E-commerce partners (`[[tenant.partner]]`): the tenants whose visitors this one
+    /// takes when their own agents cannot (a link's `flowCompanyId` naming this tenant),
+    /// each under the partnership's name, the link's `platformUnionCode`.
+    #[serde(rename = "partner", default, skip_serializing_if = "Vec::is_empty")]
+    pub partners: Vec<Partner>,
+}
+
+/// `[[tenant.partner]]`: a tenant whose overflowing visitors this one takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    /// The partner's sysnum: where the visitors come from.
+    pub sysnum: String,
+    /// The partnership's name, which the visitor's link must carry as
+    /// `platformUnionCode`.
+    pub union_code: String,
+}
+
+/// Longest `[[tenant.partner]] union_code`, in characters.
+pub const MAX_UNION_CODE_CHARS: usize = 64;
+
+/// Why a link's overflow does not go to the tenant it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoPartnership {
+    /// `flowCompanyId` names no tenant of this server (or the visitor's own).
+    UnknownTenant,
+    /// That tenant does not declare the visitor's tenant as a partner.
+    NotDeclared,
+    /// It does, under another `platformUnionCode` (or the link gives none).
+    WrongUnionCode,
 }
 
 /// `[tenant.evaluation]`: how visitors rate conversations with agents. Every key has a
@@ -170,8 +200,21 @@ pub struct ScoreConfig {
     pub score: u8,
     #[serde(default)]
     pub label: BTreeMap<String, String>,
+    /// The tags, in the words stored with every rating whatever the visitor's language
+    /// (so agents and reports read one set), and shown where no translation is given.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The same tags in other languages, per locale code, in the order of `tags`
+    /// (`tags_by_locale = { zh = ["回复慢", …] }`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags_by_locale: BTreeMap<String, Vec<String>>,
+}
+
+impl ScoreConfig {
+    /// The tags as a visitor of `locale` (a locale code) sees them.
+    pub fn tags_in(&self, locale: &str) -> &[String] {
+        self.tags_by_locale.get(locale).unwrap_or(&self.tags)
+    }
 }
 
 impl EvaluationConfig {
@@ -181,14 +224,40 @@ impl EvaluationConfig {
         self.enabled && sat_degree_a.unwrap_or(self.invite_on_agent_end)
     }
 
-    /// The rules the server checks an evaluation with (labels and flags do not
-    /// matter to [`parley_protocol::evaluation::validate`]).
-    pub fn rules(&self) -> EvaluationSettings {
-        let mut rules = self.settings_for(&parley_protocol::EffectiveSettings::default(), None);
+    /// The rules the server checks an evaluation from a page in `locale` with: the
+    /// tags that page offered (labels and flags do not matter to
+    /// [`parley_protocol::evaluation::validate`]).
+    pub fn rules(&self, locale: Locale) -> EvaluationSettings {
+        let settings = parley_protocol::EffectiveSettings {
+            locale,
+            ..Default::default()
+        };
+        let mut rules = self.settings_for(&settings, None);
         for o in &mut rules.options {
             o.label = None;
         }
         rules
+    }
+
+    /// The tags a visitor of `locale` picked with `score`, in the stored words
+    /// (`tags`). Call after `validate` with [`EvaluationConfig::rules`] of that locale,
+    /// which offered exactly these; a tag it did not offer is kept as given.
+    pub fn stored_tags(&self, locale: Locale, score: u8, picked: &[String]) -> Vec<String> {
+        let Some(s) = self.scores.iter().find(|s| s.score == score) else {
+            return picked.to_vec();
+        };
+        let shown = s.tags_in(locale.code());
+        picked
+            .iter()
+            .map(|t| {
+                shown
+                    .iter()
+                    .position(|x| x == t)
+                    .and_then(|i| s.tags.get(i))
+                    .unwrap_or(t)
+                    .clone()
+            })
+            .collect()
     }
 
     /// The settings a visitor's form runs with: these, in `settings.locale`, with the
@@ -212,7 +281,7 @@ impl EvaluationConfig {
                         .get(locale)
                         .or_else(|| s.label.get("default"))
                         .cloned(),
-                    tags: s.tags.clone(),
+                    tags: s.tags_in(locale).to_vec(),
                 })
                 .collect(),
             ask_solved: self.ask_solved,
@@ -260,12 +329,32 @@ impl EvaluationConfig {
                     s.score
                 ));
             }
-            for (i, t) in s.tags.iter().enumerate() {
-                if !short(t) || s.tags[..i].contains(t) {
+            let lists = std::iter::once(&s.tags).chain(s.tags_by_locale.values());
+            for tags in lists {
+                for (i, t) in tags.iter().enumerate() {
+                    if !short(t) || tags[..i].contains(t) {
+                        return Err(format!(
+                            "evaluation.score {}: tag {t:?} is repeated or not 1 to \
+                             {MAX_TAG_CHARS} characters",
+                            s.score
+                        ));
+                    }
+                }
+            }
+            for (code, tags) in &s.tags_by_locale {
+                if Locale::from_code(code).is_none() {
                     return Err(format!(
-                        "evaluation.score {}: tag {t:?} is repeated or not 1 to \
-                         {MAX_TAG_CHARS} characters",
+                        "evaluation.score {}: unknown tags_by_locale locale {code:?}",
                         s.score
+                    ));
+                }
+                if tags.len() != s.tags.len() {
+                    return Err(format!(
+                        "evaluation.score {}: tags_by_locale.{code} has {} tags where tags \
+                         has {}; give one translation for each, in the same order",
+                        s.score,
+                        tags.len(),
+                        s.tags.len()
                     ));
                 }
             }
@@ -673,6 +762,53 @@ impl Tenant {
     pub fn group(&self, id: &str) -> Option<&Group> {
         self.groups.iter().find(|g| g.id == id)
     }
+
+    /// Whether this tenant takes the overflow of tenant `origin` under the link's
+    /// `platformUnionCode`: it declares `origin` as a partner with exactly that code.
+    pub fn takes_overflow_from(
+        &self,
+        origin: &str,
+        union_code: Option<&str>,
+    ) -> Result<(), NoPartnership> {
+        if self.sysnum == origin {
+            return Err(NoPartnership::UnknownTenant);
+        }
+        let declared = self.partners.iter().find(|p| p.sysnum == origin);
+        match declared {
+            None => Err(NoPartnership::NotDeclared),
+            Some(p) if Some(p.union_code.as_str()) == union_code => Ok(()),
+            Some(_) => Err(NoPartnership::WrongUnionCode),
+        }
+    }
+
+    /// Partners that can hold: another tenant each, declared once, with a union code
+    /// of 1 to [`MAX_UNION_CODE_CHARS`] printable characters. (That each names a tenant
+    /// of the server is [`Config::prepared`]'s check.)
+    fn check_partners(&self) -> Result<(), String> {
+        for (i, p) in self.partners.iter().enumerate() {
+            if p.sysnum.trim().is_empty() || p.sysnum == self.sysnum {
+                return Err(format!(
+                    "partner.sysnum {:?} must name another tenant",
+                    p.sysnum
+                ));
+            }
+            if self.partners[..i].iter().any(|q| q.sysnum == p.sysnum) {
+                return Err(format!("partner.sysnum {:?} is declared twice", p.sysnum));
+            }
+            let n = p.union_code.chars().count();
+            if p.union_code.trim().is_empty()
+                || n > MAX_UNION_CODE_CHARS
+                || p.union_code.chars().any(char::is_control)
+            {
+                return Err(format!(
+                    "partner.union_code {:?} must have 1 to {MAX_UNION_CODE_CHARS} printable \
+                     characters",
+                    p.union_code
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Group {
@@ -814,6 +950,18 @@ impl Config {
             t.check()
                 .map_err(|e| ConfigError(format!("tenant {}: {e}", t.sysnum)))?;
         }
+        for t in &config.tenants {
+            if let Some(p) = t
+                .partners
+                .iter()
+                .find(|p| config.tenant(&p.sysnum).is_none())
+            {
+                return Err(ConfigError(format!(
+                    "tenant {}: partner.sysnum {:?} is not a tenant of this server",
+                    t.sysnum, p.sysnum
+                )));
+            }
+        }
         Ok(config)
     }
 
@@ -927,6 +1075,7 @@ impl Tenant {
         crate::embedding::check(&self.security.allowed_origins)
             .map_err(|e| format!("security.{e}"))?;
         self.evaluation.check()?;
+        self.check_partners()?;
         let mut groups = HashSet::new();
         for g in &self.groups {
             if !groups.insert(g.id.as_str()) {
@@ -1258,5 +1407,103 @@ mod tests {
         assert_eq!(parse_hhmm("24:00"), Some(1440));
         assert_eq!(parse_hhmm("24:01"), None);
         assert_eq!(parse_hhmm("9"), None);
+    }
+
+    const TWO: &str = "[[tenant]]\nsysnum='home'\nsecret_key='k'\ncompany_name='Home'\n\
+                       [[tenant]]\nsysnum='outlet'\nsecret_key='k'\ncompany_name='Outlet'\n";
+
+    #[test]
+    fn partners_must_be_other_known_tenants_with_a_union_code() {
+        let with = |partners: &str| Config::parse(&format!("{TWO}{partners}"));
+        let ok = with("[[tenant.partner]]\nsysnum='home'\nunion_code='mall'\n").unwrap();
+        assert_eq!(ok.tenant("outlet").unwrap().partners.len(), 1);
+        let refused = |partners: &str| with(partners).unwrap_err().0;
+        let unknown = refused("[[tenant.partner]]\nsysnum='nobody'\nunion_code='mall'\n");
+        assert!(
+            unknown.contains("partner.sysnum \"nobody\" is not a tenant"),
+            "{unknown}"
+        );
+        let itself = refused("[[tenant.partner]]\nsysnum='outlet'\nunion_code='mall'\n");
+        assert!(itself.contains("partner.sysnum"), "{itself}");
+        let empty = refused("[[tenant.partner]]\nsysnum='home'\nunion_code=' '\n");
+        assert!(empty.contains("partner.union_code"), "{empty}");
+        let twice = refused(
+            "[[tenant.partner]]\nsysnum='home'\nunion_code='a'\n\
+             [[tenant.partner]]\nsysnum='home'\nunion_code='b'\n",
+        );
+        assert!(twice.contains("declared twice"), "{twice}");
+        let long = format!(
+            "[[tenant.partner]]\nsysnum='home'\nunion_code='{}'\n",
+            "x".repeat(65)
+        );
+        assert!(refused(&long).contains("partner.union_code"));
+    }
+
+    #[test]
+    fn overflow_goes_only_where_the_partner_declares_the_origin_and_its_code() {
+        let config = Config::parse(&format!(
+            "{TWO}[[tenant.partner]]\nsysnum='home'\nunion_code='mall'\n"
+        ))
+        .unwrap();
+        let outlet = config.tenant("outlet").unwrap();
+        assert_eq!(outlet.takes_overflow_from("home", Some("mall")), Ok(()));
+        assert_eq!(
+            outlet.takes_overflow_from("home", Some("other")),
+            Err(NoPartnership::WrongUnionCode)
+        );
+        assert_eq!(
+            outlet.takes_overflow_from("home", None),
+            Err(NoPartnership::WrongUnionCode)
+        );
+        assert_eq!(
+            outlet.takes_overflow_from("elsewhere", Some("mall")),
+            Err(NoPartnership::NotDeclared)
+        );
+        // The declaration goes one way: home takes nothing from outlet.
+        let home = config.tenant("home").unwrap();
+        assert_eq!(
+            home.takes_overflow_from("outlet", Some("mall")),
+            Err(NoPartnership::NotDeclared)
+        );
+        assert_eq!(
+            outlet.takes_overflow_from("outlet", Some("mall")),
+            Err(NoPartnership::UnknownTenant)
+        );
+    }
+
+    #[test]
+    fn translated_tags_match_the_tags_one_for_one() {
+        let t = "[[tenant]]\nsysnum='a'\nsecret_key='k'\ncompany_name='A'\n\
+                 [[tenant.evaluation.score]]\nscore=4\ntags=['Quick', 'Kind']\n";
+        let parse = |extra: &str| Config::parse(&format!("{t}{extra}"));
+        let ok = parse("tags_by_locale = { zh = ['快', '友好'] }\n").unwrap();
+        let e = &ok.tenants[0].evaluation;
+        let zh = parley_protocol::EffectiveSettings {
+            locale: Locale::Zh,
+            ..Default::default()
+        };
+        assert_eq!(e.settings_for(&zh, None).options[0].tags, ["快", "友好"]);
+        assert_eq!(e.rules(Locale::En).options[0].tags, ["Quick", "Kind"]);
+        assert_eq!(
+            e.stored_tags(Locale::Zh, 4, &["友好".into(), "快".into()]),
+            ["Kind", "Quick"]
+        );
+        assert_eq!(e.stored_tags(Locale::En, 4, &["Kind".into()]), ["Kind"]);
+        let short = parse("tags_by_locale = { zh = ['快'] }\n").unwrap_err().0;
+        assert!(
+            short.contains("tags_by_locale.zh has 1 tags where tags has 2"),
+            "{short}"
+        );
+        let unknown = parse("tags_by_locale = { xx = ['a', 'b'] }\n")
+            .unwrap_err()
+            .0;
+        assert!(
+            unknown.contains("unknown tags_by_locale locale \"xx\""),
+            "{unknown}"
+        );
+        let twice = parse("tags_by_locale = { zh = ['快', '快'] }\n")
+            .unwrap_err()
+            .0;
+        assert!(twice.contains("repeated"), "{twice}");
     }
 }

@@ -75,14 +75,16 @@ impl From<Refusal> for ApiError {
     }
 }
 
+/// The visitor's tenant, whose evaluation form the visitor's page shows (also when a
+/// partner tenant served the chat after an overflow).
 fn tenant_of(
     state: &AppState,
     c: &Conversation,
 ) -> Result<std::sync::Arc<crate::config::Tenant>, ApiError> {
     state
         .config
-        .tenant(&c.sysnum)
-        .ok_or_else(|| ApiError::Internal(format!("tenant {} is gone", c.sysnum)))
+        .tenant(c.home())
+        .ok_or_else(|| ApiError::Internal(format!("tenant {} is gone", c.home())))
 }
 
 /// The visitor rates their own conversation (the session's, or another of theirs; any
@@ -93,11 +95,18 @@ pub async fn submit(
     request: &SubmitEvaluation,
 ) -> Result<EvaluationResponse, ApiError> {
     let c = chat::of_visitor(state, who, request.conversation_id.as_deref()).await?;
-    let rules = tenant_of(state, &c)?.evaluation.rules();
+    let tenant = tenant_of(state, &c)?;
+    // The form offered the tags in the page's language; they are stored in the
+    // tenant's own words (`tags`), so every rating of a score reads alike.
+    let locale = crate::reception::Context::of(&c).locale;
+    let rules = tenant.evaluation.rules(locale);
     if !rules.enabled {
         return Err(Refusal::Disabled.into());
     }
     validate(&rules, request).map_err(Refusal::Invalid)?;
+    let tags = tenant
+        .evaluation
+        .stored_tags(locale, request.score, &request.tags);
     let mut tx = state.db.begin().await?;
     let Some(c) = store::conversations::bump(&mut tx, &c.id, 1, None).await? else {
         return Err(ApiError::Internal(
@@ -120,12 +129,12 @@ pub async fn submit(
         agent_id: c.agent_id.clone(),
         kind: rules.kind,
         score: request.score,
-        tags: request.tags.clone(),
+        tags,
         solved: request.solved.filter(|_| rules.ask_solved),
         comment: request.comment.trim().to_owned(),
         created_at: now,
     };
-    store::evaluations::insert(&mut *tx, &c.sysnum, &c.visitor_id, &evaluation).await?;
+    store::evaluations::insert(&mut *tx, c.home(), &c.visitor_id, &evaluation).await?;
     let event = SystemEvent::Evaluated {
         evaluation: Box::new(evaluation.clone()),
     };

@@ -322,6 +322,7 @@ mod tests {
             tier: QueueTier::Normal,
             preview: None,
             transfer_note: None,
+            origin_tenant: None,
             source: None,
             summaryparams: None,
         }

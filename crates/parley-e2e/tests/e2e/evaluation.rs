@@ -1,7 +1,8 @@
 //! Satisfaction evaluation end to end: the agent ends the chat and the visitor rates it
 //! with the keyboard-friendly form (stars, a tag, a comment), the agent API shows the
 //! rating; the visitor's own close asks first with `show_evaluate=1`; `feedback_flag=0`
-//! hides the "Rate this service" button (and `cut_flag=0` the screenshot tool).
+//! hides the "Rate this service" button (and `cut_flag=0` the screenshot tool). Also the
+//! e-commerce overflow link: served by the partner tenant's agent, then rated.
 
 use fantoccini::Locator;
 use parley_e2e::{Agent, Browser, Server, Viewport};
@@ -227,5 +228,73 @@ async fn show_evaluate_asks_on_the_visitors_close_and_feedback_flag_0_hides_the_
         false,
         "no form without show_evaluate"
     );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_overflow_link_reaches_the_partner_tenants_agent_whose_reply_the_visitor_sees() {
+    let server = Server::start().await;
+    let browser = Browser::start(Viewport::Desktop).await;
+    // No agent of the demo shop is online; its partner `outlet` (config/demo.toml)
+    // declares it under "parley-mall".
+    let dave = Agent::login_at(&server, "outlet", "dave", "dave-demo").await;
+    open(
+        &browser,
+        &server,
+        "/chat/pc/v2/index.html?sysnum=demo&locale=en&type=2&groupid=sales&flowType=1&flowCompanyId=outlet\
+         &flowGroupId=partners&platformUnionCode=parley-mall",
+    )
+    .await;
+    browser
+        .wait_until(
+            "[...document.querySelectorAll('.sys')].some(e => e.textContent.includes('Dave'))",
+            20,
+            "the partner's agent joined",
+        )
+        .await;
+    let lists = dave.conversations().await;
+    let id = lists["mine"][0]["id"]
+        .as_str()
+        .expect("dave has it")
+        .to_owned();
+    assert_eq!(lists["mine"][0]["origin_tenant"], "demo", "{lists}");
+    let area = browser
+        .client
+        .find(Locator::Css("#parley-composer"))
+        .await
+        .expect("composer");
+    area.send_keys("Do you have it in blue?").await.unwrap();
+    area.send_keys("\u{E007}").await.unwrap();
+    parley_e2e::wait_for(
+        "the visitor's message at the partner",
+        std::time::Duration::from_secs(20),
+        async || {
+            let (_, page) = dave
+                .call(
+                    "GET",
+                    &format!("/api/agent/conversations/{id}/messages"),
+                    None,
+                )
+                .await;
+            let has = page["messages"]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|m| m["text"] == "Do you have it in blue?"));
+            if has {
+                Ok(())
+            } else {
+                Err(page)
+            }
+        },
+    )
+    .await;
+    dave.reply(&id, "d-1", "Yes, blue ships tomorrow.").await;
+    browser
+        .wait_until(
+            "document.body.textContent.includes('Yes, blue ships tomorrow.')",
+            20,
+            "the partner's reply on the visitor's page",
+        )
+        .await;
+    browser.screenshot("overflow-partner-reply-pc").await;
     browser.close().await;
 }

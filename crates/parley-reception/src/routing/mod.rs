@@ -38,6 +38,7 @@ use parley_protocol::params::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod overflow;
 #[cfg(test)]
 mod tests;
 

@@ -61,7 +61,9 @@ pub async fn of_visitor(
 ) -> Result<Conversation, ApiError> {
     let id = named.unwrap_or(&who.conversation_id);
     match get(state, id).await? {
-        Some(c) if c.visitor_id == who.visitor_id && c.sysnum == who.sysnum => Ok(c),
+        // The visitor's tenant, not the serving one: an overflowed conversation stays
+        // the visitor's own.
+        Some(c) if c.visitor_id == who.visitor_id && c.home() == who.sysnum => Ok(c),
         _ => Err(not_found()),
     }
 }

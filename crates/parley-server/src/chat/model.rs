@@ -38,9 +38,23 @@ pub struct Conversation {
     pub last_visitor_at: Option<i64>,
     /// The last transfer's note, for the receiving agent.
     pub transfer_note: Option<String>,
+    /// The visitor's tenant when the conversation moved to another (e-commerce
+    /// overflow: `sysnum` is then the partner serving it); `None` when it never moved.
+    pub visitor_sysnum: Option<String>,
 }
 
 impl Conversation {
+    /// The visitor's tenant: the one whose session, link settings, bot and evaluation
+    /// form the conversation keeps, wherever it is served.
+    pub fn home(&self) -> &str {
+        self.visitor_sysnum.as_deref().unwrap_or(&self.sysnum)
+    }
+
+    /// The visitor's tenant when another serves the conversation (overflow).
+    pub fn origin(&self) -> Option<&str> {
+        Some(self.home()).filter(|h| *h != self.sysnum)
+    }
+
     /// The workbench's view of it, with the visitor's name and the newest text.
     pub fn summary(
         &self,
@@ -68,6 +82,7 @@ impl Conversation {
             },
             preview,
             transfer_note: self.transfer_note.clone(),
+            origin_tenant: self.origin().map(str::to_owned),
         }
     }
 }

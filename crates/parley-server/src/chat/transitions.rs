@@ -344,6 +344,7 @@ mod tests {
             queue_agent: None,
             last_visitor_at: None,
             transfer_note: None,
+            visitor_sysnum: None,
         }
     }
 

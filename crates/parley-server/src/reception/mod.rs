@@ -27,8 +27,10 @@ use parley_protocol::api::{ConversationState, GroupView, Reception, Suggestion};
 use parley_protocol::params::ReceptionType;
 use parley_protocol::{ChatParams, EffectiveSettings, Locale};
 use parley_reception::bot::{FaqEntry, Lang};
+use parley_reception::routing::overflow::Overflow;
 use parley_reception::routing::{self, RoutingRequest, RoutingRules};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 pub use crate::chat::queue::{pack_priority, unpack_priority};
 use crate::chat::Conversation;
@@ -67,6 +69,10 @@ pub struct Context {
     /// shown to agents on the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summaryparams: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The link's e-commerce overflow (`flowType`, `flowCompanyId`, `flowGroupId`,
+    /// `platformUnionCode`), when it asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overflow: Option<Overflow>,
 }
 
 fn yes() -> bool {
@@ -86,6 +92,7 @@ impl Context {
             sat_degree_a: params.identity.sat_degree_a,
             source: params.ui.source.map(|s| s.code()),
             summaryparams: params.identity.summaryparams.clone(),
+            overflow: Overflow::from_params(params),
         }
     }
 
@@ -102,6 +109,7 @@ impl Context {
             sat_degree_a: None,
             source: None,
             summaryparams: None,
+            overflow: None,
         })
     }
 
@@ -115,9 +123,11 @@ impl Context {
 /// invites the visitor to rate it: the tenant takes evaluations, and the link's
 /// `satDegree_A`, else the tenant's `invite_on_agent_end`, asks for it.
 pub fn invites_evaluation(state: &AppState, c: &Conversation) -> bool {
+    // The visitor's tenant: its evaluation form is the one the visitor's page shows,
+    // also when a partner served the chat.
     state
         .config
-        .tenant(&c.sysnum)
+        .tenant(c.home())
         .is_some_and(|t| t.evaluation.after_agent_end(Context::of(c).sat_degree_a))
 }
 
@@ -218,7 +228,17 @@ pub(crate) fn group_views(tenant: &Tenant, ids: &[String], now: i64) -> Vec<Grou
         .collect()
 }
 
+/// The tenant serving `c`: its own, or the partner it overflowed to (`fallback`, the
+/// visitor's tenant, if that partner is no longer configured).
+pub fn serving_tenant(state: &AppState, c: &Conversation, fallback: &Arc<Tenant>) -> Arc<Tenant> {
+    state
+        .config
+        .tenant(&c.sysnum)
+        .unwrap_or_else(|| Arc::clone(fallback))
+}
+
 /// The visitor's view of where a conversation stands, for one not being routed now.
+/// `tenant` is the one serving it (see [`serving_tenant`]), whose agents it names.
 pub fn reception_of(tenant: &Tenant, c: &Conversation, position: Option<u32>) -> Reception {
     match c.state {
         ConversationState::Bot => Reception::Bot,

@@ -6,15 +6,16 @@ use std::collections::HashMap;
 
 use axum::http::StatusCode;
 use parley_protocol::api::{AgentStatus, ConversationState, EndReason, ErrorCode, Reception};
+use parley_reception::routing::overflow::{self, Overflow, Shortage};
 use parley_reception::routing::{
     self, Agent as RoutingAgent, AgentStatus as RoutingStatus, Decision, Group as RoutingGroup,
-    Snapshot, Target, WeekTime, Weekday, WorkingHours,
+    RoutingRequest, Snapshot, Target, WeekTime, Weekday, WorkingHours,
 };
 
 use super::{group_views, pack_priority, reception_of, rules_of, Context, DEFAULT_IDLE_MINUTES};
 use crate::chat::transitions::{self, AgentSlot};
 use crate::chat::{self, publish, Change, Changed, Conversation, TransitionError};
-use crate::config::{Agent, Tenant};
+use crate::config::{Agent, NoPartnership, Tenant};
 use crate::error::ApiError;
 use crate::store::{self, now_ms, Tx};
 use crate::AppState;
@@ -79,7 +80,12 @@ const ANY_TIME: WeekTime = WeekTime {
 /// take the visitor. `wants_agent` is the trans-to-agent button; `group_choice` the
 /// group the visitor picked after [`Reception::ChooseGroup`]. A conversation already
 /// queueing or with an agent is left as it is, so pressing the button twice is
-/// harmless.
+/// harmless. `tenant` is the visitor's tenant.
+///
+/// When the tenant has no agent for the visitor and the link asks for e-commerce
+/// overflow ([`Context::overflow`]), the partner tenant gets the visitor if it declares
+/// this tenant as a partner ([`Tenant::takes_overflow_from`]) and can take them
+/// ([`overflow::partner_takes`]); otherwise routing goes on at home as without it.
 pub async fn route(
     state: &AppState,
     tenant: &Tenant,
@@ -92,21 +98,88 @@ pub async fn route(
             return Err(ApiError::bad_request(format!("no skill group {g:?}")));
         }
     }
+    let routed = route_at_home(
+        state,
+        tenant,
+        conversation_id,
+        wants_agent,
+        group_choice,
+        true,
+    )
+    .await?;
+    match routed {
+        Routed::Done(done) => Ok(done),
+        Routed::Overflow(request, o, shortage) => {
+            if let Some(done) =
+                overflow_to_partner(state, tenant, conversation_id, &request, &o, shortage).await?
+            {
+                return Ok(done);
+            }
+            match route_at_home(
+                state,
+                tenant,
+                conversation_id,
+                wants_agent,
+                group_choice,
+                false,
+            )
+            .await?
+            {
+                Routed::Done(done) => Ok(done),
+                Routed::Overflow(..) => Err(ApiError::Internal("overflow asked twice".into())),
+            }
+        }
+    }
+}
+
+/// What routing at home came to: done, or (only when `may_overflow`) the visitor
+/// should try the partner first, with the request as routed at home.
+enum Routed {
+    Done((Conversation, Reception)),
+    Overflow(RoutingRequest, Overflow, Shortage),
+}
+
+async fn route_at_home(
+    state: &AppState,
+    tenant: &Tenant,
+    conversation_id: &str,
+    wants_agent: bool,
+    group_choice: Option<&str>,
+    may_overflow: bool,
+) -> Result<Routed, ApiError> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     state.db.lock_tenant(&mut tx, &tenant.sysnum).await?;
-    let Some(before) = store::conversations::lock(&mut tx, conversation_id).await? else {
-        return Err(ApiError::client(
+    let not_found = || {
+        ApiError::client(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
             "no such conversation",
-        ));
+        )
     };
+    let Some(before) = store::conversations::lock(&mut tx, conversation_id).await? else {
+        return Err(not_found());
+    };
+    if before.home() != tenant.sysnum {
+        tx.rollback().await?;
+        return Err(not_found());
+    }
     if before.state != ConversationState::Bot {
         tx.rollback().await?;
         let position = chat::queue_position(state, &before).await?;
-        return Ok((before.clone(), reception_of(tenant, &before, position)));
+        let reception = match state.config.tenant(&before.sysnum) {
+            Some(serving) => reception_of(&serving, &before, position),
+            None => reception_of(tenant, &before, position),
+        };
+        return Ok(Routed::Done((before, reception)));
     }
+    // Back with the bot after a partner's queue let the visitor go: routed from home
+    // again (a bot conversation is in no tenant's queue or load).
+    let before = if before.sysnum == tenant.sysnum {
+        before
+    } else {
+        store::conversations::move_to(&mut tx, &before.id, &tenant.sysnum).await?
+    };
     let ctx = Context::of(&before);
     if wants_agent && !ctx.can_transfer() {
         tx.rollback().await?;
@@ -125,8 +198,42 @@ pub async fn route(
     }
     let snap = snapshot(&mut tx, tenant, now).await?;
     let decision = routing::decide(&request, &snap, ANY_TIME);
+    if let (true, Some(o)) = (may_overflow, &ctx.overflow) {
+        let shortage = overflow::home_shortage(&request, &snap, ANY_TIME, &decision);
+        if let Some(shortage) = shortage.filter(|s| o.wanted(*s)) {
+            tx.rollback().await?;
+            return Ok(Routed::Overflow(request, o.clone(), shortage));
+        }
+    }
     let priority = pack_priority(request.priority());
-    let (change, reception) = match decision {
+    let (change, reception) = carry_out(tenant, decision, priority, now);
+    let Some(change) = change else {
+        // Nothing changes (a move home above is undone too: a bot conversation left
+        // at the partner is in nobody's queue, and the next routing moves it).
+        tx.rollback().await?;
+        return Ok(Routed::Done((before, reception)));
+    };
+    let changed = chat::apply(&mut tx, &before, change).await?;
+    tx.commit().await?;
+    publish::change(state, &changed.before, &changed.after, &changed.messages).await;
+    tracing::info!(
+        sysnum = %tenant.sysnum,
+        conversation = %changed.after.id,
+        state = changed.after.state.as_str(),
+        "routed"
+    );
+    Ok(Routed::Done((changed.after, reception)))
+}
+
+/// A routing decision of `tenant` as the change to store (none: the conversation stays
+/// with the bot) and what the visitor is told.
+fn carry_out(
+    tenant: &Tenant,
+    decision: Decision,
+    priority: i64,
+    now: i64,
+) -> (Option<Change>, Reception) {
+    match decision {
         Decision::Bot => (None, Reception::Bot),
         Decision::ChooseGroup(ids) => (
             None,
@@ -154,21 +261,75 @@ pub async fn route(
         Decision::NoAgentOnline { .. } => (None, Reception::NoAgentOnline),
         Decision::OffDuty { group } => (None, Reception::OffDuty { group_id: group }),
         Decision::Redirect { url, open_style } => (None, Reception::Redirect { url, open_style }),
+    }
+}
+
+/// Moves a bot conversation of `home`'s visitor to the partner its link names, if that
+/// partner declares `home` under the link's union code and can take the visitor now
+/// (see [`overflow::partner_takes`]). Runs in its own transaction under the *partner's*
+/// routing lock (the home tenant's lock was released first, so two tenants
+/// overflowing into each other never wait on each other's locks). `None`: nothing
+/// moved, and routing goes on at home.
+async fn overflow_to_partner(
+    state: &AppState,
+    home: &Tenant,
+    conversation_id: &str,
+    request: &RoutingRequest,
+    o: &Overflow,
+    shortage: Shortage,
+) -> Result<Option<(Conversation, Reception)>, ApiError> {
+    let partner = state
+        .config
+        .tenant(&o.company)
+        .ok_or(NoPartnership::UnknownTenant)
+        .and_then(|p| {
+            p.takes_overflow_from(&home.sysnum, o.union_code.as_deref())
+                .map(|()| p)
+        });
+    let partner = match partner {
+        Ok(p) => p,
+        Err(why) => {
+            tracing::info!(sysnum = %home.sysnum, partner = %o.company, ?why, "overflow refused");
+            return Ok(None);
+        }
     };
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    state.db.lock_tenant(&mut tx, &partner.sysnum).await?;
+    let Some(before) = store::conversations::lock(&mut tx, conversation_id).await? else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    // Routed meanwhile (another request of the same visitor): leave it.
+    if before.state != ConversationState::Bot || before.home() != home.sysnum {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let request = o.partner_request(request, rules_of(&partner));
+    let snap = snapshot(&mut tx, &partner, now).await?;
+    let decision = routing::decide(&request, &snap, ANY_TIME);
+    if !overflow::partner_takes(shortage, &decision) {
+        tx.rollback().await?;
+        tracing::info!(sysnum = %home.sysnum, partner = %partner.sysnum, "overflow: the partner has nobody either");
+        return Ok(None);
+    }
+    let (change, reception) = carry_out(&partner, decision, pack_priority(request.priority()), now);
     let Some(change) = change else {
         tx.rollback().await?;
-        return Ok((before, reception));
+        return Ok(None);
     };
-    let changed = chat::apply(&mut tx, &before, change).await?;
+    let moved = store::conversations::move_to(&mut tx, &before.id, &partner.sysnum).await?;
+    let changed = chat::apply(&mut tx, &moved, change).await?;
     tx.commit().await?;
     publish::change(state, &changed.before, &changed.after, &changed.messages).await;
     tracing::info!(
-        sysnum = %tenant.sysnum,
+        sysnum = %home.sysnum,
+        partner = %partner.sysnum,
         conversation = %changed.after.id,
         state = changed.after.state.as_str(),
-        "routed"
+        "overflowed"
     );
-    Ok((changed.after, reception))
+    Ok(Some((changed.after, reception)))
 }
 
 /// An agent takes a waiting conversation by hand. Their status and load are read under
@@ -200,6 +361,15 @@ pub async fn accept(
             "no such conversation",
         ));
     };
+    // Moved to another tenant since the caller looked (never while queueing today).
+    if before.sysnum != tenant.sysnum {
+        tx.rollback().await?;
+        return Err(ApiError::client(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such conversation",
+        ));
+    }
     let change = transitions::accept(&before, &brief, slot)?;
     let changed = chat::apply(&mut tx, &before, change).await?;
     tx.commit().await?;

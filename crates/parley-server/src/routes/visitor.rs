@@ -13,6 +13,7 @@ use parley_protocol::api::{
 use parley_protocol::effective;
 use parley_protocol::params::ReceptionType;
 use serde::Deserialize;
+use std::sync::Arc;
 
 use crate::admission::{self, admit_link, admit_visitor, session_tenant, AdmittedLink};
 use crate::auth::{self, JsonBody, VisitorAuth};
@@ -127,8 +128,10 @@ async fn init(
         })
         .collect();
     let view = conversation_view(&state, &tenant, &conversation).await?;
-    let reception = routed
-        .unwrap_or_else(|| reception::reception_of(&tenant, &conversation, view.queue_position));
+    let reception = routed.unwrap_or_else(|| {
+        let serving = reception::serving_tenant(&state, &conversation, &tenant);
+        reception::reception_of(&serving, &conversation, view.queue_position)
+    });
     let greeting = reception::greeting(&state, &tenant, &conversation, &context, &settings);
     let guide = reception::guide(&state, &tenant, &conversation, &context, &settings);
     tracing::info!(
@@ -275,17 +278,19 @@ async fn presence(
     }))
 }
 
-/// The visitor's view of a conversation.
+/// The visitor's view of a conversation; `tenant` is the visitor's (the agent is named
+/// by the tenant serving the conversation, a partner's after an overflow).
 pub async fn conversation_view(
     state: &AppState,
-    tenant: &Tenant,
+    tenant: &Arc<Tenant>,
     c: &Conversation,
 ) -> Result<ConversationView, ApiError> {
+    let serving = reception::serving_tenant(state, c, tenant);
     Ok(ConversationView {
         id: c.id.clone(),
         state: c.state,
         queue_position: chat::queue_position(state, c).await?,
-        agent: c.agent_id.as_deref().map(|a| tenant.agent_brief(a)),
+        agent: c.agent_id.as_deref().map(|a| serving.agent_brief(a)),
         group_id: c.group_id.clone(),
         last_seq: c.last_seq,
         transfer_button: reception::transfer_button(tenant, c),

@@ -17,7 +17,7 @@ macro_rules! columns {
     () => {
         "id, sysnum, visitor_id, state, group_id, agent_id, last_seq, visitor_read_seq, \
          queued_at, end_reason, created_at, context, unknown_count, priority, queue_agent, \
-         last_visitor_at, transfer_note"
+         last_visitor_at, transfer_note, visitor_sysnum"
     };
 }
 
@@ -46,6 +46,7 @@ fn from_row(row: &AnyRow) -> Result<Conversation> {
         queue_agent: row.try_get("queue_agent")?,
         last_visitor_at: row.try_get("last_visitor_at")?,
         transfer_note: row.try_get("transfer_note")?,
+        visitor_sysnum: row.try_get("visitor_sysnum")?,
     })
 }
 
@@ -283,6 +284,23 @@ pub async fn lock_quietly(tx: &mut Tx, conversation_id: &str) -> Result<Option<C
 /// follows in [`apply`] once the number of messages is known).
 pub async fn lock(tx: &mut Tx, conversation_id: &str) -> Result<Option<Conversation>> {
     bump(tx, conversation_id, 0, None).await
+}
+
+/// Moves a conversation locked by [`lock`] to tenant `sysnum` (e-commerce overflow, or
+/// back home), keeping the visitor's tenant in `visitor_sysnum`; returns the row after.
+/// The caller holds the routing lock of the tenant it moves the conversation into.
+pub async fn move_to(tx: &mut Tx, conversation_id: &str, sysnum: &str) -> Result<Conversation> {
+    let row = sqlx::query(concat!(
+        "UPDATE conversations SET visitor_sysnum = COALESCE(visitor_sysnum, sysnum), \
+         sysnum = $1, updated_at = $2 WHERE id = $3 RETURNING ",
+        columns!()
+    ))
+    .bind(sysnum)
+    .bind(now_ms())
+    .bind(conversation_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    from_row(&row)
 }
 
 /// Writes a [`Change`] to a row locked by [`lock`], reserving sequence numbers for its

@@ -17,14 +17,22 @@ crate::on_both_stores!(
     an_agent_invites_a_rating_of_their_own_conversation_until_it_is_rated,
     a_zero_to_ten_scale_takes_zero_and_refuses_eleven,
     bot_answers_are_marked_helpful_or_not_once,
+    tags_show_in_the_pages_language_and_are_stored_in_the_tenants_words,
 );
 
-/// A visitor of the demo tenant served by alice (busy, so the test accepts by hand).
+/// A visitor of the demo tenant served by alice (busy, so the test accepts by hand),
+/// on an English page (the demo's own language, Chinese, has its tags translated).
 /// Returns (alice's token, the visitor's session token, the conversation id).
 async fn served(app: &TestApp, extra: &str) -> (String, String, String) {
+    served_in(app, "en", extra).await
+}
+
+async fn served_in(app: &TestApp, locale: &str, extra: &str) -> (String, String, String) {
     let alice = app.agent_busy("alice").await;
     let init = app
-        .init(&format!("sysnum=demo&type=2&groupid=sales{extra}"))
+        .init(&format!(
+            "sysnum=demo&type=2&groupid=sales&locale={locale}{extra}"
+        ))
         .await;
     let visitor = init["session_token"].as_str().unwrap().to_owned();
     let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
@@ -407,4 +415,36 @@ async fn bot_answers_are_marked_helpful_or_not_once(store: Store) {
     assert_eq!(view["bot_feedback"].as_array().unwrap().len(), 1, "{view}");
     assert_eq!(view["bot_feedback"][0]["seq"], answer);
     assert_eq!(view["bot_feedback"][0]["helpful"], true);
+}
+
+async fn tags_show_in_the_pages_language_and_are_stored_in_the_tenants_words(store: Store) {
+    let app = spawn_app(store).await;
+    let zh = app.init("sysnum=demo&locale=zh").await;
+    assert_eq!(
+        zh["evaluation"]["options"][3]["tags"],
+        json!(["回复快", "态度友好", "问题已解决"])
+    );
+    let ja = app.init("sysnum=demo&locale=ja").await;
+    assert_eq!(
+        ja["evaluation"]["options"][3]["tags"][1], "Friendly",
+        "no Japanese tags: the tenant's own words"
+    );
+    let (alice, visitor, conv) = served_in(&app, "zh", "").await;
+    end(&app, &alice, &conv).await;
+    // A Chinese page offered the Chinese words: the English ones are not its tags.
+    let (status, body) = rate(&app, &visitor, json!({"score": 4, "tags": ["Friendly"]})).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = rate(
+        &app,
+        &visitor,
+        json!({"score": 4, "tags": ["态度友好", "回复快"], "comment": ""}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let view = stored(&app, &alice, &conv).await;
+    assert_eq!(
+        view["evaluation"]["tags"],
+        json!(["Friendly", "Quick reply"]),
+        "stored in the tenant's words, in the visitor's order"
+    );
 }

@@ -254,7 +254,13 @@ impl TestApp {
     /// Logs an agent in and sets them busy: signed in, taking no new chats, so visitors
     /// queue and the test accepts them by hand.
     pub async fn agent_busy(&self, name: &str) -> String {
-        let token = self.agent_login(name).await;
+        self.agent_busy_at("demo", name, &format!("{name}-demo"))
+            .await
+    }
+
+    /// [`TestApp::agent_busy`] for an agent of any tenant.
+    pub async fn agent_busy_at(&self, sysnum: &str, name: &str, password: &str) -> String {
+        let token = self.agent_login_at(sysnum, name, password).await;
         let (status, body) = self
             .call(
                 reqwest::Method::PUT,

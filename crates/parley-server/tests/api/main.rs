@@ -17,6 +17,7 @@ mod invitations;
 mod link_params;
 mod loader;
 mod ops;
+mod overflow;
 mod pages;
 mod reception;
 mod reconnect;

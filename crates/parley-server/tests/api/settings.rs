@@ -193,6 +193,32 @@ async fn bad_settings_are_refused_by_field_and_nothing_is_stored(store: Store) {
         body["message"].as_str().unwrap().contains("colour"),
         "{body}"
     );
+    // E-commerce partners: a tenant of this server, other than itself, with a code.
+    let body = refused(
+        &|t| t["partner"] = json!([{"sysnum": "nowhere", "union_code": "mall"}]),
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "partner.sysnum", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"nowhere\" is not a tenant of this server"),
+        "{body}"
+    );
+    let body = refused(
+        &|t| t["partner"] = json!([{"sysnum": "demo", "union_code": "mall"}]),
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "partner.sysnum", "{body}");
+    let body = refused(
+        &|t| t["partner"] = json!([{"sysnum": "QUEUE", "union_code": ""}]),
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "partner.union_code", "{body}");
     // Nothing was stored: same generation, same settings, the old colour served.
     let after = read(&app, &token).await;
     assert_eq!(after, before);

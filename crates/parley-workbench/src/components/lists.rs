@@ -98,6 +98,11 @@ fn Item(c: ConversationSummary, kind: Kind, now: Signal<i64>) -> impl IntoView {
         QueueTier::Vip => Some(("badge vip", wb.t("tier-vip"))),
         QueueTier::QueueFirst => Some(("badge first", wb.t("tier-first"))),
     };
+    // An overflowed visitor's own company, so the agent knows whose customer it is.
+    let origin = c
+        .origin_tenant
+        .clone()
+        .map(|o| wb.t("origin-tenant").replace("{ $tenant }", &o));
     let group = c.group_id.clone();
     let preview = c.preview.clone().unwrap_or_default();
     view! {
@@ -106,6 +111,7 @@ fn Item(c: ConversationSummary, kind: Kind, now: Signal<i64>) -> impl IntoView {
                 <span class="line1">
                     <span class="name">{name}</span>
                     {tier.map(|(class, text)| view! { <span class=class>{text}</span> })}
+                    {origin.map(|text| view! { <span class="badge origin">{text}</span> })}
                     <Show when=has_unread>
                         <span class="unread" aria-label=wb.t("unread-label")>{move || unread.get()}</span>
                     </Show>

@@ -56,6 +56,19 @@ pub fn VisitorPanel(visitor_id: String) -> impl IntoView {
     }
 }
 
+/// The panel for a visitor who overflowed from partner `origin`: their profile, track
+/// and tickets belong to that company, and the server shows them only to its agents.
+#[component]
+pub fn PartnerVisitorPanel(origin: String) -> impl IntoView {
+    let wb = use_wb();
+    view! {
+        <aside class="visitor" aria-labelledby="visitor-title">
+            <h2 id="visitor-title">{wb.t("visitor-panel")}</h2>
+            <p class="empty">{wb.t("visitor-elsewhere").replace("{ $tenant }", &origin)}</p>
+        </aside>
+    }
+}
+
 #[component]
 fn Detail(d: VisitorDetail) -> impl IntoView {
     let wb = use_wb();

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use crate::components::conversation::ConversationPane;
 use crate::components::lists::InboxLists;
-use crate::components::visitor_panel::VisitorPanel;
+use crate::components::visitor_panel::{PartnerVisitorPanel, VisitorPanel};
 use crate::use_wb;
 
 #[component]
@@ -18,7 +18,10 @@ pub fn InboxPage() -> impl IntoView {
     // The visitor of the open conversation, once the lists or the messages say.
     let visitor = Memo::new(move |_| {
         let id = id.get()?;
-        wb.inbox.with(|i| i.find(&id).map(|c| c.visitor_id.clone()))
+        wb.inbox.with(|i| {
+            i.find(&id)
+                .map(|c| (c.visitor_id.clone(), c.origin_tenant.clone()))
+        })
     });
     view! {
         <div class="inbox">
@@ -32,7 +35,10 @@ pub fn InboxPage() -> impl IntoView {
                     </section>
                 }.into_any(),
             }}
-            {move || visitor.get().map(|v| view! { <VisitorPanel visitor_id=v /> })}
+            {move || visitor.get().map(|(v, origin)| match origin {
+                None => view! { <VisitorPanel visitor_id=v /> }.into_any(),
+                Some(origin) => view! { <PartnerVisitorPanel origin /> }.into_any(),
+            })}
         </div>
     }
 }
