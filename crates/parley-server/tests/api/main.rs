@@ -20,6 +20,7 @@ mod ops;
 mod pages;
 mod reception;
 mod reconnect;
+mod reports;
 mod restart;
 mod security;
 mod settings;
