@@ -138,8 +138,9 @@ fn Part(
     children: Children,
 ) -> impl IntoView {
     let heading = format!("reports-{id}-title");
+    let labelled_by = heading.clone();
     view! {
-        <section class=format!("report report-{id}") aria-labelledby=heading.clone()>
+        <section class=format!("report report-{id}") aria-labelledby=labelled_by>
             <header>
                 <h2 id=heading>{title}</h2>
                 <CsvButton table shown tz />
@@ -161,7 +162,9 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
         && r.satisfaction.count == 0
         && r.tickets.iter().all(|d| d.opened + d.answered + d.closed == 0)
         && r.unknown_questions.is_empty();
-    let numbers = t(wb, "reports-numbers");
+    // One copy per section: each section's content is a closure of its own.
+    let numbers: [String; 5] = std::array::from_fn(|_| t(wb, "reports-numbers"));
+    let [n_days, n_hours, n_outcomes, n_scores, n_tickets] = numbers;
     let headline = view! {
         <dl class="headline">
             <div><dt>{t(wb, "reports-total")}</dt><dd class="total-conversations">{total.to_string()}</dd></div>
@@ -329,18 +332,18 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
         <div class="report-grid">
             <Part id="days" title=t(wb, "reports-per-day") table="days" shown tz>
                 <BarChart name=t(wb, "reports-per-day") labels=day_labels axis=day_axis values=day_values />
-                <NumbersTable summary=numbers.clone()
+                <NumbersTable summary=n_days
                     head=vec![t(wb, "reports-day"), t(wb, "reports-conversations")] rows=day_rows />
             </Part>
             <Part id="hours" title=t(wb, "reports-hour-of-week") table="hour_of_week" shown tz>
                 <HeatMap name=t(wb, "reports-hour-of-week") weekdays=weekdays.clone() values=r.hour_of_week.clone() />
-                <NumbersTable summary=numbers.clone()
+                <NumbersTable summary=n_hours
                     head=vec![t(wb, "reports-weekday"), t(wb, "reports-hour"), t(wb, "reports-conversations")]
                     rows=heat_rows />
             </Part>
             <Part id="outcomes" title=t(wb, "reports-outcomes") table="outcomes" shown tz>
                 <StackedBar name=t(wb, "reports-outcomes") parts=outcome_parts />
-                <NumbersTable summary=numbers.clone()
+                <NumbersTable summary=n_outcomes
                     head=vec![t(wb, "reports-outcome"), t(wb, "reports-conversations"), "%".to_owned()]
                     rows=outcome_rows />
             </Part>
@@ -380,7 +383,7 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
             </Part>
             <Part id="scores" title=t(wb, "reports-scores") table="scores" shown tz>
                 <BarChart name=t(wb, "reports-scores") labels=score_labels.clone() axis=score_labels values=score_values />
-                <NumbersTable summary=numbers.clone()
+                <NumbersTable summary=n_scores
                     head=vec![t(wb, "reports-score"), t(wb, "reports-ratings")] rows=score_rows />
                 <h3>{t(wb, "reports-comments")}</h3>
                 <CsvButton table="comments" shown tz />
@@ -407,7 +410,7 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
             </Part>
             <Part id="tickets" title=t(wb, "reports-tickets") table="tickets" shown tz>
                 <BarChart name=t(wb, "reports-opened") labels=ticket_labels axis=ticket_axis values=ticket_opened />
-                <NumbersTable summary=numbers
+                <NumbersTable summary=n_tickets
                     head=vec![t(wb, "reports-day"), t(wb, "reports-opened"), t(wb, "reports-answered"), t(wb, "reports-closed")]
                     rows=ticket_rows />
             </Part>
