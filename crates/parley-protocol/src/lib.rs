@@ -13,6 +13,7 @@
 //! * [`rich`]: the safe rich-text subset of bot and agent messages (no HTML).
 //! * [`evaluation`]: satisfaction evaluation settings, answers and their check.
 //! * [`ticket`]: leave-message and ticket bodies, and the form validation both sides run.
+//! * [`reports`]: the admin reports' document and the calendar days it is cut in.
 //!
 //! The crate is plain data and pure functions (serde, serde_json, md-5 and chrono without its clock) so that
 //! it builds for both `wasm32-unknown-unknown` and the host, and so that all of it is
@@ -28,6 +29,7 @@ pub mod evaluation;
 pub mod locale;
 #[warn(missing_docs)]
 pub mod params;
+pub mod reports;
 #[warn(missing_docs)]
 pub mod rich;
 pub mod ticket;

@@ -27,6 +27,7 @@ pub mod profile;
 pub mod quota;
 pub mod ratelimit;
 pub mod reception;
+pub mod reports;
 pub mod routes;
 pub mod security;
 pub mod signin;
@@ -161,6 +162,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::card::router())
         .merge(routes::evaluation::router())
         .merge(routes::agent::router())
+        .merge(routes::reports::router())
         .merge(routes::ws::router())
         .merge(ops::router())
         .merge(routes::loader::router())

@@ -341,3 +341,74 @@ pub fn new_client_id() -> String {
 pub async fn colleagues(token: &str) -> Result<parley_protocol::api::Colleagues, CallError> {
     get(token, "/api/agent/colleagues").await
 }
+
+/// The query of a report range: `from`, `to` (`YYYY-MM-DD`) and the browser's UTC
+/// offset.
+fn range_query(from: &str, to: &str, tz_minutes: i32) -> String {
+    format!("from={}&to={}&tz={tz_minutes}", enc(from), enc(to))
+}
+
+/// `GET /api/admin/reports` (admins only).
+pub async fn report(
+    token: &str,
+    from: &str,
+    to: &str,
+    tz_minutes: i32,
+) -> Result<parley_protocol::reports::Report, CallError> {
+    get(
+        token,
+        &format!("/api/admin/reports?{}", range_query(from, to, tz_minutes)),
+    )
+    .await
+}
+
+/// Downloads one report table as CSV: the call needs the bearer token, which a plain
+/// link cannot carry, so the file is fetched and handed to the browser as a `blob:`
+/// link that is clicked once and revoked.
+pub async fn download_report_csv(
+    token: &str,
+    table: &str,
+    from: &str,
+    to: &str,
+    tz_minutes: i32,
+) -> Result<(), CallError> {
+    use wasm_bindgen::JsCast;
+    let url = format!(
+        "/api/admin/reports.csv?report={}&{}",
+        enc(table),
+        range_query(from, to, tz_minutes)
+    );
+    let response = bearer(Request::get(&url), token)
+        .send()
+        .await
+        .map_err(network)?;
+    if !response.ok() {
+        return read::<serde_json::Value>(response).await.map(|_| ());
+    }
+    let bytes = response.binary().await.map_err(network)?;
+    let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options)
+        .map_err(|_| network("blob"))?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| network("object url"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| network("no document"))?;
+    let a = document
+        .create_element("a")
+        .map_err(|_| network("link"))?
+        .dyn_into::<web_sys::HtmlElement>()
+        .map_err(|_| network("link"))?;
+    let _ = a.set_attribute("href", &href);
+    let _ = a.set_attribute("download", &format!("parley-{table}-{from}-{to}.csv"));
+    a.click();
+    // Revoked a little later: the browser reads the blob after the click returns.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&href);
+        },
+        std::time::Duration::from_secs(30),
+    );
+    Ok(())
+}

@@ -175,18 +175,21 @@ fn Shell(
                 Page::Inbox => view! { <pages::inbox::InboxPage /> }.into_any(),
                 Page::Tickets => view! { <pages::tickets::TicketsPage /> }.into_any(),
                 Page::Browsing => view! { <pages::browsing::BrowsingPage /> }.into_any(),
+                Page::Reports => view! { <pages::reports::ReportsPage /> }.into_any(),
             }}
         </div>
     }
 }
 
-/// The signed-in pages, by path: `/agent/tickets[/{id}]`, `/agent/browsing`, and the
+/// The signed-in pages, by path: `/agent/tickets[/{id}]`, `/agent/browsing`,
+/// `/agent/reports` (admins), and the
 /// inbox for everything else (`/agent/`, `/agent/conversations/{id}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Inbox,
     Tickets,
     Browsing,
+    Reports,
 }
 
 impl Page {
@@ -196,6 +199,8 @@ impl Page {
             Page::Tickets
         } else if path == "/agent/browsing" || path.starts_with("/agent/browsing/") {
             Page::Browsing
+        } else if path == "/agent/reports" || path.starts_with("/agent/reports/") {
+            Page::Reports
         } else {
             Page::Inbox
         }
@@ -225,6 +230,7 @@ mod tests {
         assert_eq!(Page::of("/agent/tickets"), Page::Tickets);
         assert_eq!(Page::of("/agent/tickets/t1"), Page::Tickets);
         assert_eq!(Page::of("/agent/browsing"), Page::Browsing);
+        assert_eq!(Page::of("/agent/reports"), Page::Reports);
         assert_eq!(Page::of("/agent/ticketsx"), Page::Inbox);
         let conv = "/agent/conversations/";
         assert_eq!(

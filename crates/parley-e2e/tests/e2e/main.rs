@@ -8,5 +8,6 @@ mod leave_link;
 mod leave_message;
 mod loader;
 mod pictures;
+mod reports;
 mod skeleton;
 mod workbench;

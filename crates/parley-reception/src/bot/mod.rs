@@ -24,6 +24,17 @@ use parley_protocol::params::Link;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// A question as the bot reads it, for grouping equal questions (the reports' list of
+/// unknown questions): full-width folded, lower case, punctuation gone, one space
+/// between words: "Where is my PARCEL?!" and "where is  my parcel" both read
+/// "where is my parcel".
+pub fn normalize_question(text: &str) -> String {
+    text::normalize(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The language an FAQ entry is written in. Entries are per language (an English entry
 /// and its Chinese twin are two entries) so that each answer is shown in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

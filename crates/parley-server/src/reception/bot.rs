@@ -97,6 +97,7 @@ pub async fn bot_reply(
     let mut counted = c.clone();
     if outcome == BotOutcome::Unknown {
         counted.unknown_count = store::conversations::count_unknown(state.db.pool(), &c.id).await?;
+        crate::reports::record_unknown(state, &tenant.sysnum, &c.id, question).await;
     }
     let reply = BotReply {
         outcome,

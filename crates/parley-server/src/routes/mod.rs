@@ -7,6 +7,7 @@ pub mod evaluation;
 pub mod image;
 pub mod loader;
 pub mod pages;
+pub mod reports;
 pub mod ticket;
 pub mod token;
 pub mod visitor;

@@ -28,6 +28,7 @@ pub mod evaluations;
 pub mod files;
 pub mod messages;
 pub mod page_tokens;
+pub mod reports;
 pub mod sessions;
 pub mod settings;
 pub mod staff;

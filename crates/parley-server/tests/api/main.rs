@@ -21,6 +21,7 @@ mod overflow;
 mod pages;
 mod reception;
 mod reconnect;
+mod reports;
 mod restart;
 mod security;
 mod settings;

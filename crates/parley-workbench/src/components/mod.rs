@@ -1,6 +1,8 @@
 //! The workbench's parts, one small component (or helper set) per file.
 
 pub mod card;
+pub mod chart;
+pub mod charts;
 pub mod composer;
 pub mod conversation;
 pub mod dialog;

@@ -69,6 +69,11 @@ pub fn TopBar() -> impl IntoView {
             wb.session.set(None);
         });
     };
+    let is_admin = move || {
+        wb.session
+            .with(|s| s.as_ref().map(|s| s.agent.admin))
+            .unwrap_or(false)
+    };
     let name = move || {
         wb.session
             .with(|s| s.as_ref().map(|s| s.agent.name.clone()))
@@ -93,6 +98,9 @@ pub fn TopBar() -> impl IntoView {
                 <a href="/agent/" aria-current=move || in_inbox().then_some("page")>{t("nav-inbox")}</a>
                 <A href="/agent/tickets">{t("nav-tickets")}</A>
                 <A href="/agent/browsing">{t("nav-browsing")}</A>
+                <Show when=is_admin>
+                    <A href="/agent/reports">{t("nav-reports")}</A>
+                </Show>
             </nav>
             <div class="status" role="group" aria-label=t("status-label")>
                 {status_button(AgentStatus::Online, "status-online")}

@@ -2,5 +2,6 @@
 
 pub mod browsing;
 pub mod inbox;
+pub mod reports;
 pub mod signin;
 pub mod tickets;
