@@ -129,5 +129,9 @@ async fn an_admin_reads_the_reports_of_the_conversations_made() {
     .unwrap();
     assert_eq!(heat, 4);
     b.screenshot("reports").await;
+    // The sections further down: agents, satisfaction, unknown questions, tickets.
+    b.eval("document.querySelector('.report-agents').scrollIntoView() || true")
+        .await;
+    b.screenshot("reports-sections").await;
     b.close().await;
 }
