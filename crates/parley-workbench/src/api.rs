@@ -391,7 +391,8 @@ pub async fn download_report_csv(
     options.set_type("text/csv;charset=utf-8");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options)
         .map_err(|_| network("blob"))?;
-    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| network("object url"))?;
+    let href =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| network("object url"))?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| network("no document"))?;

@@ -55,15 +55,21 @@ async fn an_admin_reads_the_reports_of_the_conversations_made() {
         "POST",
         "/api/ticket/submit",
         Some(&leaver),
-        Some(json!({"query": "sysnum=demo", "content": "Call me back, please.",
-            "fields": {"order_code": "A-1"}})),
+        Some(
+            json!({"query": "sysnum=demo", "content": "Call me back, please.",
+            "fields": {"order_code": "A-1"}}),
+        ),
     )
     .await;
     assert_eq!(status, 201, "ticket: {body}");
 
     let b = Browser::start(Viewport::Desktop).await;
     b.client.goto(&server.url("/agent/")).await.unwrap();
-    for (css, value) in [("#sysnum", "demo"), ("#username", "alice"), ("#password", "alice-demo")] {
+    for (css, value) in [
+        ("#sysnum", "demo"),
+        ("#username", "alice"),
+        ("#password", "alice-demo"),
+    ] {
         let el = b
             .client
             .wait()
@@ -85,7 +91,9 @@ async fn an_admin_reads_the_reports_of_the_conversations_made() {
     assert_eq!(b.text_of(".total-conversations").await, "4");
     assert_eq!(b.text_of(".total-served").await, "1");
     // The outcome bar names its parts with their counts.
-    let outcomes = b.eval("document.querySelector('.chart-stack').getAttribute('aria-label')").await;
+    let outcomes = b
+        .eval("document.querySelector('.chart-stack').getAttribute('aria-label')")
+        .await;
     let outcomes = outcomes.as_str().unwrap().to_owned();
     for part in ["Bot only 2", "Served by an agent 1", "Left a message 1"] {
         assert!(outcomes.contains(part), "{outcomes}");
@@ -106,7 +114,10 @@ async fn an_admin_reads_the_reports_of_the_conversations_made() {
         .await;
     assert!(today.as_str().unwrap().ends_with(": 4"), "{today}");
     // The unknown question is listed.
-    assert!(b.text_of(".report-unknown table").await.contains("tell me a joke"));
+    assert!(b
+        .text_of(".report-unknown table")
+        .await
+        .contains("tell me a joke"));
     // The heat map has the four conversations in one hour (or two, across an hour).
     let heat: u64 = serde_json::from_value(
         b.eval(
@@ -118,5 +129,9 @@ async fn an_admin_reads_the_reports_of_the_conversations_made() {
     .unwrap();
     assert_eq!(heat, 4);
     b.screenshot("reports").await;
+    // The sections further down: agents, satisfaction, unknown questions, tickets.
+    b.eval("document.querySelector('.report-agents').scrollIntoView() || true")
+        .await;
+    b.screenshot("reports-sections").await;
     b.close().await;
 }

@@ -229,9 +229,18 @@ fn demo_evaluation_meets_the_floor() {
 #[test]
 fn questions_normalise_for_grouping() {
     use super::normalize_question;
-    assert_eq!(normalize_question("Where is my PARCEL?!"), "where is my parcel");
-    assert_eq!(normalize_question("  where is  my parcel "), "where is my parcel");
-    assert_eq!(normalize_question("ＷＨＥＲＥ　is my parcel？"), "where is my parcel");
+    assert_eq!(
+        normalize_question("Where is my PARCEL?!"),
+        "where is my parcel"
+    );
+    assert_eq!(
+        normalize_question("  where is  my parcel "),
+        "where is my parcel"
+    );
+    assert_eq!(
+        normalize_question("ＷＨＥＲＥ　is my parcel？"),
+        "where is my parcel"
+    );
     assert_eq!(normalize_question("退款，怎么办？"), "退款 怎么办");
     assert_eq!(normalize_question("?!"), "");
 }

@@ -259,7 +259,10 @@ mod tests {
             "",
             "中文，评论",
         ];
-        let rows: Vec<Vec<Cell>> = nasty.iter().map(|s| vec![Cell::text(*s), Cell::num(1.0)]).collect();
+        let rows: Vec<Vec<Cell>> = nasty
+            .iter()
+            .map(|s| vec![Cell::text(*s), Cell::num(1.0)])
+            .collect();
         let csv = table(&["text", "n"], &rows);
         assert!(csv.starts_with('\u{FEFF}'));
         let back = parse(&csv);
@@ -274,7 +277,10 @@ mod tests {
     #[test]
     fn formulas_are_neutralised_as_text() {
         for (given, written) in [
-            ("=HYPERLINK(\"http://evil\",\"x\")", "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""),
+            (
+                "=HYPERLINK(\"http://evil\",\"x\")",
+                "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"",
+            ),
             ("+1+1", "'+1+1"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),
@@ -323,7 +329,10 @@ mod tests {
         for name in parley_protocol::reports::TABLES {
             assert!(report_table(&report, name).is_some(), "{name}");
         }
-        assert_eq!(parse(&report_table(&report, "hour_of_week").unwrap()).len(), 1 + 168);
+        assert_eq!(
+            parse(&report_table(&report, "hour_of_week").unwrap()).len(),
+            1 + 168
+        );
         assert_eq!(report_table(&report, "../etc/passwd"), None);
     }
 }

@@ -156,7 +156,9 @@ fn conversations(
     let mut firsts: HashMap<&str, i64> = HashMap::new();
     let mut messages: HashMap<&str, u64> = HashMap::new();
     for r in &replies {
-        let first = firsts.entry(r.conversation_id.as_str()).or_insert(r.first_at);
+        let first = firsts
+            .entry(r.conversation_id.as_str())
+            .or_insert(r.first_at);
         *first = (*first).min(r.first_at);
         *messages.entry(r.agent_id.as_str()).or_default() += r.count.max(0) as u64;
     }
@@ -239,7 +241,10 @@ fn satisfaction(
     let (mut count, mut sum, mut other_scale) = (0u64, 0u64, 0u64);
     for (k, score, n) in scores {
         let n = n.max(0) as u64;
-        match distribution.iter_mut().find(|s| i64::from(s.score) == score) {
+        match distribution
+            .iter_mut()
+            .find(|s| i64::from(s.score) == score)
+        {
             Some(slot) if k == kind_text => {
                 slot.count += n;
                 count += n;

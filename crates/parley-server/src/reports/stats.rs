@@ -178,7 +178,13 @@ impl Story {
     /// How long the visitor waited for the first agent (0 when one took them at once).
     pub fn waited(&self) -> Option<i64> {
         let accepted = self.accepted_at?;
-        Some(accepted - self.queued_at.filter(|q| *q <= accepted).unwrap_or(accepted))
+        Some(
+            accepted
+                - self
+                    .queued_at
+                    .filter(|q| *q <= accepted)
+                    .unwrap_or(accepted),
+        )
     }
 
     /// The conversation's outcome, given whether the visitor left a message.
@@ -289,8 +295,16 @@ mod tests {
         let (start, end) = s.millis();
         assert_eq!(end - start, 7 * DAY_MS);
         // Midnight of 1 March in UTC+2 is 22:00 UTC the day before.
-        assert_eq!(start, parse_day("2024-03-01").unwrap() * DAY_MS - 2 * 3_600_000);
-        assert_eq!(Span::parse("2024-03-01", "2024-03-01", None).unwrap().tz_minutes, 0);
+        assert_eq!(
+            start,
+            parse_day("2024-03-01").unwrap() * DAY_MS - 2 * 3_600_000
+        );
+        assert_eq!(
+            Span::parse("2024-03-01", "2024-03-01", None)
+                .unwrap()
+                .tz_minutes,
+            0
+        );
         let refused = |f: &str, t: &str, tz: Option<&str>| Span::parse(f, t, tz).unwrap_err();
         assert_eq!(refused("2024-03-08", "2024-03-07", None).field, "from");
         assert!(refused("2024-03-08", "2024-03-07", None)
@@ -351,13 +365,28 @@ mod tests {
         assert_eq!(
             s.holds,
             vec![
-                Hold { agent_id: "alice".into(), start: 400, end: 900 },
-                Hold { agent_id: "bob".into(), start: 900, end: 1500 },
+                Hold {
+                    agent_id: "alice".into(),
+                    start: 400,
+                    end: 900
+                },
+                Hold {
+                    agent_id: "bob".into(),
+                    start: 900,
+                    end: 1500
+                },
             ]
         );
         // Still held at the end of the events: the hold runs to `until`.
         let open = Story::of(&[(5, joined("carol"))], 50);
-        assert_eq!(open.holds, vec![Hold { agent_id: "carol".into(), start: 5, end: 50 }]);
+        assert_eq!(
+            open.holds,
+            vec![Hold {
+                agent_id: "carol".into(),
+                start: 5,
+                end: 50
+            }]
+        );
         assert_eq!(open.waited(), Some(0), "taken at once");
     }
 
@@ -368,16 +397,32 @@ mod tests {
         assert_eq!(bot.outcome(true), Outcome::MessageLeft);
         assert_eq!(bot.waited(), None);
         let waited = Story::of(
-            &[(10, SystemEvent::Queued { group_id: None }), (20, SystemEvent::NoAgentOnline)],
+            &[
+                (10, SystemEvent::Queued { group_id: None }),
+                (20, SystemEvent::NoAgentOnline),
+            ],
             100,
         );
         assert_eq!(waited.outcome(false), Outcome::Unserved);
         assert_eq!(waited.outcome(true), Outcome::MessageLeft);
         let mut totals = Outcomes::default();
-        for o in [Outcome::BotOnly, Outcome::Agent, Outcome::Agent, Outcome::Unserved] {
+        for o in [
+            Outcome::BotOnly,
+            Outcome::Agent,
+            Outcome::Agent,
+            Outcome::Unserved,
+        ] {
             o.count_in(&mut totals);
         }
-        assert_eq!((totals.bot_only, totals.agent, totals.unserved, totals.total()), (1, 2, 1, 4));
+        assert_eq!(
+            (
+                totals.bot_only,
+                totals.agent,
+                totals.unserved,
+                totals.total()
+            ),
+            (1, 2, 1, 4)
+        );
     }
 
     #[test]

@@ -267,7 +267,13 @@ pub async fn scores<'e>(
     .fetch_all(ex)
     .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get("kind")?, row.try_get("score")?, row.try_get("n")?)))
+        .map(|row| {
+            Ok((
+                row.try_get("kind")?,
+                row.try_get("score")?,
+                row.try_get("n")?,
+            ))
+        })
         .collect()
 }
 

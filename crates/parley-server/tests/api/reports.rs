@@ -147,8 +147,20 @@ async fn seed(app: &TestApp) -> Seeded {
 
     let bot = app.init("sysnum=demo&locale=en").await;
     let bot_token = bot["session_token"].as_str().unwrap().to_owned();
-    ask_unknown(app, &bot_token, "u1", "Who won the football match last night?").await;
-    ask_unknown(app, &bot_token, "u2", "who won the FOOTBALL match last night").await;
+    ask_unknown(
+        app,
+        &bot_token,
+        "u1",
+        "Who won the football match last night?",
+    )
+    .await;
+    ask_unknown(
+        app,
+        &bot_token,
+        "u2",
+        "who won the FOOTBALL match last night",
+    )
+    .await;
     ask_unknown(app, &bot_token, "u3", "tell me a joke").await;
     let bot_conv = bot["conversation"]["id"].as_str().unwrap().to_owned();
     start_at(app, &bot_conv, MONDAY - 30 * 60 * S).await;
@@ -211,14 +223,24 @@ async fn seed(app: &TestApp) -> Seeded {
         "fields": {"order_code": "A-1"},
     });
     let (status, ticket) = app
-        .call(Method::POST, "/api/ticket/submit", &leaver_token, Some(&form))
+        .call(
+            Method::POST,
+            "/api/ticket/submit",
+            &leaver_token,
+            Some(&form),
+        )
         .await;
     assert_eq!(status, 201, "{ticket}");
     let ticket_id = ticket["id"].as_str().unwrap().to_owned();
     let bob = app.agent_login("bob").await;
     let path = format!("/api/agent/tickets/{ticket_id}/reply");
     let (status, body) = app
-        .call(Method::POST, &path, &bob, Some(&json!({"text": "We will."})))
+        .call(
+            Method::POST,
+            &path,
+            &bob,
+            Some(&json!({"text": "We will."})),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let path = format!("/api/agent/tickets/{ticket_id}/close");
@@ -256,11 +278,17 @@ async fn the_report_counts_the_conversations_the_api_made(store: Store) {
     let seeded = seed(&app).await;
     let (status, r) = report(&app, &seeded.admin, "from=2024-03-11&to=2024-03-11&tz=60").await;
     assert_eq!(status, 200, "{r}");
-    assert_eq!(r["days"], json!([{"day": "2024-03-11", "conversations": 5}]));
+    assert_eq!(
+        r["days"],
+        json!([{"day": "2024-03-11", "conversations": 5}])
+    );
     // Monday (row 0) in UTC+1: 00:30 the bot chat, 11:00 the three served, 13:00 the
     // message left.
     let monday = &r["hour_of_week"][0];
-    assert_eq!((monday[0].as_u64(), monday[11].as_u64(), monday[13].as_u64()), (Some(1), Some(3), Some(1)));
+    assert_eq!(
+        (monday[0].as_u64(), monday[11].as_u64(), monday[13].as_u64()),
+        (Some(1), Some(3), Some(1))
+    );
     let total: u64 = r["hour_of_week"]
         .as_array()
         .unwrap()
@@ -274,7 +302,10 @@ async fn the_report_counts_the_conversations_the_api_made(store: Store) {
     );
     // Waits 10, 20, 60 s: median 20 s, p90 20 + 0.8 × 40 = 52 s. First answers 5, 5,
     // 30 s: median 5 s, p90 5 + 0.8 × 25 = 25 s.
-    assert_eq!(r["waiting"], json!({"count": 3, "median_ms": 20_000, "p90_ms": 52_000}));
+    assert_eq!(
+        r["waiting"],
+        json!({"count": 3, "median_ms": 20_000, "p90_ms": 52_000})
+    );
     assert_eq!(
         r["first_response"],
         json!({"count": 3, "median_ms": 5_000, "p90_ms": 25_000})
@@ -286,26 +317,57 @@ async fn the_report_counts_the_conversations_the_api_made(store: Store) {
         .find(|a| a["agent_id"] == "alice")
         .cloned()
         .unwrap();
-    assert_eq!((alice["conversations"].as_u64(), alice["messages"].as_u64()), (Some(3), Some(3)));
+    assert_eq!(
+        (alice["conversations"].as_u64(), alice["messages"].as_u64()),
+        (Some(3), Some(3))
+    );
     // Holds 10:00:11–10:02:11, 10:00:31–10:02:31, 10:01:21–10:03:21: all three at once
     // for 50 s; 360 conversation-seconds over 190 busy seconds.
     assert_eq!(alice["peak_load"], 3);
     assert_eq!(alice["average_load"], 1.89);
-    let bob = r["agents"].as_array().unwrap().iter().find(|a| a["agent_id"] == "bob").cloned().unwrap();
-    assert_eq!((bob["conversations"].as_u64(), bob["messages"].as_u64()), (Some(0), Some(0)));
+    let bob = r["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["agent_id"] == "bob")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (bob["conversations"].as_u64(), bob["messages"].as_u64()),
+        (Some(0), Some(0))
+    );
 
     let s = &r["satisfaction"];
     assert_eq!(s["kind"], "stars");
-    let counts: Vec<u64> = s["distribution"].as_array().unwrap().iter().map(|d| d["count"].as_u64().unwrap()).collect();
+    let counts: Vec<u64> = s["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["count"].as_u64().unwrap())
+        .collect();
     assert_eq!(counts, vec![0, 0, 0, 1, 1]);
-    assert_eq!((s["count"].as_u64(), s["average"].as_f64()), (Some(2), Some(4.5)));
-    let comments: Vec<&str> = s["comments"].as_array().unwrap().iter().map(|c| c["comment"].as_str().unwrap()).collect();
+    assert_eq!(
+        (s["count"].as_u64(), s["average"].as_f64()),
+        (Some(2), Some(4.5))
+    );
+    let comments: Vec<&str> = s["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["comment"].as_str().unwrap())
+        .collect();
     assert_eq!(comments, vec![AWKWARD, FORMULA], "newest first");
-    assert_eq!(s["comments"][0]["conversation_id"], seeded.served[1].as_str());
+    assert_eq!(
+        s["comments"][0]["conversation_id"],
+        seeded.served[1].as_str()
+    );
 
     let unknown = r["unknown_questions"].as_array().unwrap();
     assert_eq!(unknown.len(), 2, "{unknown:?}");
-    assert_eq!(unknown[0]["normalized"], "who won the football match last night");
+    assert_eq!(
+        unknown[0]["normalized"],
+        "who won the football match last night"
+    );
     assert_eq!(unknown[0]["count"], 2);
     assert_eq!(unknown[1]["normalized"], "tell me a joke");
     assert_eq!(unknown[1]["count"], 1);
@@ -332,7 +394,10 @@ async fn the_report_counts_the_conversations_the_api_made(store: Store) {
     assert_eq!(status, 200, "{empty}");
     assert_eq!(empty["days"].as_array().unwrap().len(), 3);
     assert_eq!(empty["outcomes"]["agent"], 0);
-    assert_eq!(empty["waiting"], json!({"count": 0, "median_ms": null, "p90_ms": null}));
+    assert_eq!(
+        empty["waiting"],
+        json!({"count": 0, "median_ms": null, "p90_ms": null})
+    );
 }
 
 async fn another_tenants_conversations_never_appear(store: Store) {
@@ -356,7 +421,11 @@ async fn another_tenants_conversations_never_appear(store: Store) {
         .collect();
     assert!(!unknown.iter().any(|q| q.contains("mars")), "{unknown:?}");
     assert!(
-        !r["agents"].as_array().unwrap().iter().any(|a| a["agent_id"] == "solo"),
+        !r["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["agent_id"] == "solo"),
         "another tenant's agent"
     );
     // Solo, QUEUE's agent, is no admin; and the demo's admin cannot name another
@@ -364,7 +433,12 @@ async fn another_tenants_conversations_never_appear(store: Store) {
     let solo = app.agent_login_at("QUEUE", "solo", "solo-demo").await;
     let (status, _) = report(&app, &solo, "from=2024-03-11&to=2024-03-11").await;
     assert_eq!(status, 403);
-    let (_, r) = report(&app, &seeded.admin, "from=2024-03-11&to=2024-03-11&tz=60&sysnum=QUEUE").await;
+    let (_, r) = report(
+        &app,
+        &seeded.admin,
+        "from=2024-03-11&to=2024-03-11&tz=60&sysnum=QUEUE",
+    )
+    .await;
     assert_eq!(r["days"][0]["conversations"], 5);
 }
 
@@ -394,7 +468,10 @@ async fn only_admins_read_reports_and_bad_ranges_are_refused(store: Store) {
         let (status, body) = report(&app, &admin, query).await;
         assert_eq!(status, 400, "{query}: {body}");
         assert_eq!(body["field"], field, "{query}: {body}");
-        assert!(body["message"].as_str().unwrap().contains(words), "{query}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(words),
+            "{query}: {body}"
+        );
     }
     // 366 days (a leap year) is allowed.
     let (status, body) = report(&app, &admin, "from=2024-01-01&to=2024-12-31").await;
@@ -402,7 +479,12 @@ async fn only_admins_read_reports_and_bad_ranges_are_refused(store: Store) {
     assert_eq!(body["days"].as_array().unwrap().len(), 366);
 
     let (status, body) = app
-        .call(Method::GET, &format!("/api/admin/reports.csv?report=secrets&{range}"), &admin, None)
+        .call(
+            Method::GET,
+            &format!("/api/admin/reports.csv?report=secrets&{range}"),
+            &admin,
+            None,
+        )
         .await;
     assert_eq!(status, 400);
     assert_eq!(body["field"], "report");
@@ -432,7 +514,10 @@ fn parse_csv(csv: &str) -> Vec<Vec<String>> {
             (false, c) => cell.push(c),
         }
     }
-    assert!(row.is_empty() && cell.is_empty(), "the file ends with a line end");
+    assert!(
+        row.is_empty() && cell.is_empty(),
+        "the file ends with a line end"
+    );
     rows
 }
 
@@ -458,7 +543,10 @@ async fn csv_keeps_comments_whole_and_defuses_formulas(store: Store) {
         "attachment; filename=\"parley-comments-2024-03-11-2024-03-11.csv\""
     );
     let rows = parse_csv(&text);
-    assert_eq!(rows[0], vec!["conversation_id", "agent_id", "score", "comment", "at_ms"]);
+    assert_eq!(
+        rows[0],
+        vec!["conversation_id", "agent_id", "score", "comment", "at_ms"]
+    );
     assert_eq!(rows.len(), 3, "{rows:?}");
     // The awkward comment survives whole; the formula comes back as text with a
     // leading quote, so a spreadsheet never evaluates it.

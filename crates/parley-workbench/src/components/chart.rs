@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(tick_values(4, 4), vec![0, 1, 2, 3, 4]);
         for max in 0..500 {
             let top = nice_max(max, 4);
-            assert!(top >= max && top % 4 == 0, "{max} → {top}");
+            assert!(top >= max && top.is_multiple_of(4), "{max} → {top}");
         }
     }
 
@@ -194,7 +194,10 @@ mod tests {
     #[test]
     fn stacks_and_percentages_add_up() {
         let s = stack(&[1, 3, 0, 4], 80.0);
-        assert_eq!(s, vec![(0.0, 10.0), (10.0, 30.0), (40.0, 0.0), (40.0, 40.0)]);
+        assert_eq!(
+            s,
+            vec![(0.0, 10.0), (10.0, 30.0), (40.0, 0.0), (40.0, 40.0)]
+        );
         assert_eq!(stack(&[0, 0], 10.0), vec![(0.0, 0.0), (0.0, 0.0)]);
         assert_eq!(percent(1, 3), "33%");
         assert_eq!(percent(2, 3), "67%");

@@ -55,20 +55,36 @@ pub fn BarChart(
         .zip(labels.into_iter().zip(values.iter().copied()))
         .zip(axis)
         .enumerate()
-        .map(|(i, ((Rect { x, y, width, height }, (label, value)), axis))| {
-            let mid = LEFT + x + width / 2.0;
-            let axis_label = (i % every == 0).then(|| {
-                view! { <text class="axis" x=mid y=H - 6.0 text-anchor="middle">{axis}</text> }
-            });
-            view! {
-                <g class="bar">
-                    <rect x=LEFT + x y=TOP + y width=width height=height>
-                        <title>{format!("{label}: {value}")}</title>
-                    </rect>
-                    {axis_label}
-                </g>
-            }
-        })
+        .map(
+            |(
+                i,
+                (
+                    (
+                        Rect {
+                            x,
+                            y,
+                            width,
+                            height,
+                        },
+                        (label, value),
+                    ),
+                    axis,
+                ),
+            )| {
+                let mid = LEFT + x + width / 2.0;
+                let axis_label = (i % every == 0).then(|| {
+                    view! { <text class="axis" x=mid y=H - 6.0 text-anchor="middle">{axis}</text> }
+                });
+                view! {
+                    <g class="bar">
+                        <rect x=LEFT + x y=TOP + y width=width height=height>
+                            <title>{format!("{label}: {value}")}</title>
+                        </rect>
+                        {axis_label}
+                    </g>
+                }
+            },
+        )
         .collect_view();
     view! {
         <svg class="chart chart-bars" viewBox=format!("0 0 {W} {H}") role="img" aria-label=aria

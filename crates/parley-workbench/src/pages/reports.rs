@@ -160,7 +160,9 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
     let total = r.outcomes.total();
     let empty = total == 0
         && r.satisfaction.count == 0
-        && r.tickets.iter().all(|d| d.opened + d.answered + d.closed == 0)
+        && r.tickets
+            .iter()
+            .all(|d| d.opened + d.answered + d.closed == 0)
         && r.unknown_questions.is_empty();
     // One copy per section: each section's content is a closure of its own.
     let numbers: [String; 5] = std::array::from_fn(|_| t(wb, "reports-numbers"));
@@ -186,7 +188,11 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
 
     // Conversations per day.
     let day_labels: Vec<String> = r.days.iter().map(|d| d.day.clone()).collect();
-    let day_axis: Vec<String> = r.days.iter().map(|d| short_day(&d.day).to_owned()).collect();
+    let day_axis: Vec<String> = r
+        .days
+        .iter()
+        .map(|d| short_day(&d.day).to_owned())
+        .collect();
     let day_values: Vec<u64> = r.days.iter().map(|d| d.conversations).collect();
     let day_rows: Vec<Vec<String>> = r
         .days
@@ -211,7 +217,11 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
     let outcome_parts = vec![
         (t(wb, "reports-outcome-bot"), o.bot_only, "o-bot"),
         (t(wb, "reports-outcome-agent"), o.agent, "o-agent"),
-        (t(wb, "reports-outcome-message"), o.message_left, "o-message"),
+        (
+            t(wb, "reports-outcome-message"),
+            o.message_left,
+            "o-message",
+        ),
         (t(wb, "reports-outcome-unserved"), o.unserved, "o-unserved"),
     ];
     let outcome_rows: Vec<Vec<String>> = outcome_parts
@@ -286,7 +296,12 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
         .collect_view();
     let no_comments = s.comments.is_empty();
 
-    let unknown_max = r.unknown_questions.iter().map(|q| q.count).max().unwrap_or(0);
+    let unknown_max = r
+        .unknown_questions
+        .iter()
+        .map(|q| q.count)
+        .max()
+        .unwrap_or(0);
     let unknown_rows = r
         .unknown_questions
         .iter()
@@ -324,7 +339,11 @@ fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl Int
         })
         .collect();
     let ticket_labels: Vec<String> = r.tickets.iter().map(|d| d.day.clone()).collect();
-    let ticket_axis: Vec<String> = r.tickets.iter().map(|d| short_day(&d.day).to_owned()).collect();
+    let ticket_axis: Vec<String> = r
+        .tickets
+        .iter()
+        .map(|d| short_day(&d.day).to_owned())
+        .collect();
     let ticket_opened: Vec<u64> = r.tickets.iter().map(|d| d.opened).collect();
 
     view! {
