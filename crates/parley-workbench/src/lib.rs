@@ -7,9 +7,11 @@
 //! data is one plain [`model::Inbox`] in a signal, fed by the server's lists and the
 //! agent socket (`socket.rs`).
 
+pub mod admin_api;
 pub mod alert;
 pub mod api;
 pub mod components;
+pub mod doc;
 pub mod i18n;
 pub mod model;
 pub mod pages;
@@ -175,18 +177,21 @@ fn Shell(
                 Page::Inbox => view! { <pages::inbox::InboxPage /> }.into_any(),
                 Page::Tickets => view! { <pages::tickets::TicketsPage /> }.into_any(),
                 Page::Browsing => view! { <pages::browsing::BrowsingPage /> }.into_any(),
+                Page::Admin => view! { <pages::admin::AdminPage /> }.into_any(),
             }}
         </div>
     }
 }
 
-/// The signed-in pages, by path: `/agent/tickets[/{id}]`, `/agent/browsing`, and the
+/// The signed-in pages, by path: `/agent/tickets[/{id}]`, `/agent/browsing`,
+/// `/agent/admin[/{section}]`, and the
 /// inbox for everything else (`/agent/`, `/agent/conversations/{id}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Inbox,
     Tickets,
     Browsing,
+    Admin,
 }
 
 impl Page {
@@ -196,6 +201,8 @@ impl Page {
             Page::Tickets
         } else if path == "/agent/browsing" || path.starts_with("/agent/browsing/") {
             Page::Browsing
+        } else if path == "/agent/admin" || path.starts_with("/agent/admin/") {
+            Page::Admin
         } else {
             Page::Inbox
         }
@@ -226,6 +233,8 @@ mod tests {
         assert_eq!(Page::of("/agent/tickets/t1"), Page::Tickets);
         assert_eq!(Page::of("/agent/browsing"), Page::Browsing);
         assert_eq!(Page::of("/agent/ticketsx"), Page::Inbox);
+        assert_eq!(Page::of("/agent/admin"), Page::Admin);
+        assert_eq!(Page::of("/agent/admin/faq"), Page::Admin);
         let conv = "/agent/conversations/";
         assert_eq!(
             Page::id_in("/agent/conversations/abc", conv).as_deref(),

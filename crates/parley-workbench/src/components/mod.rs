@@ -4,6 +4,7 @@ pub mod card;
 pub mod composer;
 pub mod conversation;
 pub mod dialog;
+pub mod form;
 pub mod keyboard;
 pub mod lists;
 pub mod message;

@@ -93,6 +93,9 @@ pub fn TopBar() -> impl IntoView {
                 <a href="/agent/" aria-current=move || in_inbox().then_some("page")>{t("nav-inbox")}</a>
                 <A href="/agent/tickets">{t("nav-tickets")}</A>
                 <A href="/agent/browsing">{t("nav-browsing")}</A>
+                <Show when=move || wb.session.with(|s| s.as_ref().is_some_and(|s| s.agent.admin))>
+                    <A href="/agent/admin">{t("nav-admin")}</A>
+                </Show>
             </nav>
             <div class="status" role="group" aria-label=t("status-label")>
                 {status_button(AgentStatus::Online, "status-online")}
