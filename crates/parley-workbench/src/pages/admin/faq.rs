@@ -4,6 +4,7 @@
 //! matcher with the draft as it is on screen, so an entry can be tried before it is
 //! saved, and shows the ranking that decided the answer.
 
+use leptos::context::Provider;
 use leptos::prelude::*;
 use parley_protocol::api::{BotOutcome, FaqTry, FaqTryRequest};
 use serde_json::{json, Value};
@@ -33,7 +34,6 @@ pub fn FaqSection() -> impl IntoView {
     };
     let form = Form::new(Value::Null);
     let loaded = RwSignal::new(false);
-    provide_context(form);
     {
         let token = wb.token();
         leptos::task::spawn_local(async move {
@@ -69,6 +69,9 @@ pub fn FaqSection() -> impl IntoView {
     view! {
         <p class="hint">{t("admin-faq-hint")}</p>
         <TryBox robotid form />
+        // The FAQ's fields bind to this form, not the settings': a provider scopes it
+        // to them, so it never shadows the settings' form in the other sections.
+        <Provider value=form>
         <Show when=move || loaded.get() fallback=move || view! { <p>{t("loading")}</p> }>
             <FieldError field=Signal::stored(bot_field.clone()) />
             <TextField path="/name" label=t("admin-faq-bot-name") />
@@ -88,6 +91,7 @@ pub fn FaqSection() -> impl IntoView {
             <Groups />
             <SaveBar on_save=save label=t("admin-faq-save") />
         </Show>
+        </Provider>
     }
     .into_any()
 }
