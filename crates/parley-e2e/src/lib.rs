@@ -155,9 +155,29 @@ async fn launch(
             agent.avatar = Some(ALICE_AVATAR.to_owned());
         }
     }
-    let mut state = AppState::new(config, db, dist_dir());
+    // As `parley-server` starts: the database's settings when it holds any (a restart
+    // keeps what an admin changed), else the file's, imported; then kept current.
+    let (config, generation) = match parley_server::live_config::load(&db)
+        .await
+        .expect("read the stored settings")
+    {
+        Some(stored) => stored,
+        None => {
+            let generation = parley_server::live_config::import(&db, &config, "import:first-start")
+                .await
+                .expect("import the settings");
+            (config, generation)
+        }
+    };
+    let mut state = AppState::new(config, db.clone(), dist_dir());
+    state.config.adopt_generation(generation);
     state.sdk = std::sync::Arc::new(sdk_dir());
     state.demo = demo;
+    tokio::spawn(parley_server::live_config::watch(
+        std::sync::Arc::clone(&state.config),
+        db,
+        state.shutdown.clone(),
+    ));
     // The port was just released; give the kernel a moment if it is not free yet.
     let listener = wait_for(
         &format!("{addr} to be free to bind"),

@@ -1010,6 +1010,55 @@ pub struct AdminSettingsChange {
     pub passwords: std::collections::BTreeMap<String, String>,
 }
 
+/// `POST /api/admin/faq/try`: how the bot would answer `question`, with the FAQ as
+/// stored or, when `faq` is given, with that draft (the FAQ file's table as JSON, as
+/// `GET /api/admin/faq/{robotid}` returns it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaqTryRequest {
+    pub robotid: u64,
+    pub question: String,
+    /// The visitor's language code for the unknown reply (default the tenant's).
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// Restricts answers to one FAQ group, as a link's `faqid` does.
+    #[serde(default)]
+    pub faqid: Option<u64>,
+    #[serde(default)]
+    pub faq: Option<serde_json::Value>,
+}
+
+/// The answer to [`FaqTryRequest`]: what the visitor would see, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaqTry {
+    /// `answer`, `suggest` or `unknown`, as in a conversation.
+    pub outcome: BotOutcome,
+    /// The bot's text: the answer, the "did you mean" line or the unknown reply.
+    pub reply: String,
+    /// The entry answered.
+    pub answered: Option<u64>,
+    /// The entries suggested (or listed as related under an answer).
+    pub suggestions: Vec<FaqCandidate>,
+    /// Every entry in scope that scored above zero, best first.
+    pub ranking: Vec<FaqCandidate>,
+    /// The rules the ranking was judged by, for the question's language: answer when
+    /// the top score reaches `answer_at` and leads the second by `margin`; suggest from
+    /// `suggest_at`.
+    pub answer_at: f64,
+    pub margin: f64,
+    pub suggest_at: f64,
+    /// The question's language (`en` / `zh`): only entries in it are ranked.
+    pub lang: String,
+}
+
+/// One FAQ entry as the try box lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaqCandidate {
+    pub id: u64,
+    pub question: String,
+    /// The matcher's score, 0 to 1.
+    pub score: f64,
+}
+
 /// A refused change: which field, and why. Nothing was stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldErrorBody {

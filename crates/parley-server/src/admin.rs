@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use parley_protocol::api::{AdminSettings, AuditEntry, ErrorCode};
+use parley_protocol::api::{AdminSettings, AuditEntry, ErrorCode, FaqTry, FaqTryRequest};
 use serde_json::Value;
 
 use crate::config::{key_bits, Agent, Role, Tenant, DEMO_KEY, MIN_KEY_BITS};
@@ -36,8 +36,10 @@ pub fn redacted(tenant: &Tenant) -> Value {
 }
 
 fn redact(value: &mut Value) {
-    if let Some(key) = value.get_mut("secret_key") {
-        *key = Value::String(String::new());
+    for secret in ["secret_key", "previous_key"] {
+        if let Some(key) = value.get_mut(secret) {
+            *key = Value::String(String::new());
+        }
     }
     if let Some(Value::Array(agents)) = value.get_mut("agent") {
         for a in agents {
@@ -74,7 +76,12 @@ pub async fn change(
     if next.sysnum != current.sysnum {
         return Err(invalid("sysnum", "the tenant's sysnum cannot change"));
     }
-    keep_secret_key(&mut next, current, state.demo)?;
+    keep_secret_key(
+        &mut next,
+        current,
+        state.demo,
+        crate::store::now_ms() / 1000,
+    )?;
     set_passwords(&mut next, current, passwords).await?;
     let generation = live_config::put_tenant(&state.config, &state.db, next, actor)
         .await
@@ -112,7 +119,18 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 
 /// An empty `secret_key` (the redacted one) keeps the current key; a new one must be
 /// strong, and the published demo key is refused outside `--demo`.
-fn keep_secret_key(next: &mut Tenant, current: &Tenant, demo: bool) -> Result<(), ApiError> {
+///
+/// A new key is a rotation: the current key becomes `previous_key`, accepted until the
+/// `previous_key_until` the admin chose (none: not at all). The old key is always the
+/// server's own: whatever `previous_key` a client sends is ignored, so no client can
+/// bring back a retired key, and the admin can only shorten or end a grace period.
+fn keep_secret_key(
+    next: &mut Tenant,
+    current: &Tenant,
+    demo: bool,
+    now_s: i64,
+) -> Result<(), ApiError> {
+    next.previous_key = current.previous_key.clone();
     let external = next.secret_key_env.is_some() || next.secret_key_file.is_some();
     if next.secret_key.is_empty() && !external {
         if current.secret_key_env.is_some() || current.secret_key_file.is_some() {
@@ -121,9 +139,7 @@ fn keep_secret_key(next: &mut Tenant, current: &Tenant, demo: bool) -> Result<()
         } else {
             next.secret_key = current.secret_key.clone();
         }
-        return Ok(());
-    }
-    if !next.secret_key.is_empty() {
+    } else if !next.secret_key.is_empty() {
         if key_bits(&next.secret_key) < MIN_KEY_BITS {
             return Err(invalid(
                 "secret_key",
@@ -136,9 +152,31 @@ fn keep_secret_key(next: &mut Tenant, current: &Tenant, demo: bool) -> Result<()
                 "the published demo key is not a secret",
             ));
         }
+        if next.secret_key != current.secret_key {
+            next.previous_key = current.secret_key.clone();
+        }
     }
-    Ok(())
+    if next.previous_key.is_empty() {
+        next.previous_key_until = None;
+        return Ok(());
+    }
+    let rotated = next.previous_key != current.previous_key;
+    match (next.previous_key_until, current.previous_key_until) {
+        // A grace period may end sooner, never later than it was set to.
+        (Some(until), Some(before)) if !rotated && until > before => Err(invalid(
+            "previous_key_until",
+            "a grace period can be shortened, not extended; rotate the key again instead",
+        )),
+        (Some(until), _) if until > now_s + MAX_GRACE_SECS => Err(invalid(
+            "previous_key_until",
+            "the old key may stay valid for at most 90 days",
+        )),
+        _ => Ok(()),
+    }
 }
+
+/// The longest grace period an old key may get.
+const MAX_GRACE_SECS: i64 = 90 * 24 * 3600;
 
 /// Hashes the new passwords; an agent without one keeps the hash they have, and a new
 /// agent must get one.
@@ -208,7 +246,8 @@ pub fn field_of(message: &str) -> Option<String> {
     ) {
         return Some(format!("{first}.{}", second.trim_end_matches(':')));
     }
-    const NAMED: [&str; 9] = [
+    const NAMED: [&str; 10] = [
+        "previous_key_until",
         "default_locale",
         "secret_key",
         "routing_rule",
@@ -223,6 +262,102 @@ pub fn field_of(message: &str) -> Option<String> {
         .into_iter()
         .find(|name| message.contains(name))
         .map(str::to_owned)
+}
+
+/// The FAQ of the tenant's bot `robotid` as JSON (the FAQ file's table), for the
+/// editor.
+pub fn faq(tenant: &Tenant, robotid: u64) -> Result<Value, ApiError> {
+    let bot = tenant
+        .bots
+        .iter()
+        .find(|b| b.id == robotid)
+        .and_then(|b| b.bot.as_ref())
+        .ok_or_else(|| no_bot(robotid))?;
+    serde_json::to_value(&**bot).map_err(|e| ApiError::Internal(format!("FAQ as JSON: {e}")))
+}
+
+fn no_bot(robotid: u64) -> ApiError {
+    ApiError::client(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        format!("the tenant has no bot {robotid}"),
+    )
+}
+
+/// Reads an FAQ draft the editor sent: the JSON must have the FAQ file's shape and pass
+/// its checks, else a refusal naming `bot.{robotid}`.
+fn draft_bot(robotid: u64, draft: Value) -> Result<parley_reception::Bot, ApiError> {
+    let field = format!("bot.{robotid}");
+    let bot: parley_reception::Bot = serde_json::from_value(draft)
+        .map_err(|e| invalid(&field, format!("the FAQ does not read: {e}")))?;
+    let issues = bot.validate();
+    if !issues.is_empty() {
+        let list: Vec<String> = issues.iter().map(ToString::to_string).collect();
+        return Err(invalid(&field, list.join("; ")));
+    }
+    if bot.robotid != robotid {
+        return Err(invalid(&field, "the FAQ's robotid cannot change"));
+    }
+    Ok(bot)
+}
+
+/// Replaces the FAQ of bot `robotid` with the editor's draft, through the same checks,
+/// store and audit as any other change. The FAQ is kept as TOML, as a file has it
+/// (comments of an imported file are not kept).
+pub async fn change_faq(
+    state: &AppState,
+    current: &Tenant,
+    actor: &str,
+    robotid: u64,
+    draft: Value,
+) -> Result<AdminSettings, ApiError> {
+    if !current.bots.iter().any(|b| b.id == robotid) {
+        return Err(no_bot(robotid));
+    }
+    let bot = draft_bot(robotid, draft)?;
+    let text =
+        toml::to_string(&bot).map_err(|e| ApiError::Internal(format!("FAQ as TOML: {e}")))?;
+    let mut proposed = redacted(current);
+    if let Some(Value::Array(bots)) = proposed.get_mut("bot") {
+        for b in bots.iter_mut().filter(|b| b["id"] == robotid) {
+            b["faq"] = Value::String(text.clone());
+        }
+    }
+    change(state, current, actor, proposed, BTreeMap::new()).await
+}
+
+/// How bot `robotid` would answer a question, with its stored FAQ or a draft.
+pub fn try_faq(
+    tenant: &Tenant,
+    state: &AppState,
+    request: FaqTryRequest,
+) -> Result<FaqTry, ApiError> {
+    if request.question.trim().is_empty() || request.question.chars().count() > 1000 {
+        return Err(invalid(
+            "question",
+            "ask a question of 1 to 1000 characters",
+        ));
+    }
+    let locale = request
+        .locale
+        .clone()
+        .unwrap_or_else(|| tenant.locale().code().to_owned());
+    let matcher = match request.faq {
+        Some(draft) => std::sync::Arc::new(parley_reception::Matcher::new(draft_bot(
+            request.robotid,
+            draft,
+        )?)),
+        None => state
+            .config
+            .bot(&tenant.sysnum, Some(request.robotid))
+            .ok_or_else(|| no_bot(request.robotid))?,
+    };
+    Ok(crate::reception::bot::try_question(
+        &matcher,
+        &request.question,
+        &locale,
+        request.faqid,
+    ))
 }
 
 /// The latest changes of the tenant's settings, newest first.

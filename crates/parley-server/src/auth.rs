@@ -220,7 +220,7 @@ impl AgentAuth {
     pub fn resolve(&self, state: &AppState) -> Result<(Arc<Tenant>, Agent), ApiError> {
         let tenant = state.config.tenant(&self.sysnum).ok_or_else(unauthorized)?;
         let agent = tenant
-            .agent(&self.agent_id)
+            .active_agent(&self.agent_id)
             .ok_or_else(unauthorized)?
             .clone();
         Ok((tenant, agent))

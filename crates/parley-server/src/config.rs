@@ -67,6 +67,16 @@ pub struct Tenant {
     pub secret_key_env: Option<String>,
     #[serde(default)]
     pub secret_key_file: Option<std::path::PathBuf>,
+    /// The key before the last rotation, still accepted for signs and tokens until
+    /// `previous_key_until` so that links already handed out keep working for a grace
+    /// period. Set by the server when an admin rotates the key (never taken from a
+    /// client, never sent to one).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub previous_key: String,
+    /// The end of the old key's grace period, in Unix seconds; after it only
+    /// `secret_key` is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_key_until: Option<i64>,
     /// The company name shown in the chat's top bar.
     pub company_name: String,
     /// The language used when the link gives none.
@@ -504,9 +514,17 @@ impl Security {
 pub struct Group {
     pub id: String,
     pub name: String,
-    /// Offset of the group's local time from UTC, in minutes.
+    /// Offset of the group's local time from UTC, in minutes: the fixed offset older
+    /// files give. `time_zone` wins when set.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// The group's IANA time zone (`Europe/Berlin`, `Asia/Shanghai`): hours follow its
+    /// daylight-saving changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Local dates ("YYYY-MM-DD") the group is closed all day, whatever the hours say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<String>,
     /// When the group works; empty means always.
     #[serde(default)]
     pub hours: Vec<Hours>,
@@ -548,6 +566,10 @@ pub struct Agent {
     /// `admin` may change the tenant's settings in the workbench; default `agent`.
     #[serde(default)]
     pub role: Role,
+    /// A disabled agent keeps their entry (name in old conversations, settings) but
+    /// cannot sign in, their sessions stop working, and routing never picks them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
 }
 
 /// What an agent may do beyond chatting.
@@ -742,6 +764,22 @@ impl Tenant {
         self.agents.iter().find(|a| a.id == id)
     }
 
+    /// The agent with this login name, unless they are disabled: the one who may sign
+    /// in and act.
+    pub fn active_agent(&self, id: &str) -> Option<&Agent> {
+        self.agent(id).filter(|a| !a.disabled)
+    }
+
+    /// The keys a sign or token may be made with at `now_s` (Unix seconds): the key,
+    /// and the key before the last rotation until its grace period ends.
+    pub fn signing_keys(&self, now_s: i64) -> Vec<&str> {
+        let mut keys = vec![self.secret_key.as_str()];
+        if !self.previous_key.is_empty() && self.previous_key_until.is_some_and(|u| now_s < u) {
+            keys.push(self.previous_key.as_str());
+        }
+        keys
+    }
+
     /// How visitors see agent `id` (an id no longer configured shows as itself).
     pub fn agent_brief(&self, id: &str) -> AgentBrief {
         match self.agent(id) {
@@ -811,28 +849,97 @@ impl Tenant {
     }
 }
 
+/// A moment in a group's local time: the date, the weekday (1 = Monday … 7 = Sunday)
+/// and the minute of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub weekday: u8,
+    pub minute_of_day: u32,
+}
+
 impl Group {
-    /// Whether the group works at `now_ms` (Unix milliseconds). A group without rules
-    /// always works.
+    /// The group's local time at `now_ms` (Unix milliseconds): in its time zone when it
+    /// names one (a name that does not parse is refused when the settings are checked,
+    /// and treated as UTC here), else at its fixed offset.
+    pub fn local_time(&self, now_ms: i64) -> LocalTime {
+        use chrono::{Datelike, Timelike};
+        let utc = chrono::DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
+        let fixed = || {
+            let offset = chrono::FixedOffset::east_opt(self.utc_offset_minutes * 60)
+                .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
+            utc.with_timezone(&offset).naive_local()
+        };
+        let local = match self.time_zone.as_deref() {
+            Some(name) => match name.parse::<chrono_tz::Tz>() {
+                Ok(tz) => utc.with_timezone(&tz).naive_local(),
+                Err(_) => utc.naive_utc(),
+            },
+            None => fixed(),
+        };
+        LocalTime {
+            year: local.year(),
+            month: local.month(),
+            day: local.day(),
+            weekday: local.weekday().number_from_monday() as u8,
+            minute_of_day: local.hour() * 60 + local.minute(),
+        }
+    }
+
+    /// Whether the group works at `now_ms` (Unix milliseconds): not closed, not on one
+    /// of its holidays (local date), and within its hours (none: always).
     pub fn is_open(&self, now_ms: i64) -> bool {
         if self.closed {
+            return false;
+        }
+        let local = self.local_time(now_ms);
+        let today = format!("{:04}-{:02}-{:02}", local.year, local.month, local.day);
+        if self.holidays.iter().any(|h| h.trim() == today) {
             return false;
         }
         if self.hours.is_empty() {
             return true;
         }
-        let local_min = now_ms.div_euclid(60_000) + i64::from(self.utc_offset_minutes);
-        let day_index = local_min.div_euclid(24 * 60);
-        let minute_of_day = local_min.rem_euclid(24 * 60) as u32;
-        // 1970-01-01 was a Thursday (4).
-        let weekday = ((day_index + 3).rem_euclid(7) + 1) as u8;
         self.hours.iter().any(|h| {
             let (Some(from), Some(to)) = (parse_hhmm(&h.from), parse_hhmm(&h.to)) else {
                 return false;
             };
-            h.days.contains(&weekday) && from <= minute_of_day && minute_of_day < to
+            h.days.contains(&local.weekday)
+                && from <= local.minute_of_day
+                && local.minute_of_day < to
         })
     }
+
+    /// A time zone the database knows, and holidays that are real dates.
+    fn check_calendar(&self) -> Result<(), String> {
+        if let Some(name) = &self.time_zone {
+            if name.parse::<chrono_tz::Tz>().is_err() {
+                return Err(format!(
+                    "group {}: unknown time_zone {name:?} (an IANA name such as \"Europe/Berlin\")",
+                    self.id
+                ));
+            }
+        }
+        if let Some(bad) = self.holidays.iter().find(|h| parse_date(h).is_none()) {
+            return Err(format!(
+                "group {}: holiday {bad:?} is not a date (YYYY-MM-DD)",
+                self.id
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// "YYYY-MM-DD" that names a real day.
+fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let mut parts = text.trim().splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
 impl Group {
@@ -1082,6 +1189,7 @@ impl Tenant {
                 return Err(format!("repeated group id {:?}", g.id));
             }
             g.check_hours()?;
+            g.check_calendar()?;
         }
         if let Some(g) = &self.backend.groupid {
             if !groups.contains(g.as_str()) {
@@ -1385,6 +1493,8 @@ mod tests {
             id: "g".into(),
             name: "G".into(),
             utc_offset_minutes: 8 * 60,
+            time_zone: None,
+            holidays: vec![],
             closed: false,
             hours: vec![Hours {
                 days: vec![1, 2, 3, 4, 5],
@@ -1505,5 +1615,102 @@ mod tests {
             .unwrap_err()
             .0;
         assert!(twice.contains("repeated"), "{twice}");
+    }
+
+    #[test]
+    fn the_old_key_signs_only_until_its_grace_period_ends() {
+        let text = "[[tenant]]\nsysnum='a'\nsecret_key='new-key-0123456789abcdef0123456789'\n\
+                    company_name='A'\nprevious_key='old-key-0123456789abcdef0123456789'\n\
+                    previous_key_until=1000\n";
+        let config = Config::parse(text).unwrap();
+        let t = &config.tenants[0];
+        assert_eq!(t.signing_keys(999).len(), 2);
+        assert_eq!(t.signing_keys(999)[1], "old-key-0123456789abcdef0123456789");
+        assert_eq!(
+            t.signing_keys(1000),
+            vec!["new-key-0123456789abcdef0123456789"]
+        );
+        // No deadline, no grace.
+        let mut endless = t.clone();
+        endless.previous_key_until = None;
+        assert_eq!(endless.signing_keys(0).len(), 1);
+    }
+
+    fn berlin_office() -> Group {
+        Group {
+            id: "berlin".into(),
+            name: "Berlin".into(),
+            utc_offset_minutes: 60,
+            time_zone: Some("Europe/Berlin".into()),
+            holidays: vec![],
+            closed: false,
+            hours: vec![Hours {
+                days: vec![1, 2, 3, 4, 5],
+                from: "09:00".into(),
+                to: "17:00".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn hours_in_a_time_zone_follow_daylight_saving() {
+        let g = berlin_office();
+        // Friday 2024-03-29, winter time (UTC+1): 08:30 UTC is 09:30 local, open;
+        // 07:30 UTC is 08:30 local, not yet.
+        assert!(g.is_open(1_711_701_000_000));
+        assert!(!g.is_open(1_711_697_400_000));
+        // Summer time began on Sunday 2024-03-31. Monday 07:30 UTC is 09:30 local (the
+        // old fixed +60 offset said 08:30, closed); 15:30 UTC is 17:30, closed (the
+        // fixed offset said 16:30, open).
+        assert!(g.is_open(1_711_956_600_000));
+        assert!(!g.is_open(1_711_985_400_000));
+        let fixed = Group {
+            time_zone: None,
+            ..berlin_office()
+        };
+        assert!(!fixed.is_open(1_711_956_600_000));
+        assert!(fixed.is_open(1_711_985_400_000));
+        // Friday 2024-10-25, still summer: 07:30 UTC is 09:30, open. Winter time came
+        // back on 2024-10-27: Monday 07:30 UTC is 08:30, closed; 08:30 UTC is 09:30, open.
+        assert!(g.is_open(1_729_841_400_000));
+        assert!(!g.is_open(1_730_100_600_000));
+        assert!(g.is_open(1_730_104_200_000));
+        let local = g.local_time(1_730_104_200_000);
+        assert_eq!((local.year, local.month, local.day), (2024, 10, 28));
+        assert_eq!((local.weekday, local.minute_of_day), (1, 9 * 60 + 30));
+    }
+
+    #[test]
+    fn holidays_close_the_local_day() {
+        let mut g = berlin_office();
+        g.holidays = vec!["2024-04-01".into()];
+        assert!(!g.is_open(1_711_956_600_000), "Easter Monday is a holiday");
+        assert!(g.is_open(1_711_701_000_000), "the Friday before is not");
+        // The holiday is the group's local date: 16:30 UTC on 2024-01-01 is already
+        // 2024-01-02 in Shanghai.
+        let shanghai = Group {
+            time_zone: Some("Asia/Shanghai".into()),
+            holidays: vec!["2024-01-02".into()],
+            hours: vec![],
+            ..berlin_office()
+        };
+        assert!(!shanghai.is_open(1_704_126_600_000));
+        assert!(shanghai.is_open(1_704_126_600_000 - 3_600_000));
+    }
+
+    #[test]
+    fn unknown_zones_and_impossible_holidays_are_refused() {
+        let base = "[[tenant]]\nsysnum='a'\nsecret_key='k'\ncompany_name='A'\n\
+                    [[tenant.group]]\nid='sales'\nname='Sales'\n";
+        let ok = Config::parse(&format!(
+            "{base}time_zone='Europe/Berlin'\nholidays=['2024-12-25']\n"
+        ));
+        assert!(ok.is_ok(), "{:?}", ok.err());
+        let zone = Config::parse(&format!("{base}time_zone='Mars/Olympus_Mons'\n")).unwrap_err();
+        assert!(zone.0.contains("unknown time_zone"), "{}", zone.0);
+        let day = Config::parse(&format!("{base}holidays=['2024-02-30']\n")).unwrap_err();
+        assert!(day.0.contains("not a date"), "{}", day.0);
+        // Old files with a fixed offset still load.
+        assert!(Config::parse(&format!("{base}utc_offset_minutes=480\n")).is_ok());
     }
 }

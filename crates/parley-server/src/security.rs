@@ -83,7 +83,10 @@ pub struct Credentials<'a> {
 pub fn admit(tenant: &Tenant, given: Credentials<'_>, now_s: i64) -> Result<Admitted, Refusal> {
     let policy = &tenant.security;
     let signed = match (given.partnerid, given.sign) {
-        (Some(p), Some(s)) => verify_link_sign(s, &tenant.sysnum, &tenant.secret_key, p),
+        (Some(p), Some(s)) => tenant
+            .signing_keys(now_s)
+            .into_iter()
+            .any(|key| verify_link_sign(s, &tenant.sysnum, key, p)),
         _ => false,
     };
     if policy.sign_required && !signed {
@@ -183,14 +186,17 @@ pub fn check_token_request(
         .customized_fields
         .as_deref()
         .filter(|f| !f.is_empty());
-    if !verify_token_sign(
-        &request.sign,
-        &tenant.sysnum,
-        &tenant.secret_key,
-        &request.partnerid,
-        &request.ts,
-        fields,
-    ) {
+    let signed = tenant.signing_keys(now_s).into_iter().any(|key| {
+        verify_token_sign(
+            &request.sign,
+            &tenant.sysnum,
+            key,
+            &request.partnerid,
+            &request.ts,
+            fields,
+        )
+    });
+    if !signed {
         return Err(refuse("100004", "sign verification failed"));
     }
     if let Some(f) = fields {

@@ -2,6 +2,8 @@
 //! the simple-message subset of Fluent (`key = text`, `{ $name }` placeables), read by
 //! the same tiny reader the visitor client uses instead of the Fluent runtime.
 //!
+//! The admin area's texts are in `admin.ftl` beside it, read as part of the same file.
+//!
 //! English and Chinese are complete and compiled in (an agent's page is one download,
 //! and the two files are a few KB). [`SOURCES`] has a slot for each of the spec's 17
 //! languages: a language without its file falls back to English, so adding one is a new
@@ -11,8 +13,22 @@ use parley_protocol::Locale;
 
 /// The message file of each language that has one.
 pub const SOURCES: &[(Locale, &str)] = &[
-    (Locale::En, include_str!("../locales/en/workbench.ftl")),
-    (Locale::Zh, include_str!("../locales/zh/workbench.ftl")),
+    (
+        Locale::En,
+        concat!(
+            include_str!("../locales/en/workbench.ftl"),
+            "\n",
+            include_str!("../locales/en/admin.ftl")
+        ),
+    ),
+    (
+        Locale::Zh,
+        concat!(
+            include_str!("../locales/zh/workbench.ftl"),
+            "\n",
+            include_str!("../locales/zh/admin.ftl")
+        ),
+    ),
 ];
 
 /// The `key = value` entries of a message file, skipping comments and blank lines.

@@ -7,9 +7,11 @@
 //! data is one plain [`model::Inbox`] in a signal, fed by the server's lists and the
 //! agent socket (`socket.rs`).
 
+pub mod admin_api;
 pub mod alert;
 pub mod api;
 pub mod components;
+pub mod doc;
 pub mod i18n;
 pub mod model;
 pub mod pages;
@@ -176,13 +178,14 @@ fn Shell(
                 Page::Tickets => view! { <pages::tickets::TicketsPage /> }.into_any(),
                 Page::Browsing => view! { <pages::browsing::BrowsingPage /> }.into_any(),
                 Page::Reports => view! { <pages::reports::ReportsPage /> }.into_any(),
+                Page::Admin => view! { <pages::admin::AdminPage /> }.into_any(),
             }}
         </div>
     }
 }
 
 /// The signed-in pages, by path: `/agent/tickets[/{id}]`, `/agent/browsing`,
-/// `/agent/reports` (admins), and the
+/// `/agent/reports` and `/agent/admin[/{section}]` (admins), and the
 /// inbox for everything else (`/agent/`, `/agent/conversations/{id}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
@@ -190,6 +193,7 @@ pub enum Page {
     Tickets,
     Browsing,
     Reports,
+    Admin,
 }
 
 impl Page {
@@ -201,6 +205,8 @@ impl Page {
             Page::Browsing
         } else if path == "/agent/reports" || path.starts_with("/agent/reports/") {
             Page::Reports
+        } else if path == "/agent/admin" || path.starts_with("/agent/admin/") {
+            Page::Admin
         } else {
             Page::Inbox
         }
@@ -232,6 +238,8 @@ mod tests {
         assert_eq!(Page::of("/agent/browsing"), Page::Browsing);
         assert_eq!(Page::of("/agent/reports"), Page::Reports);
         assert_eq!(Page::of("/agent/ticketsx"), Page::Inbox);
+        assert_eq!(Page::of("/agent/admin"), Page::Admin);
+        assert_eq!(Page::of("/agent/admin/faq"), Page::Admin);
         let conv = "/agent/conversations/";
         assert_eq!(
             Page::id_in("/agent/conversations/abc", conv).as_deref(),

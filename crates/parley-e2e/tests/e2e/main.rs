@@ -1,5 +1,6 @@
 //! End-to-end flows in headless Chromium against the real server and the release build.
 
+mod admin;
 mod cards;
 mod chat;
 mod evaluation;

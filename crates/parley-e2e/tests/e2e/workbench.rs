@@ -10,7 +10,7 @@ use parley_e2e::{Browser, Server, Viewport};
 const ENTER: &str = "\u{E007}";
 
 /// A JS expression: whether some element matching `css` contains `text`.
-fn has_text(css: &str, text: &str) -> String {
+pub(crate) fn has_text(css: &str, text: &str) -> String {
     format!(
         "[...document.querySelectorAll({})].some(e => e.textContent.includes({}))",
         serde_json::Value::String(css.into()),
@@ -18,7 +18,7 @@ fn has_text(css: &str, text: &str) -> String {
     )
 }
 
-async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(css))
@@ -32,7 +32,7 @@ async fn type_into(c: &Client, css: &str, text: &str) {
 
 /// Opens the workbench and fills the sign-in form (the fields may be pre-filled from
 /// an earlier sign-in: they are cleared first).
-async fn fill_sign_in(b: &Browser, server: &Server, user: &str, password: &str) {
+pub(crate) async fn fill_sign_in(b: &Browser, server: &Server, user: &str, password: &str) {
     b.client.goto(&server.url("/agent/")).await.unwrap();
     for (css, value) in [
         ("#sysnum", "demo"),
@@ -47,14 +47,14 @@ async fn fill_sign_in(b: &Browser, server: &Server, user: &str, password: &str) 
 }
 
 /// Signs `user` in and waits for the inbox with a live socket.
-async fn sign_in(b: &Browser, server: &Server, user: &str) {
+pub(crate) async fn sign_in(b: &Browser, server: &Server, user: &str) {
     fill_sign_in(b, server, user, &format!("{user}-demo")).await;
     b.wait_until("document.querySelector('.conn-open')", 20, "the live inbox")
         .await;
 }
 
 /// The visitor's chat page.
-async fn open_chat(b: &Browser, server: &Server, query: &str) {
+pub(crate) async fn open_chat(b: &Browser, server: &Server, query: &str) {
     b.client
         .goto(&server.url(&format!("/chat/pc/v2/index.html?{query}")))
         .await
@@ -67,7 +67,7 @@ async fn open_chat(b: &Browser, server: &Server, query: &str) {
     .await;
 }
 
-async fn visitor_says(b: &Browser, text: &str) {
+pub(crate) async fn visitor_says(b: &Browser, text: &str) {
     let area = find(&b.client, "#parley-composer").await;
     area.send_keys(text).await.unwrap();
     area.send_keys(ENTER).await.unwrap();

@@ -169,3 +169,66 @@ pub async fn visitor_says(
     }
     Ok(appended)
 }
+
+/// How the bot answers `question` and why, without a conversation: what the admin's
+/// "try a question" box shows. The same matcher call as [`bot_reply`], so the box
+/// never disagrees with a chat.
+pub fn try_question(
+    matcher: &Matcher,
+    question: &str,
+    locale: &str,
+    faqid: Option<u64>,
+) -> parley_protocol::api::FaqTry {
+    use parley_protocol::api::{FaqCandidate, FaqTry};
+    let bot = matcher.bot();
+    let candidate = |e: &parley_reception::bot::FaqEntry, score: f64| FaqCandidate {
+        id: e.id,
+        question: e.question.clone(),
+        score,
+    };
+    let ranked = matcher.rank(question, faqid);
+    let score_of = |id: u64| {
+        ranked
+            .iter()
+            .find(|(e, _)| e.id == id)
+            .map_or(0.0, |(_, s)| *s)
+    };
+    let lang = Lang::detect(question);
+    let limits = matcher.thresholds().for_lang(lang);
+    let (outcome, reply, answered, suggestions) = match matcher.ask(question, faqid) {
+        MatchOutcome::Answer { entry, .. } => (
+            BotOutcome::Answer,
+            entry.answer.clone(),
+            Some(entry.id),
+            bot.related(entry)
+                .into_iter()
+                .map(|e| candidate(e, score_of(e.id)))
+                .collect(),
+        ),
+        MatchOutcome::Suggest(list) => (
+            BotOutcome::Suggest,
+            bot.suggest_prompt(lang.code()).to_owned(),
+            None,
+            list.into_iter()
+                .map(|e| candidate(e, score_of(e.id)))
+                .collect(),
+        ),
+        MatchOutcome::Unknown => (
+            BotOutcome::Unknown,
+            bot.unknown_reply(locale).to_owned(),
+            None,
+            Vec::new(),
+        ),
+    };
+    FaqTry {
+        outcome,
+        reply,
+        answered,
+        suggestions,
+        ranking: ranked.iter().map(|(e, s)| candidate(e, *s)).collect(),
+        answer_at: limits.answer,
+        margin: limits.margin,
+        suggest_at: limits.suggest,
+        lang: lang.code().to_owned(),
+    }
+}

@@ -34,6 +34,7 @@ async fn snapshot(tx: &mut Tx, tenant: &Tenant, now: i64) -> Result<Snapshot, Ap
     let agents = tenant
         .agents
         .iter()
+        .filter(|a| !a.disabled)
         .map(|a| RoutingAgent {
             id: a.id.clone(),
             status: match statuses.get(&a.id) {

@@ -104,7 +104,7 @@ async fn login(
     let found = state
         .config
         .tenant(&request.sysnum)
-        .and_then(|t| t.agent(&request.username).cloned().map(|a| (t, a)));
+        .and_then(|t| t.active_agent(&request.username).cloned().map(|a| (t, a)));
     // An unknown name still costs one verification, so timing does not reveal names.
     let hash = found
         .as_ref()
@@ -183,7 +183,11 @@ async fn colleagues(
 ) -> Result<Json<parley_protocol::api::Colleagues>, ApiError> {
     let (tenant, _) = who.resolve(&state)?;
     let mut agents = Vec::new();
-    for a in tenant.agents.iter().filter(|a| a.id != who.agent_id) {
+    for a in tenant
+        .agents
+        .iter()
+        .filter(|a| a.id != who.agent_id && !a.disabled)
+    {
         agents.push(view(&state, &tenant, a).await?);
     }
     let ids: Vec<String> = tenant.groups.iter().map(|g| g.id.clone()).collect();

@@ -171,6 +171,22 @@ async fn bad_settings_are_refused_by_field_and_nothing_is_stored(store: Store) {
         .unwrap()
         .contains("end before they start"));
     let body = refused(
+        &|t| t["group"][0]["time_zone"] = json!("Mars/Olympus_Mons"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "group.sales", "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("time_zone"),
+        "{body}"
+    );
+    let body = refused(
+        &|t| t["group"][0]["holidays"] = json!(["2025-13-01"]),
+        json!({}),
+    )
+    .await;
+    assert_eq!(body["field"], "group.sales", "{body}");
+    let body = refused(
         &|t| t["bot"][0]["faq"] = json!("[[faq]]\nthis is not toml ="),
         json!({}),
     )
@@ -286,6 +302,221 @@ async fn a_change_through_one_instance_applies_on_another_within_a_second(store:
     }
 }
 
+/// Opens the chat with `query`; the status.
+async fn init_status(app: &TestApp, query: &str) -> reqwest::StatusCode {
+    app.post_json("/api/chat/init", &json!({ "query": query }))
+        .await
+        .0
+}
+
+fn link_signed_with(key: &str, partnerid: &str) -> String {
+    let sign = parley_protocol::digest::link_sign("demo", key, partnerid);
+    format!("sysnum=demo&partnerid={partnerid}&sign={sign}")
+}
+
+fn token_request(key: &str, partnerid: &str) -> Value {
+    let ts = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 600)
+        .to_string();
+    let sign = parley_protocol::digest::token_sign("demo", key, partnerid, &ts, None);
+    json!({"sysnum": "demo", "partnerid": partnerid, "ts": ts, "sign": sign})
+}
+
+fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+async fn a_rotated_key_keeps_the_old_one_only_for_its_grace_period(store: Store) {
+    let (app, token) = admin_app(store).await;
+    let old = crate::helpers::DEMO_KEY;
+    let new = "00112233445566778899aabbccddeeff0011";
+    let planted = "ffffffffffffffffffffffffffffffff";
+    let mut tenant = read(&app, &token).await["tenant"].clone();
+    tenant["security"]["sign_required"] = json!(true);
+    tenant["secret_key"] = json!(new);
+    tenant["previous_key_until"] = json!(now_s() + 3600);
+    // A client cannot name an old key of its own: the server keeps the one it had.
+    tenant["previous_key"] = json!(planted);
+    let (status, body) = change(&app, &token, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["tenant"]["secret_key"], "");
+    assert_eq!(
+        body["tenant"]["previous_key"], "",
+        "the old key is never sent out"
+    );
+    // Sign required: an unsigned link is refused at once.
+    assert_eq!(init_status(&app, "sysnum=demo&partnerid=u1").await, 403);
+    // During the grace period both keys open the chat and make tokens.
+    assert_eq!(init_status(&app, &link_signed_with(new, "u1")).await, 200);
+    assert_eq!(init_status(&app, &link_signed_with(old, "u2")).await, 200);
+    assert_eq!(
+        init_status(&app, &link_signed_with(planted, "u3")).await,
+        403
+    );
+    for key in [old, new] {
+        let (status, body) = app
+            .post_json("/api/page/token", &token_request(key, "u4"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // A grace period may be shortened, not stretched.
+    let mut tenant = read(&app, &token).await["tenant"].clone();
+    tenant["previous_key_until"] = json!(now_s() + 7200);
+    let (status, body) = change(&app, &token, &tenant, json!({})).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "previous_key_until", "{body}");
+    // The admin ends the grace period: the old key is refused from then on.
+    tenant["previous_key_until"] = json!(now_s() - 1);
+    let (status, body) = change(&app, &token, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(init_status(&app, &link_signed_with(old, "u2")).await, 403);
+    let (status, body) = app
+        .post_json("/api/page/token", &token_request(old, "u5"))
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(init_status(&app, &link_signed_with(new, "u1")).await, 200);
+    // A weak key is refused by field, and nothing changes.
+    let mut tenant = read(&app, &token).await["tenant"].clone();
+    tenant["secret_key"] = json!("0123456789abcdef0123");
+    let (status, body) = change(&app, &token, &tenant, json!({})).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "secret_key", "{body}");
+    assert_eq!(init_status(&app, &link_signed_with(new, "u1")).await, 200);
+    // No key reaches the audit log.
+    let (_, audit) = app
+        .call(Method::GET, "/api/admin/audit", &token, None)
+        .await;
+    let text = audit.to_string();
+    assert!(!text.contains(old) && !text.contains(new), "{text}");
+}
+
+async fn a_rotation_without_a_grace_period_retires_the_old_key_at_once(store: Store) {
+    let (app, token) = admin_app(store).await;
+    let mut tenant = read(&app, &token).await["tenant"].clone();
+    tenant["secret_key"] = json!("aabbccddeeff00112233445566778899");
+    let (status, body) = change(&app, &token, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = app
+        .post_json(
+            "/api/page/token",
+            &token_request(crate::helpers::DEMO_KEY, "u1"),
+        )
+        .await;
+    assert_eq!(status, 403);
+}
+
+async fn a_disabled_agent_cannot_sign_in_and_their_session_ends(store: Store) {
+    let (app, token) = admin_app(store).await;
+    let bob = app.agent_login("bob").await;
+    let mut tenant = read(&app, &token).await["tenant"].clone();
+    for a in tenant["agent"].as_array_mut().unwrap() {
+        if a["id"] == "bob" {
+            a["disabled"] = json!(true);
+        }
+    }
+    let (status, body) = change(&app, &token, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = app.call(Method::GET, "/api/agent/me", &bob, None).await;
+    assert_eq!(status, 401, "a disabled agent's session ends");
+    let (status, _) = app
+        .post_json(
+            "/api/agent/login",
+            &json!({"sysnum": "demo", "username": "bob", "password": "bob-demo"}),
+        )
+        .await;
+    assert_eq!(status, 401);
+    // Enabled again, bob signs in with the password he had.
+    let mut tenant = read(&app, &token).await["tenant"].clone();
+    for a in tenant["agent"].as_array_mut().unwrap() {
+        a["disabled"] = json!(false);
+    }
+    let (status, body) = change(&app, &token, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    app.agent_login("bob").await;
+}
+
+async fn the_faq_editor_saves_a_new_entry_and_the_try_box_ranks_it(store: Store) {
+    let (app, token) = admin_app(store).await;
+    let (status, mut faq) = app
+        .call(Method::GET, "/api/admin/faq/1", &token, None)
+        .await;
+    assert_eq!(status, 200, "{faq}");
+    let question = "Do you sell gift cards for birthdays?";
+    let entry = json!({
+        "id": 990, "question": question, "similar": ["can I buy a gift card"],
+        "answer": "Yes: gift cards from 10 to 500 euros, in the shop's Gifts page.",
+        "related": [], "lang": "en"
+    });
+    faq["faq_groups"][0]["entries"]
+        .as_array_mut()
+        .unwrap()
+        .push(entry);
+    // The draft answers in the try box before it is saved; the stored bot does not.
+    let ask = |draft: Option<&Value>| {
+        let mut body = json!({"robotid": 1, "question": "do you sell gift cards", "locale": "en"});
+        if let Some(d) = draft {
+            body["faq"] = d.clone();
+        }
+        body
+    };
+    let (status, tried) = app
+        .call(
+            Method::POST,
+            "/api/admin/faq/try",
+            &token,
+            Some(&ask(Some(&faq))),
+        )
+        .await;
+    assert_eq!(status, 200, "{tried}");
+    assert_eq!(tried["outcome"], "answer", "{tried}");
+    assert_eq!(tried["answered"], 990);
+    assert_eq!(tried["ranking"][0]["id"], 990);
+    assert!(tried["ranking"][0]["score"].as_f64().unwrap() >= tried["answer_at"].as_f64().unwrap());
+    let (_, stored) = app
+        .call(Method::POST, "/api/admin/faq/try", &token, Some(&ask(None)))
+        .await;
+    assert_ne!(stored["answered"], 990, "{stored}");
+    // A broken draft is refused by field, in the try box and on save.
+    let mut broken = faq.clone();
+    broken["faq_groups"][0]["entries"][0]["related"] = json!([123456]);
+    let (status, body) = app
+        .call(Method::PUT, "/api/admin/faq/1", &token, Some(&broken))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "bot.1", "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("123456"),
+        "{body}"
+    );
+    // Saved, a visitor asking gets the answer at once.
+    let (status, body) = app
+        .call(Method::PUT, "/api/admin/faq/1", &token, Some(&faq))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, again) = app
+        .call(Method::GET, "/api/admin/faq/1", &token, None)
+        .await;
+    assert_eq!(again, faq);
+    let (_, stored) = app
+        .call(Method::POST, "/api/admin/faq/try", &token, Some(&ask(None)))
+        .await;
+    assert_eq!(stored["answered"], 990, "{stored}");
+    // Agents who are not admins may not read or try the FAQ.
+    let bob = app.agent_login("bob").await;
+    let (status, _) = app.call(Method::GET, "/api/admin/faq/1", &bob, None).await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call(Method::POST, "/api/admin/faq/try", &bob, Some(&ask(None)))
+        .await;
+    assert_eq!(status, 403);
+}
+
 crate::on_both_stores!(
     the_file_round_trips_through_the_database,
     an_admin_change_applies_at_once_and_is_audited,
@@ -293,4 +524,8 @@ crate::on_both_stores!(
     an_added_agent_signs_in_and_a_removed_one_cannot,
     only_admins_read_or_change_settings,
     a_change_through_one_instance_applies_on_another_within_a_second,
+    a_rotated_key_keeps_the_old_one_only_for_its_grace_period,
+    a_rotation_without_a_grace_period_retires_the_old_key_at_once,
+    a_disabled_agent_cannot_sign_in_and_their_session_ends,
+    the_faq_editor_saves_a_new_entry_and_the_try_box_ranks_it,
 );

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod composer;
 pub mod conversation;
 pub mod dialog;
+pub mod form;
 pub mod keyboard;
 pub mod lists;
 pub mod message;

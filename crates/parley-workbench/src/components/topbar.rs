@@ -100,6 +100,7 @@ pub fn TopBar() -> impl IntoView {
                 <A href="/agent/browsing">{t("nav-browsing")}</A>
                 <Show when=is_admin>
                     <A href="/agent/reports">{t("nav-reports")}</A>
+                    <A href="/agent/admin">{t("nav-admin")}</A>
                 </Show>
             </nav>
             <div class="status" role="group" aria-label=t("status-label")>

@@ -1,5 +1,6 @@
 //! One page per file.
 
+pub mod admin;
 pub mod browsing;
 pub mod inbox;
 pub mod reports;
