@@ -67,6 +67,10 @@ pub struct Context {
     /// shown to agents on the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summaryparams: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The visitor's `User-Agent` when the conversation began
+    /// ([`crate::user_agent::stored`]), read into a browser / device label for agents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
 }
 
 fn yes() -> bool {
@@ -86,6 +90,7 @@ impl Context {
             sat_degree_a: params.identity.sat_degree_a,
             source: params.ui.source.map(|s| s.code()),
             summaryparams: params.identity.summaryparams.clone(),
+            user_agent: None,
         }
     }
 
@@ -102,6 +107,7 @@ impl Context {
             sat_degree_a: None,
             source: None,
             summaryparams: None,
+            user_agent: None,
         })
     }
 

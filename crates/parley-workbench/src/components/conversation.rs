@@ -10,6 +10,7 @@ use crate::components::composer::Composer;
 use crate::components::dialog::Dialog;
 use crate::components::message::MessageRow;
 use crate::components::outbox;
+use crate::components::rich_text::RichText;
 use crate::model::{rows, Row};
 use crate::{api, use_wb};
 
@@ -41,8 +42,14 @@ pub fn ConversationPane(id: String) -> impl IntoView {
         })
     });
     let state = Memo::new(move |_| summary.get().map(|s| s.state));
+    // Rebuilt only when this conversation's log changes: a typing event or another
+    // conversation's message leaves a long history alone.
+    let version = Memo::new(move |_| wb.inbox.with(|i| i.log_version(&cid.get_value())));
     let timeline = Memo::new(move |_| {
-        let messages = wb.inbox.with(|i| i.messages(&cid.get_value()));
+        // `get`, not `track`: a memo only follows its own sources once it has been
+        // computed, and `track` subscribes without computing it.
+        let _ = version.get();
+        let messages = wb.inbox.with_untracked(|i| i.messages(&cid.get_value()));
         rows(&messages, super::offset_minutes())
     });
     let pending = Memo::new(move |_| wb.inbox.with(|i| i.pending(&cid.get_value())));
@@ -119,17 +126,14 @@ pub fn ConversationPane(id: String) -> impl IntoView {
                 </Show>
                 <For
                     each=move || timeline.get()
-                    key=|r| match r {
-                        Row::Time { at, .. } => format!("t{at}"),
-                        Row::Message(m) => format!("m{}", m.seq),
-                    }
+                    key=Row::key
                     let:row
                 >
                     {match row {
                         Row::Time { at, new_day } => view! {
                             <li class="time-sep" role="separator"><time>{super::clock(at, new_day)}</time></li>
                         }.into_any(),
-                        Row::Message(m) => view! { <MessageRow m=*m locale=wb.locale.get_untracked() /> }.into_any(),
+                        Row::Message(m) => view! { <MessageRow m=(*m).clone() locale=wb.locale.get_untracked() /> }.into_any(),
                     }}
                 </For>
                 <For each=move || pending.get() key=|p| (p.client_id.clone(), p.failed.clone()) let:p>
@@ -161,7 +165,7 @@ fn PendingRow(p: crate::model::Pending) -> impl IntoView {
     view! {
         <li class="msg from-agent pending">
             <span class="who">{if failed.is_some() { wb.t("send-failed") } else { wb.t("sending") }}</span>
-            <div class="bubble"><p class="text">{p.text.clone()}</p></div>
+            <div class="bubble"><RichText text=p.text.clone() /></div>
             {failed.map(|why| view! {
                 <p class="error">{why}
                     <button type="button" class="ghost" on:click=move |_| outbox::retry(wb, &cid)>{wb.t("retry")}</button>
