@@ -19,7 +19,8 @@
 //!
 //! `workbench`: the agents' workbench with a conversation of 2,000 messages, in headless
 //! Chromium against the real server and the release bundle: the time from the click in
-//! the inbox until the newest message and then all 2,000 are in the DOM, and the time
+//! the inbox until the newest message is in the DOM and laid out, and until the whole
+//! history is loaded (older rows wait behind "Show earlier messages"), and the time
 //! to append one more (from the visitor's send, and from the socket's event: the render
 //! alone), the median of five. It runs the ignored e2e test
 //! `workbench::open_and_append_in_a_long_conversation`.

@@ -137,6 +137,7 @@ ticket-closed = Closed
 ticket-filter-status = Status
 ticket-filter-template = Template
 ticket-created = Left at
+earlier-messages = Show earlier messages ({ $count })
 close = Close
 attachment-open = Open { $name } full size
 ticket-attachments = Attachments

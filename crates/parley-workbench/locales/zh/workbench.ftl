@@ -137,6 +137,7 @@ ticket-closed = 已关闭
 ticket-filter-status = 状态
 ticket-filter-template = 模板
 ticket-created = 留言时间
+earlier-messages = 显示更早的消息（{ $count }）
 close = 关闭
 attachment-open = 查看 { $name } 原图
 ticket-attachments = 附件
