@@ -448,7 +448,8 @@ async fn a_left_message_arrives_live_and_its_reply_reaches_the_visitor() {
     type_into(&visitor.client, "#leave-field-order_code", "A-77").await;
     let dir = tempfile::tempdir().unwrap();
     let photo = dir.path().join("parcel.png");
-    std::fs::write(&photo, PNG).unwrap();
+    // A visible (red) picture, so the thumbnail in the screenshot shows something.
+    std::fs::write(&photo, crate::pictures::PNG_2X3).unwrap();
     let receipt = dir.path().join("receipt.pdf");
     std::fs::write(&receipt, PDF).unwrap();
     // Two files at once: the input takes several paths, one a line.
@@ -479,7 +480,7 @@ async fn a_left_message_arrives_live_and_its_reply_reaches_the_visitor() {
     // The picture is previewed: a thumbnail of the loaded picture, large enough to see.
     alice
         .wait_until(
-            "(() => { const i = document.querySelector('.attachments .thumb img');              return !!i && i.complete && i.naturalWidth === 1                 && i.getBoundingClientRect().width >= 100; })()",
+            "(() => { const i = document.querySelector('.attachments .thumb img');              return !!i && i.complete && i.naturalWidth === 2                 && i.getBoundingClientRect().width >= 100; })()",
             20,
             "the picture previewed",
         )
@@ -499,7 +500,7 @@ async fn a_left_message_arrives_live_and_its_reply_reaches_the_visitor() {
     alice.click(".attachments .thumb").await;
     alice
         .wait_until(
-            "(() => { const i = document.querySelector('.lightbox img.full');              return !!i && i.complete && i.naturalWidth === 1; })()",
+            "(() => { const i = document.querySelector('.lightbox img.full');              return !!i && i.complete && i.naturalWidth === 2; })()",
             10,
             "the picture full size",
         )
