@@ -18,7 +18,15 @@
 //! `transferSize`: the page, wasm, scripts, styles and API calls as sent, compressed).
 //! It runs the ignored e2e test `chat::navigation_to_interactive`.
 //!
-//! `cargo xtask bench [size] [load] [server] [bot] [--n 1000,10000]`: no section runs them all;
+//! `workbench`: the agents' workbench with a conversation of 2,000 messages, in headless
+//! Chromium against the real server and the release bundle: the time from the click in
+//! the inbox until the newest message is in the DOM and laid out, and until the whole
+//! history is loaded (older rows wait behind "Show earlier messages"), and the time
+//! to append one more (from the visitor's send, and from the socket's event: the render
+//! alone), the median of five. It runs the ignored e2e test
+//! `workbench::open_and_append_in_a_long_conversation`.
+//!
+//! `cargo xtask bench [size] [load] [workbench] [server] [bot] [--n 1000,10000]`: no section runs them all;
 //! `--n` (or `PARLEY_BENCH_N`) overrides the server section's socket counts.
 
 use std::io::{BufRead, BufReader};
@@ -34,7 +42,7 @@ pub fn run(args: &[String]) -> Result {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--n" => ns = Some(it.next().ok_or("--n needs a list, e.g. 100,200")?.clone()),
-            "size" | "load" | "server" | "bot" => sections.push(a.as_str()),
+            "size" | "load" | "workbench" | "server" | "bot" => sections.push(a.as_str()),
             other => return Err(format!("bench: unknown section or option {other:?}")),
         }
     }
@@ -61,22 +69,14 @@ pub fn run(args: &[String]) -> Result {
         if !want("size") {
             build_client()?;
         }
-        run_cmd(
-            cargo()
-                .args([
-                    "test",
-                    "-p",
-                    "parley-e2e",
-                    "--test",
-                    "e2e",
-                    "--",
-                    "--ignored",
-                    "--exact",
-                    "chat::navigation_to_interactive",
-                    "--nocapture",
-                ])
-                .env("PARLEY_DIST", root().join("dist")),
-        )?;
+        ignored_e2e("chat::navigation_to_interactive")?;
+    }
+    if want("workbench") {
+        tools::setup()?;
+        if !want("size") && !want("load") {
+            build_client()?;
+        }
+        ignored_e2e("workbench::open_and_append_in_a_long_conversation")?;
     }
     if want("bot") {
         run_cmd(cargo().args([
@@ -103,6 +103,27 @@ pub fn run(args: &[String]) -> Result {
 
 /// The "fixed realistic load": messages per second, visitors' and replies'.
 const FIXED_RATE: u32 = 1_000;
+
+/// Runs one ignored e2e measurement (`test`, its exact path in the e2e suite) against
+/// the release bundles in `dist/`, passing its printed numbers through.
+fn ignored_e2e(test: &str) -> Result {
+    run_cmd(
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "parley-e2e",
+                "--test",
+                "e2e",
+                "--",
+                "--ignored",
+                "--exact",
+                test,
+                "--nocapture",
+            ])
+            .env("PARLEY_DIST", root().join("dist")),
+    )
+}
 
 /// One row of the server table.
 struct Row {

@@ -8,9 +8,11 @@
 //!   (`precompress.rs`).
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
 //! * `cargo xtask test [--no-e2e]`: the whole suite, as CI runs it.
-//! * `cargo xtask bench [size] [load] [bot] [server] [--n 1000,10000]`: measurements that
-//!   would be flaky as tests (no section = all): `size` the release bundle (raw / gzip /
-//!   brotli), `load` the chat page's navigation-to-interactive time in headless Chromium,
+//! * `cargo xtask bench [size] [load] [workbench] [bot] [server] [--n 1000,10000]`:
+//!   measurements that would be flaky as tests (no section = all): `size` the release
+//!   bundles (raw / gzip / brotli), `load` the chat page's navigation-to-interactive time
+//!   in headless Chromium, `workbench` opening a conversation of 2,000 messages in the
+//!   agents' workbench and appending one more,
 //!   `bot` the demo FAQ bot's accuracy on its held-apart questions, `server` messages/s,
 //!   latency and RSS beside a bare echo server at N sockets (see `bench.rs`).
 //! * `cargo xtask fuzz [TARGET] [SECONDS]`: a cargo-fuzz target (`params`, `api`).
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
                  \x20             measurements; no section runs them all:\n\
                  \x20               size    release bundle and host-page loader, raw / gzip / brotli\n\
                  \x20               load    chat page navigation-to-interactive, headless Chromium\n\
+                 \x20               workbench  open 2,000 messages and append one, headless Chromium\n\
                  \x20               bot     demo FAQ bot accuracy on its held-apart questions\n\
                  \x20               server  messages/s, latency, RSS beside an echo server (--n sockets)\n\
                  fuzz [TARGET] [SECS]\n\

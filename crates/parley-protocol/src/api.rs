@@ -1093,6 +1093,14 @@ pub struct VisitorDetail {
     pub conversations: Vec<ConversationSummary>,
     /// The visitor's tickets, newest first (at most 20).
     pub tickets: Vec<crate::ticket::TicketView>,
+    /// The browser and device of the newest conversation, from its `User-Agent`
+    /// ("Chrome 120 · Windows"); `None` when it was not sent or not recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// The newest conversation's link `source` (its channel, coded as
+    /// [`ConversationSummary::source`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<u8>,
 }
 
 /// `GET /api/agent/colleagues`: whom a conversation can be transferred to: the

@@ -34,6 +34,7 @@ pub mod signin;
 pub mod store;
 pub mod tickets;
 pub mod traces;
+pub mod user_agent;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -9,6 +9,8 @@
 //!   agents, only by an instance where some agent of that tenant listens;
 //! - a tenant's queue changed (`Queue`): each instance recomputes the positions and tells
 //!   its own waiting visitors.
+//! - a visitor left a message (`Ticket`): published to the tenant's agents on every
+//!   instance, so a ticket list anywhere re-reads it.
 //!
 //! Sockets ignore sequence numbers they already sent and fill any gap from the store, so
 //! a lost or repeated notification costs latency, never a message. On SQLite (one
@@ -52,6 +54,8 @@ pub enum Note {
     Summary { t: String, c: String },
     /// The queue of tenant `t` changed.
     Queue { t: String },
+    /// Tenant `t` has a new ticket `id`, number `n`.
+    Ticket { t: String, id: String, n: i64 },
 }
 
 /// A notification as sent: the sender, its time (Unix ms), and the note.
@@ -272,6 +276,13 @@ async fn deliver(state: &AppState, note: Note) -> Result<(), crate::error::ApiEr
             }
         }
         Note::Queue { t } => chat::publish::queue_positions(&local, &t).await,
+        Note::Ticket { t, id, n } => local.hub.publish(
+            &Topic::Tenant(t),
+            Arc::new(ServerEvent::Ticket {
+                ticket_id: id,
+                number: n,
+            }),
+        ),
     }
     Ok(())
 }

@@ -143,10 +143,20 @@ pub async fn conversations(token: &str) -> Result<AgentConversations, CallError>
 }
 
 /// The newest messages of a conversation (up to 500), oldest first.
-pub async fn messages(token: &str, id: &str) -> Result<HistoryPage, CallError> {
+pub async fn messages(
+    token: &str,
+    id: &str,
+    before_seq: Option<i64>,
+) -> Result<HistoryPage, CallError> {
+    let before = before_seq
+        .map(|s| format!("&before_seq={s}"))
+        .unwrap_or_default();
     get(
         token,
-        &format!("/api/agent/conversations/{}/messages?limit=500", enc(id)),
+        &format!(
+            "/api/agent/conversations/{}/messages?limit=500{before}",
+            enc(id)
+        ),
     )
     .await
 }
@@ -203,15 +213,22 @@ pub async fn reply(
     .await
 }
 
-/// `POST …/image?client_id=…&name=…` with the picture as the body.
-pub async fn image(
+/// `POST …/image?client_id=…&name=…` with the picture as the body, or
+/// `POST …/file?client_id=…&name=…` with any other file (the server checks its content
+/// against its type either way).
+pub async fn upload(
     token: &str,
     id: &str,
     client_id: &str,
     file: &web_sys::File,
 ) -> Result<SendResponse, CallError> {
+    let route = if file.type_().starts_with("image/") {
+        "image"
+    } else {
+        "file"
+    };
     let url = format!(
-        "/api/agent/conversations/{}/image?client_id={}&name={}",
+        "/api/agent/conversations/{}/{route}?client_id={}&name={}",
         enc(id),
         enc(client_id),
         enc(&file.name())

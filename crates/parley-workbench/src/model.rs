@@ -4,6 +4,7 @@
 //! server's answers and socket events.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use parley_protocol::api::{
     AgentConversations, ChatMessage, ConversationState, ConversationSummary, Sender, RECENTLY_ENDED,
@@ -44,8 +45,12 @@ pub struct Inbox {
     pub mine: Vec<ConversationSummary>,
     /// The agent's conversations that ended lately, newest first.
     pub ended: Vec<ConversationSummary>,
-    /// Loaded messages per conversation, by `seq` (so a replay shows once).
-    pub logs: HashMap<String, BTreeMap<i64, ChatMessage>>,
+    /// Loaded messages per conversation, by `seq` (so a replay shows once). Shared
+    /// (`Arc`), so building a long conversation's timeline copies pointers, not texts.
+    pub logs: HashMap<String, BTreeMap<i64, Arc<ChatMessage>>>,
+    /// Bumped for a conversation whenever its log changes, so its timeline is rebuilt
+    /// only then (not on every typing event or list change of the inbox).
+    pub log_versions: HashMap<String, u64>,
     /// Visitor messages per conversation the agent has not looked at.
     pub unread: HashMap<String, u32>,
     /// Conversations whose visitor is typing now.
@@ -162,10 +167,14 @@ impl Inbox {
             if let Some(id) = &m.client_id {
                 self.outbox.retain(|p| &p.client_id != id);
             }
+            *self
+                .log_versions
+                .entry(m.conversation_id.clone())
+                .or_default() += 1;
             self.logs
                 .entry(m.conversation_id.clone())
                 .or_default()
-                .insert(m.seq, m);
+                .insert(m.seq, Arc::new(m));
         }
     }
 
@@ -225,8 +234,18 @@ impl Inbox {
         alert
     }
 
+    /// Whether message `seq` of conversation `id` is loaded.
+    pub fn has(&self, id: &str, seq: i64) -> bool {
+        self.logs.get(id).is_some_and(|l| l.contains_key(&seq))
+    }
+
+    /// The version of a conversation's log ([`Inbox::log_versions`]; 0 before any).
+    pub fn log_version(&self, id: &str) -> u64 {
+        self.log_versions.get(id).copied().unwrap_or(0)
+    }
+
     /// The loaded messages of a conversation, oldest first.
-    pub fn messages(&self, id: &str) -> Vec<ChatMessage> {
+    pub fn messages(&self, id: &str) -> Vec<Arc<ChatMessage>> {
         self.logs
             .get(id)
             .map(|l| l.values().cloned().collect())
@@ -263,8 +282,19 @@ pub fn preview(text: &str) -> String {
 pub enum Row {
     /// A time separator before the messages written at `at` (Unix ms).
     Time { at: i64, new_day: bool },
-    /// Boxed: a separator is small, a message is not.
-    Message(Box<ChatMessage>),
+    /// Shared with the inbox's log: a separator is small, a message is not.
+    Message(Arc<ChatMessage>),
+}
+
+impl Row {
+    /// The row's identity in the timeline's keyed list: a separator by its time, a
+    /// message by its `seq` (cheap to compute for thousands of rows, unlike a string).
+    pub fn key(&self) -> (bool, i64) {
+        match self {
+            Row::Time { at, .. } => (false, *at),
+            Row::Message(m) => (true, m.seq),
+        }
+    }
 }
 
 /// A pause long enough to show the time again.
@@ -272,7 +302,7 @@ pub const PAUSE_MS: i64 = 5 * 60 * 1000;
 
 /// The timeline: a time separator before the first message, after every pause of
 /// [`PAUSE_MS`] and at every new local day (`offset_minutes` east of UTC).
-pub fn rows(messages: &[ChatMessage], offset_minutes: i32) -> Vec<Row> {
+pub fn rows(messages: &[Arc<ChatMessage>], offset_minutes: i32) -> Vec<Row> {
     let day = |ms: i64| (ms + i64::from(offset_minutes) * 60_000).div_euclid(86_400_000);
     let mut out = Vec::with_capacity(messages.len() + 4);
     let mut last: Option<i64> = None;
@@ -285,7 +315,7 @@ pub fn rows(messages: &[ChatMessage], offset_minutes: i32) -> Vec<Row> {
             _ => {}
         }
         last = Some(at);
-        out.push(Row::Message(Box::new(m.clone())));
+        out.push(Row::Message(Arc::clone(m)));
     }
     out
 }
@@ -384,6 +414,8 @@ mod tests {
         assert!(!again.new_message);
         assert_eq!(inbox.unread_total(), 1);
         assert_eq!(inbox.messages("a").len(), 1);
+        assert_eq!(inbox.log_version("a"), 2, "each merge is a new version");
+        assert_eq!(inbox.log_version("b"), 0);
         inbox.open(Some("a".into()));
         assert_eq!(inbox.unread_total(), 0);
         inbox.apply(ServerEvent::Message {
@@ -447,7 +479,8 @@ mod tests {
             message("a", 2, Sender::Bot, "2", min),
             message("a", 3, Sender::Visitor, "3", 7 * min),
             message("a", 4, Sender::Visitor, "4", 86_400_000),
-        ];
+        ]
+        .map(Arc::new);
         let times: Vec<_> = rows(&ms, 0)
             .into_iter()
             .filter_map(|r| match r {

@@ -88,7 +88,7 @@ async fn a_visitor_is_served_transferred_and_ended_from_the_workbench() {
     sign_in(&alice, &server, "alice").await;
 
     let visitor = Browser::start(Viewport::Desktop).await;
-    let query = "sysnum=demo&locale=en&uname=Ann%20Lee&tel=555-0101&groupid=sales\
+    let query = "sysnum=demo&locale=en&uname=Ann%20Lee&tel=555-0101&groupid=sales&source=0\
         &params=%7B%22plan%22%3A%22pro%22%7D&summaryparams=%7B%22topic%22%3A%22late%20parcel%22%7D\
         &order_status=1&create_time=1586414406391&order_code=121212&order_url=http://sg.sobot.io\
         &goods_count=2&total_fee=1000&goods=[{\"name\":\"saaadad\",\"pictureUrl\":\"https://img.sobot.io/console/common/face/admin.png\"}]";
@@ -172,6 +172,13 @@ async fn a_visitor_is_served_transferred_and_ended_from_the_workbench() {
     assert!(panel.contains("Ann Lee"), "{panel}");
     assert!(panel.contains("plan") && panel.contains("pro"), "{panel}");
     assert!(panel.contains("late parcel"), "{panel}");
+    // How the visitor came: their browser (this headless Chromium on Linux) and the
+    // link's source.
+    assert!(
+        panel.contains("Chrome") && panel.contains("· Linux"),
+        "the browser / device: {panel}"
+    );
+    assert!(panel.contains("Desktop site"), "the source: {panel}");
     alice.screenshot("workbench-conversation").await;
 
     // Typing, both ways.
@@ -187,7 +194,14 @@ async fn a_visitor_is_served_transferred_and_ended_from_the_workbench() {
             "the visitor typing",
         )
         .await;
-    type_into(&alice.client, "#composer", "Hello Ann").await;
+    // The reply uses the rich-text subset: bold and a link become elements, HTML stays
+    // text, and a javascript: link stays text.
+    type_into(
+        &alice.client,
+        "#composer",
+        "Hello **Ann**, see https://shop.example/help <b>not bold</b> [x](javascript:alert(1))",
+    )
+    .await;
     visitor
         .wait_until(
             "document.querySelector('.typing')",
@@ -211,6 +225,29 @@ async fn a_visitor_is_served_transferred_and_ended_from_the_workbench() {
             "the composer cleared",
         )
         .await;
+    alice
+        .wait_until(
+            &has_text(".timeline .from-agent .text strong", "Ann"),
+            20,
+            "the reply's bold name in the workbench",
+        )
+        .await;
+    let reply = alice
+        .eval(
+            "(() => { const t = [...document.querySelectorAll('.timeline .from-agent .text')].pop();              const links = [...t.querySelectorAll('a')];              return { links: links.map(a => [a.getAttribute('href'), a.target, a.rel]),                       b: t.querySelectorAll('b').length, text: t.textContent }; })()",
+        )
+        .await;
+    assert_eq!(
+        reply["links"],
+        serde_json::json!([["https://shop.example/help", "_blank", "noopener noreferrer"]]),
+        "only the http(s) link opens: {reply}"
+    );
+    assert_eq!(reply["b"], 0, "HTML is never inserted: {reply}");
+    let shown = reply["text"].as_str().unwrap();
+    assert!(
+        shown.contains("<b>not bold</b>") && shown.contains("javascript:alert(1)"),
+        "{shown}"
+    );
     // A picture, by the button's file input.
     let dir = tempfile::tempdir().unwrap();
     let photo = dir.path().join("label.png");
@@ -234,6 +271,60 @@ async fn a_visitor_is_served_transferred_and_ended_from_the_workbench() {
             "the picture on the visitor's page",
         )
         .await;
+    // A file other than a picture, by the file button: a card with its name and size
+    // on both sides, downloaded (not opened) from the server.
+    let steps = dir.path().join("steps.txt");
+    std::fs::write(&steps, "1. Open the box\n2. Enjoy\n").unwrap();
+    find(&alice.client, "#file-input")
+        .await
+        .send_keys(steps.to_str().unwrap())
+        .await
+        .unwrap();
+    alice
+        .wait_until(
+            &has_text(".timeline .from-agent a.file .file-name", "steps.txt"),
+            20,
+            "the file card in the workbench",
+        )
+        .await;
+    let card = alice
+        .eval(
+            "(() => { const a = document.querySelector('.timeline .from-agent a.file');              return [a.getAttribute('href'), a.getAttribute('download'),                      a.querySelector('.file-size').textContent]; })()",
+        )
+        .await;
+    assert!(
+        card[0].as_str().unwrap().starts_with("/api/files/"),
+        "{card}"
+    );
+    assert_eq!(card[1], "steps.txt");
+    assert_eq!(card[2], "25 B");
+    visitor
+        .wait_until(
+            &has_text(".msg-agent a.file-card", "steps.txt"),
+            20,
+            "the file card on the visitor's page",
+        )
+        .await;
+    // A file that is not what it says is refused with the server's reason, and nothing
+    // is sent.
+    let fake = dir.path().join("invoice.pdf");
+    std::fs::write(&fake, "<!doctype html><script>alert(1)</script>").unwrap();
+    find(&alice.client, "#file-input")
+        .await
+        .send_keys(fake.to_str().unwrap())
+        .await
+        .unwrap();
+    alice
+        .wait_until(
+            &has_text(".composer .error", "is not what its type says"),
+            20,
+            "the refusal shown",
+        )
+        .await;
+    assert_eq!(
+        alice.eval(&count(".timeline", "invoice.pdf")).await,
+        serde_json::json!(0)
+    );
     // Exactly once: one bubble of the reply on each side.
     assert_eq!(
         alice
@@ -328,6 +419,10 @@ fn count(css: &str, text: &str) -> String {
     )
 }
 
+/// A small but well-formed PDF.
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
 
 /// Flow 3: a visitor leaves a message with an attachment; Alice's ticket list shows it
@@ -353,8 +448,17 @@ async fn a_left_message_arrives_live_and_its_reply_reaches_the_visitor() {
     type_into(&visitor.client, "#leave-field-order_code", "A-77").await;
     let dir = tempfile::tempdir().unwrap();
     let photo = dir.path().join("parcel.png");
-    std::fs::write(&photo, PNG).unwrap();
-    type_into(&visitor.client, "#leave-files", photo.to_str().unwrap()).await;
+    // A visible (red) picture, so the thumbnail in the screenshot shows something.
+    std::fs::write(&photo, crate::pictures::PNG_2X3).unwrap();
+    let receipt = dir.path().join("receipt.pdf");
+    std::fs::write(&receipt, PDF).unwrap();
+    // Two files at once: the input takes several paths, one a line.
+    type_into(
+        &visitor.client,
+        "#leave-files",
+        &format!("{}\n{}", photo.display(), receipt.display()),
+    )
+    .await;
     visitor.click("form.leave-form button[type=submit]").await;
     visitor
         .wait_until(
@@ -373,16 +477,47 @@ async fn a_left_message_arrives_live_and_its_reply_reaches_the_visitor() {
         )
         .await;
     alice.click(".ticket-list .item a").await;
+    // The picture is previewed: a thumbnail of the loaded picture, large enough to see.
     alice
         .wait_until(
-            "document.querySelector('.attachments img.pic')",
+            "(() => { const i = document.querySelector('.attachments .thumb img');              return !!i && i.complete && i.naturalWidth === 2                 && i.getBoundingClientRect().width >= 100; })()",
             20,
             "the picture previewed",
+        )
+        .await;
+    // The PDF is a download link with its name and size.
+    alice
+        .wait_until(
+            &has_text(".attachments a.file[download='receipt.pdf']", "receipt.pdf"),
+            20,
+            "the PDF offered as a download",
         )
         .await;
     let body = alice.text_of(".ticket-body").await;
     assert!(body.contains("A-77"), "{body}");
     alice.screenshot("workbench-tickets").await;
+    // A click opens the picture full size over the page; Escape closes it.
+    alice.click(".attachments .thumb").await;
+    alice
+        .wait_until(
+            "(() => { const i = document.querySelector('.lightbox img.full');              return !!i && i.complete && i.naturalWidth === 2; })()",
+            10,
+            "the picture full size",
+        )
+        .await;
+    alice.screenshot("workbench-ticket-picture").await;
+    find(&alice.client, ".lightbox .close")
+        .await
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    alice
+        .wait_until(
+            "!document.querySelector('.lightbox')",
+            10,
+            "the picture closed",
+        )
+        .await;
     type_into(
         &alice.client,
         "#ticket-reply",
@@ -641,4 +776,218 @@ async fn a_reply_sent_during_an_outage_is_delivered_once() {
     );
     alice.close().await;
     visitor.close().await;
+}
+
+/// How many messages the long conversation of the bench has.
+const LONG: usize = 2_000;
+
+/// `cargo xtask bench workbench`: the time to open a conversation of 2,000 messages in
+/// the workbench and to append one more, in headless Chromium against the real server
+/// and the release bundle (a measurement, so ignored by `cargo test`).
+///
+/// The 2,000 messages are stored through the real agent API (every tenth with the
+/// rich-text subset: bold and a link). Alice signs in; the open is timed in the page
+/// from the click on the conversation in her list until the newest message is in the
+/// DOM and laid out (the newest window of rows is in the page), and until the whole
+/// history is loaded (the rows in the page plus those behind "Show earlier messages"
+/// make all 2,001). The append is timed, five times, from the page's own `fetch`
+/// of a visitor message (`POST /api/chat/send`) until that message is in the DOM, and
+/// from the socket's message event (the workbench's `parley-message-event` mark) until
+/// then: the first includes the server and the socket, the second is the render alone.
+#[tokio::test]
+#[ignore = "a measurement: run by `cargo xtask bench workbench`"]
+async fn open_and_append_in_a_long_conversation() {
+    use serde_json::json;
+    let server = Server::start().await;
+    let agent = parley_e2e::Agent::login(&server, "alice", "alice-demo").await;
+    let (status, init) = parley_e2e::http(
+        server.addr,
+        "POST",
+        "/api/chat/init",
+        None,
+        Some(json!({"query": "sysnum=demo&type=2&groupid=sales&uname=Long%20History"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{init}");
+    let visitor = init["session_token"].as_str().unwrap().to_owned();
+    let conv = agent.take_next().await;
+    // Stored by eight writers at once (the order does not matter to the measurement).
+    let mut writers = Vec::new();
+    for w in 0..8 {
+        let (addr, token, conv) = (server.addr, agent.token.clone(), conv.clone());
+        writers.push(tokio::spawn(async move {
+            for i in (w..LONG).step_by(8) {
+                let text = if i % 10 == 0 {
+                    format!("Message {i}: **tracking** is at https://shop.example/track/{i}")
+                } else {
+                    format!("Message {i}: your parcel is on its way, thank you for waiting.")
+                };
+                let path = format!("/api/agent/conversations/{conv}/reply");
+                let body = json!({"client_id": format!("seed-{i}"), "text": text});
+                let (status, body) =
+                    parley_e2e::http(addr, "POST", &path, Some(&token), Some(body)).await;
+                assert_eq!(status, 200, "seed {i}: {body}");
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    let (status, last) = agent
+        .call(
+            "POST",
+            &format!("/api/agent/conversations/{conv}/reply"),
+            Some(json!({"client_id": "seed-last", "text": "The newest message of all"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{last}");
+
+    let alice = Browser::start(Viewport::Desktop).await;
+    sign_in(&alice, &server, "alice").await;
+    alice
+        .wait_until(
+            &has_text(".list .name", "Long History"),
+            20,
+            "the conversation listed",
+        )
+        .await;
+    // The observer is installed first; the click is WebDriver's (a real, trusted click
+    // the router follows), and the clock starts when the page receives it.
+    alice
+        .eval(
+            r#"(() => {
+            const [newest, total] = ["The newest message of all", TOTAL];
+            const timeline = () => document.querySelector('.timeline');
+            const count = () => timeline() ? timeline().querySelectorAll('li.msg').length : 0;
+            const hasNewest = () => {
+                const rows = timeline() ? timeline().querySelectorAll('li.msg') : [];
+                return rows.length > 0 && rows[rows.length - 1].textContent.includes(newest);
+            };
+            // A panic of the app would be printed here; the failure message shows it.
+            window.parleyErrors = [];
+            const error = console.error;
+            console.error = (...a) => { window.parleyErrors.push(a.join(' ')); error(...a); };
+            window.addEventListener('error', e => window.parleyErrors.push('uncaught: ' + e.message));
+            window.addEventListener('unhandledrejection', e => window.parleyErrors.push('rejection: ' + e.reason));
+            let t0 = null;
+            let newestAt = null;
+            document.addEventListener('click', () => { t0 = performance.now(); },
+                                      { capture: true, once: true });
+            // Each time is taken after a forced layout (reading scrollHeight), so it
+            // includes the browser's style and layout work, not only the DOM's.
+            const check = () => {
+                if (t0 === null) return;
+                if (newestAt === null && hasNewest()) {
+                    void timeline().scrollHeight;
+                    newestAt = performance.now() - t0;
+                }
+                // The whole history is loaded when the rows in the page and the count
+                // of earlier ones behind "Show earlier messages" make all of it.
+                const button = document.querySelector('.timeline .earlier button');
+                const behind = button ? Number((button.textContent.match(/\d+/) || ['0'])[0]) : 0;
+                if (newestAt !== null && count() + behind >= total) {
+                    observer.disconnect();
+                    window.parleyOpen = { newest: newestAt, all: performance.now() - t0, rows: count(), behind };
+                }
+            };
+            const observer = new MutationObserver(check);
+            observer.observe(document.body, { childList: true, subtree: true });
+            return true;
+        })()"#
+                .replace("TOTAL", &(LONG + 1).to_string())
+                .as_str(),
+        )
+        .await;
+    alice.click(&format!(".list .item a[href$='{conv}']")).await;
+    let open = alice
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const poll = setInterval(() => {
+                 if (window.parleyOpen) { clearInterval(poll); done(window.parleyOpen); }
+             }, 20);",
+            vec![],
+        )
+        .await;
+    let open = match open {
+        Ok(open) => open,
+        Err(e) => {
+            let seen = alice
+                .eval(
+                    "(() => { const r = document.querySelectorAll('.timeline li.msg');                      return { rows: r.length, path: location.href, html: (document.querySelector('.timeline') || {}).outerHTML, errors: window.parleyErrors, items: [...document.querySelectorAll('.list .item a')].map(a => a.getAttribute('href')),                               last: r.length ? r[r.length - 1].textContent : null,                               error: (document.querySelector('.conversation .error') || {}).textContent }; })()",
+                )
+                .await;
+            alice.screenshot("workbench-bench-failed").await;
+            panic!("the open was not measured ({e}); the page shows {seen}");
+        }
+    };
+    let rows = open["rows"].as_u64().unwrap();
+    let behind = open["behind"].as_u64().unwrap();
+    // The 2,001 replies (and the system event of Alice joining, which the count of
+    // earlier rows includes).
+    assert!(rows + behind > LONG as u64, "{open}");
+    // Settled: what follows measures one append, not the end of the open.
+    parley_e2e::grace_period(Duration::from_millis(500)).await;
+
+    let mut totals = Vec::new();
+    let mut renders = Vec::new();
+    for n in 0..5 {
+        let text = format!("One more message, number {n}");
+        let appended = alice
+            .client
+            .execute_async(
+                r#"
+                const [token, text, clientId, done] = arguments;
+                performance.clearMarks('parley-message-event');
+                const t0 = performance.now();
+                const observer = new MutationObserver(() => {
+                    const rows = document.querySelectorAll('.timeline li.msg');
+                    const last = rows[rows.length - 1];
+                    if (last && last.textContent.includes(text)) {
+                        void document.querySelector('.timeline').scrollHeight;
+                        const t1 = performance.now();
+                        observer.disconnect();
+                        const marks = performance.getEntriesByName('parley-message-event');
+                        const heard = marks.length ? marks[marks.length - 1].startTime : NaN;
+                        done({ total: t1 - t0, render: t1 - heard });
+                    }
+                });
+                observer.observe(document.querySelector('.timeline'), { childList: true, subtree: true });
+                fetch('/api/chat/send', {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+                    body: JSON.stringify({ client_id: clientId, text }),
+                }).then(r => { if (!r.ok) done({ error: r.status }); });
+                "#,
+                vec![json!(visitor), json!(text), json!(format!("bench-append-{n}"))],
+            )
+            .await
+            .expect("the append measured");
+        assert!(appended["error"].is_null(), "{appended}");
+        totals.push(appended["total"].as_f64().unwrap());
+        renders.push(appended["render"].as_f64().unwrap());
+        parley_e2e::grace_period(Duration::from_millis(300)).await;
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "\nworkbench, a conversation of {LONG} messages (+1), headless Chromium, release bundle:\n  \
+         open (click in the list -> newest message in the DOM, laid out; {rows} rows in the page): {:.0} ms\n  \
+         open (click in the list -> the whole history loaded, {behind} behind \"Show earlier\"): {:.0} ms\n  \
+         append one more, median of 5 (visitor's send -> in the DOM): {:.1} ms \
+         (min {:.1}, max {:.1})\n  \
+         append one more, median of 5 (socket event -> in the DOM, the render alone): {:.1} ms \
+         (min {:.1}, max {:.1})",
+        open["newest"].as_f64().unwrap(),
+        open["all"].as_f64().unwrap(),
+        median(&mut totals),
+        totals[0],
+        totals[totals.len() - 1],
+        median(&mut renders),
+        renders[0],
+        renders[renders.len() - 1],
+    );
+    alice.close().await;
 }

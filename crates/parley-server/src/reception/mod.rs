@@ -73,6 +73,10 @@ pub struct Context {
     /// `platformUnionCode`), when it asks for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overflow: Option<Overflow>,
+    /// The visitor's `User-Agent` when the conversation began
+    /// ([`crate::user_agent::stored`]), read into a browser / device label for agents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
 }
 
 fn yes() -> bool {
@@ -93,6 +97,7 @@ impl Context {
             source: params.ui.source.map(|s| s.code()),
             summaryparams: params.identity.summaryparams.clone(),
             overflow: Overflow::from_params(params),
+            user_agent: None,
         }
     }
 
@@ -110,6 +115,7 @@ impl Context {
             source: None,
             summaryparams: None,
             overflow: None,
+            user_agent: None,
         })
     }
 

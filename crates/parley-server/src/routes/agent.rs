@@ -428,7 +428,16 @@ async fn visitor_detail(
     tenant_visitor(&state, &who, &id).await?;
     let (tenant, _) = who.resolve(&state)?;
     let list = store::conversations::of_visitor(state.db.pool(), &id, 20).await?;
+    // The newest conversation says how the visitor came this time.
+    let newest = list.first().map(crate::reception::Context::of);
+    let browser = newest
+        .as_ref()
+        .and_then(|c| c.user_agent.as_deref())
+        .and_then(crate::user_agent::label);
+    let source = newest.as_ref().and_then(|c| c.source);
     Ok(Json(parley_protocol::api::VisitorDetail {
+        browser,
+        source,
         profile: profile_of(&state, &id).await?,
         field_labels: tenant
             .customer_fields

@@ -246,7 +246,8 @@ async fn submit(
         .await?
         .ok_or_else(|| ApiError::Internal("a new ticket vanished".into()))?;
     tracing::info!(sysnum = %tenant.sysnum, ticket = %id, number = view.number, "ticket created");
-    // After the commit, so the agents' list re-read finds it.
+    // After the commit, so the agents' list re-read finds it; to this instance's agents
+    // and, through the bus, to the others'.
     state.hub.publish(
         &crate::hub::Topic::Tenant(tenant.sysnum.clone()),
         std::sync::Arc::new(parley_protocol::ws::ServerEvent::Ticket {
@@ -254,6 +255,11 @@ async fn submit(
             number: view.number,
         }),
     );
+    state.notifier.send(crate::notify::Note::Ticket {
+        t: tenant.sysnum.clone(),
+        id: id.clone(),
+        n: view.number,
+    });
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 

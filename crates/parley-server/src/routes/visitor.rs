@@ -58,6 +58,7 @@ pub fn router() -> Router<AppState> {
 /// same protocol code the client used: the server never trusts the client's parse.
 async fn init(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     JsonBody(request): JsonBody<InitRequest>,
 ) -> Result<Json<InitResponse>, ApiError> {
     let (visitor_id, AdmittedLink { parsed, tenant, .. }) =
@@ -69,7 +70,11 @@ async fn init(
     let mut conversation = match latest {
         Some(c) if c.state != ConversationState::Ended => c,
         _ => {
-            let context = reception::Context::new(params, &settings, &tenant);
+            let mut context = reception::Context::new(params, &settings, &tenant);
+            context.user_agent = headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::user_agent::stored);
             let c = store::conversations::create(
                 state.db.pool(),
                 &tenant.sysnum,

@@ -107,6 +107,9 @@ async fn a_pdf_goes_both_ways_and_downloads_as_an_attachment(store: Store) {
     assert_eq!(names, ["résumé \"Q3\".pdf", "steps.txt"]);
 }
 
+/// From the visitor and from the agent: what a file's bytes are decides, not its name
+/// or claimed type (HTML sent as a PDF would otherwise run in the site's origin when
+/// opened).
 async fn files_that_are_not_what_they_claim_are_refused_and_store_nothing(store: Store) {
     let app = spawn_app(store).await;
     let (alice, visitor, conv) = visitor_for_alice(&app, "file-2").await;
@@ -149,6 +152,30 @@ async fn files_that_are_not_what_they_claim_are_refused_and_store_nothing(store:
         let (status, body) = upload(&app, &path, &visitor, content_type, bytes).await;
         assert_eq!(status, 400, "{name}: {body}");
         assert_eq!(body["message"], message, "{name}");
+    }
+    // The agent's route sniffs the same way: HTML named and typed as a PDF, or as text,
+    // is refused from the workbench too.
+    let html = b"<!doctype html><script>alert(document.cookie)</script>".to_vec();
+    for (i, (name, content_type, message)) in [
+        (
+            "invoice.pdf",
+            "application/pdf",
+            "the content of \"invoice.pdf\" is not what its type says",
+        ),
+        (
+            "page.html",
+            "text/html",
+            "\"page.html\" is not a file type the chat takes (PDF, Office, text or ZIP)",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path =
+            format!("/api/agent/conversations/{conv}/file?client_id=agent-bad-{i}&name={name}");
+        let (status, body) = upload(&app, &path, &alice, content_type, html.clone()).await;
+        assert_eq!(status, 400, "agent {name}: {body}");
+        assert_eq!(body["message"], message, "agent {name}");
     }
     let (status, body) = upload(
         &app,

@@ -1,6 +1,6 @@
 //! Two real server processes on one PostgreSQL: a visitor on one instance and an agent
 //! on the other talk as if there were one (messages, typing, the agents' lists, queue
-//! positions), through the bus (`notify`).
+//! positions, new tickets), through the bus (`notify`).
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -331,4 +331,41 @@ async fn a_settings_change_through_one_process_applies_on_the_other() {
     let (_proc_c, addr_c) = start(&pair.db_url, &dist).await;
     let c = TestApp::external(addr_c, &pair._dir);
     assert_eq!(color(&c).await, "aa3300");
+}
+
+/// A visitor leaves a message through instance A; Alice, whose workbench socket is on
+/// instance B, hears of the new ticket live (her ticket list re-reads it).
+#[tokio::test]
+async fn a_ticket_left_on_one_instance_reaches_an_agent_on_the_other() {
+    let pair = Pair::start().await;
+    let (a, b) = (&pair.a, &pair.b);
+    let alice = b.agent_busy("alice").await;
+    let mut desk = connect_ws(b.addr, &format!("/ws/agent?token={alice}")).await;
+    let (status, s) = a
+        .post_json(
+            "/api/ticket/session",
+            &json!({"query": "sysnum=demo&uname=Ann&locale=en"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{s}");
+    let (status, created) = a
+        .call(
+            Method::POST,
+            "/api/ticket/submit",
+            s["session_token"].as_str().unwrap(),
+            Some(&json!({
+                "query": "sysnum=demo",
+                "content": "Left on instance A",
+                "fields": {"order_code": "A-2"},
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let event = wait_for(&mut desk, "ticket", |e| e["ticket_id"] == created["id"]).await;
+    assert_eq!(event["number"], created["number"]);
+    let (status, list) = b
+        .call(Method::GET, "/api/agent/tickets", &alice, None)
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert!(list.to_string().contains("Left on instance A"), "{list}");
 }

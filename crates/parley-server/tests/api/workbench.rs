@@ -12,6 +12,7 @@ crate::on_both_stores!(
     summaries_carry_the_newest_text_the_tier_and_the_ended_list,
     a_transfer_note_reaches_the_receiving_agent_and_never_the_visitor,
     the_visitor_detail_names_fields_and_lists_track_history_and_tickets,
+    the_visitor_detail_says_the_browser_and_the_source,
     colleagues_and_ticket_events_reach_the_agent,
 );
 
@@ -204,6 +205,8 @@ async fn the_visitor_detail_names_fields_and_lists_track_history_and_tickets(sto
     assert_eq!(d["traces"][0]["page"]["title"], "Blue kettle");
     assert_eq!(d["conversations"][0]["id"], conv.as_str());
     assert!(d["tickets"].as_array().unwrap().is_empty());
+    // The test client sends no User-Agent and the link no source: nothing is made up.
+    assert!(d["browser"].is_null() && d["source"].is_null(), "{d}");
 
     // Bad input and other tenants: clear 4xx, nothing leaks.
     let (status, _) = app
@@ -234,6 +237,90 @@ async fn the_visitor_detail_names_fields_and_lists_track_history_and_tickets(sto
         )
         .await;
     assert_eq!(status, 401);
+}
+
+/// Opens a chat as a browser would, with its `User-Agent`; returns the visitor id.
+async fn init_with_agent(app: &TestApp, query: &str, user_agent: &str) -> String {
+    let response = app
+        .http
+        .post(app.url("/api/chat/init"))
+        .header("user-agent", user_agent)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["visitor_id"].as_str().unwrap().to_owned()
+}
+
+async fn the_visitor_detail_says_the_browser_and_the_source(store: Store) {
+    let app = spawn_app(store).await;
+    let alice = app.agent_busy("alice").await;
+    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 \
+                  (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+    let visitor = init_with_agent(
+        &app,
+        &signed("sysnum=demo&partnerid=wb-ua&type=2&groupid=sales&source=4"),
+        iphone,
+    )
+    .await;
+    let detail = |visitor: String| {
+        let (app, alice) = (&app, &alice);
+        async move {
+            let (status, d) = app
+                .call(
+                    Method::GET,
+                    &format!("/api/agent/visitors/{visitor}/detail"),
+                    alice,
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{d}");
+            d
+        }
+    };
+    let d = detail(visitor).await;
+    assert_eq!(d["browser"], "Mobile Safari 17 · iOS", "{d}");
+    assert_eq!(d["source"], 4, "{d}");
+
+    // A desktop Chrome on Windows, from the desktop site (source 0).
+    let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
+                  (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    let visitor = init_with_agent(
+        &app,
+        &signed("sysnum=demo&partnerid=wb-ua2&type=2&groupid=sales&source=0"),
+        chrome,
+    )
+    .await;
+    let d = detail(visitor).await;
+    assert_eq!(d["browser"], "Chrome 131 · Windows", "{d}");
+    assert_eq!(d["source"], 0, "{d}");
+
+    // A header that is no browser at all, and a huge one: the chat opens, no label is
+    // made up, and the stored copy is bounded.
+    let junk = format!("<script>alert(1)</script>{}", "x".repeat(6000));
+    let visitor = init_with_agent(
+        &app,
+        &signed("sysnum=demo&partnerid=wb-ua3&type=2&groupid=sales"),
+        &junk,
+    )
+    .await;
+    let d = detail(visitor.clone()).await;
+    assert!(d["browser"].is_null() && d["source"].is_null(), "{d}");
+    let state = app.state.as_ref().expect("in-process app");
+    let (stored,): (String,) =
+        sqlx::query_as("SELECT context FROM conversations WHERE visitor_id = $1")
+            .bind(&visitor)
+            .fetch_one(state.db.pool())
+            .await
+            .unwrap();
+    let context: Value = serde_json::from_str(&stored).unwrap();
+    let kept = context["user_agent"].as_str().unwrap();
+    assert_eq!(
+        kept.chars().count(),
+        parley_server::user_agent::MAX_STORED_CHARS
+    );
 }
 
 async fn colleagues_and_ticket_events_reach_the_agent(store: Store) {

@@ -2,7 +2,9 @@
 //! input method is composing). The draft is kept in local storage per conversation on
 //! every keystroke, so an expired session or a reload loses nothing. Typing is told to
 //! the visitor (at most every 3 s, and "stopped" after 4 s without a key or on send).
-//! Pictures go by the button, by pasting, or by dropping them on the composer.
+//! Pictures and other files (PDF, Office, text, ZIP) go by their buttons, by pasting,
+//! or by dropping them on the composer; a picture is sent as a picture, anything else
+//! as a file, and the server checks each by its content and says what it refused.
 
 use std::time::Duration;
 
@@ -71,14 +73,10 @@ pub fn Composer(conversation_id: String) -> impl IntoView {
         }
     });
     let upload = move |file: web_sys::File| {
-        if !file.type_().starts_with("image/") {
-            error.set(Some(wb.t("picture-only")));
-            return;
-        }
         let token = wb.token();
         let cid = id.get_value();
         leptos::task::spawn_local(async move {
-            match api::image(&token, &cid, &api::new_client_id(), &file).await {
+            match api::upload(&token, &cid, &api::new_client_id(), &file).await {
                 Ok(r) => {
                     error.set(None);
                     wb.inbox.try_update(|i| i.merge([r.message]));
@@ -102,6 +100,16 @@ pub fn Composer(conversation_id: String) -> impl IntoView {
         any
     };
     let picker: NodeRef<leptos::html::Input> = NodeRef::new();
+    let file_picker: NodeRef<leptos::html::Input> = NodeRef::new();
+    let picked = move |e: leptos::ev::Event| {
+        let input = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(input) = input {
+            files_of(input.files());
+            input.set_value("");
+        }
+    };
     view! {
         <div
             class="composer"
@@ -138,19 +146,26 @@ pub fn Composer(conversation_id: String) -> impl IntoView {
                     class="visually-hidden"
                     id="picture-input"
                     node_ref=picker
-                    on:change=move |e| {
-                        let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-                        if let Some(input) = input {
-                            files_of(input.files());
-                            input.set_value("");
-                        }
-                    }
+                    on:change=picked
                 />
                 <button type="button" class="ghost" on:click=move |_| {
                     if let Some(p) = picker.get() {
                         p.click();
                     }
                 }>{wb.t("picture-button")}</button>
+                <input
+                    type="file"
+                    accept=FILES
+                    class="visually-hidden"
+                    id="file-input"
+                    node_ref=file_picker
+                    on:change=picked
+                />
+                <button type="button" class="ghost" on:click=move |_| {
+                    if let Some(p) = file_picker.get() {
+                        p.click();
+                    }
+                }>{wb.t("file-button")}</button>
                 <span class="hint">{wb.t("composer-hint")}</span>
                 <button type="button" class="primary" on:click=move |_| send()>{wb.t("send")}</button>
             </div>
@@ -160,3 +175,8 @@ pub fn Composer(conversation_id: String) -> impl IntoView {
         </div>
     }
 }
+
+/// What the file button offers: the files the server takes as downloads
+/// (`tickets::check_chat_file`), the visitor composer's list without the pictures.
+const FILES: &str =
+    ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv,.zip,application/pdf,text/plain";

@@ -10,6 +10,7 @@ use crate::components::composer::Composer;
 use crate::components::dialog::Dialog;
 use crate::components::message::MessageRow;
 use crate::components::outbox;
+use crate::components::rich_text::RichText;
 use crate::model::{rows, Row};
 use crate::{api, use_wb};
 
@@ -41,10 +42,47 @@ pub fn ConversationPane(id: String) -> impl IntoView {
         })
     });
     let state = Memo::new(move |_| summary.get().map(|s| s.state));
+    // Rebuilt only when this conversation's log changes: a typing event or another
+    // conversation's message leaves a long history alone.
+    let version = Memo::new(move |_| wb.inbox.with(|i| i.log_version(&cid.get_value())));
     let timeline = Memo::new(move |_| {
-        let messages = wb.inbox.with(|i| i.messages(&cid.get_value()));
+        // `get`, not `track`: a memo only follows its own sources once it has been
+        // computed, and `track` subscribes without computing it.
+        let _ = version.get();
+        let messages = wb.inbox.with_untracked(|i| i.messages(&cid.get_value()));
         rows(&messages, super::offset_minutes())
     });
+    // Only the newest rows are in the page at first (a long history would cost
+    // hundreds of milliseconds to build and lay out, and again at every new message);
+    // "Show earlier messages" or scrolling to the top adds older ones a window at a time.
+    let shown = RwSignal::new(WINDOW);
+    // The first row in the page stays the first while new rows arrive below or older
+    // pages load above: a new message adds one row and removes none (removing the top
+    // row would shift and re-lay out every row under it).
+    let anchor = StoredValue::new(None::<(bool, i64)>);
+    let start = Memo::new(move |_| {
+        let want = shown.get();
+        timeline.with(|rows| {
+            let by_count = rows.len().saturating_sub(want);
+            let start = anchor
+                .get_value()
+                .and_then(|k| rows.iter().position(|r| r.key() == k))
+                .map_or(by_count, |i| i.min(by_count));
+            anchor.set_value(rows.get(start).map(Row::key));
+            start
+        })
+    });
+    let visible =
+        Memo::new(move |_| timeline.with(|rows| rows[start.get().min(rows.len())..].to_vec()));
+    let earlier = Memo::new(move |_| {
+        timeline.with(|rows| {
+            rows[..start.get().min(rows.len())]
+                .iter()
+                .filter(|r| matches!(r, Row::Message(_)))
+                .count()
+        })
+    });
+    let show_earlier = move || shown.update(|n| *n += WINDOW);
     let pending = Memo::new(move |_| wb.inbox.with(|i| i.pending(&cid.get_value())));
     let typing = Memo::new(move |_| wb.inbox.with(|i| i.typing.contains(&cid.get_value())));
     let list: NodeRef<leptos::html::Ol> = NodeRef::new();
@@ -113,23 +151,40 @@ pub fn ConversationPane(id: String) -> impl IntoView {
             <Show when=move || action_error.get().is_some() || load_error.get().is_some()>
                 <p class="error" role="alert">{move || action_error.get().or(load_error.get())}</p>
             </Show>
-            <ol class="timeline" node_ref=list role="log" aria-live="polite" aria-label=wb.t("timeline-label")>
+            <ol
+                class="timeline"
+                node_ref=list
+                role="log"
+                aria-live="polite"
+                aria-label=wb.t("timeline-label")
+                on:scroll=move |_| {
+                    // At the top: the next window of older rows (the browser keeps the
+                    // rows on screen where they are as rows are added above).
+                    if list.get_untracked().is_some_and(|el| el.scroll_top() < 40) && earlier.get_untracked() > 0 {
+                        show_earlier();
+                    }
+                }
+            >
                 <Show when=move || loading.get()>
                     <li class="event">{wb.t("loading")}</li>
                 </Show>
+                <Show when=move || { earlier.get() > 0 }>
+                    <li class="earlier">
+                        <button type="button" class="ghost" on:click=move |_| show_earlier()>
+                            {move || crate::i18n::t_args(wb.locale.get_untracked(), "earlier-messages", &[("count", &earlier.get().to_string())])}
+                        </button>
+                    </li>
+                </Show>
                 <For
-                    each=move || timeline.get()
-                    key=|r| match r {
-                        Row::Time { at, .. } => format!("t{at}"),
-                        Row::Message(m) => format!("m{}", m.seq),
-                    }
+                    each=move || visible.get()
+                    key=Row::key
                     let:row
                 >
                     {match row {
                         Row::Time { at, new_day } => view! {
                             <li class="time-sep" role="separator"><time>{super::clock(at, new_day)}</time></li>
                         }.into_any(),
-                        Row::Message(m) => view! { <MessageRow m=*m locale=wb.locale.get_untracked() /> }.into_any(),
+                        Row::Message(m) => view! { <MessageRow m=(*m).clone() locale=wb.locale.get_untracked() /> }.into_any(),
                     }}
                 </For>
                 <For each=move || pending.get() key=|p| (p.client_id.clone(), p.failed.clone()) let:p>
@@ -152,6 +207,9 @@ pub fn ConversationPane(id: String) -> impl IntoView {
     }
 }
 
+/// Timeline rows in the page at first, and added by each step back in time.
+const WINDOW: usize = 200;
+
 #[component]
 fn PendingRow(p: crate::model::Pending) -> impl IntoView {
     let wb = use_wb();
@@ -161,7 +219,7 @@ fn PendingRow(p: crate::model::Pending) -> impl IntoView {
     view! {
         <li class="msg from-agent pending">
             <span class="who">{if failed.is_some() { wb.t("send-failed") } else { wb.t("sending") }}</span>
-            <div class="bubble"><p class="text">{p.text.clone()}</p></div>
+            <div class="bubble"><RichText text=p.text.clone() /></div>
             {failed.map(|why| view! {
                 <p class="error">{why}
                     <button type="button" class="ghost" on:click=move |_| outbox::retry(wb, &cid)>{wb.t("retry")}</button>

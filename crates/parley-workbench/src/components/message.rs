@@ -1,12 +1,13 @@
-//! One row of the timeline: a visitor's, the bot's or an agent's message (text, card
-//! or picture), or a system event (joined, transferred, ended, evaluation). Every
-//! string is a text node; links in cards are http(s) only.
+//! One row of the timeline: a visitor's, the bot's or an agent's message (text in the
+//! rich-text subset, card, picture or file), or a system event (joined, transferred,
+//! ended, evaluation). Every string is a text node; links are http(s) only.
 
 use leptos::prelude::*;
 use parley_protocol::api::{ChatMessage, MessageKind, Sender, SystemEvent};
 use parley_protocol::Locale;
 
 use crate::components::card::CardView;
+use crate::components::rich_text::RichText;
 use crate::i18n::{t, t_args};
 
 /// The text of a system event.
@@ -104,7 +105,7 @@ pub fn MessageRow(m: ChatMessage, locale: Locale) -> impl IntoView {
             }
             None => view! { <p>{m.text.clone()}</p> }.into_any(),
         },
-        _ => view! { <p class="text">{m.text.clone()}</p> }.into_any(),
+        _ => view! { <RichText text=m.text.clone() /> }.into_any(),
     };
     let suggestions = m.bot.as_ref().map(|b| {
         b.suggestions
@@ -127,7 +128,7 @@ pub fn MessageRow(m: ChatMessage, locale: Locale) -> impl IntoView {
 }
 
 /// A file's size as people read it (1 decimal above a kilobyte).
-fn file_size(bytes: u64) -> String {
+pub fn file_size(bytes: u64) -> String {
     match bytes {
         b if b < 1024 => format!("{b} B"),
         b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),

@@ -11,6 +11,7 @@ pub mod keyboard;
 pub mod lists;
 pub mod message;
 pub mod outbox;
+pub mod rich_text;
 pub mod topbar;
 pub mod visitor_panel;
 

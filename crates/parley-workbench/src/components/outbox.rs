@@ -30,14 +30,29 @@ pub fn refresh_and_resend(wb: Wb) {
     });
 }
 
-/// Loads a conversation's messages into the inbox.
+/// Loads a conversation's messages into the inbox: the newest page first (so the
+/// screen fills at once), then older pages until the whole history is loaded or a page
+/// reaches messages already loaded (after a reconnect only what is new is read).
 pub async fn load_messages(wb: Wb, id: &str) -> Result<(), CallError> {
-    match api::messages(&wb.token(), id).await {
-        Ok(page) => {
-            wb.inbox.try_update(|i| i.merge(page.messages));
-            Ok(())
+    let mut before = None;
+    loop {
+        let page = match api::messages(&wb.token(), id, before).await {
+            Ok(page) => page,
+            Err(e) => return Err(wb.check(e)),
+        };
+        let oldest = page.messages.iter().map(|m| m.seq).min();
+        let known = wb
+            .inbox
+            .try_with_untracked(|i| oldest.is_some_and(|s| i.has(id, s)))
+            .unwrap_or(true);
+        let more = page.has_more;
+        if wb.inbox.try_update(|i| i.merge(page.messages)).is_none() {
+            return Ok(());
         }
-        Err(e) => Err(wb.check(e)),
+        match oldest {
+            Some(seq) if more && !known => before = Some(seq),
+            _ => return Ok(()),
+        }
     }
 }
 

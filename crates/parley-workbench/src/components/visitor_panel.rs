@@ -1,7 +1,8 @@
 //! The right column: who the visitor is. The CRM fields the link, `zc` or token
 //! carried, `params` and `customer_fields` (named by the tenant's declared fields),
-//! `summaryparams`, VIP level and tags, the cards, the browsing track (the newest page
-//! first, the landing page last), and the visitor's earlier conversations and tickets.
+//! `summaryparams`, VIP level and tags, the browser / device and the source (channel)
+//! of this visit, the cards, the browsing track (the newest page first, the landing
+//! page last), and the visitor's earlier conversations and tickets.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -29,6 +30,21 @@ fn crm(p: &VisitorProfile, t: &dyn Fn(&str) -> String) -> Vec<AnyView> {
     .into_iter()
     .filter_map(|(k, v)| row(t(k), v))
     .collect()
+}
+
+/// The message key naming a link's `source` channel code (the spec's codes); `None`
+/// for a code the spec does not define.
+pub fn source_key(code: u8) -> Option<&'static str> {
+    Some(match code {
+        0 => "source-pc",
+        1 => "source-wechat",
+        2 => "source-app",
+        3 => "source-weibo",
+        4 => "source-h5",
+        9 => "source-wecom",
+        10 => "source-mini-program",
+        _ => return None,
+    })
 }
 
 /// The panel for `visitor_id`.
@@ -128,7 +144,11 @@ fn Detail(d: VisitorDetail) -> impl IntoView {
             </div>
         </div>
         <h3>{t("panel-crm")}</h3>
-        <dl class="facts">{crm(&p, &t)}</dl>
+        <dl class="facts">
+            {crm(&p, &t)}
+            {row(t("panel-browser"), d.browser.clone())}
+            {row(t("panel-source"), d.source.map(|c| source_key(c).map(t).unwrap_or_else(|| c.to_string())))}
+        </dl>
         <Show when={let e = custom.is_empty() && params.is_empty(); move || !e}>
             <h3>{t("panel-fields")}</h3>
         </Show>
@@ -211,4 +231,21 @@ fn link_cards(value: &serde_json::Value) -> Vec<parley_protocol::card::Card> {
         }
     }
     parley_protocol::card::Card::from_params(&params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_key;
+    use crate::i18n::t;
+    use parley_protocol::Locale;
+
+    #[test]
+    fn every_spec_source_code_has_a_name_in_both_languages() {
+        for code in [0, 1, 2, 3, 4, 9, 10] {
+            let key = source_key(code).expect("a spec code");
+            assert_ne!(t(Locale::En, key), key, "{key} has English text");
+            assert_ne!(t(Locale::Zh, key), key, "{key} has Chinese text");
+        }
+        assert_eq!(source_key(5), None);
+    }
 }

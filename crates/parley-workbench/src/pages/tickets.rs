@@ -22,11 +22,13 @@ pub fn TicketsPage() -> impl IntoView {
         Memo::new(move |_| crate::Page::id_in(&location.pathname.get(), "/agent/tickets/"));
     let status = RwSignal::new(String::new());
     let template = RwSignal::new(String::new());
+    // Only the ticket events re-read the list, not every change of the inbox.
+    let seen = Memo::new(move |_| wb.inbox.with(|i| i.tickets_seen));
     let list = LocalResource::new(move || {
         let token = wb.token();
         let s = status_from(&status.get());
         // Re-read when a new ticket arrives or one changed here.
-        wb.inbox.with(|i| i.tickets_seen);
+        seen.track();
         async move { api::tickets(&token, s).await }
     });
     let templates = Memo::new(move |_| {
@@ -202,12 +204,14 @@ fn TicketDetail(id: String) -> impl IntoView {
 }
 
 /// One attachment: fetched with the session (a link cannot carry it) into a `blob:`
-/// URL, shown when a picture, offered as a download otherwise; the URL is revoked when
-/// the row goes.
+/// URL; the URL is revoked when the row goes. A picture is previewed as a thumbnail
+/// that opens full size over the page (Escape, a click or the close button closes it);
+/// any other file is a download link with its name and size.
 #[component]
 fn Attachment(ticket: String, a: AttachmentInfo) -> impl IntoView {
     let wb = use_wb();
     let url = RwSignal::new(None::<String>);
+    let full = RwSignal::new(false);
     let index = a.index;
     let t2 = ticket.clone();
     leptos::task::spawn_local(async move {
@@ -223,17 +227,57 @@ fn Attachment(ticket: String, a: AttachmentInfo) -> impl IntoView {
         }
     });
     let image = a.content_type.starts_with("image/");
-    let name = a.name.clone();
-    let size = format!("{} KB", (a.size.max(0) + 1023) / 1024);
+    let name = StoredValue::new(a.name.clone());
+    let size = StoredValue::new(crate::components::message::file_size(a.size.max(0) as u64));
+    let open_label = t_name(wb, "attachment-open", &a.name);
+    // The full-size view takes the focus when it opens, so Escape closes it.
+    let close: NodeRef<leptos::html::Button> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(b) = close.get() {
+            let _ = b.focus();
+        }
+    });
     view! {
         <li class="attachment">
             {move || url.get().map(|u| if image {
-                let href = u.clone();
-                view! { <a href=href target="_blank" rel="noopener"><img class="pic" src=u alt=name.clone() /></a> }.into_any()
+                view! {
+                    <button type="button" class="thumb" aria-label=open_label.clone() on:click=move |_| full.set(true)>
+                        <img class="pic thumb-img" src=u alt=name.get_value() />
+                    </button>
+                }.into_any()
             } else {
-                view! { <a href=u download=name.clone()>{name.clone()}</a> }.into_any()
+                view! {
+                    <a class="file" href=u download=name.get_value()>
+                        <span class="file-name">{name.get_value()}</span>
+                        <span class="file-size">{size.get_value()}</span>
+                    </a>
+                }.into_any()
             })}
-            <span class="meta">{a.name.clone()} " · " {size}</span>
+            <Show when=move || image>
+                <span class="meta">{name.get_value()} " · " {size.get_value()}</span>
+            </Show>
+            <Show when=move || full.get()>
+                <div
+                    class="lightbox"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-label=name.get_value()
+                    on:click=move |_| full.set(false)
+                    on:keydown=move |e: leptos::ev::KeyboardEvent| {
+                        if e.key() == "Escape" {
+                            full.set(false);
+                        }
+                    }
+                >
+                    <img class="full" src=move || url.get() alt=name.get_value() />
+                    <button type="button" class="ghost close" node_ref=close>{wb.t("close")}</button>
+                </div>
+            </Show>
         </li>
     }
+}
+
+/// A text of the page's language with the file's name in it.
+fn t_name(wb: crate::Wb, key: &str, name: &str) -> String {
+    crate::i18n::t_args(wb.locale.get_untracked(), key, &[("name", name)])
 }
