@@ -217,8 +217,10 @@ fn serve(args: &[String]) -> Result {
     println!("  Demo shop      {shop}/demo/shop.html   (the access code on another origin)");
     println!("  Workbench      {base}/agent/   (agents; company ID demo)");
     println!(
-        "                 demo logins: alice / alice-demo, bob / bob-demo, carol / carol-demo"
+        "                 demo logins: alice / alice-demo (an admin: Reports, Admin), \
+         bob / bob-demo, carol / carol-demo"
     );
+    println!("                 the overflow partner: company ID outlet, dave / dave-demo");
     println!("                 (demo passwords work only with --demo, as here)");
     println!(
         "  Access code    paste it into any page with x.src = \"{base}/chat/frame/v2/entrance.js?sysnum=demo\""
