@@ -128,7 +128,14 @@ fn Shell(
                 let _ = p.mark("parley-message-event");
             }
         }
+        let is_message = matches!(event, parley_protocol::ws::ServerEvent::Message { .. });
         let alert = inbox.try_update(|i| i.apply(event)).unwrap_or_default();
+        // And from here: what is left is the page's reactive work, the DOM and layout.
+        if is_message {
+            if let Some(p) = window().performance() {
+                let _ = p.mark("parley-message-applied");
+            }
+        }
         if (alert.new_visitor || alert.new_message) && alert::hidden() {
             unseen.update(|n| *n += 1);
             alert::beep();

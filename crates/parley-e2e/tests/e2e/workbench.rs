@@ -793,7 +793,11 @@ const LONG: usize = 2_000;
 /// make all 2,001). The append is timed, five times, from the page's own `fetch`
 /// of a visitor message (`POST /api/chat/send`) until that message is in the DOM, and
 /// from the socket's message event (the workbench's `parley-message-event` mark) until
-/// then: the first includes the server and the socket, the second is the render alone.
+/// then: the first includes the server and the socket, the second is the render alone,
+/// split by the workbench's own marks (`parley-message-applied` after the inbox's update,
+/// `parley-follow` / `parley-follow-done` around the follow-the-newest effect's layout).
+/// Last, the browser's layout of one more row alone (a clone appended by hand), as the
+/// timeline is styled and as the flex column it used to be.
 #[tokio::test]
 #[ignore = "a measurement: run by `cargo xtask bench workbench`"]
 async fn open_and_append_in_a_long_conversation() {
@@ -931,6 +935,7 @@ async fn open_and_append_in_a_long_conversation() {
 
     let mut totals = Vec::new();
     let mut renders = Vec::new();
+    let mut phases = [Vec::new(), Vec::new(), Vec::new()];
     for n in 0..5 {
         let text = format!("One more message, number {n}");
         let appended = alice
@@ -938,7 +943,7 @@ async fn open_and_append_in_a_long_conversation() {
             .execute_async(
                 r#"
                 const [token, text, clientId, done] = arguments;
-                performance.clearMarks('parley-message-event');
+                for (const m of ['parley-message-event', 'parley-message-applied', 'parley-follow', 'parley-follow-done']) performance.clearMarks(m);
                 const t0 = performance.now();
                 const observer = new MutationObserver(() => {
                     const rows = document.querySelectorAll('.timeline li.msg');
@@ -947,9 +952,18 @@ async fn open_and_append_in_a_long_conversation() {
                         void document.querySelector('.timeline').scrollHeight;
                         const t1 = performance.now();
                         observer.disconnect();
-                        const marks = performance.getEntriesByName('parley-message-event');
-                        const heard = marks.length ? marks[marks.length - 1].startTime : NaN;
-                        done({ total: t1 - t0, render: t1 - heard });
+                        const at = name => {
+                            const m = performance.getEntriesByName(name);
+                            return m.length ? m[m.length - 1].startTime : NaN;
+                        };
+                        const heard = at('parley-message-event');
+                        done({
+                            total: t1 - t0,
+                            render: t1 - heard,
+                            applied: at('parley-message-applied') - heard,
+                            follow: at('parley-follow') - heard,
+                            layout: at('parley-follow-done') - at('parley-follow'),
+                        });
                     }
                 });
                 observer.observe(document.querySelector('.timeline'), { childList: true, subtree: true });
@@ -966,12 +980,18 @@ async fn open_and_append_in_a_long_conversation() {
         assert!(appended["error"].is_null(), "{appended}");
         totals.push(appended["total"].as_f64().unwrap());
         renders.push(appended["render"].as_f64().unwrap());
+        // Where the render's time goes: the inbox's update (the model), the page's
+        // reactive work until the follow-the-newest effect, and that effect's layout.
+        for (part, name) in phases.iter_mut().zip(["applied", "follow", "layout"]) {
+            part.push(appended[name].as_f64().unwrap_or(f64::NAN));
+        }
         parley_e2e::grace_period(Duration::from_millis(300)).await;
     }
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
+    let [applied, follow, layout] = phases.each_mut().map(median);
     println!(
         "\nworkbench, a conversation of {LONG} messages (+1), headless Chromium, release bundle:\n  \
          open (click in the list -> newest message in the DOM, laid out; {rows} rows in the page): {:.0} ms\n  \
@@ -979,7 +999,9 @@ async fn open_and_append_in_a_long_conversation() {
          append one more, median of 5 (visitor's send -> in the DOM): {:.1} ms \
          (min {:.1}, max {:.1})\n  \
          append one more, median of 5 (socket event -> in the DOM, the render alone): {:.1} ms \
-         (min {:.1}, max {:.1})",
+         (min {:.1}, max {:.1})\n    \
+         of which, medians: the inbox's update {:.1} ms, the page's reactive work until the \
+         follow-the-newest effect {:.1} ms, that effect's layout {:.1} ms",
         open["newest"].as_f64().unwrap(),
         open["all"].as_f64().unwrap(),
         median(&mut totals),
@@ -988,6 +1010,45 @@ async fn open_and_append_in_a_long_conversation() {
         median(&mut renders),
         renders[0],
         renders[renders.len() - 1],
+        applied,
+        follow - applied,
+        layout,
+    );
+    // The browser's own cost of laying out one more row (a clone of the newest appended
+    // by hand, then the scroll to it), as the timeline is styled and, for comparison, as
+    // the flex column it was until session 8 (docs/performance.md).
+    let probe = alice
+        .eval(
+            r#"(() => {
+            const tl = document.querySelector('.timeline');
+            const run = () => {
+                const out = [];
+                for (let i = 0; i < 7; i++) {
+                    void tl.scrollHeight;
+                    const rows = tl.querySelectorAll('li.msg');
+                    const copy = rows[rows.length - 1].cloneNode(true);
+                    const t0 = performance.now();
+                    tl.appendChild(copy);
+                    tl.scrollTop = tl.scrollHeight;
+                    out.push(performance.now() - t0);
+                    copy.remove();
+                }
+                out.sort((a, b) => a - b);
+                return out[3];
+            };
+            const styled = run();
+            Object.assign(tl.style, { display: 'flex', flexDirection: 'column', flex: '1 1 auto' });
+            const flexColumn = run();
+            tl.removeAttribute('style');
+            return { styled, flexColumn };
+        })()"#,
+        )
+        .await;
+    println!(
+        "  the browser's layout of one more row, median of 7: {:.1} ms as styled \
+         ({:.1} ms as a flex column)",
+        probe["styled"].as_f64().unwrap_or(f64::NAN),
+        probe["flexColumn"].as_f64().unwrap_or(f64::NAN),
     );
     alice.close().await;
 }
