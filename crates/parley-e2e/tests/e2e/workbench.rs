@@ -987,6 +987,8 @@ async fn open_and_append_in_a_long_conversation() {
         }
         parley_e2e::grace_period(Duration::from_millis(300)).await;
     }
+    // Agent replies at the end, the visitor's messages at the start of their rows.
+    alice.screenshot("workbench-long-conversation").await;
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
