@@ -65,6 +65,8 @@ pub fn ChatPage(
             let request = InitRequest {
                 query: query.clone(),
                 visitor_id: storage::visitor_id(&sysnum),
+                // The page that opened the chat, for the agents' queue.
+                referrer: Some(document().referrer()).filter(|r| !r.is_empty()),
             };
             async move {
                 let session = api::init(&request).await?;

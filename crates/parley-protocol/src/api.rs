@@ -14,6 +14,10 @@ pub struct InitRequest {
     /// An anonymous visitor id the client keeps in local storage, if it has one.
     #[serde(default)]
     pub visitor_id: Option<String>,
+    /// The page the chat was opened from (`document.referrer`), if the browser told:
+    /// agents see it beside a waiting visitor when no browsing track says better.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
 }
 
 /// The answer to [`InitRequest`].
@@ -893,6 +897,10 @@ pub struct ConversationSummary {
     /// agent's tenant from a partner (the spec's e-commerce `flowCompanyId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_tenant: Option<String>,
+    /// The page the visitor started the chat from: the newest page of their browsing
+    /// track, or else the page that opened the chat (only http(s) addresses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<VisitPage>,
 }
 
 /// Longest [`ConversationSummary::preview`], in characters.

@@ -81,9 +81,83 @@ pub async fn of_visitor(
     Ok(store::traces::of_visitor(&state.db, visitor_id, limit).await?)
 }
 
+/// How recent a page of the track must be to count as the one a chat starts from:
+/// the same visit, as the spec's "inquiry initiation behavior" means it.
+pub const SAME_VISIT_MS: i64 = 30 * 60 * 1000;
+
+/// The page a chat starts from, for agents: the newest page of the visitor's track when
+/// it is of this visit (within [`SAME_VISIT_MS`] of `now`), else the page that opened
+/// the chat (`referrer`, http(s) and at most [`MAX_URL_CHARS`] only). Only the address
+/// and title are kept: the summary travels with every list change.
+pub fn pick_came_from(
+    newest: Option<&VisitTrace>,
+    now: i64,
+    referrer: Option<&str>,
+) -> Option<VisitPage> {
+    let traced = newest
+        .filter(|t| now - t.at <= SAME_VISIT_MS)
+        .map(|t| VisitPage {
+            url: t.page.url.clone(),
+            title: t.page.title.clone(),
+            ..VisitPage::default()
+        });
+    traced.or_else(|| {
+        let url = Link::new(referrer?.trim())
+            .openable()
+            .filter(|u| u.chars().count() <= MAX_URL_CHARS)?
+            .to_owned();
+        Some(VisitPage {
+            url,
+            ..VisitPage::default()
+        })
+    })
+}
+
+/// [`pick_came_from`] with the visitor's newest page read from the store.
+pub async fn came_from(
+    state: &AppState,
+    visitor_id: &str,
+    referrer: Option<&str>,
+) -> Result<Option<VisitPage>, ApiError> {
+    let newest = store::traces::of_visitor(&state.db, visitor_id, 1).await?;
+    Ok(pick_came_from(newest.first(), store::now_ms(), referrer))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chat_comes_from_the_visits_newest_page_or_else_its_referrer() {
+        let trace = |at| VisitTrace {
+            page: VisitPage {
+                url: "https://shop.example/tea?id=7".into(),
+                title: "Green tea".into(),
+                summary: "Our best tea".into(),
+                ..VisitPage::default()
+            },
+            previous: None,
+            at,
+        };
+        let now = 10 * SAME_VISIT_MS;
+        let fresh = trace(now - 60_000);
+        let page = pick_came_from(Some(&fresh), now, Some("https://other.example/")).unwrap();
+        assert_eq!(
+            (page.url.as_str(), page.title.as_str()),
+            ("https://shop.example/tea?id=7", "Green tea")
+        );
+        assert_eq!(page.summary, "", "only the address and the title travel");
+        // A track of an earlier visit says nothing about this chat: the referrer does.
+        let stale = trace(now - SAME_VISIT_MS - 1);
+        let page = pick_came_from(Some(&stale), now, Some(" https://blog.example/post ")).unwrap();
+        assert_eq!(page.url, "https://blog.example/post");
+        assert_eq!(pick_came_from(Some(&stale), now, None), None);
+        // Only http(s) addresses of a sane length.
+        assert_eq!(pick_came_from(None, now, Some("javascript:alert(1)")), None);
+        assert_eq!(pick_came_from(None, now, Some("")), None);
+        let long = format!("https://a.example/{}", "x".repeat(MAX_URL_CHARS));
+        assert_eq!(pick_came_from(None, now, Some(&long)), None);
+    }
 
     fn args(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs

@@ -320,6 +320,22 @@ pub fn rows(messages: &[Arc<ChatMessage>], offset_minutes: i32) -> Vec<Row> {
     out
 }
 
+/// A page a visitor came from, short enough for a list: its title, or else its address
+/// without the scheme, `www.` and a trailing slash.
+pub fn page_label(page: &parley_protocol::api::VisitPage) -> String {
+    let title = page.title.trim();
+    if !title.is_empty() {
+        return title.to_owned();
+    }
+    let url = page.url.trim();
+    let bare = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    let bare = bare.strip_prefix("www.").unwrap_or(bare);
+    bare.strip_suffix('/').unwrap_or(bare).to_owned()
+}
+
 /// How long someone has waited, for the queue ("45 s", "3 min", "2 h 5 min").
 pub fn wait_text(since_ms: i64, now_ms: i64) -> String {
     let s = ((now_ms - since_ms) / 1000).max(0);
@@ -353,6 +369,7 @@ mod tests {
             preview: None,
             transfer_note: None,
             origin_tenant: None,
+            page: None,
             source: None,
             summaryparams: None,
         }
@@ -491,6 +508,28 @@ mod tests {
         assert_eq!(times, vec![(0, true), (7 * min, false), (86_400_000, true)]);
         // Eight hours east, the first two fall on the same local day as before.
         assert_eq!(rows(&ms, 8 * 60).len(), 7);
+    }
+
+    #[test]
+    fn pages_are_named_by_title_or_short_address() {
+        use parley_protocol::api::VisitPage;
+        let page = |url: &str, title: &str| VisitPage {
+            url: url.into(),
+            title: title.into(),
+            ..VisitPage::default()
+        };
+        assert_eq!(
+            page_label(&page("https://shop.example/tea", " Green tea ")),
+            "Green tea"
+        );
+        assert_eq!(
+            page_label(&page("https://www.shop.example/", "")),
+            "shop.example"
+        );
+        assert_eq!(
+            page_label(&page("http://shop.example/a?b=1", "")),
+            "shop.example/a?b=1"
+        );
     }
 
     #[test]

@@ -778,6 +778,58 @@ async fn a_reply_sent_during_an_outage_is_delivered_once() {
     visitor.close().await;
 }
 
+/// A visitor who opens the chat from a link on a site waits in Alice's queue with the
+/// page they came from beside them (the chat page's `document.referrer`, kept by chat
+/// init).
+#[tokio::test]
+async fn a_waiting_visitor_shows_the_page_they_came_from() {
+    let server = Server::start().await;
+    let alice = Browser::start(Viewport::Desktop).await;
+    sign_in(&alice, &server, "alice").await;
+    // Busy: new visitors wait in the queue instead of reaching her.
+    alice.click(".status-busy").await;
+    alice
+        .wait_until(
+            "document.querySelector('.status-busy[aria-pressed=\"true\"]')",
+            20,
+            "Alice busy",
+        )
+        .await;
+    // The shop is another origin (`localhost`) than Parley (`127.0.0.1`), and its link
+    // has the browsers' default policy (Parley's own pages send no referrer at all), so
+    // the chat learns the shop's origin, as from a real site.
+    let visitor = Browser::start(Viewport::Desktop).await;
+    let shop = format!("http://localhost:{}/demo/shop.html", server.addr.port());
+    visitor.client.goto(&shop).await.unwrap();
+    let chat = server.url(
+        "/chat/pc/v2/index.html?sysnum=demo&locale=en&type=2&groupid=sales&uname=Referred%20Ray",
+    );
+    visitor
+        .eval(&format!(
+            "(() => {{ const a = document.createElement('a'); a.href = {}; \
+             a.referrerPolicy = 'strict-origin-when-cross-origin'; a.textContent = 'Chat'; \
+             document.body.appendChild(a); a.click(); return true; }})()",
+            serde_json::json!(chat)
+        ))
+        .await;
+    let origin = format!("localhost:{}", server.addr.port());
+    alice
+        .wait_until(
+            &has_text(".list .came-from", &format!("Came from {origin}")),
+            20,
+            "the page beside the waiting visitor",
+        )
+        .await;
+    assert_eq!(
+        alice
+            .eval("document.querySelector('.list .came-from').title")
+            .await,
+        serde_json::json!(format!("http://{origin}/"))
+    );
+    alice.close().await;
+    visitor.close().await;
+}
+
 /// How many messages the long conversation of the bench has.
 const LONG: usize = 2_000;
 

@@ -83,6 +83,7 @@ impl Conversation {
             preview,
             transfer_note: self.transfer_note.clone(),
             origin_tenant: self.origin().map(str::to_owned),
+            page: notes.page,
         }
     }
 }
@@ -95,6 +96,8 @@ struct LinkNotes {
     source: Option<u8>,
     #[serde(default)]
     summaryparams: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    page: Option<parley_protocol::api::VisitPage>,
 }
 
 /// A message about to be stored.

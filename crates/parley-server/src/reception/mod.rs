@@ -77,6 +77,10 @@ pub struct Context {
     /// ([`crate::user_agent::stored`]), read into a browser / device label for agents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
+    /// The page the visitor started the chat from ([`crate::traces::came_from`]),
+    /// shown to agents beside a waiting visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<parley_protocol::api::VisitPage>,
 }
 
 fn yes() -> bool {
@@ -98,6 +102,7 @@ impl Context {
             summaryparams: params.identity.summaryparams.clone(),
             overflow: Overflow::from_params(params),
             user_agent: None,
+            page: None,
         }
     }
 
@@ -116,6 +121,7 @@ impl Context {
             summaryparams: None,
             overflow: None,
             user_agent: None,
+            page: None,
         })
     }
 

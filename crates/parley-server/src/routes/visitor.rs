@@ -75,6 +75,8 @@ async fn init(
                 .get(axum::http::header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .and_then(crate::user_agent::stored);
+            context.page =
+                crate::traces::came_from(&state, &visitor_id, request.referrer.as_deref()).await?;
             let c = store::conversations::create(
                 state.db.pool(),
                 &tenant.sysnum,

@@ -6,9 +6,25 @@ use serde_json::json;
 
 use crate::helpers::{signed, spawn_app, Store, TestApp};
 
+/// The waiting entry of conversation `id` in an agent's lists.
+async fn waiting_entry(app: &TestApp, token: &str, id: &str) -> serde_json::Value {
+    let (status, lists) = app
+        .call(Method::GET, "/api/agent/conversations", token, None)
+        .await;
+    assert_eq!(status, 200, "{lists}");
+    lists["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{id} is not waiting: {lists}"))
+}
+
 crate::on_both_stores!(
     page_views_are_recorded_for_the_visitor_and_read_by_their_agents,
-    each_visitor_keeps_only_the_newest_entries
+    each_visitor_keeps_only_the_newest_entries,
+    a_waiting_visitor_shows_the_page_the_chat_started_from
 );
 
 async fn trace(app: &TestApp, body: serde_json::Value) -> (reqwest::StatusCode, serde_json::Value) {
@@ -150,4 +166,61 @@ async fn each_visitor_keeps_only_the_newest_entries(store: Store) {
         "page 5",
         "the oldest five are gone"
     );
+}
+
+/// The page a chat starts from, beside the waiting visitor: the newest page of the
+/// visitor's track (with its title), else the page that opened the chat; a `javascript:`
+/// referrer is nothing.
+async fn a_waiting_visitor_shows_the_page_the_chat_started_from(store: Store) {
+    let app = spawn_app(store).await;
+    let alice = app.agent_busy("alice").await;
+    let start = |body: serde_json::Value| {
+        let app = &app;
+        async move {
+            let (status, init) = app.post_json("/api/chat/init", &body).await;
+            assert_eq!(status, 200, "{init}");
+            init["conversation"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    // Opened from a blog post (the chat page's `document.referrer`).
+    let from_blog = start(json!({
+        "query": signed("sysnum=demo&partnerid=came-1&type=2&groupid=sales"),
+        "referrer": "https://blog.example/posts/tea-guide"
+    }))
+    .await;
+    let entry = waiting_entry(&app, &alice, &from_blog).await;
+    assert_eq!(
+        entry["page"]["url"], "https://blog.example/posts/tea-guide",
+        "{entry}"
+    );
+
+    // A visitor whose track has a page of this visit: that page, with its title, wins
+    // over the referrer (the loader's frame is what opened the chat).
+    let (status, traced) = trace(
+        &app,
+        json!({
+            "query": "sysnum=demo",
+            "cur_visit_args": {"cur_visit_url": "https://shop.example/tea", "cur_visit_title": "Green tea"}
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{traced}");
+    let from_shop = start(json!({
+        "query": "sysnum=demo&type=2&groupid=sales",
+        "visitor_id": traced["visitor_id"],
+        "referrer": "https://shop.example/"
+    }))
+    .await;
+    let entry = waiting_entry(&app, &alice, &from_shop).await;
+    assert_eq!(entry["page"]["url"], "https://shop.example/tea", "{entry}");
+    assert_eq!(entry["page"]["title"], "Green tea", "{entry}");
+
+    // An address that is not http(s) is not a page.
+    let scripted = start(json!({
+        "query": signed("sysnum=demo&partnerid=came-3&type=2&groupid=sales"),
+        "referrer": "javascript:alert(document.cookie)"
+    }))
+    .await;
+    let entry = waiting_entry(&app, &alice, &scripted).await;
+    assert!(entry.get("page").is_none(), "{entry}");
 }

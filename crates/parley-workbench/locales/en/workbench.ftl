@@ -39,6 +39,7 @@ list-empty = Nothing here.
 visitor = Visitor
 unread-label = Unread messages
 inbox-waiting-for = waiting { $time }
+inbox-came-from = Came from { $page }
 visitor-typing = Visitor is typing…
 tier-vip = VIP
 tier-first = Priority

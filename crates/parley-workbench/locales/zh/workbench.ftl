@@ -39,6 +39,7 @@ list-empty = 暂无。
 visitor = 访客
 unread-label = 未读消息
 inbox-waiting-for = 已等待 { $time }
+inbox-came-from = 来自 { $page }
 visitor-typing = 访客正在输入…
 tier-vip = VIP
 tier-first = 优先

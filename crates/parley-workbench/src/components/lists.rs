@@ -104,6 +104,17 @@ fn Item(c: ConversationSummary, kind: Kind, now: Signal<i64>) -> impl IntoView {
         .clone()
         .map(|o| wb.t("origin-tenant").replace("{ $tenant }", &o));
     let group = c.group_id.clone();
+    // Where a waiting visitor started the chat: text only (the whole item is a link).
+    let came_from = c
+        .page
+        .clone()
+        .filter(|p| !p.url.is_empty() || !p.title.is_empty())
+        .map(|p| {
+            let text = wb
+                .t("inbox-came-from")
+                .replace("{ $page }", &crate::model::page_label(&p));
+            (text, p.url)
+        });
     let preview = c.preview.clone().unwrap_or_default();
     view! {
         <li class=move || if current.get() { "item current" } else { "item" }>
@@ -123,6 +134,7 @@ fn Item(c: ConversationSummary, kind: Kind, now: Signal<i64>) -> impl IntoView {
                                 {move || wb.t("inbox-waiting-for").replace("{ $time }", &wait_text(queued_at, now.get()))}
                             </span>
                             {group.map(|g| view! { <span class="group">{g}</span> })}
+                            {came_from.map(|(text, url)| view! { <span class="came-from" title=url>{text}</span> })}
                         }.into_any(),
                         _ => view! {
                             <Show
