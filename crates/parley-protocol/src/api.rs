@@ -256,6 +256,10 @@ pub struct BrowsingVisitor {
     pub page: VisitPage,
     /// When their page last reported, Unix milliseconds.
     pub last_seen: i64,
+    /// Since when they are on this page (Unix ms): their time on it is `last_seen`
+    /// minus this.
+    #[serde(default)]
+    pub on_page_since: i64,
     /// Whether an invitation is waiting for their page to pick it up.
     pub invited: bool,
 }

@@ -58,7 +58,15 @@ pub async fn report(
     page: &VisitPage,
 ) -> Result<Option<Pending>, ApiError> {
     let now = now_ms();
-    store::browsing::report(&state.db, sysnum, visitor_id, page, now).await?;
+    store::browsing::report(
+        &state.db,
+        sysnum,
+        visitor_id,
+        page,
+        now,
+        now - PRESENCE_TTL_MS,
+    )
+    .await?;
     let taken = store::browsing::take_invitation(&state.db, visitor_id).await?;
     Ok(taken
         .filter(|i| now - i.invited_at <= INVITATION_TTL_MS)

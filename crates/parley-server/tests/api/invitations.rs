@@ -9,7 +9,8 @@ use crate::helpers::{spawn_app, Store, TestApp, ALICE_AVATAR};
 
 crate::on_both_stores!(
     an_agent_invites_a_browsing_visitor_once,
-    only_fresh_visitors_and_invitations_count
+    only_fresh_visitors_and_invitations_count,
+    time_on_page_runs_while_the_page_stays_and_restarts_on_another
 );
 
 async fn report(app: &TestApp, visitor_id: Option<&str>, url: &str) -> serde_json::Value {
@@ -144,4 +145,41 @@ async fn only_fresh_visitors_and_invitations_count(store: Store) {
         .call(Method::POST, &path, &alice, Some(&json!({})))
         .await;
     assert_eq!(status, 409);
+}
+
+/// The list says how long a visitor has been on their page: a report of the same page
+/// keeps the start, another page starts it again.
+async fn time_on_page_runs_while_the_page_stays_and_restarts_on_another(store: Store) {
+    let app = spawn_app(store).await;
+    let alice = app.agent_login("alice").await;
+    let listed = || {
+        let (app, alice) = (&app, &alice);
+        async move {
+            let (status, list) = app
+                .call(Method::GET, "/api/agent/browsing", alice, None)
+                .await;
+            assert_eq!(status, 200, "{list}");
+            assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+            let v = &list[0];
+            (
+                v["on_page_since"].as_i64().unwrap(),
+                v["last_seen"].as_i64().unwrap(),
+            )
+        }
+    };
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(30));
+    let first = report(&app, None, "https://shop.example/teas").await;
+    let visitor = first["visitor_id"].as_str().unwrap().to_owned();
+    let (since, seen) = listed().await;
+    assert_eq!(since, seen, "a first report starts the time on the page");
+    pause().await;
+    report(&app, Some(&visitor), "https://shop.example/teas").await;
+    let (still, later) = listed().await;
+    assert_eq!(still, since, "the same page: the time goes on");
+    assert!(later > seen, "{later} > {seen}");
+    pause().await;
+    report(&app, Some(&visitor), "https://shop.example/teas/oolong").await;
+    let (moved, now) = listed().await;
+    assert_eq!(moved, now, "another page: the time starts again");
+    assert!(moved > since);
 }

@@ -80,10 +80,8 @@ fn BrowsingRow(b: BrowsingVisitor) -> impl IntoView {
     } else {
         b.page.title.clone()
     };
-    let since = wait_text(
-        b.last_seen.min(crate::components::now_ms()),
-        crate::components::now_ms(),
-    );
+    // Time on the page, to its latest report (the list refreshes every 10 s).
+    let since = wait_text(b.on_page_since.min(b.last_seen), b.last_seen);
     let label_id = format!("invite-{}", b.visitor_id);
     view! {
         <tr>
