@@ -893,6 +893,18 @@ pub struct ConversationSummary {
     /// agent's tenant from a partner (the spec's e-commerce `flowCompanyId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_tenant: Option<String>,
+    /// Visitor messages after the holding agent's read mark (at most 999), kept by the
+    /// server so a reload, a second tab or another machine shows the same count. 0
+    /// while no agent holds the conversation.
+    #[serde(default)]
+    pub unread: u32,
+}
+
+/// `POST /api/agent/conversations/{id}/read`: the holding agent has seen every message
+/// up to `seq` (the mark never moves backwards).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentReadRequest {
+    pub seq: i64,
 }
 
 /// Longest [`ConversationSummary::preview`], in characters.

@@ -219,6 +219,7 @@ mod tests {
             preview: None,
             transfer_note: None,
             origin_tenant: None,
+            unread: 0,
         };
         let agents_only = ServerEvent::Conversation {
             conversation: summary,

@@ -175,6 +175,16 @@ pub async fn accept(token: &str, id: &str) -> Result<ConversationSummary, CallEr
     .await
 }
 
+/// `POST …/read`: the agent has seen the conversation up to `seq`.
+pub async fn mark_read(token: &str, id: &str, seq: i64) -> Result<ConversationSummary, CallError> {
+    post(
+        token,
+        &format!("/api/agent/conversations/{}/read", enc(id)),
+        &parley_protocol::api::AgentReadRequest { seq },
+    )
+    .await
+}
+
 /// `POST …/end`.
 pub async fn end(token: &str, id: &str) -> Result<ConversationSummary, CallError> {
     post(

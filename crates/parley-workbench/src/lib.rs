@@ -167,6 +167,24 @@ fn Shell(
     };
     wb_cell.set_value(Some(wb));
     provide_context(wb);
+    // The open conversation is marked read on the server when it is opened and when a
+    // visitor message arrives in it, so the unread counts a reload, another tab or
+    // another machine shows are the server's.
+    let read_mark = Memo::new(move |_| inbox.with(|i| i.read_mark()));
+    Effect::new(move |_| {
+        let Some((id, seq)) = read_mark.get() else {
+            return;
+        };
+        inbox.update(|i| i.read_sent(&id, seq));
+        leptos::task::spawn_local(async move {
+            match api::mark_read(&wb.token(), &id, seq).await {
+                Ok(summary) => {
+                    inbox.try_update(|i| i.place(summary));
+                }
+                Err(e) => leptos::logging::warn!("parley: marking read: {}", wb.check(e).detail()),
+            }
+        });
+    });
     Effect::new(move |_| alert::set_title(&alert::title(unseen.get())));
     alert::on_visible(move || unseen.set(0));
     components::keyboard::use_shortcuts(wb);

@@ -335,6 +335,7 @@ mod tests {
             agent_id: agent.map(str::to_owned),
             last_seq: 3,
             visitor_read_seq: 0,
+            agent_read_seq: 0,
             queued_at: Some(1),
             end_reason: None,
             created_at: 0,
