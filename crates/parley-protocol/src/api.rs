@@ -905,6 +905,18 @@ pub struct ConversationSummary {
     /// track, or else the page that opened the chat (only http(s) addresses).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<VisitPage>,
+    /// Visitor messages after the holding agent's read mark (at most 999), kept by the
+    /// server so a reload, a second tab or another machine shows the same count. 0
+    /// while no agent holds the conversation.
+    #[serde(default)]
+    pub unread: u32,
+}
+
+/// `POST /api/agent/conversations/{id}/read`: the holding agent has seen every message
+/// up to `seq` (the mark never moves backwards).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentReadRequest {
+    pub seq: i64,
 }
 
 /// Longest [`ConversationSummary::preview`], in characters.

@@ -37,8 +37,13 @@ pub struct Report {
     /// The first and last day, inclusive.
     pub from: String,
     pub to: String,
-    /// The UTC offset the days were cut in, minutes east of UTC.
+    /// The UTC offset the days were cut in, minutes east of UTC (for a named zone, its
+    /// offset at the range's start).
     pub tz_minutes: i32,
+    /// The IANA zone the days were cut in, when the request named one (its offset then
+    /// follows daylight saving day by day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<String>,
     /// Every day of the range, oldest first, zero days included.
     pub days: Vec<DayCount>,
     /// Conversations by weekday (Monday first) and hour: 7 rows of 24.

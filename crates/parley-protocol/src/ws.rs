@@ -220,6 +220,7 @@ mod tests {
             transfer_note: None,
             origin_tenant: None,
             page: None,
+            unread: 0,
         };
         let agents_only = ServerEvent::Conversation {
             conversation: summary,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::config::{key_bits, Agent, Role, Tenant, DEMO_KEY, MIN_KEY_BITS};
 use crate::error::ApiError;
 use crate::live_config::{self, tenant_scope, ChangeError};
-use crate::{password, store, AppState};
+use crate::{password, reception, store, AppState};
 
 /// The shortest password an admin may give an agent.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -104,6 +104,17 @@ pub async fn change(
         .config
         .tenant(&current.sysnum)
         .ok_or_else(|| ApiError::Internal("the changed tenant vanished".into()))?;
+    // An agent this change disabled or removed must not keep visitors waiting on
+    // nobody: their conversations go back to their groups' queues and their sessions
+    // end (their sockets close as every instance loads the change: `routes::ws`).
+    for gone in current
+        .agents
+        .iter()
+        .filter(|a| !a.disabled && tenant.active_agent(&a.id).is_none())
+    {
+        let handed = reception::hand_on_agent(state, &tenant.sysnum, &gone.id).await?;
+        tracing::info!(target: "audit", sysnum = %tenant.sysnum, agent = %gone.id, actor, handed, "agent disabled; conversations handed on");
+    }
     Ok(AdminSettings {
         generation,
         tenant: redacted(&tenant),

@@ -33,6 +33,9 @@ pub fn tenant_scope(sysnum: &str) -> String {
 /// The settings in use, swapped whole when they change.
 pub struct LiveConfig {
     current: RwLock<Arc<Snapshot>>,
+    /// The generation of every new snapshot, so what depends on the settings (an
+    /// agent's open socket: is the agent still enabled?) looks again at once.
+    changed: tokio::sync::watch::Sender<i64>,
 }
 
 /// One generation of the settings, indexed.
@@ -66,6 +69,7 @@ impl LiveConfig {
     pub fn new(config: Config) -> LiveConfig {
         LiveConfig {
             current: RwLock::new(Arc::new(Snapshot::new(config, 0))),
+            changed: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -98,6 +102,11 @@ impl LiveConfig {
         self.snapshot().bots.get(sysnum, robotid).cloned()
     }
 
+    /// Tells of every new set of settings (its generation) from now on.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.changed.subscribe()
+    }
+
     /// The generation of the settings in use.
     pub fn generation(&self) -> i64 {
         self.snapshot().generation
@@ -123,6 +132,8 @@ impl LiveConfig {
         // Two reloads may race; the newer generation wins.
         if slot.generation <= generation {
             *slot = next;
+            drop(slot);
+            self.changed.send_replace(generation);
         }
     }
 }

@@ -175,6 +175,16 @@ pub async fn accept(token: &str, id: &str) -> Result<ConversationSummary, CallEr
     .await
 }
 
+/// `POST …/read`: the agent has seen the conversation up to `seq`.
+pub async fn mark_read(token: &str, id: &str, seq: i64) -> Result<ConversationSummary, CallError> {
+    post(
+        token,
+        &format!("/api/agent/conversations/{}/read", enc(id)),
+        &parley_protocol::api::AgentReadRequest { seq },
+    )
+    .await
+}
+
 /// `POST …/end`.
 pub async fn end(token: &str, id: &str) -> Result<ConversationSummary, CallError> {
     post(
@@ -359,10 +369,10 @@ pub async fn colleagues(token: &str) -> Result<parley_protocol::api::Colleagues,
     get(token, "/api/agent/colleagues").await
 }
 
-/// The query of a report range: `from`, `to` (`YYYY-MM-DD`) and the browser's UTC
-/// offset.
-fn range_query(from: &str, to: &str, tz_minutes: i32) -> String {
-    format!("from={}&to={}&tz={tz_minutes}", enc(from), enc(to))
+/// The query of a report range: `from`, `to` (`YYYY-MM-DD`) and the browser's time
+/// zone (its IANA name, or minutes east of UTC).
+fn range_query(from: &str, to: &str, tz: &str) -> String {
+    format!("from={}&to={}&tz={}", enc(from), enc(to), enc(tz))
 }
 
 /// `GET /api/admin/reports` (admins only).
@@ -370,11 +380,11 @@ pub async fn report(
     token: &str,
     from: &str,
     to: &str,
-    tz_minutes: i32,
+    tz: &str,
 ) -> Result<parley_protocol::reports::Report, CallError> {
     get(
         token,
-        &format!("/api/admin/reports?{}", range_query(from, to, tz_minutes)),
+        &format!("/api/admin/reports?{}", range_query(from, to, tz)),
     )
     .await
 }
@@ -387,13 +397,13 @@ pub async fn download_report_csv(
     table: &str,
     from: &str,
     to: &str,
-    tz_minutes: i32,
+    tz: &str,
 ) -> Result<(), CallError> {
     use wasm_bindgen::JsCast;
     let url = format!(
         "/api/admin/reports.csv?report={}&{}",
         enc(table),
-        range_query(from, to, tz_minutes)
+        range_query(from, to, tz)
     );
     let response = bearer(Request::get(&url), token)
         .send()

@@ -174,8 +174,35 @@ fn Shell(
     };
     wb_cell.set_value(Some(wb));
     provide_context(wb);
+    // The open conversation is marked read on the server when it is opened and when a
+    // visitor message arrives in it, so the unread counts a reload, another tab or
+    // another machine shows are the server's.
+    // A hidden tab has not been looked at: its marks wait until it is shown again.
+    let read_mark = Memo::new(move |_| inbox.with(|i| i.read_mark()));
+    let shown_again = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        shown_again.track();
+        let Some((id, seq)) = read_mark.get() else {
+            return;
+        };
+        if alert::hidden() {
+            return;
+        }
+        inbox.update(|i| i.read_sent(&id, seq));
+        leptos::task::spawn_local(async move {
+            match api::mark_read(&wb.token(), &id, seq).await {
+                Ok(summary) => {
+                    inbox.try_update(|i| i.place(summary));
+                }
+                Err(e) => leptos::logging::warn!("parley: marking read: {}", wb.check(e).detail()),
+            }
+        });
+    });
     Effect::new(move |_| alert::set_title(&alert::title(unseen.get())));
-    alert::on_visible(move || unseen.set(0));
+    alert::on_visible(move || {
+        unseen.set(0);
+        shown_again.update(|n| *n = n.wrapping_add(1));
+    });
     components::keyboard::use_shortcuts(wb);
     // The page follows the path; moving between conversations (or tickets) keeps the
     // page and only changes what it shows, so lists and sockets stay as they are.

@@ -51,8 +51,13 @@ pub struct Inbox {
     /// Bumped for a conversation whenever its log changes, so its timeline is rebuilt
     /// only then (not on every typing event or list change of the inbox).
     pub log_versions: HashMap<String, u64>,
-    /// Visitor messages per conversation the agent has not looked at.
+    /// Visitor messages per conversation the agent has not looked at: the server's
+    /// count (`ConversationSummary::unread`, after its read mark) when a list or a newer
+    /// summary arrives, plus the visitor messages heard since.
     pub unread: HashMap<String, u32>,
+    /// The highest read mark this page sent to the server per conversation, so the
+    /// open conversation is marked read once per new visitor message, not per change.
+    pub read_sent: HashMap<String, i64>,
     /// Conversations whose visitor is typing now.
     pub typing: HashSet<String>,
     /// The conversation on screen, if any.
@@ -74,10 +79,18 @@ impl Inbox {
     }
 
     /// Replaces the three lists with the server's (after sign-in and every reconnect).
+    /// The server's unread counts replace the page's: they hold what was read in
+    /// another tab or on another machine, and survive a reload.
     pub fn set_lists(&mut self, lists: AgentConversations) {
         self.waiting = lists.waiting;
         self.mine = lists.mine;
         self.ended = lists.ended;
+        self.unread = self
+            .mine
+            .iter()
+            .filter(|c| c.unread > 0 && self.open.as_deref() != Some(c.id.as_str()))
+            .map(|c| (c.id.clone(), c.unread))
+            .collect();
     }
 
     /// Every conversation the lists know, by id.
@@ -128,6 +141,23 @@ impl Inbox {
     pub fn place(&mut self, c: ConversationSummary) -> bool {
         let was_waiting = self.waiting.iter().any(|x| x.id == c.id);
         let keep_preview = self.find(&c.id).and_then(|x| x.preview.clone());
+        // A summary at least as new as every message heard of it knows the unread
+        // count (another tab may have read it); an older one would forget messages
+        // heard since it was computed, so the page's own count stays.
+        let heard = self.find(&c.id).map_or(0, |x| x.last_seq);
+        let held = c.agent_id.as_deref() == Some(self.me.as_str());
+        if !held || self.open.as_deref() == Some(c.id.as_str()) {
+            self.unread.remove(&c.id);
+        } else if c.last_seq >= heard {
+            if c.unread > 0 {
+                self.unread.insert(c.id.clone(), c.unread);
+            } else {
+                self.unread.remove(&c.id);
+            }
+        }
+        // A conversation that stays the agent's keeps its place in the list (a read
+        // mark or a note changes its summary, not its order).
+        let mine_at = self.mine.iter().position(|x| x.id == c.id);
         self.waiting.retain(|x| x.id != c.id);
         self.mine.retain(|x| x.id != c.id);
         self.ended.retain(|x| x.id != c.id);
@@ -147,7 +177,10 @@ impl Inbox {
                 self.waiting.insert(at, c);
                 return entered;
             }
-            ConversationState::WithAgent if mine => self.mine.push(c),
+            ConversationState::WithAgent if mine => match mine_at {
+                Some(at) => self.mine.insert(at.min(self.mine.len()), c),
+                None => self.mine.push(c),
+            },
             ConversationState::Ended if mine => {
                 self.typing.remove(&c.id);
                 self.ended.insert(0, c);
@@ -184,6 +217,31 @@ impl Inbox {
             self.unread.remove(id);
         }
         self.open = id;
+    }
+
+    /// The read mark the page should send now, if any: the open conversation, when the
+    /// agent holds it and a visitor message newer than the last mark sent is known
+    /// (loaded, heard live, or counted by the server), up to the newest seq known.
+    pub fn read_mark(&self) -> Option<(String, i64)> {
+        let id = self.open.as_deref()?;
+        let c = self.mine.iter().find(|c| c.id == id)?;
+        let sent = self.read_sent.get(id).copied().unwrap_or(0);
+        let log = self.logs.get(id);
+        let newest = log
+            .and_then(|l| l.keys().next_back().copied())
+            .unwrap_or(0)
+            .max(c.last_seq);
+        let visitor_after_mark = log.is_some_and(|l| {
+            l.range(sent + 1..)
+                .any(|(_, m)| m.sender == Sender::Visitor)
+        }) || (c.unread > 0 && c.last_seq > sent);
+        (visitor_after_mark && newest > sent).then(|| (id.to_owned(), newest))
+    }
+
+    /// Records a read mark sent for `id` (it never goes back).
+    pub fn read_sent(&mut self, id: &str, seq: i64) {
+        let at = self.read_sent.entry(id.to_owned()).or_default();
+        *at = (*at).max(seq);
     }
 
     /// Applies a socket event; says what a hidden tab should be told.
@@ -370,6 +428,7 @@ mod tests {
             transfer_note: None,
             origin_tenant: None,
             page: None,
+            unread: 0,
             source: None,
             summaryparams: None,
         }
@@ -439,6 +498,79 @@ mod tests {
             message: message("a", 3, Sender::Visitor, "more", 0),
         });
         assert_eq!(inbox.unread_total(), 0, "the open conversation is read");
+    }
+
+    #[test]
+    fn the_servers_unread_counts_survive_a_reload_and_newer_summaries_win() {
+        let mut inbox = Inbox::new("alice", &[]);
+        let mut a = summary("a", ConversationState::WithAgent, Some("alice"));
+        a.unread = 3;
+        a.last_seq = 7;
+        let mut b = summary("b", ConversationState::WithAgent, Some("alice"));
+        b.unread = 1;
+        // After a reload the page has only the server's lists: its counts are the server's.
+        inbox.set_lists(AgentConversations {
+            waiting: vec![],
+            mine: vec![a.clone(), b.clone()],
+            ended: vec![],
+        });
+        assert_eq!(inbox.unread.get("a"), Some(&3));
+        assert_eq!(inbox.unread_total(), 4);
+        // A visitor message heard live adds to it.
+        inbox.apply(ServerEvent::Message {
+            message: message("a", 8, Sender::Visitor, "more", 0),
+        });
+        assert_eq!(inbox.unread.get("a"), Some(&4));
+        // A summary older than that message (computed before it) does not forget it...
+        inbox.place(a.clone());
+        assert_eq!(inbox.unread.get("a"), Some(&4));
+        // ...a newer one (another tab read it all) is the truth, and the list keeps its order.
+        a.last_seq = 8;
+        a.unread = 0;
+        inbox.place(a.clone());
+        assert_eq!(inbox.unread.get("a"), None);
+        assert_eq!(inbox.order(), vec!["a".to_owned(), "b".to_owned()]);
+        // Transferred away: no count for a conversation that is no longer the agent's.
+        inbox.place(summary("b", ConversationState::WithAgent, Some("bob")));
+        assert_eq!(inbox.unread_total(), 0);
+    }
+
+    #[test]
+    fn the_open_conversation_asks_once_per_new_visitor_message_to_be_marked_read() {
+        let mut inbox = Inbox::new("alice", &[]);
+        let mut a = summary("a", ConversationState::WithAgent, Some("alice"));
+        a.unread = 2;
+        a.last_seq = 5;
+        inbox.place(a);
+        assert_eq!(inbox.read_mark(), None, "nothing open");
+        inbox.open(Some("a".into()));
+        // Opened before its messages loaded: the server's count is enough to mark it.
+        assert_eq!(inbox.read_mark(), Some(("a".into(), 5)));
+        inbox.read_sent("a", 5);
+        assert_eq!(inbox.read_mark(), None, "sent once");
+        // The server's answer: nothing unread any more.
+        let mut read = summary("a", ConversationState::WithAgent, Some("alice"));
+        read.last_seq = 5;
+        inbox.place(read);
+        assert_eq!(inbox.unread_total(), 0);
+        inbox.merge([message("a", 5, Sender::Visitor, "x", 0)]);
+        assert_eq!(inbox.read_mark(), None, "already marked");
+        // The agent's own reply is nothing to read; the visitor's next message is.
+        inbox.apply(ServerEvent::Message {
+            message: message("a", 6, Sender::Agent, "hi", 0),
+        });
+        assert_eq!(inbox.read_mark(), None);
+        inbox.apply(ServerEvent::Message {
+            message: message("a", 7, Sender::Visitor, "thanks", 0),
+        });
+        assert_eq!(inbox.read_mark(), Some(("a".into(), 7)));
+        inbox.read_sent("a", 7);
+        inbox.read_sent("a", 3);
+        assert_eq!(inbox.read_sent.get("a"), Some(&7), "never backwards");
+        // A queueing conversation on screen is nobody's to mark.
+        inbox.place(summary("q", ConversationState::Queueing, None));
+        inbox.open(Some("q".into()));
+        assert_eq!(inbox.read_mark(), None);
     }
 
     #[test]

@@ -215,6 +215,43 @@ async fn an_admin_changes_settings_that_visitors_see_at_once() {
         .await
         .contains("gift cards from 10 to 500"));
     alice.screenshot("admin-faq-try").await;
+    // The sticky Save bar never covers a field: focusing the last field from the top
+    // of the page scrolls it into view clear of the bar.
+    alice
+        .eval(
+            "(() => { const body = document.querySelector('.admin-body'); body.scrollTop = 0; \
+             const fields = [...body.querySelectorAll('input, textarea, select')] \
+               .filter(e => !e.closest('.save-bar, details:not([open])')); \
+             const last = fields[fields.length - 1]; last.dataset.lastField = '1'; \
+             last.focus(); return fields.length; })()",
+        )
+        .await;
+    alice
+        .wait_until(
+            "(() => { const e = document.activeElement; \
+             const f = e.getBoundingClientRect(); \
+             const bar = document.querySelector('.save-bar').getBoundingClientRect(); \
+             return e.dataset.lastField === '1' && f.top > 0 && f.bottom <= bar.top + 1; })()",
+            5,
+            "the focused last field clear of the Save bar",
+        )
+        .await;
+    alice.screenshot("admin-faq-last-field").await;
+    // Scrolled to the end, the bar rests under everything before it.
+    let place = "(() => { const bar = document.querySelector('.save-bar'); \
+         const before = bar.previousElementSibling.getBoundingClientRect(); \
+         return [before.bottom, bar.getBoundingClientRect().top]; })()";
+    alice
+        .eval("(() => { const b = document.querySelector('.admin-body'); b.scrollTop = b.scrollHeight; return true; })()")
+        .await;
+    parley_e2e::grace_period(std::time::Duration::from_millis(300)).await;
+    let at_end = alice.eval(place).await;
+    let px = |i: usize| at_end[i].as_f64().unwrap();
+    assert!(
+        px(0) <= px(1) + 1.0,
+        "the last section's bottom, the bar's top: {at_end}"
+    );
+    alice.screenshot("admin-faq-end").await;
     save(&alice, "the FAQ saved").await;
     open_chat(&visitor, &server, "sysnum=demo&locale=en").await;
     visitor_says(&visitor, "Do you sell gift cards?").await;

@@ -108,7 +108,45 @@ pub async fn summary_of(
     let preview = store::messages::last_text(pool, &c.id)
         .await?
         .map(|t| preview_of(&t));
-    Ok(c.summary(name, preview))
+    // Only a held conversation has a reader to count for.
+    let unread = if c.agent_id.is_some() && c.last_seq > c.agent_read_seq {
+        store::messages::unread_by_agent(pool, &c.id, c.agent_read_seq).await?
+    } else {
+        0
+    };
+    Ok(c.summary(name, preview, unread))
+}
+
+/// The holding agent has seen every message of `c` up to `seq`: moves the agent's read
+/// mark there (never backwards) and, when it moved, tells the agent's other tabs and
+/// machines the new count through the summary. Only the agent holding `c` may; a
+/// `seq` below 0 or past the last message is a 400.
+pub async fn mark_read_by_agent(
+    state: &AppState,
+    agent_id: &str,
+    c: &Conversation,
+    seq: i64,
+) -> Result<parley_protocol::api::ConversationSummary, ApiError> {
+    if c.agent_id.as_deref() != Some(agent_id) {
+        return Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Unauthorized,
+            "only the agent holding this conversation can mark it read",
+        ));
+    }
+    if seq < 0 || seq > c.last_seq {
+        return Err(ApiError::bad_request(format!(
+            "seq {seq} is not a message of this conversation (0 to {})",
+            c.last_seq
+        )));
+    }
+    let moved =
+        store::conversations::mark_agent_read(state.db.pool(), &c.id, agent_id, seq).await?;
+    let now = get(state, &c.id).await?.ok_or_else(not_found)?;
+    if moved {
+        publish::summary(state, &now).await;
+    }
+    summary_of(state, &now).await
 }
 
 /// The first [`PREVIEW_CHARS`](parley_protocol::api::PREVIEW_CHARS) characters of a

@@ -23,6 +23,9 @@ pub struct Conversation {
     pub agent_id: Option<String>,
     pub last_seq: i64,
     pub visitor_read_seq: i64,
+    /// Every visitor message up to this seq has been on its agent's screen (the
+    /// workbench's read mark; 0 again whenever the agent changes).
+    pub agent_read_seq: i64,
     pub queued_at: Option<i64>,
     pub end_reason: Option<EndReason>,
     pub created_at: i64,
@@ -60,6 +63,7 @@ impl Conversation {
         &self,
         visitor_name: Option<String>,
         preview: Option<String>,
+        unread: u32,
     ) -> ConversationSummary {
         let notes: LinkNotes = serde_json::from_str(&self.context).unwrap_or_default();
         ConversationSummary {
@@ -84,6 +88,7 @@ impl Conversation {
             transfer_note: self.transfer_note.clone(),
             origin_tenant: self.origin().map(str::to_owned),
             page: notes.page,
+            unread,
         }
     }
 }

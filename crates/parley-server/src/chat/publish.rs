@@ -53,7 +53,7 @@ pub async fn summary(state: &AppState, c: &Conversation) {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = ?e, "conversation summary");
-            c.summary(None, None)
+            c.summary(None, None, 0)
         }
     };
     state.hub.publish(

@@ -277,6 +277,32 @@ pub fn transfer_to_group(
     })
 }
 
+/// The holding agent can no longer serve (an admin disabled or removed them): the
+/// conversation goes back to the queue it came through (its group's, else the
+/// tenant's) with a transfer event, so the visitor is told to wait and the next free
+/// agent of the group takes it. `None` when `from` no longer holds it.
+pub fn hand_on(c: &Conversation, from: &str) -> Option<Change> {
+    if c.state != ConversationState::WithAgent || c.agent_id.as_deref() != Some(from) {
+        return None;
+    }
+    Some(Change {
+        state: ConversationState::Queueing,
+        agent_id: None,
+        group_id: c.group_id.clone(),
+        queued: true,
+        end_reason: None,
+        messages: vec![SystemEvent::Transferred {
+            from_agent: Some(from.to_owned()),
+            to_agent: None,
+            to_agent_name: None,
+            to_group: c.group_id.clone(),
+            to_agent_avatar: None,
+        }],
+        priority: c.priority,
+        queue_agent: None,
+    })
+}
+
 /// Whether a message of `sender` and `kind` may be added to a conversation in its
 /// current state. `agent` is the sending agent's id.
 pub fn may_append(
@@ -335,6 +361,7 @@ mod tests {
             agent_id: agent.map(str::to_owned),
             last_seq: 3,
             visitor_read_seq: 0,
+            agent_read_seq: 0,
             queued_at: Some(1),
             end_reason: None,
             created_at: 0,
@@ -452,6 +479,41 @@ mod tests {
         let ch = transfer_to_group(&c, "alice", "sales").unwrap();
         assert_eq!(ch.state, ConversationState::Queueing);
         assert!(ch.queued && ch.agent_id.is_none());
+    }
+
+    #[test]
+    fn a_disabled_agents_conversation_goes_back_to_its_groups_queue() {
+        let mut c = conv(ConversationState::WithAgent, Some("bob"));
+        c.group_id = Some("support".into());
+        assert_eq!(hand_on(&c, "alice"), None, "not Alice's to hand on");
+        let ch = hand_on(&c, "bob").unwrap();
+        assert_eq!(ch.state, ConversationState::Queueing);
+        assert!(ch.queued && ch.agent_id.is_none());
+        assert_eq!(ch.group_id.as_deref(), Some("support"));
+        assert_eq!(
+            ch.messages,
+            vec![SystemEvent::Transferred {
+                from_agent: Some("bob".into()),
+                to_agent: None,
+                to_agent_name: None,
+                to_group: Some("support".into()),
+                to_agent_avatar: None,
+            }]
+        );
+        assert!(frees_capacity(&c, &{
+            let mut after = c.clone();
+            after.state = ch.state;
+            after.agent_id = None;
+            after
+        }));
+        // Without a group: the tenant's queue.
+        let mut c = conv(ConversationState::WithAgent, Some("bob"));
+        c.group_id = None;
+        assert_eq!(hand_on(&c, "bob").unwrap().group_id, None);
+        assert_eq!(
+            hand_on(&conv(ConversationState::Ended, Some("bob")), "bob"),
+            None
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ pub mod queue;
 
 pub use bot::{bot_reply, visitor_says, Bots};
 pub use queue::{
-    accept, drain, drain_logged, end_idle, release_stranded, route, set_agent_status, transition,
+    accept, drain, drain_logged, end_idle, hand_on_agent, release_stranded, route,
+    set_agent_status, transition,
 };
 
 use parley_protocol::api::{ConversationState, GroupView, Reception, Suggestion};

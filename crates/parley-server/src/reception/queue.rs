@@ -505,6 +505,37 @@ pub async fn set_agent_status(
     Ok(())
 }
 
+/// An admin disabled or removed an agent: their status becomes offline, their
+/// sessions end, and every conversation they held goes back to its group's queue
+/// ([`transitions::hand_on`]) and on to a free agent of the group when there is one
+/// (the drain after each). Visitors nobody can take any more are then released as for
+/// an agent going offline. Returns how many conversations were handed on.
+pub async fn hand_on_agent(
+    state: &AppState,
+    sysnum: &str,
+    agent_id: &str,
+) -> Result<usize, ApiError> {
+    store::staff::set_status(state.db.pool(), sysnum, agent_id, AgentStatus::Offline).await?;
+    store::sessions::delete_all_of(
+        state.db.pool(),
+        sysnum,
+        crate::auth::AGENT_SESSION,
+        agent_id,
+    )
+    .await?;
+    let mut handed = 0;
+    for c in store::conversations::held_by(state.db.pool(), sysnum, agent_id).await? {
+        if transition_if(state, &c.id, |c| transitions::hand_on(c, agent_id))
+            .await?
+            .is_some()
+        {
+            handed += 1;
+        }
+    }
+    release_stranded(state, sysnum).await?;
+    Ok(handed)
+}
+
 /// Ends every open conversation of an agent who went offline, with that reason.
 async fn end_held_by(state: &AppState, sysnum: &str, agent_id: &str) -> Result<(), ApiError> {
     for c in store::conversations::held_by(state.db.pool(), sysnum, agent_id).await? {

@@ -309,6 +309,7 @@ mod tests {
             from: "2024-01-01".into(),
             to: "2024-01-01".into(),
             tz_minutes: 0,
+            tz: None,
             days: vec![],
             hour_of_week: vec![vec![0; 24]; 7],
             outcomes: Default::default(),

@@ -57,22 +57,37 @@ pub async fn report(state: &AppState, tenant: &Tenant, span: Span) -> Result<Rep
         sysnum: &tenant.sysnum,
         start,
         end,
-        offset_ms: span.offset_ms(),
+        offset_ms: span.zone.offset_ms_at(start),
     };
     let pool = state.db.pool();
-    let per_day = store::reports::conversations_per_day(pool, r).await?;
-    let per_hour = store::reports::conversations_per_week_hour(pool, r).await?;
+    // Days and hours are counted in SQL at one offset per stretch of the range: one
+    // stretch for a fixed offset, one more per daylight-saving change of a named zone.
+    let (mut per_day, mut per_hour) = (Vec::new(), Vec::new());
+    let (mut opened, mut answered, mut closed) = (Vec::new(), Vec::new(), Vec::new());
+    for seg in span.segments() {
+        let r = Range {
+            start: seg.start,
+            end: seg.end,
+            offset_ms: seg.offset_ms,
+            ..r
+        };
+        per_day.extend(store::reports::conversations_per_day(pool, r).await?);
+        per_hour.extend(store::reports::conversations_per_week_hour(pool, r).await?);
+        opened.extend(store::reports::tickets_opened(pool, r).await?);
+        answered.extend(store::reports::tickets_answered(pool, r).await?);
+        closed.extend(store::reports::tickets_closed(pool, r).await?);
+    }
     let facts = store::reports::conversations(pool, r).await?;
     let events = store::reports::system_events(pool, r).await?;
     let replies = store::reports::agent_messages(pool, r).await?;
     let scores = store::reports::scores(pool, r).await?;
     let comments = store::reports::comments(pool, r, LIST_LIMIT).await?;
     let unknown = store::reports::unknown_questions(pool, r, LIST_LIMIT).await?;
-    let opened = store::reports::tickets_opened(pool, r).await?;
-    let answered = store::reports::tickets_answered(pool, r).await?;
-    let closed = store::reports::tickets_closed(pool, r).await?;
 
-    let mut days_map: HashMap<i64, i64> = per_day.into_iter().collect();
+    let mut days_map: HashMap<i64, i64> = HashMap::new();
+    for (d, n) in per_day {
+        *days_map.entry(d).or_default() += n;
+    }
     let days = span
         .days()
         .map(|d| DayCount {
@@ -100,11 +115,14 @@ pub async fn report(state: &AppState, tenant: &Tenant, span: Span) -> Result<Rep
             last_at: u.last_at,
         })
         .collect();
-    let (opened, answered, closed): (HashMap<_, _>, HashMap<_, _>, HashMap<_, _>) = (
-        opened.into_iter().collect(),
-        answered.into_iter().collect(),
-        closed.into_iter().collect(),
-    );
+    let sum = |pairs: Vec<(i64, i64)>| {
+        let mut m: HashMap<i64, i64> = HashMap::new();
+        for (d, n) in pairs {
+            *m.entry(d).or_default() += n;
+        }
+        m
+    };
+    let (opened, answered, closed) = (sum(opened), sum(answered), sum(closed));
     let n = |m: &HashMap<i64, i64>, d: i64| m.get(&d).copied().unwrap_or(0).max(0) as u64;
     let tickets = span
         .days()
@@ -118,7 +136,8 @@ pub async fn report(state: &AppState, tenant: &Tenant, span: Span) -> Result<Rep
     Ok(Report {
         from: format_day(span.from),
         to: format_day(span.to),
-        tz_minutes: span.tz_minutes,
+        tz_minutes: span.tz_minutes(),
+        tz: span.zone.name().map(str::to_owned),
         days,
         hour_of_week,
         outcomes: conv.outcomes,

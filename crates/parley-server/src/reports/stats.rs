@@ -8,13 +8,110 @@ use parley_protocol::reports::{parse_day, Durations, Outcomes, MAX_DAYS, MAX_TZ_
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
 
-/// A checked report range: local days `from..=to` in a UTC offset.
+/// A checked report range: local days `from..=to` in a time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     /// Days since 1970-01-01, inclusive.
     pub from: i64,
     pub to: i64,
-    pub tz_minutes: i32,
+    pub zone: Zone,
+}
+
+/// The time zone a report's days and hours are cut in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// A fixed offset, minutes east of UTC (`tz=60`).
+    Fixed(i32),
+    /// An IANA zone (`tz=Europe/Berlin`): every instant counts at the zone's offset
+    /// then, so the days after a daylight-saving change are cut at their real midnight.
+    Named(chrono_tz::Tz),
+}
+
+/// The longest `tz` parameter read (the longest IANA names have about 30 characters).
+const MAX_TZ_CHARS: usize = 64;
+
+impl Zone {
+    /// The zone's offset from UTC at `utc_ms`, in milliseconds.
+    pub fn offset_ms_at(&self, utc_ms: i64) -> i64 {
+        use chrono::{Offset, TimeZone};
+        match self {
+            Zone::Fixed(minutes) => i64::from(*minutes) * 60_000,
+            Zone::Named(tz) => {
+                let utc = chrono::DateTime::from_timestamp_millis(utc_ms)
+                    .unwrap_or_default()
+                    .naive_utc();
+                i64::from(tz.offset_from_utc_datetime(&utc).fix().local_minus_utc()) * 1000
+            }
+        }
+    }
+
+    /// The instant (UTC ms) local day `day` (days since 1970-01-01) begins: its
+    /// midnight, or where a daylight-saving change skips midnight, the first local
+    /// time that exists that day.
+    pub fn day_start_ms(&self, day: i64) -> i64 {
+        use chrono::TimeZone;
+        let Zone::Named(tz) = self else {
+            return day * DAY_MS - self.offset_ms_at(day * DAY_MS);
+        };
+        let midnight = chrono::DateTime::from_timestamp_millis(day * DAY_MS)
+            .unwrap_or_default()
+            .naive_utc();
+        // Gaps are at most a few hours; step through them a quarter hour at a time.
+        for quarter in 0..16 {
+            let local = midnight + chrono::Duration::minutes(15 * quarter);
+            if let Some(at) = tz.from_local_datetime(&local).earliest() {
+                return at.timestamp_millis();
+            }
+        }
+        day * DAY_MS - self.offset_ms_at(day * DAY_MS)
+    }
+
+    /// The name of a named zone.
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            Zone::Fixed(_) => None,
+            Zone::Named(tz) => Some(tz.name()),
+        }
+    }
+}
+
+impl Zone {
+    /// Reads `tz`: minutes east of UTC when it is a number, else an IANA zone name.
+    pub fn parse(t: &str) -> Result<Zone, BadRange> {
+        if let Ok(minutes) = t.parse::<i32>() {
+            return Some(minutes)
+                .filter(|m| m.abs() <= MAX_TZ_MINUTES)
+                .map(Zone::Fixed)
+                .ok_or_else(|| BadRange {
+                    field: "tz",
+                    message: format!(
+                        "tz in minutes must be from -{MAX_TZ_MINUTES} to {MAX_TZ_MINUTES}, got {t}"
+                    ),
+                });
+        }
+        if t.chars().count() <= MAX_TZ_CHARS {
+            if let Ok(tz) = t.parse::<chrono_tz::Tz>() {
+                return Ok(Zone::Named(tz));
+            }
+        }
+        let shown: String = t.chars().take(MAX_TZ_CHARS).collect();
+        Err(BadRange {
+            field: "tz",
+            message: format!(
+                "tz must be an IANA time zone name such as Europe/Berlin, or minutes east \
+                 of UTC; {shown:?} is neither"
+            ),
+        })
+    }
+}
+
+/// A stretch of a range over which the zone's offset does not change: counting by
+/// `(t + offset_ms) / unit` in it gives local days and hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    pub start: i64,
+    pub end: i64,
+    pub offset_ms: i64,
 }
 
 /// Why a range is refused: the parameter and the reason.
@@ -25,7 +122,8 @@ pub struct BadRange {
 }
 
 impl Span {
-    /// Reads `from`, `to` (`YYYY-MM-DD`) and `tz` (minutes east of UTC; absent = UTC).
+    /// Reads `from`, `to` (`YYYY-MM-DD`) and `tz`: an IANA zone name (`Europe/Berlin`),
+    /// or minutes east of UTC (`60`); absent = UTC.
     pub fn parse(from: &str, to: &str, tz: Option<&str>) -> Result<Span, BadRange> {
         let day = |field: &'static str, text: &str| {
             parse_day(text).ok_or_else(|| BadRange {
@@ -34,19 +132,9 @@ impl Span {
             })
         };
         let (from_day, to_day) = (day("from", from)?, day("to", to)?);
-        let tz_minutes = match tz.filter(|t| !t.is_empty()) {
-            None => 0,
-            Some(t) => t
-                .parse::<i32>()
-                .ok()
-                .filter(|m| m.abs() <= MAX_TZ_MINUTES)
-                .ok_or_else(|| BadRange {
-                    field: "tz",
-                    message: format!(
-                        "tz must be the UTC offset in minutes east of UTC, from \
-                         -{MAX_TZ_MINUTES} to {MAX_TZ_MINUTES}, got {t:?}"
-                    ),
-                })?,
+        let zone = match tz.filter(|t| !t.is_empty()) {
+            None => Zone::Fixed(0),
+            Some(t) => Zone::parse(t)?,
         };
         if from_day > to_day {
             return Err(BadRange {
@@ -64,21 +152,60 @@ impl Span {
         Ok(Span {
             from: from_day,
             to: to_day,
-            tz_minutes,
+            zone,
         })
     }
 
-    /// The offset in milliseconds.
-    pub fn offset_ms(&self) -> i64 {
-        i64::from(self.tz_minutes) * 60_000
+    /// The zone's offset at the range's start, in minutes east of UTC.
+    pub fn tz_minutes(&self) -> i32 {
+        i32::try_from(self.zone.offset_ms_at(self.millis().0) / 60_000).unwrap_or(0)
     }
 
-    /// The range as UTC milliseconds `[start, end)`.
+    /// The range as UTC milliseconds `[start, end)`: from the first day's start to the
+    /// start of the day after the last.
     pub fn millis(&self) -> (i64, i64) {
         (
-            self.from * DAY_MS - self.offset_ms(),
-            (self.to + 1) * DAY_MS - self.offset_ms(),
+            self.zone.day_start_ms(self.from),
+            self.zone.day_start_ms(self.to + 1),
         )
+    }
+
+    /// The range cut where the zone's offset changes (one segment for a fixed offset,
+    /// one more per daylight-saving change in the range), oldest first.
+    pub fn segments(&self) -> Vec<Segment> {
+        let offset = |t: i64| self.zone.offset_ms_at(t);
+        let mut out: Vec<Segment> = Vec::new();
+        let mut push = |start: i64, end: i64, offset_ms: i64| match out.last_mut() {
+            Some(last) if last.offset_ms == offset_ms && last.end == start => last.end = end,
+            _ if end > start => out.push(Segment {
+                start,
+                end,
+                offset_ms,
+            }),
+            _ => {}
+        };
+        for day in self.days() {
+            let (start, end) = (self.zone.day_start_ms(day), self.zone.day_start_ms(day + 1));
+            let (first, last) = (offset(start), offset(end - 1));
+            if first == last {
+                push(start, end, first);
+                continue;
+            }
+            // A change this day: the first instant at the new offset, by bisection
+            // (zones change at most once a day).
+            let (mut low, mut high) = (start, end - 1);
+            while high - low > 1 {
+                let mid = low + (high - low) / 2;
+                if offset(mid) == first {
+                    low = mid;
+                } else {
+                    high = mid;
+                }
+            }
+            push(start, high, first);
+            push(high, end, last);
+        }
+        out
     }
 
     /// The days of the range, oldest first.
@@ -302,7 +429,7 @@ mod tests {
         assert_eq!(
             Span::parse("2024-03-01", "2024-03-01", None)
                 .unwrap()
-                .tz_minutes,
+                .tz_minutes(),
             0
         );
         let refused = |f: &str, t: &str, tz: Option<&str>| Span::parse(f, t, tz).unwrap_err();
@@ -322,9 +449,89 @@ mod tests {
         assert_eq!(
             Span::parse("2024-01-01", "2024-01-02", Some("-300"))
                 .unwrap()
-                .offset_ms(),
+                .zone
+                .offset_ms_at(0),
             -300 * 60_000
         );
+        let unknown = refused("2024-01-01", "2024-01-02", Some("Mars/Olympus_Mons"));
+        assert_eq!(unknown.field, "tz");
+        assert!(unknown.message.contains("IANA"), "{}", unknown.message);
+        assert!(unknown.message.contains("Mars/Olympus_Mons"));
+        let huge = refused("2024-01-01", "2024-01-02", Some(&"x".repeat(5000)));
+        assert!(huge.message.len() < 300, "the echo is bounded");
+        let fixed = Span::parse("2024-01-01", "2024-01-31", Some("60")).unwrap();
+        assert_eq!(fixed.segments().len(), 1, "a fixed offset never changes");
+    }
+
+    /// The local day `t` (UTC ms) counts in, as the store counts it: by its segment.
+    fn local_day(span: &Span, t: i64) -> i64 {
+        let seg = span
+            .segments()
+            .into_iter()
+            .find(|s| s.start <= t && t < s.end)
+            .expect("t in the range");
+        (t + seg.offset_ms).div_euclid(DAY_MS)
+    }
+
+    const H: i64 = 3_600_000;
+
+    #[test]
+    fn a_named_zone_follows_the_spring_daylight_saving_change() {
+        // Berlin, Sunday 2024-03-31: 02:00 CET became 03:00 CEST at 01:00 UTC.
+        let s = Span::parse("2024-03-30", "2024-04-01", Some("Europe/Berlin")).unwrap();
+        let day = |d: &str| parse_day(d).unwrap();
+        let (start, end) = s.millis();
+        assert_eq!(start, day("2024-03-30") * DAY_MS - H, "midnight CET");
+        assert_eq!(end, day("2024-04-02") * DAY_MS - 2 * H, "midnight CEST");
+        assert_eq!(end - start, 3 * DAY_MS - H, "the change day has 23 hours");
+        let change = day("2024-03-31") * DAY_MS + H;
+        assert_eq!(
+            s.segments(),
+            vec![
+                Segment {
+                    start,
+                    end: change,
+                    offset_ms: H
+                },
+                Segment {
+                    start: change,
+                    end,
+                    offset_ms: 2 * H
+                },
+            ]
+        );
+        assert_eq!(s.tz_minutes(), 60);
+        assert_eq!(s.zone.name(), Some("Europe/Berlin"));
+        // 22:30 UTC on the 31st is 00:30 on 1 April in Berlin (summer time), where a
+        // fixed +01:00 would have put it on the 31st.
+        let late = day("2024-03-31") * DAY_MS + 22 * H + H / 2;
+        assert_eq!(local_day(&s, late), day("2024-04-01"));
+        let fixed = Span::parse("2024-03-30", "2024-04-01", Some("60")).unwrap();
+        assert_eq!(local_day(&fixed, late), day("2024-03-31"));
+        // Just before and after the change.
+        assert_eq!(local_day(&s, change - 1), day("2024-03-31"));
+        assert_eq!(local_day(&s, change), day("2024-03-31"));
+    }
+
+    #[test]
+    fn a_named_zone_follows_the_autumn_change_and_a_midnight_gap() {
+        // Berlin, Sunday 2024-10-27: 03:00 CEST became 02:00 CET at 01:00 UTC; that day
+        // has 25 hours.
+        let day = |d: &str| parse_day(d).unwrap();
+        let s = Span::parse("2024-10-27", "2024-10-27", Some("Europe/Berlin")).unwrap();
+        let (start, end) = s.millis();
+        assert_eq!(end - start, DAY_MS + H);
+        assert_eq!(s.segments().len(), 2);
+        assert_eq!(s.segments()[0].end, day("2024-10-27") * DAY_MS + H);
+        // New York's spring change (2024-03-10, 02:00 EST → 03:00 EDT at 07:00 UTC).
+        let ny = Span::parse("2024-03-10", "2024-03-10", Some("America/New_York")).unwrap();
+        assert_eq!(ny.segments()[1].start, day("2024-03-10") * DAY_MS + 7 * H);
+        assert_eq!(ny.tz_minutes(), -300);
+        // Santiago moves its clocks at midnight (2024-09-08, 00:00 -04 → 01:00 -03):
+        // that day starts at its first existing minute, 01:00 local = 04:00 UTC.
+        let cl = Span::parse("2024-09-08", "2024-09-08", Some("America/Santiago")).unwrap();
+        assert_eq!(cl.millis().0, day("2024-09-08") * DAY_MS + 4 * H);
+        assert_eq!(cl.segments().len(), 1, "the day is wholly at -03");
     }
 
     fn joined(agent: &str) -> SystemEvent {

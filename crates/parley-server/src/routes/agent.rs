@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use parley_protocol::api::{
-    AgentConversations, AgentLoginRequest, AgentLoginResponse, AgentStatus, AgentStatusRequest,
-    AgentView, ConversationState, ConversationSummary, ErrorCode, HistoryPage, MessageKind,
-    SendRequest, SendResponse, TransferRequest, VisitorProfile,
+    AgentConversations, AgentLoginRequest, AgentLoginResponse, AgentReadRequest, AgentStatus,
+    AgentStatusRequest, AgentView, ConversationState, ConversationSummary, ErrorCode, HistoryPage,
+    MessageKind, SendRequest, SendResponse, TransferRequest, VisitorProfile,
 };
 use serde::Deserialize;
 
@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/agent/conversations/{id}/reply", post(reply))
         .route("/api/agent/conversations/{id}/end", post(end))
         .route("/api/agent/conversations/{id}/transfer", post(transfer))
+        .route("/api/agent/conversations/{id}/read", post(mark_read))
         .route("/api/agent/visitors/{id}", get(visitor_profile))
         .route("/api/agent/visitors/{id}/traces", get(visitor_traces))
         .route("/api/agent/visitors/{id}/detail", get(visitor_detail))
@@ -287,6 +288,20 @@ async fn accept(
     }
     let c = reception::accept(&state, &tenant, &agent, &c.id).await?;
     summary(&state, &c).await
+}
+
+/// The holding agent has seen the conversation up to `seq` (the workbench calls it
+/// when a conversation is opened and when a message arrives in the open one).
+async fn mark_read(
+    State(state): State<AppState>,
+    who: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<AgentReadRequest>,
+) -> Result<Json<ConversationSummary>, ApiError> {
+    let c = chat::of_tenant(&state, &who, &id).await?;
+    Ok(Json(
+        chat::mark_read_by_agent(&state, &who.agent_id, &c, request.seq).await?,
+    ))
 }
 
 /// The summary of a conversation, as the agents' lists show it.

@@ -35,7 +35,9 @@ use axum::Router;
 use futures_util::stream::{FuturesOrdered, SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use parley_protocol::api::{ErrorCode, MessageKind, Sender, WsTicket};
-use parley_protocol::ws::{ClientEvent, ServerEvent, CLOSE_GOING_AWAY, CLOSE_OVERFLOW};
+use parley_protocol::ws::{
+    ClientEvent, ServerEvent, CLOSE_GOING_AWAY, CLOSE_OVERFLOW, CLOSE_UNAUTHORIZED,
+};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
@@ -247,6 +249,8 @@ enum Stop {
     Silent,
     /// The server is shutting down.
     Shutdown,
+    /// The agent may no longer be signed in (disabled, removed, or a new password).
+    SignedOut,
 }
 
 type Sink = SplitSink<WebSocket, Message>;
@@ -265,6 +269,7 @@ async fn close(sink: &mut Sink, stop: Stop) {
         Stop::Overflow => (CLOSE_OVERFLOW, "too slow; reconnect with last_seq"),
         Stop::Silent => (1001, "no heartbeat"),
         Stop::Shutdown => (CLOSE_GOING_AWAY, "server shutting down"),
+        Stop::SignedOut => (CLOSE_UNAUTHORIZED, "the session ended; sign in again"),
     };
     let frame = CloseFrame {
         code,
@@ -599,6 +604,15 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
     let last_heard = Arc::new(AtomicI64::new(now_ms()));
     let heard = Arc::clone(&last_heard);
     let send_state = state.clone();
+    // The settings this socket was opened under; every new set is checked against it,
+    // so an agent an admin disables (or whose password changes) is cut off at once on
+    // every instance, not at the next reconnect.
+    let mut settings = state.config.changes();
+    let credential = who
+        .resolve(&state)
+        .ok()
+        .map(|(_, a)| auth::credential_of(&a));
+    let who_send = who.clone();
     let send = async move {
         let shutdown = shutting_down(send_state.shutdown.clone());
         tokio::pin!(shutdown);
@@ -625,6 +639,14 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
                     }
                 }
                 _ = &mut shutdown => Err(Stop::Shutdown),
+                Ok(()) = settings.changed() => {
+                    let now = who_send.resolve(&send_state).ok().map(|(_, a)| auth::credential_of(&a));
+                    if now.is_some() && now == credential {
+                        Ok(())
+                    } else {
+                        Err(Stop::SignedOut)
+                    }
+                }
             };
             if let Err(stop) = r {
                 break stop;

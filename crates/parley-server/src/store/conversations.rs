@@ -17,7 +17,7 @@ macro_rules! columns {
     () => {
         "id, sysnum, visitor_id, state, group_id, agent_id, last_seq, visitor_read_seq, \
          queued_at, end_reason, created_at, context, unknown_count, priority, queue_agent, \
-         last_visitor_at, transfer_note, visitor_sysnum"
+         last_visitor_at, transfer_note, visitor_sysnum, agent_read_seq"
     };
 }
 
@@ -37,6 +37,7 @@ fn from_row(row: &AnyRow) -> Result<Conversation> {
         agent_id: row.try_get("agent_id")?,
         last_seq: row.try_get("last_seq")?,
         visitor_read_seq: row.try_get("visitor_read_seq")?,
+        agent_read_seq: row.try_get("agent_read_seq")?,
         queued_at: row.try_get("queued_at")?,
         end_reason: end_reason.and_then(|r| serde_json::from_value(r.into()).ok()),
         created_at: row.try_get("created_at")?,
@@ -315,7 +316,9 @@ pub async fn apply(
     let row = sqlx::query(concat!(
         "UPDATE conversations SET last_seq = last_seq + $1, state = $2, agent_id = $3, \
          group_id = $4, queued_at = $5, end_reason = $6, ended_at = $7, updated_at = $8, \
-         priority = $9, queue_agent = $10 WHERE id = $11 RETURNING ",
+         priority = $9, queue_agent = $10, \
+         agent_read_seq = CASE WHEN agent_id = $3 THEN agent_read_seq ELSE 0 END \
+         WHERE id = $11 RETURNING ",
         columns!()
     ))
     .bind(change.messages.len() as i64)
@@ -370,6 +373,28 @@ pub async fn mark_read<'e>(
     .execute(ex)
     .await?;
     Ok(())
+}
+
+/// Records that the conversation's agent has seen every visitor message up to `seq`.
+/// Never moves the mark backwards; `seq` is checked against `last_seq` by the caller,
+/// and again here (a mark past the last message is not stored). Returns whether it
+/// moved.
+pub async fn mark_agent_read<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+    agent_id: &str,
+    seq: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE conversations SET agent_read_seq = $1 \
+         WHERE id = $2 AND agent_id = $3 AND agent_read_seq < $1 AND $1 <= last_seq",
+    )
+    .bind(seq)
+    .bind(conversation_id)
+    .bind(agent_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// How many conversations wait in each tenant's queue (tenants with none are absent).

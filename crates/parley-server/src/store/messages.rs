@@ -165,6 +165,31 @@ pub async fn last_text<'e>(
     row.map(|r| r.try_get("body")).transpose()
 }
 
+/// The most visitor messages [`unread_by_agent`] counts: past it the count stays there,
+/// so a long-neglected conversation costs a bounded read.
+pub const MAX_AGENT_UNREAD: i64 = 999;
+
+/// How many visitor messages of a conversation come after `read_seq` (at most
+/// [`MAX_AGENT_UNREAD`]). A range of the primary key (conversation, seq) from the read
+/// mark on: only the unread rows are visited, never the conversation's whole history.
+pub async fn unread_by_agent<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    conversation_id: &str,
+    read_seq: i64,
+) -> Result<u32> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE conversation_id = $1 \
+         AND seq > $2 AND sender = $3 LIMIT $4) AS u",
+    )
+    .bind(conversation_id)
+    .bind(read_seq)
+    .bind(Sender::Visitor.as_str())
+    .bind(MAX_AGENT_UNREAD)
+    .fetch_one(ex)
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(0))
+}
+
 /// Up to `limit` messages with `seq < before` written at or after `since_ms`, oldest
 /// first, and whether older ones (of that window) exist.
 pub async fn before<'e>(

@@ -27,4 +27,5 @@ mod security;
 mod settings;
 mod tickets;
 mod traces;
+mod unread;
 mod workbench;

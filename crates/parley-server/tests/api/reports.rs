@@ -16,6 +16,7 @@ crate::on_both_stores!(
     the_report_counts_the_conversations_the_api_made,
     another_tenants_conversations_never_appear,
     only_admins_read_reports_and_bad_ranges_are_refused,
+    a_zone_name_cuts_days_at_their_real_midnight_across_daylight_saving,
     csv_keeps_comments_whole_and_defuses_formulas,
 );
 
@@ -440,6 +441,58 @@ async fn another_tenants_conversations_never_appear(store: Store) {
     )
     .await;
     assert_eq!(r["days"][0]["conversations"], 5);
+}
+
+async fn a_zone_name_cuts_days_at_their_real_midnight_across_daylight_saving(store: Store) {
+    let app = spawn_app(store).await;
+    let admin = app.agent_login("alice").await;
+    // Berlin went to summer time on Sunday 2024-03-31 at 01:00 UTC.
+    let sunday = MONDAY + 20 * 24 * H; // 2024-03-31T00:00Z
+    let mut ids = Vec::new();
+    for at in [
+        sunday - H / 2,          // 23:30Z Saturday: 00:30 Sunday in Berlin (CET)
+        sunday + 22 * H + H / 2, // 22:30Z Sunday: 00:30 Monday in Berlin (CEST)
+    ] {
+        let init = app.init("sysnum=demo").await;
+        let id = init["conversation"]["id"].as_str().unwrap().to_owned();
+        start_at(&app, &id, at).await;
+        ids.push(id);
+    }
+    let range = "from=2024-03-30&to=2024-04-01";
+    let (status, r) = report(&app, &admin, &format!("{range}&tz=Europe/Berlin")).await;
+    assert_eq!(status, 200, "{r}");
+    let per_day: Vec<u64> = r["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["conversations"].as_u64().unwrap())
+        .collect();
+    assert_eq!(per_day, vec![0, 1, 1], "{r}");
+    assert_eq!(r["tz"], "Europe/Berlin");
+    assert_eq!(r["tz_minutes"], 60, "the offset at the range's start");
+    // Both at 00:30 local: Sunday's and Monday's first hour.
+    assert_eq!(r["hour_of_week"][6][0], 1, "{r}");
+    assert_eq!(r["hour_of_week"][0][0], 1, "{r}");
+    // At a fixed +01:00 the second one is still Sunday, at 23:30.
+    let (_, fixed) = report(&app, &admin, &format!("{range}&tz=60")).await;
+    assert_eq!(fixed["days"][1]["conversations"], 2, "{fixed}");
+    assert_eq!(fixed["days"][2]["conversations"], 0, "{fixed}");
+    assert!(fixed.get("tz").is_none(), "{fixed}");
+    // The CSV follows the same zone.
+    let (status, _) = app
+        .call(
+            Method::GET,
+            &format!("/api/admin/reports.csv?report=days&{range}&tz=Asia/Shanghai"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    // An unknown zone is a 400 naming tz.
+    let (status, body) = report(&app, &admin, &format!("{range}&tz=Mars/Olympus_Mons")).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "tz");
+    assert!(body["message"].as_str().unwrap().contains("IANA"), "{body}");
 }
 
 async fn only_admins_read_reports_and_bad_ranges_are_refused(store: Store) {

@@ -441,6 +441,109 @@ async fn a_disabled_agent_cannot_sign_in_and_their_session_ends(store: Store) {
     app.agent_login("bob").await;
 }
 
+async fn a_disabled_agents_conversations_go_back_to_their_group_and_their_socket_closes(
+    store: Store,
+) {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let (app, alice) = admin_app(store).await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            "/api/agent/status",
+            &alice,
+            Some(&json!({"status": "busy"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let bob = app.agent_busy("bob").await;
+    let init = app
+        .init(&crate::helpers::signed(
+            "sysnum=demo&partnerid=h-1&type=2&groupid=support",
+        ))
+        .await;
+    let conv = init["conversation"]["id"].as_str().unwrap().to_owned();
+    let vtoken = init["session_token"].as_str().unwrap().to_owned();
+    assert_eq!(app.accept(&conv, &bob).await.0, 200);
+    let mut bob_socket = app.ws(&format!("/ws/agent?token={bob}")).await;
+
+    let mut tenant = read(&app, &alice).await["tenant"].clone();
+    for a in tenant["agent"].as_array_mut().unwrap() {
+        if a["id"] == "bob" {
+            a["disabled"] = json!(true);
+        }
+    }
+    let (status, body) = change(&app, &alice, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Bob's open socket is closed as "signed out" at once (events before it may come).
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(frame) = bob_socket.next().await {
+            if let Ok(Message::Close(frame)) = frame {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
+    })
+    .await
+    .expect("the socket closes within 5 s");
+    assert_eq!(closed, Some(parley_protocol::ws::CLOSE_UNAUTHORIZED));
+
+    // The visitor waits in the support queue again, told by a transfer event.
+    let (status, lists) = app
+        .call(Method::GET, "/api/agent/conversations", &alice, None)
+        .await;
+    assert_eq!(status, 200, "{lists}");
+    let waiting = lists["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == conv.as_str())
+        .unwrap_or_else(|| panic!("not queued again: {lists}"));
+    assert_eq!(waiting["group_id"], "support", "{waiting}");
+    assert!(waiting["agent_id"].is_null(), "{waiting}");
+    let (status, history) = app
+        .call(Method::GET, "/api/chat/history", &vtoken, None)
+        .await;
+    assert_eq!(status, 200, "{history}");
+    let events: Vec<&Value> = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m.get("event").filter(|e| !e.is_null()))
+        .collect();
+    let last = events.last().expect("system events");
+    assert_eq!(last["type"], "transferred", "{history}");
+    assert_eq!(last["from_agent"], "bob", "{last}");
+    assert_eq!(last["to_group"], "support", "{last}");
+
+    // The next agent of the group who is free takes it, as after any transfer.
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            "/api/agent/status",
+            &alice,
+            Some(&json!({"status": "online"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, lists) = app
+        .call(Method::GET, "/api/agent/conversations", &alice, None)
+        .await;
+    assert_eq!(lists["mine"][0]["id"], conv.as_str(), "{lists}");
+
+    // Enabled again, Bob's old session stays ended: he signs in anew.
+    let mut tenant = read(&app, &alice).await["tenant"].clone();
+    for a in tenant["agent"].as_array_mut().unwrap() {
+        a["disabled"] = json!(false);
+    }
+    let (status, body) = change(&app, &alice, &tenant, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = app.call(Method::GET, "/api/agent/me", &bob, None).await;
+    assert_eq!(status, 401);
+}
+
 async fn the_faq_editor_saves_a_new_entry_and_the_try_box_ranks_it(store: Store) {
     let (app, token) = admin_app(store).await;
     let (status, mut faq) = app
@@ -527,5 +630,6 @@ crate::on_both_stores!(
     a_rotated_key_keeps_the_old_one_only_for_its_grace_period,
     a_rotation_without_a_grace_period_retires_the_old_key_at_once,
     a_disabled_agent_cannot_sign_in_and_their_session_ends,
+    a_disabled_agents_conversations_go_back_to_their_group_and_their_socket_closes,
     the_faq_editor_saves_a_new_entry_and_the_try_box_ranks_it,
 );

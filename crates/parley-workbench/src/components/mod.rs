@@ -37,6 +37,19 @@ pub fn offset_minutes() -> i32 {
     -(js_sys::Date::new_0().get_timezone_offset() as i32)
 }
 
+/// The browser's IANA time zone (`Europe/Berlin`), for the reports: the server then
+/// cuts each day at its real midnight across daylight-saving changes. A browser
+/// without one gives its current offset in minutes instead.
+pub fn zone_param() -> String {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &wasm_bindgen::JsValue::from_str("timeZone"))
+        .ok()
+        .and_then(|z| z.as_string())
+        .filter(|z| !z.is_empty())
+        .unwrap_or_else(|| offset_minutes().to_string())
+}
+
 /// Now, Unix milliseconds.
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64

@@ -9,13 +9,23 @@ use parley_protocol::reports::{format_day, Report};
 
 use crate::components::chart::{duration_text, percent, short_day};
 use crate::components::charts::{BarChart, HeatMap, NumbersTable, StackedBar};
-use crate::components::{now_ms, offset_minutes};
+use crate::components::{now_ms, offset_minutes, zone_param};
 use crate::{api, use_wb, Wb};
 
 /// The last 7 local days up to today: (from, to) as `YYYY-MM-DD`.
 pub fn default_range(now_ms: i64, tz_minutes: i32) -> (String, String) {
     let today = (now_ms + i64::from(tz_minutes) * 60_000).div_euclid(86_400_000);
     (format_day(today - 6), format_day(today))
+}
+
+/// What the range's hint names: the zone and its offset now (`Europe/Berlin,
+/// UTC+01:00`), or the offset alone when the browser gave no zone name.
+pub fn zone_text(zone: &str, offset_minutes: i32) -> String {
+    if zone.parse::<i32>().is_ok() {
+        format!("UTC{}", offset_text(offset_minutes))
+    } else {
+        format!("{zone}, UTC{}", offset_text(offset_minutes))
+    }
 }
 
 /// `+02:00`-style text of an offset in minutes.
@@ -42,8 +52,11 @@ pub fn ReportsPage() -> impl IntoView {
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.agent.admin))
         .unwrap_or(false);
-    let tz = offset_minutes();
-    let (first_from, first_to) = default_range(now_ms(), tz);
+    let offset = offset_minutes();
+    // The zone's name goes to the server, which cuts every day at its own offset
+    // (daylight saving); the current offset picks today and is shown beside it.
+    let tz = StoredValue::new(zone_param());
+    let (first_from, first_to) = default_range(now_ms(), offset);
     let from = RwSignal::new(first_from.clone());
     let to = RwSignal::new(first_to.clone());
     // The range shown; the inputs change it only when the form is submitted.
@@ -51,7 +64,8 @@ pub fn ReportsPage() -> impl IntoView {
     let report = LocalResource::new(move || {
         let (f, t) = shown.get();
         let token = wb.token();
-        async move { api::report(&token, &f, &t, tz).await }
+        let zone = tz.get_value();
+        async move { api::report(&token, &f, &t, &zone).await }
     });
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
@@ -78,7 +92,7 @@ pub fn ReportsPage() -> impl IntoView {
                     on:input=move |e| to.set(event_target_value(&e)) />
                 <button type="submit" class="primary">{wb.t("reports-apply")}</button>
                 <span class="hint">
-                    {crate::i18n::t_args(wb.locale.get_untracked(), "reports-tz", &[("offset", offset_text(tz).as_str())])}
+                    {crate::i18n::t_args(wb.locale.get_untracked(), "reports-tz", &[("offset", zone_text(&tz.get_value(), offset).as_str())])}
                 </span>
             </form>
             {move || match report.get() {
@@ -101,14 +115,19 @@ pub fn ReportsPage() -> impl IntoView {
 
 /// A CSV download of one table of the range shown.
 #[component]
-fn CsvButton(table: &'static str, shown: RwSignal<(String, String)>, tz: i32) -> impl IntoView {
+fn CsvButton(
+    table: &'static str,
+    shown: RwSignal<(String, String)>,
+    tz: StoredValue<String>,
+) -> impl IntoView {
     let wb = use_wb();
     let error = RwSignal::new(None::<String>);
     let download = move |_| {
         let (f, t) = shown.get_untracked();
         let token = wb.token();
+        let zone = tz.get_value();
         leptos::task::spawn_local(async move {
-            match api::download_report_csv(&token, table, &f, &t, tz).await {
+            match api::download_report_csv(&token, table, &f, &t, &zone).await {
                 Ok(()) => error.set(None),
                 Err(e) => {
                     let e = wb.check(e);
@@ -134,7 +153,7 @@ fn Part(
     title: String,
     table: &'static str,
     shown: RwSignal<(String, String)>,
-    tz: i32,
+    tz: StoredValue<String>,
     children: Children,
 ) -> impl IntoView {
     let heading = format!("reports-{id}-title");
@@ -155,7 +174,11 @@ fn t(wb: Wb, key: &str) -> String {
 }
 
 #[component]
-fn ReportView(r: Report, shown: RwSignal<(String, String)>, tz: i32) -> impl IntoView {
+fn ReportView(
+    r: Report,
+    shown: RwSignal<(String, String)>,
+    tz: StoredValue<String>,
+) -> impl IntoView {
     let wb = use_wb();
     let total = r.outcomes.total();
     let empty = total == 0
@@ -457,5 +480,7 @@ mod tests {
         assert_eq!(offset_text(60), "+01:00");
         assert_eq!(offset_text(-330), "-05:30");
         assert_eq!(offset_text(0), "+00:00");
+        assert_eq!(zone_text("Europe/Berlin", 60), "Europe/Berlin, UTC+01:00");
+        assert_eq!(zone_text("-300", -300), "UTC-05:00");
     }
 }
