@@ -182,12 +182,17 @@ async fn an_admin_changes_settings_that_visitors_see_at_once() {
         "Do you sell gift cards?",
     )
     .await;
+    // Typed key by key, as a person would: the spaces and the new line stay.
     set_field(
         &alice.client,
         &format!("{new_entry} textarea[name$='/similar']"),
-        "can I buy a gift card",
+        "can I buy a gift card\nis there a gift voucher",
     )
     .await;
+    assert_eq!(
+        value_of(&alice, &format!("{new_entry} textarea[name$='/similar']")).await,
+        "can I buy a gift card\nis there a gift voucher"
+    );
     set_field(
         &alice.client,
         &format!("{new_entry} textarea[name$='/answer']"),

@@ -136,17 +136,36 @@ pub fn TextField(
     #[prop(into, optional)] hint: String,
 ) -> impl IntoView {
     let form = use_form();
+    let shown_of = move |value: &Value| match kind {
+        Kind::Lines => doc::lines_of(value),
+        Kind::Ids => doc::ids_of(value),
+        _ => doc::as_text(value),
+    };
+    // What the admin typed, as typed: a list field must not be rewritten from its parsed
+    // value while they type (the space or new line at the end would vanish at once, and
+    // "gift card" would become "giftcard"). The document's value shows instead only when
+    // it changed from elsewhere (loaded, reset), i.e. no longer reads as the typed text.
+    let typed = StoredValue::new(shown_of(&form.get(&path)));
     let read = {
         let path = path.clone();
-        move || match kind {
-            Kind::Lines => doc::lines_of(&form.get(&path)),
-            Kind::Ids => doc::ids_of(&form.get(&path)),
-            _ => form.text(&path),
+        move || {
+            let value = form.get(&path);
+            let text = typed.get_value();
+            if doc::parse_as(kind, &text) == value {
+                text
+            } else {
+                let shown = shown_of(&value);
+                typed.set_value(shown.clone());
+                shown
+            }
         }
     };
     let write = {
         let path = path.clone();
-        move |text: String| form.set(&path, doc::parse_as(kind, &text))
+        move |text: String| {
+            typed.set_value(text.clone());
+            form.set(&path, doc::parse_as(kind, &text))
+        }
     };
     let input = if multiline || kind == Kind::Lines {
         let write = write.clone();
