@@ -201,9 +201,11 @@ pub async fn append_together(
     }
     let mut answers = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
-        answers.push(outcome.await.unwrap_or_else(|_| {
-            Err(ApiError::Internal("the committer dropped a message".into()))
-        }));
+        answers.push(
+            outcome.await.unwrap_or_else(|_| {
+                Err(ApiError::Internal("the committer dropped a message".into()))
+            }),
+        );
     }
     answers
 }
@@ -293,7 +295,7 @@ async fn store_group(
         .collect();
     let mut known: HashMap<(String, Sender, String), ChatMessage> = HashMap::new();
     if !keys.is_empty() {
-        for m in store::messages::by_client_ids(&mut tx, &keys).await? {
+        for m in store::messages::by_client_ids(&mut tx, state.db.engine(), &keys).await? {
             if let Some(cid) = m.client_id.clone() {
                 known.insert((m.conversation_id.clone(), m.sender, cid), m);
             }
@@ -354,7 +356,7 @@ async fn store_group(
             conversation: c.clone(),
         }));
     }
-    store::messages::insert_many(&mut tx, &inserts).await?;
+    store::messages::insert_many(&mut tx, state.db.engine(), &inserts).await?;
     let bumps: Vec<Bump<'_>> = stored
         .iter()
         .map(|(id, (n, visitor_at))| Bump {
@@ -363,7 +365,7 @@ async fn store_group(
             visitor_at: *visitor_at,
         })
         .collect();
-    store::conversations::bump_many(&mut tx, &bumps).await?;
+    store::conversations::bump_many(&mut tx, state.db.engine(), &bumps).await?;
     tx.commit().await?;
     Ok(outcomes)
 }

@@ -10,7 +10,7 @@ use parley_protocol::api::{ConversationState, EndReason};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use super::{now_ms, Engine, Result, Tx};
+use super::{now_ms, Engine, Result, Sql, Tx};
 use crate::chat::{Change, Conversation};
 
 macro_rules! columns {
@@ -284,25 +284,22 @@ pub async fn lock_many(tx: &mut Tx, engine: Engine, ids: &[&str]) -> Result<Vec<
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = placeholders(1, ids.len());
-    let sql = match engine {
-        Engine::Postgres => format!(
-            concat!(
-                "SELECT ",
-                columns!(),
-                " FROM conversations WHERE id IN ({}) ORDER BY id COLLATE \"C\" FOR NO KEY UPDATE"
-            ),
-            list
+    let mut sql = match engine {
+        Engine::Postgres => Sql::new(
+            engine,
+            concat!("SELECT ", columns!(), " FROM conversations WHERE id IN ("),
         ),
-        Engine::Sqlite => format!(
-            concat!(
-                "UPDATE conversations SET last_seq = last_seq WHERE id IN ({}) RETURNING ",
-                columns!()
-            ),
-            list
+        Engine::Sqlite => Sql::new(
+            engine,
+            "UPDATE conversations SET last_seq = last_seq WHERE id IN (",
         ),
     };
-    let mut q = sqlx::query(&sql);
+    sql.params(ids.len());
+    match engine {
+        Engine::Postgres => sql.push(") ORDER BY id COLLATE \"C\" FOR NO KEY UPDATE"),
+        Engine::Sqlite => sql.push(concat!(") RETURNING ", columns!())),
+    };
+    let mut q = sqlx::query(sql.text());
     for id in ids {
         q = q.bind(*id);
     }
@@ -321,60 +318,43 @@ pub struct Bump<'a> {
 
 /// [`bump`] for several conversations locked by [`lock_many`], in one statement
 /// (`CASE` on the id), returning nothing: the caller knows the rows it locked.
-pub async fn bump_many(tx: &mut Tx, bumps: &[Bump<'_>]) -> Result<()> {
+pub async fn bump_many(tx: &mut Tx, engine: Engine, bumps: &[Bump<'_>]) -> Result<()> {
     if bumps.is_empty() {
         return Ok(());
     }
-    // Parameters: $1 the time, then (id, n) per conversation, then (id, at) per
-    // conversation with visitor activity; the ids of the first list serve `IN` too.
-    let mut sql = String::from("UPDATE conversations SET last_seq = last_seq + CASE id");
-    let mut p = 2;
+    let mut sql = Sql::new(
+        engine,
+        "UPDATE conversations SET last_seq = last_seq + CASE id",
+    );
     for _ in bumps {
-        sql.push_str(&format!(" WHEN ${} THEN ${}", p, p + 1));
-        p += 2;
+        sql.push(" WHEN ").param().push(" THEN ").param();
     }
-    sql.push_str(" ELSE 0 END, updated_at = $1");
+    sql.push(" ELSE 0 END, updated_at = ").param();
     let visitors = bumps.iter().filter(|b| b.visitor_at.is_some()).count();
     if visitors > 0 {
-        sql.push_str(", last_visitor_at = CASE id");
+        sql.push(", last_visitor_at = CASE id");
         for _ in 0..visitors {
-            sql.push_str(&format!(" WHEN ${} THEN ${}", p, p + 1));
-            p += 2;
+            sql.push(" WHEN ").param().push(" THEN ").param();
         }
-        sql.push_str(" ELSE last_visitor_at END");
+        sql.push(" ELSE last_visitor_at END");
     }
-    sql.push_str(" WHERE id IN (");
-    for i in 0..bumps.len() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!("${}", 2 + 2 * i));
-    }
-    sql.push(')');
-    let mut q = sqlx::query(&sql).bind(now_ms());
+    sql.push(" WHERE id IN (").params(bumps.len()).push(")");
+    // Bound in the order of the placeholders above.
+    let mut q = sqlx::query(sql.text());
     for b in bumps {
         q = q.bind(b.id).bind(b.n);
     }
+    q = q.bind(now_ms());
     for b in bumps {
         if let Some(at) = b.visitor_at {
             q = q.bind(b.id).bind(at);
         }
     }
+    for b in bumps {
+        q = q.bind(b.id);
+    }
     q.execute(&mut **tx).await?;
     Ok(())
-}
-
-/// `$start, $start+1, …` for `n` parameters.
-pub(super) fn placeholders(start: usize, n: usize) -> String {
-    let mut s = String::with_capacity(n * 5);
-    for i in 0..n {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push('$');
-        s.push_str(&(start + i).to_string());
-    }
-    s
 }
 
 /// Locks a conversation row inside `tx` and reads it (a bump by zero: the real bump

@@ -7,7 +7,7 @@ use parley_protocol::api::{ChatMessage, MessageKind, Sender};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use super::{Result, Tx};
+use super::{Engine, Result, Sql, Tx};
 use crate::chat::NewMessage;
 
 macro_rules! columns {
@@ -139,25 +139,20 @@ fn json_columns(
 
 /// Stores `rows` (messages of conversations whose rows `tx` locked) with one multi-row
 /// `INSERT` per [`MAX_INSERT_ROWS`] rows.
-pub async fn insert_many(tx: &mut Tx, rows: &[NewRow<'_>]) -> Result<()> {
+pub async fn insert_many(tx: &mut Tx, engine: Engine, rows: &[NewRow<'_>]) -> Result<()> {
     for chunk in rows.chunks(MAX_INSERT_ROWS) {
-        let mut sql = String::with_capacity(200 + chunk.len() * 70);
-        sql.push_str(
+        let mut sql = Sql::new(
+            engine,
             "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, \
              sender_name, kind, body, event, card, image, file, created_at) VALUES ",
         );
         for i in 0..chunk.len() {
             if i > 0 {
-                sql.push_str(", ");
+                sql.push(", ");
             }
-            sql.push('(');
-            sql.push_str(&super::conversations::placeholders(
-                1 + i * INSERT_COLUMNS,
-                INSERT_COLUMNS,
-            ));
-            sql.push(')');
+            sql.push("(").params(INSERT_COLUMNS).push(")");
         }
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sql.text());
         for r in chunk {
             let m = r.message;
             let (event, card, image, file) = json_columns(m);
@@ -190,26 +185,35 @@ pub const MAX_LOOKUP_KEYS: usize = 1024;
 /// The messages stored under any of `keys` (each at most once: the unique index
 /// `messages_client`), in no particular order. One statement per [`MAX_LOOKUP_KEYS`]
 /// keys; each key is a term of an `OR`, which both engines answer from the index.
-pub async fn by_client_ids(tx: &mut Tx, keys: &[ClientKey<'_>]) -> Result<Vec<ChatMessage>> {
+pub async fn by_client_ids(
+    tx: &mut Tx,
+    engine: Engine,
+    keys: &[ClientKey<'_>],
+) -> Result<Vec<ChatMessage>> {
     let mut found = Vec::new();
     for chunk in keys.chunks(MAX_LOOKUP_KEYS) {
-        let mut sql = String::with_capacity(100 + chunk.len() * 64);
-        sql.push_str(concat!("SELECT ", columns!(), " FROM messages WHERE "));
+        let mut sql = Sql::new(
+            engine,
+            concat!("SELECT ", columns!(), " FROM messages WHERE "),
+        );
         for i in 0..chunk.len() {
             if i > 0 {
-                sql.push_str(" OR ");
+                sql.push(" OR ");
             }
-            let p = 1 + 3 * i;
-            sql.push_str(&format!(
-                "(conversation_id = ${} AND sender = ${} AND client_id = ${})",
-                p,
-                p + 1,
-                p + 2
-            ));
+            sql.push("(conversation_id = ")
+                .param()
+                .push(" AND sender = ")
+                .param()
+                .push(" AND client_id = ")
+                .param()
+                .push(")");
         }
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sql.text());
         for (conversation_id, sender, client_id) in chunk {
-            q = q.bind(*conversation_id).bind(sender.as_str()).bind(*client_id);
+            q = q
+                .bind(*conversation_id)
+                .bind(sender.as_str())
+                .bind(*client_id);
         }
         for row in q.fetch_all(&mut **tx).await? {
             found.push(from_row(&row)?);

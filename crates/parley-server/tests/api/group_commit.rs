@@ -18,12 +18,12 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::helpers::{
     connect_ws, fresh_database, next_of, send_event, signed, spawn_app, Store, TestApp,
 };
+use crate::restart::start;
 use parley_protocol::api::{MessageKind, Sender};
 use parley_server::chat::commit::append_together;
 use parley_server::chat::{Appended, NewMessage};
 use parley_server::error::ApiError;
 use parley_server::store;
-use crate::restart::start;
 
 crate::on_both_stores!(
     sigkill_in_a_group_commit_keeps_every_ack,
@@ -323,8 +323,16 @@ async fn one_group_answers_repeats_and_refusals_per_message(store: Store) {
         (b.clone(), None, visitor_text("b-1", "first in b")),
         (c.clone(), None, visitor_text("c-1", "into an ended one")),
         (a.clone(), None, visitor_text("a-1", "first, re-sent")),
-        (a.clone(), None, visitor_text("a-old", "said before, re-sent")),
-        ("no-such-conversation".to_owned(), None, visitor_text("x-1", "nowhere")),
+        (
+            a.clone(),
+            None,
+            visitor_text("a-old", "said before, re-sent"),
+        ),
+        (
+            "no-such-conversation".to_owned(),
+            None,
+            visitor_text("x-1", "nowhere"),
+        ),
         (
             b.clone(),
             Some("QUEUE".to_owned()),
@@ -338,26 +346,41 @@ async fn one_group_answers_repeats_and_refusals_per_message(store: Store) {
             ),
         ),
         (b.clone(), None, visitor_text("b-2", "second in b")),
-        (c.clone(), None, visitor_text("c-1", "into an ended one, again")),
+        (
+            c.clone(),
+            None,
+            visitor_text("c-1", "into an ended one, again"),
+        ),
         (a.clone(), None, visitor_text("a-2", "second")),
         (b.clone(), None, visitor_text("b-1", "first in b, re-sent")),
     ];
     let out = append_together(&state, group).await;
     assert_eq!(out.len(), 11);
-    let ok = |i: usize| out[i].as_ref().unwrap_or_else(|e| panic!("message {i}: {e:?}"));
+    let ok = |i: usize| {
+        out[i]
+            .as_ref()
+            .unwrap_or_else(|e| panic!("message {i}: {e:?}"))
+    };
     assert!(!ok(0).duplicate && ok(0).message.seq == a0 + 1);
     assert!(!ok(1).duplicate && ok(1).message.seq == b0 + 1);
     assert_eq!(refusal(&out[2]), 409, "an ended conversation refuses");
     assert!(ok(3).duplicate, "a repeat inside the group is a duplicate");
     assert_eq!(ok(3).message.seq, a0 + 1);
     assert_eq!(ok(3).message.text, "first", "the first message answers");
-    assert!(ok(4).duplicate, "a repeat of a committed message is a duplicate");
+    assert!(
+        ok(4).duplicate,
+        "a repeat of a committed message is a duplicate"
+    );
     assert_eq!(ok(4).message.seq, a0);
     assert_eq!(ok(4).message.text, "said before");
     assert_eq!(refusal(&out[5]), 404);
     assert_eq!(refusal(&out[6]), 404, "another tenant's agent");
     assert!(!ok(7).duplicate && ok(7).message.seq == b0 + 2);
-    assert_eq!(refusal(&out[8]), 409, "a repeat of a refused message is refused");
+    assert_eq!(
+        refusal(&out[8]),
+        409,
+        "a repeat of a refused message is refused"
+    );
     assert!(!ok(9).duplicate && ok(9).message.seq == a0 + 2);
     assert!(ok(10).duplicate && ok(10).message.seq == b0 + 1);
     assert_eq!(ok(9).conversation.last_seq, a0 + 2);
@@ -373,7 +396,11 @@ async fn one_group_answers_repeats_and_refusals_per_message(store: Store) {
             .iter()
             .map(|m| (m.1.as_deref().unwrap(), m.2.as_str()))
             .collect::<Vec<_>>(),
-        [("a-old", "said before"), ("a-1", "first"), ("a-2", "second")]
+        [
+            ("a-old", "said before"),
+            ("a-1", "first"),
+            ("a-2", "second")
+        ]
     );
     let in_b = stored_in(&app, b).await;
     assert_eq!(
@@ -383,8 +410,15 @@ async fn one_group_answers_repeats_and_refusals_per_message(store: Store) {
             .collect::<Vec<_>>(),
         [(b0 + 1, "b-1"), (b0 + 2, "b-2")]
     );
-    let c_ids: Vec<_> = stored_in(&app, c).await.into_iter().filter_map(|m| m.1).collect();
-    assert!(c_ids.is_empty(), "nothing stored in the ended conversation: {c_ids:?}");
+    let c_ids: Vec<_> = stored_in(&app, c)
+        .await
+        .into_iter()
+        .filter_map(|m| m.1)
+        .collect();
+    assert!(
+        c_ids.is_empty(),
+        "nothing stored in the ended conversation: {c_ids:?}"
+    );
 
     // The counters moved with the messages: the next message of each follows on.
     for (conv, last) in [(a, a0 + 2), (b, b0 + 2)] {
@@ -409,7 +443,9 @@ async fn a_group_wider_than_one_statement_is_stored_whole(store: Store) {
     let state = app.state.clone().unwrap();
     let mut convs = Vec::new();
     for v in 0..3 {
-        let init = app.init(&format!("sysnum=demo&partnerid=wide-{v}&type=1")).await;
+        let init = app
+            .init(&format!("sysnum=demo&partnerid=wide-{v}&type=1"))
+            .await;
         convs.push(init["conversation"]["id"].as_str().unwrap().to_owned());
     }
     let n = store::messages::MAX_INSERT_ROWS + 80;
@@ -418,7 +454,11 @@ async fn a_group_wider_than_one_statement_is_stored_whole(store: Store) {
         (0..n)
             .map(|i| {
                 let conv = convs[i % convs.len()].clone();
-                (conv, None, visitor_text(&format!("w-{i}"), &format!("wide {i}")))
+                (
+                    conv,
+                    None,
+                    visitor_text(&format!("w-{i}"), &format!("wide {i}")),
+                )
             })
             .collect::<Vec<_>>()
     };
@@ -432,18 +472,30 @@ async fn a_group_wider_than_one_statement_is_stored_whole(store: Store) {
     for conv in &convs {
         let stored = stored_in(&app, conv).await;
         let seqs: Vec<i64> = stored.iter().map(|m| m.0).collect();
-        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "gap-free");
+        assert_eq!(
+            seqs,
+            (1..=seqs.len() as i64).collect::<Vec<_>>(),
+            "gap-free"
+        );
         total += stored.iter().filter(|m| m.1.is_some()).count();
     }
     assert_eq!(total, n, "every message stored once");
-    for (i, outcome) in append_together(&state, group()).await.into_iter().enumerate() {
+    for (i, outcome) in append_together(&state, group())
+        .await
+        .into_iter()
+        .enumerate()
+    {
         let a = outcome.unwrap();
         assert!(a.duplicate, "message {i} again");
         assert_eq!(a.message.seq, firsts[i]);
     }
     let mut again = 0;
     for conv in &convs {
-        again += stored_in(&app, conv).await.iter().filter(|m| m.1.is_some()).count();
+        again += stored_in(&app, conv)
+            .await
+            .iter()
+            .filter(|m| m.1.is_some())
+            .count();
     }
     assert_eq!(again, n, "nothing stored twice");
 }
