@@ -456,6 +456,8 @@ fn echo_server() {
             let Ok((tcp, _)) = listener.accept().await else {
                 continue;
             };
+            // As parley-server does (and browsers do), frames go out at once.
+            let _ = tcp.set_nodelay(true);
             tokio::spawn(async move {
                 let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else {
                     return;
@@ -531,6 +533,10 @@ async fn open(addr: SocketAddr, from: IpAddr, url: String) -> Res<Ws> {
         .connect(addr)
         .await
         .map_err(|e| format!("connect {addr}: {e}"))?;
+    // Browsers write their WebSocket frames with Nagle's algorithm off; so does the
+    // load, or an agent's quick replies would wait for the server's delayed ACK.
+    tcp.set_nodelay(true)
+        .map_err(|e| format!("TCP_NODELAY: {e}"))?;
     let (ws, _) = tokio_tungstenite::client_async(url.as_str(), tcp)
         .await
         .map_err(|e| format!("{url}: {e}"))?;
