@@ -54,6 +54,10 @@ use crate::AppState;
 
 /// The most messages one group stores.
 pub const MAX_BATCH: usize = 256;
+// A committer's group is one statement of each kind (the store splits larger ones).
+const _: () = assert!(
+    MAX_BATCH <= store::messages::MAX_LOOKUP_KEYS && MAX_BATCH <= store::messages::MAX_INSERT_ROWS
+);
 /// Committer tasks on PostgreSQL.
 pub const PG_SHARDS: usize = 4;
 /// Messages that may wait for a committer (per shard) before senders wait to hand

@@ -179,8 +179,11 @@ pub async fn insert_many(tx: &mut Tx, engine: Engine, rows: &[NewRow<'_>]) -> Re
 /// A stored client id: conversation, sender, client id.
 pub type ClientKey<'a> = (&'a str, Sender, &'a str);
 
-/// The most client ids one [`by_client_ids`] statement looks up (3 parameters each).
-pub const MAX_LOOKUP_KEYS: usize = 1024;
+/// The most client ids one [`by_client_ids`] statement looks up: its `OR` of one term
+/// per key is a chain as deep as the keys are many, and SQLite refuses an expression
+/// deeper than 1,000 (`SQLITE_MAX_EXPR_DEPTH`); 256 keys (a whole committer group, see
+/// `crate::chat::commit::MAX_BATCH`) stay well within it.
+pub const MAX_LOOKUP_KEYS: usize = 256;
 
 /// The messages stored under any of `keys` (each at most once: the unique index
 /// `messages_client`), in no particular order. One statement per [`MAX_LOOKUP_KEYS`]

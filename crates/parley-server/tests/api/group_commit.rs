@@ -354,8 +354,17 @@ async fn one_group_answers_repeats_and_refusals_per_message(store: Store) {
         (a.clone(), None, visitor_text("a-2", "second")),
         (b.clone(), None, visitor_text("b-1", "first in b, re-sent")),
     ];
+    let groups = || state.metrics.group_commits.load(Ordering::Relaxed);
+    let groups_before = groups();
     let out = append_together(&state, group).await;
     assert_eq!(out.len(), 11);
+    // Stored as one group: had its transaction failed (a repeat inserted twice, say),
+    // each message would have been retried alone and the answers could not tell.
+    assert_eq!(
+        groups(),
+        groups_before + 1,
+        "one group commit, no retries alone"
+    );
     let ok = |i: usize| {
         out[i]
             .as_ref()
@@ -462,12 +471,19 @@ async fn a_group_wider_than_one_statement_is_stored_whole(store: Store) {
             })
             .collect::<Vec<_>>()
     };
+    let groups = || state.metrics.group_commits.load(Ordering::Relaxed);
+    let groups_before = groups();
     let mut firsts = Vec::new();
     for outcome in append_together(&state, group()).await {
         let a = outcome.unwrap();
         assert!(!a.duplicate);
         firsts.push(a.message.seq);
     }
+    assert_eq!(
+        groups(),
+        groups_before + 1,
+        "one group commit, no retries alone"
+    );
     let mut total = 0;
     for conv in &convs {
         let stored = stored_in(&app, conv).await;
