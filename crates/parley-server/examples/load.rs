@@ -346,11 +346,25 @@ fn spawn_parley(o: &Opts, database: &str) -> Res<Server> {
     let absolute =
         std::fs::canonicalize(&o.config).map_err(|e| format!("{}: {e}", o.config.display()))?;
     let base = absolute.parent().unwrap_or(std::path::Path::new("/"));
-    let config: String = demo
+    // The load measures the server, not the per-visitor quota: every tenant of the
+    // file gets a limits table with no practical message limit, written at the end of
+    // its own section (before the next `[[tenant]]`, and at the end of the file). Only
+    // at the very end would it belong to the last tenant alone (`config/demo.toml` has
+    // two since the overflow partner; the demo's burst of 10 then refused every
+    // visitor's eleventh message and the run failed).
+    const NO_LIMIT: &str = "[tenant.limits]\nmessages_per_minute = 100000000\n";
+    let mut tenants = 0;
+    let mut config: String = demo
         .lines()
         .map(|l| {
             let t = l.trim_start();
-            if t.starts_with("capacity") {
+            if t.starts_with("[[tenant]]") {
+                tenants += 1;
+                if tenants > 1 {
+                    return format!("{NO_LIMIT}{l}\n");
+                }
+                format!("{l}\n")
+            } else if t.starts_with("capacity") {
                 format!("capacity = {}\n", o.active)
             } else if let Some(file) = t.strip_prefix("faq_file = ") {
                 let abs = base.join(file.trim_matches('"'));
@@ -360,9 +374,7 @@ fn spawn_parley(o: &Opts, database: &str) -> Res<Server> {
             }
         })
         .collect();
-    // The load measures the server, not the per-visitor quota (config/demo.toml has
-    // one tenant, so this table is the demo tenant's).
-    let config = format!("{config}\n[tenant.limits]\nmessages_per_minute = 100000000\n");
+    config.push_str(NO_LIMIT);
     let config_path = dir.path().join("demo.toml");
     std::fs::write(&config_path, config).map_err(|e| format!("write config: {e}"))?;
     let addr: SocketAddr = ([127, 0, 0, 1], free_port()?).into();
@@ -444,6 +456,8 @@ fn echo_server() {
             let Ok((tcp, _)) = listener.accept().await else {
                 continue;
             };
+            // As parley-server does (and browsers do), frames go out at once.
+            let _ = tcp.set_nodelay(true);
             tokio::spawn(async move {
                 let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else {
                     return;
@@ -519,6 +533,10 @@ async fn open(addr: SocketAddr, from: IpAddr, url: String) -> Res<Ws> {
         .connect(addr)
         .await
         .map_err(|e| format!("connect {addr}: {e}"))?;
+    // Browsers write their WebSocket frames with Nagle's algorithm off; so does the
+    // load, or an agent's quick replies would wait for the server's delayed ACK.
+    tcp.set_nodelay(true)
+        .map_err(|e| format!("TCP_NODELAY: {e}"))?;
     let (ws, _) = tokio_tungstenite::client_async(url.as_str(), tcp)
         .await
         .map_err(|e| format!("{url}: {e}"))?;

@@ -34,6 +34,8 @@ pub const CHANNEL: &str = "parley";
 /// Notifications waiting to be sent before new ones are dropped (the sockets of other
 /// instances then catch up at their next message).
 const PENDING: usize = 4096;
+/// The most notes one `pg_notify` statement sends.
+const NOTIFY_BATCH: usize = 256;
 
 /// What one notification says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,11 +134,16 @@ pub async fn start_postgres(
         listening: Arc::new(AtomicBool::new(false)),
     };
     let (tx, mut rx) = mpsc::channel::<String>(PENDING);
+    // Notes waiting together go out in one statement (a busy server stores hundreds of
+    // messages a second, each with its note; one `pg_notify` round trip each kept a
+    // pooled connection busy and cost PostgreSQL a commit per note).
     tokio::spawn(async move {
-        while let Some(payload) = rx.recv().await {
-            if let Err(e) = store::notify(&db, CHANNEL, &payload).await {
-                tracing::warn!(error = %e, "pg_notify");
+        let mut batch = Vec::with_capacity(NOTIFY_BATCH);
+        while rx.recv_many(&mut batch, NOTIFY_BATCH).await > 0 {
+            if let Err(e) = store::notify(&db, CHANNEL, &batch).await {
+                tracing::warn!(error = %e, n = batch.len(), "pg_notify");
             }
+            batch.clear();
         }
     });
     let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;

@@ -37,21 +37,27 @@
 //! PostgreSQL [`PG_SHARDS`], each owning the conversations whose id hashes to it, so
 //! groups commit in parallel and a conversation's messages always meet in one queue.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 
-use parley_protocol::api::Sender;
+use parley_protocol::api::{ChatMessage, Sender};
 use tokio::sync::{mpsc, oneshot};
 
 use super::model::{Appended, Conversation, NewMessage};
 use super::{not_found, publish, transitions};
 use crate::error::ApiError;
+use crate::store::conversations::Bump;
+use crate::store::messages::ClientKey;
 use crate::store::{self, now_ms, Engine};
 use crate::AppState;
 
 /// The most messages one group stores.
 pub const MAX_BATCH: usize = 256;
+// A committer's group is one statement of each kind (the store splits larger ones).
+const _: () = assert!(
+    MAX_BATCH <= store::messages::MAX_LOOKUP_KEYS && MAX_BATCH <= store::messages::MAX_INSERT_ROWS
+);
 /// Committer tasks on PostgreSQL.
 pub const PG_SHARDS: usize = 4;
 /// Messages that may wait for a committer (per shard) before senders wait to hand
@@ -168,39 +174,81 @@ async fn run(mut rx: mpsc::Receiver<Job>) {
             let _ = job.done.send(outcome);
             continue;
         }
-        let state = jobs[0].state.clone();
-        match store_group(&state, &jobs).await {
-            Ok(outcomes) => {
-                state.metrics.group_commits.fetch_add(1, Ordering::Relaxed);
-                state
-                    .metrics
-                    .group_committed
-                    .fetch_add(jobs.len() as u64, Ordering::Relaxed);
-                for (job, outcome) in jobs.into_iter().zip(outcomes) {
-                    if let Ok(a) = &outcome {
-                        if !a.duplicate {
-                            publish::messages(
-                                &job.state,
-                                &a.conversation,
-                                std::slice::from_ref(&a.message),
-                            );
-                        }
+        answer_group(jobs).await;
+    }
+}
+
+/// Stores `messages` (conversation id, the tenant it must be of, the message) as one
+/// group, exactly as the committer stores messages that arrived together, and returns
+/// each one's outcome in order. The committer forms groups from whatever is waiting;
+/// this lets a caller (the API tests) choose a group's composition, which arrival
+/// timing cannot promise: repeats of a client id, refusals among accepted messages.
+pub async fn append_together(
+    state: &AppState,
+    messages: Vec<(String, Option<String>, NewMessage)>,
+) -> Vec<Result<Appended, ApiError>> {
+    let mut outcomes = Vec::with_capacity(messages.len());
+    let mut jobs = Vec::with_capacity(messages.len());
+    for (conversation_id, tenant, message) in messages {
+        let (done, outcome) = oneshot::channel();
+        jobs.push(Job {
+            state: state.clone(),
+            tenant,
+            conversation_id,
+            message,
+            done,
+        });
+        outcomes.push(outcome);
+    }
+    if !jobs.is_empty() {
+        answer_group(jobs).await;
+    }
+    let mut answers = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        answers.push(
+            outcome.await.unwrap_or_else(|_| {
+                Err(ApiError::Internal("the committer dropped a message".into()))
+            }),
+        );
+    }
+    answers
+}
+
+/// Stores a group of jobs (at least one) and answers each: publishes what was stored
+/// after the commit, or, when the group failed, stores each message alone.
+async fn answer_group(jobs: Vec<Job>) {
+    let state = jobs[0].state.clone();
+    match store_group(&state, &jobs).await {
+        Ok(outcomes) => {
+            state.metrics.group_commits.fetch_add(1, Ordering::Relaxed);
+            state
+                .metrics
+                .group_committed
+                .fetch_add(jobs.len() as u64, Ordering::Relaxed);
+            for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                if let Ok(a) = &outcome {
+                    if !a.duplicate {
+                        publish::messages(
+                            &job.state,
+                            &a.conversation,
+                            std::slice::from_ref(&a.message),
+                        );
                     }
-                    let _ = job.done.send(outcome);
                 }
+                let _ = job.done.send(outcome);
             }
-            Err(e) => {
-                tracing::warn!(error = %e, n = jobs.len(), "a group commit failed; storing its messages one by one");
-                for job in jobs {
-                    let outcome = super::append_alone(
-                        &job.state,
-                        job.tenant.as_deref(),
-                        &job.conversation_id,
-                        job.message,
-                    )
-                    .await;
-                    let _ = job.done.send(outcome);
-                }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, n = jobs.len(), "a group commit failed; storing its messages one by one");
+            for job in jobs {
+                let outcome = super::append_alone(
+                    &job.state,
+                    job.tenant.as_deref(),
+                    &job.conversation_id,
+                    job.message,
+                )
+                .await;
+                let _ = job.done.send(outcome);
             }
         }
     }
@@ -208,24 +256,62 @@ async fn run(mut rx: mpsc::Receiver<Job>) {
 
 /// Stores a group in one transaction and returns each message's outcome, in order;
 /// `Err` (nothing stored) when a statement failed.
+///
+/// A constant number of statements, whatever the group's size: lock and read every
+/// conversation of the group (one statement, in id order), look up every client id of
+/// the group (one), insert every stored message (one multi-row `INSERT`), bump every
+/// conversation that got messages (one). The decisions in between (refusals, repeats,
+/// sequence numbers) are made in memory from the locked rows, in arrival order: a
+/// client id stored earlier in the same group is remembered in `known` as the lookup's
+/// answers are, so its repeat is a duplicate exactly as if it had been committed before.
 async fn store_group(
     state: &AppState,
     jobs: &[Job],
 ) -> Result<Vec<Result<Appended, ApiError>>, store::Error> {
     let mut tx = state.db.begin().await?;
     // Lock every conversation of the group, in id order (no lock cycles).
-    let mut rows: BTreeMap<&str, Option<Conversation>> = jobs
+    let ids: Vec<&str> = jobs
         .iter()
-        .map(|j| (j.conversation_id.as_str(), None))
+        .map(|j| j.conversation_id.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    for (id, row) in rows.iter_mut() {
-        *row = store::conversations::lock_quietly(&mut tx, id).await?;
+    let mut rows: HashMap<String, Conversation> =
+        store::conversations::lock_many(&mut tx, state.db.engine(), &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+    // Every client id the group may store, looked up at once (rows that are missing or
+    // of another tenant refuse their messages before any lookup would matter).
+    let keys: Vec<ClientKey<'_>> = jobs
+        .iter()
+        .filter(|j| {
+            rows.get(j.conversation_id.as_str())
+                .is_some_and(|c| j.tenant.as_deref().is_none_or(|t| t == c.sysnum))
+        })
+        .filter_map(|j| {
+            let cid = j.message.client_id.as_deref()?;
+            Some((j.conversation_id.as_str(), j.message.sender, cid))
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut known: HashMap<(String, Sender, String), ChatMessage> = HashMap::new();
+    if !keys.is_empty() {
+        for m in store::messages::by_client_ids(&mut tx, state.db.engine(), &keys).await? {
+            if let Some(cid) = m.client_id.clone() {
+                known.insert((m.conversation_id.clone(), m.sender, cid), m);
+            }
+        }
     }
-    let mut stored: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
+    let mut inserts = Vec::with_capacity(jobs.len());
+    // Per conversation: messages stored, and the newest visitor message's time.
+    let mut stored: BTreeMap<&str, (i64, Option<i64>)> = BTreeMap::new();
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
         let m = &job.message;
-        let Some(Some(c)) = rows.get_mut(job.conversation_id.as_str()) else {
+        let Some(c) = rows.get_mut(job.conversation_id.as_str()) else {
             outcomes.push(Err(not_found()));
             continue;
         };
@@ -233,17 +319,17 @@ async fn store_group(
             outcomes.push(Err(not_found()));
             continue;
         }
-        if let Some(cid) = &m.client_id {
-            if let Some(existing) =
-                store::messages::by_client_id(&mut *tx, &c.id, m.sender, cid).await?
-            {
-                outcomes.push(Ok(Appended {
-                    message: existing,
-                    duplicate: true,
-                    conversation: c.clone(),
-                }));
-                continue;
-            }
+        let key = m
+            .client_id
+            .as_ref()
+            .map(|cid| (c.id.clone(), m.sender, cid.clone()));
+        if let Some(existing) = key.as_ref().and_then(|k| known.get(k)) {
+            outcomes.push(Ok(Appended {
+                message: existing.clone(),
+                duplicate: true,
+                conversation: c.clone(),
+            }));
+            continue;
         }
         if let Err(refused) = transitions::may_append(c, m.sender, m.kind, m.sender_id.as_deref()) {
             outcomes.push(Err(refused.into()));
@@ -251,7 +337,13 @@ async fn store_group(
         }
         let now = now_ms();
         let seq = c.last_seq + 1;
-        let message = store::messages::insert(&mut tx, &c.id, seq, m, now).await?;
+        let message = m.stored(&c.id, seq, now);
+        inserts.push(store::messages::NewRow {
+            conversation_id: job.conversation_id.as_str(),
+            seq,
+            message: m,
+            at: now,
+        });
         c.last_seq = seq;
         let entry = stored.entry(job.conversation_id.as_str()).or_default();
         entry.0 += 1;
@@ -259,15 +351,25 @@ async fn store_group(
             c.last_visitor_at = Some(now);
             entry.1 = Some(now);
         }
+        if let Some(k) = key {
+            known.insert(k, message.clone());
+        }
         outcomes.push(Ok(Appended {
             message,
             duplicate: false,
             conversation: c.clone(),
         }));
     }
-    for (id, (n, visitor_at)) in &stored {
-        store::conversations::bump(&mut tx, id, *n, *visitor_at).await?;
-    }
+    store::messages::insert_many(&mut tx, state.db.engine(), &inserts).await?;
+    let bumps: Vec<Bump<'_>> = stored
+        .iter()
+        .map(|(id, (n, visitor_at))| Bump {
+            id,
+            n: *n,
+            visitor_at: *visitor_at,
+        })
+        .collect();
+    store::conversations::bump_many(&mut tx, state.db.engine(), &bumps).await?;
     tx.commit().await?;
     Ok(outcomes)
 }

@@ -10,7 +10,7 @@ use parley_protocol::api::{ConversationState, EndReason};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use super::{now_ms, Result, Tx};
+use super::{now_ms, Engine, Result, Sql, Tx};
 use crate::chat::{Change, Conversation};
 
 macro_rules! columns {
@@ -267,18 +267,95 @@ pub async fn bump(
     row.as_ref().map(from_row).transpose()
 }
 
-/// Locks a conversation row inside `tx` and reads it, changing nothing (a group commit
-/// locks its conversations first, then bumps those it stored messages in; see
-/// `crate::chat::commit`).
-pub async fn lock_quietly(tx: &mut Tx, conversation_id: &str) -> Result<Option<Conversation>> {
-    let row = sqlx::query(concat!(
-        "UPDATE conversations SET last_seq = last_seq WHERE id = $1 RETURNING ",
-        columns!()
-    ))
-    .bind(conversation_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.as_ref().map(from_row).transpose()
+/// Locks the rows of the conversations `ids` inside `tx` and reads them, changing
+/// nothing, in one statement (a group commit locks its conversations first, then bumps
+/// those it stored messages in with [`bump_many`]; see `crate::chat::commit`). `ids`
+/// must be sorted (byte order) and free of repeats; ids with no row are absent from
+/// the answer, whose order is unspecified.
+///
+/// PostgreSQL locks the rows in byte order of their ids (`ORDER BY id COLLATE "C"`:
+/// the sort runs before the row locks are taken), the order of `ids`, so two groups
+/// sharing conversations (two instances) never wait on each other in a cycle. `FOR NO
+/// KEY UPDATE` is the lock an `UPDATE` of non-key columns takes, the same as [`bump`]'s,
+/// so it excludes every other writer of the rows and nothing more. On SQLite the
+/// statement is a no-op `UPDATE`: it takes the database's write lock at once, as
+/// [`bump`] does, rather than upgrading from a read snapshot later.
+pub async fn lock_many(tx: &mut Tx, engine: Engine, ids: &[&str]) -> Result<Vec<Conversation>> {
+    debug_assert!(ids.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = match engine {
+        Engine::Postgres => Sql::new(
+            engine,
+            concat!("SELECT ", columns!(), " FROM conversations WHERE id IN ("),
+        ),
+        Engine::Sqlite => Sql::new(
+            engine,
+            "UPDATE conversations SET last_seq = last_seq WHERE id IN (",
+        ),
+    };
+    sql.params(ids.len());
+    match engine {
+        Engine::Postgres => sql.push(") ORDER BY id COLLATE \"C\" FOR NO KEY UPDATE"),
+        Engine::Sqlite => sql.push(concat!(") RETURNING ", columns!())),
+    };
+    let mut q = sqlx::query(sql.text());
+    for id in ids {
+        q = q.bind(*id);
+    }
+    let rows = q.fetch_all(&mut **tx).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// One conversation's share of a group commit: how many messages were stored in it and
+/// when the newest visitor message among them was (for the idle timeout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bump<'a> {
+    pub id: &'a str,
+    pub n: i64,
+    pub visitor_at: Option<i64>,
+}
+
+/// [`bump`] for several conversations locked by [`lock_many`], in one statement
+/// (`CASE` on the id), returning nothing: the caller knows the rows it locked.
+pub async fn bump_many(tx: &mut Tx, engine: Engine, bumps: &[Bump<'_>]) -> Result<()> {
+    if bumps.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        engine,
+        "UPDATE conversations SET last_seq = last_seq + CASE id",
+    );
+    for _ in bumps {
+        sql.push(" WHEN ").param().push(" THEN ").param();
+    }
+    sql.push(" ELSE 0 END, updated_at = ").param();
+    let visitors = bumps.iter().filter(|b| b.visitor_at.is_some()).count();
+    if visitors > 0 {
+        sql.push(", last_visitor_at = CASE id");
+        for _ in 0..visitors {
+            sql.push(" WHEN ").param().push(" THEN ").param();
+        }
+        sql.push(" ELSE last_visitor_at END");
+    }
+    sql.push(" WHERE id IN (").params(bumps.len()).push(")");
+    // Bound in the order of the placeholders above.
+    let mut q = sqlx::query(sql.text());
+    for b in bumps {
+        q = q.bind(b.id).bind(b.n);
+    }
+    q = q.bind(now_ms());
+    for b in bumps {
+        if let Some(at) = b.visitor_at {
+            q = q.bind(b.id).bind(at);
+        }
+    }
+    for b in bumps {
+        q = q.bind(b.id);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Locks a conversation row inside `tx` and reads it (a bump by zero: the real bump

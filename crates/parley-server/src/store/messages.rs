@@ -7,7 +7,7 @@ use parley_protocol::api::{ChatMessage, MessageKind, Sender};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use super::{Result, Tx};
+use super::{Engine, Result, Sql, Tx};
 use crate::chat::NewMessage;
 
 macro_rules! columns {
@@ -68,23 +68,7 @@ pub async fn insert(
     m: &NewMessage,
     at: i64,
 ) -> Result<ChatMessage> {
-    let event = match (&m.event, &m.bot) {
-        (Some(e), _) => Some(serde_json::to_string(e).expect("events serialize")),
-        (None, Some(b)) => Some(serde_json::to_string(b).expect("bot replies serialize")),
-        (None, None) => None,
-    };
-    let card = m
-        .card
-        .as_ref()
-        .map(|c| serde_json::to_string(c).expect("cards serialize"));
-    let image = m
-        .image
-        .as_ref()
-        .map(|i| serde_json::to_string(i).expect("images serialize"));
-    let file = m
-        .file
-        .as_ref()
-        .map(|f| serde_json::to_string(f).expect("files serialize"));
+    let (event, card, image, file) = json_columns(m);
     sqlx::query(
         "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, sender_name, \
          kind, body, event, card, image, file, created_at) \
@@ -106,6 +90,139 @@ pub async fn insert(
     .execute(&mut **tx)
     .await?;
     Ok(m.stored(conversation_id, seq, at))
+}
+
+/// One message of a group insert ([`insert_many`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewRow<'a> {
+    pub conversation_id: &'a str,
+    pub seq: i64,
+    pub message: &'a NewMessage,
+    pub at: i64,
+}
+
+/// Columns of one `messages` row as [`insert`] and [`insert_many`] write them.
+const INSERT_COLUMNS: usize = 13;
+
+/// The most rows one [`insert_many`] statement writes: its parameters stay within
+/// SQLite's default limit (32,766 since 3.32; PostgreSQL allows 65,535).
+pub const MAX_INSERT_ROWS: usize = 32_766 / INSERT_COLUMNS;
+
+/// The kind-specific JSON columns of `m`: event (or bot reply), card, image, file.
+fn json_columns(
+    m: &NewMessage,
+) -> (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+) {
+    let event = match (&m.event, &m.bot) {
+        (Some(e), _) => Some(serde_json::to_string(e).expect("events serialize")),
+        (None, Some(b)) => Some(serde_json::to_string(b).expect("bot replies serialize")),
+        (None, None) => None,
+    };
+    let card = m
+        .card
+        .as_ref()
+        .map(|c| serde_json::to_string(c).expect("cards serialize"));
+    let image = m
+        .image
+        .as_ref()
+        .map(|i| serde_json::to_string(i).expect("images serialize"));
+    let file = m
+        .file
+        .as_ref()
+        .map(|f| serde_json::to_string(f).expect("files serialize"));
+    (event, card, image, file)
+}
+
+/// Stores `rows` (messages of conversations whose rows `tx` locked) with one multi-row
+/// `INSERT` per [`MAX_INSERT_ROWS`] rows.
+pub async fn insert_many(tx: &mut Tx, engine: Engine, rows: &[NewRow<'_>]) -> Result<()> {
+    for chunk in rows.chunks(MAX_INSERT_ROWS) {
+        let mut sql = Sql::new(
+            engine,
+            "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, \
+             sender_name, kind, body, event, card, image, file, created_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").params(INSERT_COLUMNS).push(")");
+        }
+        let mut q = sqlx::query(sql.text());
+        for r in chunk {
+            let m = r.message;
+            let (event, card, image, file) = json_columns(m);
+            q = q
+                .bind(r.conversation_id)
+                .bind(r.seq)
+                .bind(m.client_id.as_deref())
+                .bind(m.sender.as_str())
+                .bind(m.sender_id.as_deref())
+                .bind(m.sender_name.as_deref())
+                .bind(m.kind.as_str())
+                .bind(m.text.as_str())
+                .bind(event)
+                .bind(card)
+                .bind(image)
+                .bind(file)
+                .bind(r.at);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A stored client id: conversation, sender, client id.
+pub type ClientKey<'a> = (&'a str, Sender, &'a str);
+
+/// The most client ids one [`by_client_ids`] statement looks up: its `OR` of one term
+/// per key is a chain as deep as the keys are many, and SQLite refuses an expression
+/// deeper than 1,000 (`SQLITE_MAX_EXPR_DEPTH`); 256 keys (a whole committer group, see
+/// `crate::chat::commit::MAX_BATCH`) stay well within it.
+pub const MAX_LOOKUP_KEYS: usize = 256;
+
+/// The messages stored under any of `keys` (each at most once: the unique index
+/// `messages_client`), in no particular order. One statement per [`MAX_LOOKUP_KEYS`]
+/// keys; each key is a term of an `OR`, which both engines answer from the index.
+pub async fn by_client_ids(
+    tx: &mut Tx,
+    engine: Engine,
+    keys: &[ClientKey<'_>],
+) -> Result<Vec<ChatMessage>> {
+    let mut found = Vec::new();
+    for chunk in keys.chunks(MAX_LOOKUP_KEYS) {
+        let mut sql = Sql::new(
+            engine,
+            concat!("SELECT ", columns!(), " FROM messages WHERE "),
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push("(conversation_id = ")
+                .param()
+                .push(" AND sender = ")
+                .param()
+                .push(" AND client_id = ")
+                .param()
+                .push(")");
+        }
+        let mut q = sqlx::query(sql.text());
+        for (conversation_id, sender, client_id) in chunk {
+            q = q
+                .bind(*conversation_id)
+                .bind(sender.as_str())
+                .bind(*client_id);
+        }
+        for row in q.fetch_all(&mut **tx).await? {
+            found.push(from_row(&row)?);
+        }
+    }
+    Ok(found)
 }
 
 /// The message a client id was stored as, if any.

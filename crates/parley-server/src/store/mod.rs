@@ -167,6 +167,68 @@ impl Db {
     }
 }
 
+/// SQL text built at run time for a statement whose number of parameters varies (the
+/// group commit's), written with each engine's cheapest placeholders: `$1, $2, …` on
+/// PostgreSQL, which requires them, and anonymous `?` on SQLite. SQLite keeps numbered
+/// and named parameters in a list it searches linearly, both when it parses one and
+/// when sqlx asks each parameter's name to bind it, so a statement's cost grows with
+/// the square of its parameters: a 256-row insert (3,328 parameters) spent more time
+/// there than in storing the rows (`perf` in docs/performance.md, session 8). Values
+/// are bound in the order [`Sql::param`] wrote their placeholders.
+pub(crate) struct Sql {
+    text: String,
+    engine: Engine,
+    params: usize,
+}
+
+impl Sql {
+    /// Starts a statement with `text`.
+    pub(crate) fn new(engine: Engine, text: &str) -> Sql {
+        let mut s = String::with_capacity(256);
+        s.push_str(text);
+        Sql {
+            text: s,
+            engine,
+            params: 0,
+        }
+    }
+
+    /// Appends SQL text.
+    pub(crate) fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends the next parameter's placeholder.
+    pub(crate) fn param(&mut self) -> &mut Sql {
+        self.params += 1;
+        match self.engine {
+            Engine::Sqlite => self.text.push('?'),
+            Engine::Postgres => {
+                use std::fmt::Write;
+                let _ = write!(self.text, "${}", self.params);
+            }
+        }
+        self
+    }
+
+    /// Appends `n` placeholders separated by commas.
+    pub(crate) fn params(&mut self, n: usize) -> &mut Sql {
+        for i in 0..n {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.param();
+        }
+        self
+    }
+
+    /// The statement's text.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// A stable 64-bit key for a tenant's advisory lock (FNV-1a: the same on every instance
 /// and every build, unlike the standard library's hasher, which is seeded per process).
 fn tenant_lock_key(sysnum: &str) -> i64 {
@@ -196,13 +258,31 @@ pub async fn ping(db: &Db) -> Result<()> {
     Ok(())
 }
 
-/// Sends `payload` on a PostgreSQL notification channel (see `crate::notify`).
-pub async fn notify(db: &Db, channel: &str, payload: &str) -> Result<()> {
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(channel)
-        .bind(payload)
-        .execute(&db.pool)
-        .await?;
+/// Sends every payload of `payloads` on a PostgreSQL notification channel (see
+/// `crate::notify`), in order, in one statement: one round trip and one commit for a
+/// burst of notes instead of one each. (PostgreSQL delivers two identical payloads of
+/// one transaction once; every note carries its own ids, so only true repeats merge.)
+/// The count around the calls keeps their `void` results away from the Any driver; a
+/// subquery's volatile outputs are computed even when the outer query does not read
+/// them.
+pub async fn notify(db: &Db, channel: &str, payloads: &[String]) -> Result<()> {
+    if payloads.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(db.engine, "SELECT COUNT(*) AS sent FROM (SELECT pg_notify(");
+    sql.param().push(", v.p) FROM (VALUES ");
+    for i in 0..payloads.len() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(").param().push(")");
+    }
+    sql.push(") AS v(p)) AS n");
+    let mut q = sqlx::query(sql.text()).bind(channel);
+    for p in payloads {
+        q = q.bind(p.as_str());
+    }
+    q.fetch_one(&db.pool).await?;
     Ok(())
 }
 
@@ -229,6 +309,16 @@ mod tests {
         // the hash would let an old and a new instance route the same tenant at once.
         assert_eq!(tenant_lock_key("demo"), KEY_DEMO);
         assert_ne!(tenant_lock_key("demo"), tenant_lock_key("ABC"));
+    }
+
+    #[test]
+    fn run_time_statements_number_their_parameters_per_engine() {
+        let mut pg = Sql::new(Engine::Postgres, "SELECT 1 WHERE a IN (");
+        pg.params(3).push(") AND b = ").param();
+        assert_eq!(pg.text(), "SELECT 1 WHERE a IN ($1, $2, $3) AND b = $4");
+        let mut lite = Sql::new(Engine::Sqlite, "SELECT 1 WHERE a IN (");
+        lite.params(3).push(") AND b = ").param();
+        assert_eq!(lite.text(), "SELECT 1 WHERE a IN (?, ?, ?) AND b = ?");
     }
 
     /// FNV-1a 64 of `parley-routing:demo`, computed independently.

@@ -19,10 +19,17 @@ use crate::helpers::{
     connect_ws, fresh_database, next_of, send_event, signed, spawn_app, Store, TestApp,
 };
 use crate::restart::start;
+use parley_protocol::api::{MessageKind, Sender};
+use parley_server::chat::commit::append_together;
+use parley_server::chat::{Appended, NewMessage};
+use parley_server::error::ApiError;
+use parley_server::store;
 
 crate::on_both_stores!(
     sigkill_in_a_group_commit_keeps_every_ack,
-    another_tenants_agent_cannot_post_into_a_conversation
+    another_tenants_agent_cannot_post_into_a_conversation,
+    one_group_answers_repeats_and_refusals_per_message,
+    a_group_wider_than_one_statement_is_stored_whole
 );
 
 /// Visitors sending at once.
@@ -250,4 +257,261 @@ async fn another_tenants_agent_cannot_post_into_a_conversation(store: Store) {
         .filter(|m| m["text"] == "not yours")
         .collect();
     assert!(stored.is_empty(), "{stored:?}");
+}
+
+/// A visitor's text message with client id `cid`.
+fn visitor_text(cid: &str, text: &str) -> NewMessage {
+    NewMessage::from_person(
+        cid,
+        Sender::Visitor,
+        None,
+        None,
+        MessageKind::Text,
+        text.to_owned(),
+    )
+}
+
+/// The HTTP status of a refused outcome.
+fn refusal(outcome: &Result<Appended, ApiError>) -> u16 {
+    match outcome {
+        Err(ApiError::Client { status, .. }) => status.as_u16(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// The stored `(seq, client_id, text)` of a conversation, in order.
+async fn stored_in(app: &TestApp, conversation_id: &str) -> Vec<(i64, Option<String>, String)> {
+    let db = &app.state.as_ref().unwrap().db;
+    store::messages::after(db.pool(), conversation_id, 0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.seq, m.client_id, m.text))
+        .collect()
+}
+
+/// One group, chosen message by message (the committer forms groups from what is
+/// waiting, which a test cannot time): three conversations, one of them ended, with
+/// repeats of a client id inside the group and of one committed before, an unknown
+/// conversation and another tenant's agent among them. Each message gets its own
+/// outcome; repeats answer with the first message's `seq`; numbers are gap-free in
+/// arrival order; every conversation's counter ends at its last message, so the next
+/// message (stored alone) follows on.
+async fn one_group_answers_repeats_and_refusals_per_message(store: Store) {
+    let app = spawn_app(store).await;
+    let state = app.state.clone().unwrap();
+    let mut convs = Vec::new();
+    let mut tokens = Vec::new();
+    for v in ["ga", "gb", "gc"] {
+        let init = app.init(&format!("sysnum=demo&partnerid={v}&type=1")).await;
+        convs.push(init["conversation"]["id"].as_str().unwrap().to_owned());
+        tokens.push(init["session_token"].as_str().unwrap().to_owned());
+    }
+    let (a, b, c) = (&convs[0], &convs[1], &convs[2]);
+    let (status, _) = app
+        .call(Method::POST, "/api/chat/leave", &tokens[2], None)
+        .await;
+    assert_eq!(status, 200, "conversation c ended");
+    let before = parley_server::chat::append(&state, a, visitor_text("a-old", "said before"))
+        .await
+        .unwrap();
+    let a0 = before.message.seq;
+    let b0 = stored_in(&app, b).await.last().map_or(0, |m| m.0);
+
+    let group = vec![
+        (a.clone(), None, visitor_text("a-1", "first")),
+        (b.clone(), None, visitor_text("b-1", "first in b")),
+        (c.clone(), None, visitor_text("c-1", "into an ended one")),
+        (a.clone(), None, visitor_text("a-1", "first, re-sent")),
+        (
+            a.clone(),
+            None,
+            visitor_text("a-old", "said before, re-sent"),
+        ),
+        (
+            "no-such-conversation".to_owned(),
+            None,
+            visitor_text("x-1", "nowhere"),
+        ),
+        (
+            b.clone(),
+            Some("QUEUE".to_owned()),
+            NewMessage::from_person(
+                "other-tenant",
+                Sender::Agent,
+                Some("solo".to_owned()),
+                Some("Solo".to_owned()),
+                MessageKind::Text,
+                "not yours".to_owned(),
+            ),
+        ),
+        (b.clone(), None, visitor_text("b-2", "second in b")),
+        (
+            c.clone(),
+            None,
+            visitor_text("c-1", "into an ended one, again"),
+        ),
+        (a.clone(), None, visitor_text("a-2", "second")),
+        (b.clone(), None, visitor_text("b-1", "first in b, re-sent")),
+    ];
+    let groups = || state.metrics.group_commits.load(Ordering::Relaxed);
+    let groups_before = groups();
+    let out = append_together(&state, group).await;
+    assert_eq!(out.len(), 11);
+    // Stored as one group: had its transaction failed (a repeat inserted twice, say),
+    // each message would have been retried alone and the answers could not tell.
+    assert_eq!(
+        groups(),
+        groups_before + 1,
+        "one group commit, no retries alone"
+    );
+    let ok = |i: usize| {
+        out[i]
+            .as_ref()
+            .unwrap_or_else(|e| panic!("message {i}: {e:?}"))
+    };
+    assert!(!ok(0).duplicate && ok(0).message.seq == a0 + 1);
+    assert!(!ok(1).duplicate && ok(1).message.seq == b0 + 1);
+    assert_eq!(refusal(&out[2]), 409, "an ended conversation refuses");
+    assert!(ok(3).duplicate, "a repeat inside the group is a duplicate");
+    assert_eq!(ok(3).message.seq, a0 + 1);
+    assert_eq!(ok(3).message.text, "first", "the first message answers");
+    assert!(
+        ok(4).duplicate,
+        "a repeat of a committed message is a duplicate"
+    );
+    assert_eq!(ok(4).message.seq, a0);
+    assert_eq!(ok(4).message.text, "said before");
+    assert_eq!(refusal(&out[5]), 404);
+    assert_eq!(refusal(&out[6]), 404, "another tenant's agent");
+    assert!(!ok(7).duplicate && ok(7).message.seq == b0 + 2);
+    assert_eq!(
+        refusal(&out[8]),
+        409,
+        "a repeat of a refused message is refused"
+    );
+    assert!(!ok(9).duplicate && ok(9).message.seq == a0 + 2);
+    assert!(ok(10).duplicate && ok(10).message.seq == b0 + 1);
+    assert_eq!(ok(9).conversation.last_seq, a0 + 2);
+
+    let in_a = stored_in(&app, a).await;
+    assert_eq!(
+        in_a.iter().map(|m| m.0).collect::<Vec<_>>(),
+        (1..=a0 + 2).collect::<Vec<_>>(),
+        "a: gap-free"
+    );
+    assert_eq!(
+        in_a[in_a.len() - 3..]
+            .iter()
+            .map(|m| (m.1.as_deref().unwrap(), m.2.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("a-old", "said before"),
+            ("a-1", "first"),
+            ("a-2", "second")
+        ]
+    );
+    let in_b = stored_in(&app, b).await;
+    assert_eq!(
+        in_b[in_b.len() - 2..]
+            .iter()
+            .map(|m| (m.0, m.1.as_deref().unwrap()))
+            .collect::<Vec<_>>(),
+        [(b0 + 1, "b-1"), (b0 + 2, "b-2")]
+    );
+    let c_ids: Vec<_> = stored_in(&app, c)
+        .await
+        .into_iter()
+        .filter_map(|m| m.1)
+        .collect();
+    assert!(
+        c_ids.is_empty(),
+        "nothing stored in the ended conversation: {c_ids:?}"
+    );
+
+    // The counters moved with the messages: the next message of each follows on.
+    for (conv, last) in [(a, a0 + 2), (b, b0 + 2)] {
+        let row = store::conversations::get(state.db.pool(), conv)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.last_seq, last);
+        let next = parley_server::chat::append(&state, conv, visitor_text("next", "next"))
+            .await
+            .unwrap();
+        assert_eq!(next.message.seq, last + 1);
+    }
+}
+
+/// A group bigger than one statement's parameters allow (the committer's groups stay
+/// far below: `MAX_BATCH`) is still stored whole: the insert and the client-id lookup
+/// are split into several statements in one transaction. Sending the same group again
+/// stores nothing and answers every message with its first `seq`.
+async fn a_group_wider_than_one_statement_is_stored_whole(store: Store) {
+    let app = spawn_app(store).await;
+    let state = app.state.clone().unwrap();
+    let mut convs = Vec::new();
+    for v in 0..3 {
+        let init = app
+            .init(&format!("sysnum=demo&partnerid=wide-{v}&type=1"))
+            .await;
+        convs.push(init["conversation"]["id"].as_str().unwrap().to_owned());
+    }
+    let n = store::messages::MAX_INSERT_ROWS + 80;
+    assert!(n > store::messages::MAX_LOOKUP_KEYS * 2);
+    let group = || {
+        (0..n)
+            .map(|i| {
+                let conv = convs[i % convs.len()].clone();
+                (
+                    conv,
+                    None,
+                    visitor_text(&format!("w-{i}"), &format!("wide {i}")),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let groups = || state.metrics.group_commits.load(Ordering::Relaxed);
+    let groups_before = groups();
+    let mut firsts = Vec::new();
+    for outcome in append_together(&state, group()).await {
+        let a = outcome.unwrap();
+        assert!(!a.duplicate);
+        firsts.push(a.message.seq);
+    }
+    assert_eq!(
+        groups(),
+        groups_before + 1,
+        "one group commit, no retries alone"
+    );
+    let mut total = 0;
+    for conv in &convs {
+        let stored = stored_in(&app, conv).await;
+        let seqs: Vec<i64> = stored.iter().map(|m| m.0).collect();
+        assert_eq!(
+            seqs,
+            (1..=seqs.len() as i64).collect::<Vec<_>>(),
+            "gap-free"
+        );
+        total += stored.iter().filter(|m| m.1.is_some()).count();
+    }
+    assert_eq!(total, n, "every message stored once");
+    for (i, outcome) in append_together(&state, group())
+        .await
+        .into_iter()
+        .enumerate()
+    {
+        let a = outcome.unwrap();
+        assert!(a.duplicate, "message {i} again");
+        assert_eq!(a.message.seq, firsts[i]);
+    }
+    let mut again = 0;
+    for conv in &convs {
+        again += stored_in(&app, conv)
+            .await
+            .iter()
+            .filter(|m| m.1.is_some())
+            .count();
+    }
+    assert_eq!(again, n, "nothing stored twice");
 }
