@@ -363,7 +363,13 @@ impl Live {
     /// errors to the outbox.
     fn on_event(self, event: VisitorEvent, outbox: UseOutboxReturn) {
         match event {
-            VisitorEvent::Message { message } => self.receive(*message),
+            VisitorEvent::Message { message } => {
+                // `cargo xtask bench chat-history` times a message's render from here.
+                if let Some(p) = window().performance() {
+                    let _ = p.mark("parley-message-event");
+                }
+                self.receive(*message)
+            }
             VisitorEvent::Typing {
                 from: Sender::Agent,
                 typing,
