@@ -414,7 +414,10 @@ pub fn MessageList(
     Effect::new(move |_| {
         let (count, first) = rows.with(|rows| {
             let count = rows.iter().filter(|r| !matches!(r, Row::Time(_))).count();
-            let first = rows.iter().find(|r| !matches!(r, Row::Time(_))).map(Row::key);
+            let first = rows
+                .iter()
+                .find(|r| !matches!(r, Row::Time(_)))
+                .map(Row::key);
             (count, first)
         });
         request_animation_frame(move || {

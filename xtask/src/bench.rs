@@ -51,7 +51,9 @@ pub fn run(args: &[String]) -> Result {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--n" => ns = Some(it.next().ok_or("--n needs a list, e.g. 100,200")?.clone()),
-            "size" | "load" | "workbench" | "chat-history" | "server" | "bot" => sections.push(a.as_str()),
+            "size" | "load" | "workbench" | "chat-history" | "server" | "bot" => {
+                sections.push(a.as_str())
+            }
             other => return Err(format!("bench: unknown section or option {other:?}")),
         }
     }

@@ -612,9 +612,18 @@ async fn scrolling_up_loads_older_messages_in_place() {
     let long = Conversation::seed(&server, &agent, n, false, newest).await;
     let browser = Browser::start(Viewport::Desktop).await;
     long.keep_visitor_in(&browser, &server).await;
-    open(&browser, &server, &format!("/chat/pc/v2/index.html?{LONG_QUERY}")).await;
+    open(
+        &browser,
+        &server,
+        &format!("/chat/pc/v2/index.html?{LONG_QUERY}"),
+    )
+    .await;
     browser
-        .wait_until(&has_text(".messages .msg-agent", newest), 20, "the newest reply")
+        .wait_until(
+            &has_text(".messages .msg-agent", newest),
+            20,
+            "the newest reply",
+        )
         .await;
     let count = "document.querySelectorAll('.messages .msg-agent').length";
     let before = browser.eval(count).await.as_u64().unwrap();
@@ -785,12 +794,13 @@ async fn render_and_append_in_a_long_conversation() {
                     : answer;
             };
             const renders = [];
+            const builds = [];
             let before = count();
             const t0 = performance.now();
             const finish = () => {
                 observer.disconnect();
                 window.fetch = original;
-                window.parleyHistory = { all: performance.now() - t0, renders, rows: count() };
+                window.parleyHistory = { all: performance.now() - t0, renders, builds, rows: count() };
             };
             // The visitor scrolls to the top; the list's scroll handler asks for a page.
             const step = () => {
@@ -800,11 +810,13 @@ async fn render_and_append_in_a_long_conversation() {
             };
             const observer = new MutationObserver(() => {
                 if (arrived === null) return;
+                const built = performance.now();
                 void list.scrollHeight;
                 const t1 = performance.now();
                 const n = count();
                 if (n <= before) return;
                 renders.push(t1 - arrived);
+                builds.push(built - arrived);
                 arrived = null;
                 before = n;
                 if (n >= total) { finish(); return; }
@@ -827,6 +839,13 @@ async fn render_and_append_in_a_long_conversation() {
         .iter()
         .map(|v| v.as_f64().unwrap())
         .collect();
+    let mut builds: Vec<f64> = history["builds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let build_median = median(&mut builds);
     let rows = history["rows"].as_u64().unwrap();
     assert!(rows >= LONG as u64, "{history}");
     let pages = renders.len();
@@ -845,6 +864,7 @@ async fn render_and_append_in_a_long_conversation() {
     parley_e2e::grace_period(Duration::from_millis(500)).await;
     let mut totals = Vec::new();
     let mut alone = Vec::new();
+    let mut layouts = Vec::new();
     for n in 0..5 {
         let text = format!("One more message, number {n}");
         let appended = browser
@@ -859,12 +879,13 @@ async fn render_and_append_in_a_long_conversation() {
                     const hit = records.some(r => [...r.addedNodes].some(
                         node => node.textContent && node.textContent.includes(text)));
                     if (!hit) return;
+                    const built = performance.now();
                     void list.scrollHeight;
                     const t1 = performance.now();
                     observer.disconnect();
                     const marks = performance.getEntriesByName('parley-message-event');
                     const heard = marks.length ? marks[marks.length - 1].startTime : NaN;
-                    done({ total: t1 - t0, render: t1 - heard });
+                    done({ total: t1 - t0, render: t1 - heard, layout: t1 - built });
                 });
                 observer.observe(list, { childList: true, subtree: true });
                 fetch('/api/agent/conversations/' + conv + '/reply', {
@@ -885,21 +906,24 @@ async fn render_and_append_in_a_long_conversation() {
         assert!(appended["error"].is_null(), "{appended}");
         totals.push(appended["total"].as_f64().unwrap());
         alone.push(appended["render"].as_f64().unwrap());
+        layouts.push(appended["layout"].as_f64().unwrap());
         parley_e2e::grace_period(Duration::from_millis(300)).await;
     }
     let (total_median, alone_median) = (median(&mut totals), median(&mut alone));
+    let layout_median = median(&mut layouts);
     let load_median = median(&mut loads);
     println!(
         "\nvisitor's PC chat, a conversation of {LONG} messages (+1), headless Chromium, release bundle:\n  \
          reload (navigation start -> composer up, the newest {first_rows} rows built), median of 5: {:.0} ms \
          (min {:.0}, max {:.0})\n  \
          render {LONG} history messages ({pages} pages scrolled in; sum of each page's arrival -> rows in the DOM, laid out): {sum:.0} ms\n  \
-         one page, median: {page_median:.1} ms (max {page_max:.1}); the last page (the log at {rows}): {last:.1} ms\n  \
+         one page, median: {page_median:.1} ms (max {page_max:.1}; arrival -> in the DOM before the layout, median: {build_median:.1} ms); \
+         the last page (the log at {rows}): {last:.1} ms\n  \
          whole scroll-through, wall time (server, socket and frames included): {:.0} ms\n  \
          append one more, median of 5 (Alice's reply sent -> in the DOM): {total_median:.1} ms \
          (min {:.1}, max {:.1})\n  \
          append one more, median of 5 (socket event -> in the DOM, the render alone): {alone_median:.1} ms \
-         (min {:.1}, max {:.1})",
+         (min {:.1}, max {:.1}; the forced layout alone: {layout_median:.1} ms)",
         load_median,
         loads[0],
         loads[loads.len() - 1],
