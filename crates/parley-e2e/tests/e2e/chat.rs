@@ -625,6 +625,22 @@ async fn scrolling_up_loads_older_messages_in_place() {
             "the newest reply",
         )
         .await;
+    // The list opens at the newest message, whole on screen (rows off screen are laid
+    // out only when near it, so their sizes are estimates until then).
+    parley_e2e::grace_period(Duration::from_millis(500)).await;
+    let bottom = browser
+        .eval(
+            "(() => { const l = document.querySelector('.messages'); \
+               const rows = l.querySelectorAll('.msg-agent'); \
+               const last = rows[rows.length - 1].getBoundingClientRect(); \
+               return { below: l.scrollHeight - l.scrollTop - l.clientHeight, \
+                 hidden: last.bottom - l.getBoundingClientRect().bottom }; })()",
+        )
+        .await;
+    assert!(
+        bottom["below"].as_f64().unwrap() < 2.0 && bottom["hidden"].as_f64().unwrap() <= 0.0,
+        "the list did not open at the newest message: {bottom}"
+    );
     let count = "document.querySelectorAll('.messages .msg-agent').length";
     let before = browser.eval(count).await.as_u64().unwrap();
     assert!(before < n as u64, "init brought {before} of {n}");
