@@ -57,10 +57,11 @@ pub fn use_outbox(options: UseOutboxOptions) -> UseOutboxReturn {
         send,
     } = options;
     log.update(|l| l.restore_outbox(load(&sysnum, &visitor_id)));
-    // Local storage follows the outbox, and only the outbox: a memo of what is kept,
-    // so a stored message (every page of history, every reply) writes nothing.
-    let kept = Memo::new(move |_| log.with(ChatLog::to_persist));
-    Effect::new(move |_| kept.with(|entries| save(&sysnum, &visitor_id, entries)));
+    // Local storage follows the outbox.
+    Effect::new(move |_| {
+        let entries = log.with(ChatLog::to_persist);
+        save(&sysnum, &visitor_id, &entries);
+    });
 
     let in_flight = StoredValue::new(InFlight::default());
     let send_entry = move |e: &OutboxEntry| {

@@ -118,10 +118,11 @@ pub struct ChatLog {
     conversation_start: BTreeMap<String, i64>,
     /// Unconfirmed messages in the order they were written.
     pub outbox: Vec<OutboxEntry>,
-    /// Local notices by the conversation and seq of the stored message they follow
-    /// (looked up by `&str` for every message of every rebuild, so nothing is
-    /// allocated for the lookup).
-    notes: BTreeMap<String, BTreeMap<i64, String>>,
+    /// Local notices: the conversation and seq of the stored message each follows, and
+    /// its text. A few at most (one per agent joining), so a list looked up by `&str`
+    /// for every message of every rebuild: nothing allocated, no map's code in the
+    /// bundle.
+    notes: Vec<(String, i64, String)>,
 }
 
 impl ChatLog {
@@ -150,10 +151,14 @@ impl ChatLog {
     /// Shows `text` after the stored message `seq` of `conversation_id`, on this page
     /// only (a reload does not bring it back).
     pub fn note_after(&mut self, conversation_id: &str, seq: i64, text: String) {
-        self.notes
-            .entry(conversation_id.to_owned())
-            .or_default()
-            .insert(seq, text);
+        match self
+            .notes
+            .iter_mut()
+            .find(|(c, s, _)| c == conversation_id && *s == seq)
+        {
+            Some(note) => note.2 = text,
+            None => self.notes.push((conversation_id.to_owned(), seq, text)),
+        }
     }
 
     /// The highest sequence number stored for `conversation_id`: what a reconnecting
@@ -277,9 +282,9 @@ impl ChatLog {
             rows.push(Row::Stored(m.clone()));
             let note = self
                 .notes
-                .get(m.conversation_id.as_str())
-                .and_then(|n| n.get(&m.seq));
-            if let Some(text) = note {
+                .iter()
+                .find(|(c, s, _)| *s == m.seq && *c == m.conversation_id);
+            if let Some((_, _, text)) = note {
                 rows.push(Row::Note(m.clone(), text.clone()));
             }
         }
