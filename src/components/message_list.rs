@@ -5,6 +5,9 @@
 //! [`super::rich_text`]: formatting of the safe subset, and links (with `is_link`) as
 //! `<a>` elements whose `href` passed the protocol's http(s) check.
 
+use std::cell::Cell;
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use parley_protocol::api::{AgentBrief, BotOutcome, ChatMessage, Sender, Suggestion, SystemEvent};
 use parley_protocol::params::Link;
@@ -16,7 +19,7 @@ use super::evaluation::BotFeedbackButtons;
 use super::file_card::FileCard;
 use super::rich_text::RichText;
 use crate::i18n::{t, t_args};
-use crate::model::chat_log::{Delivery, OutboxEntry, Row};
+use crate::model::chat_log::{Delivery, OutboxEntry, Row, RowKey};
 use crate::model::conversation::system_text;
 use crate::route::Layout;
 
@@ -26,6 +29,25 @@ const BOTTOM_SLACK: i32 = 48;
 /// The visitor's UTC offset in minutes at `ms`.
 pub fn offset_min(ms: i64) -> i64 {
     -(js_sys::Date::new(&JsValue::from_f64(ms as f64)).get_timezone_offset() as i64)
+}
+
+/// [`offset_min`] asked of the browser once per quarter hour of UTC (time zones change
+/// their offset only at quarter hours): the rows of a long conversation need the offset
+/// of every message, and each question builds a JS `Date`.
+pub fn offset_min_cached() -> impl Fn(i64) -> i64 {
+    const QUARTER_MS: i64 = 15 * 60_000;
+    let last = Cell::new((i64::MIN, 0));
+    move |ms| {
+        let quarter = ms.div_euclid(QUARTER_MS);
+        match last.get() {
+            (q, offset) if q == quarter => offset,
+            _ => {
+                let offset = offset_min(ms);
+                last.set((quarter, offset));
+                offset
+            }
+        }
+    }
 }
 
 /// `ms` as the visitor's local time in `locale` (the browser's `Intl`, which knows
@@ -190,14 +212,15 @@ fn agent_faces(rows: &[Row], current: Option<AgentBrief>) -> Vec<(String, String
     faces
 }
 
-fn stored_row(cx: &RowContext, m: ChatMessage) -> AnyView {
+fn stored_row(cx: &RowContext, m: Arc<ChatMessage>) -> AnyView {
     let locale = cx.locale;
     if m.event.is_some() || m.kind == parley_protocol::api::MessageKind::System {
         return view! { <p class="sys" dir="auto">{system_text(locale, &m)}</p> }.into_any();
     }
     if m.kind == parley_protocol::api::MessageKind::Card {
         let layout = cx.layout;
-        return view! { <CardMessage message=m locale layout /> }.into_any();
+        let message = ChatMessage::clone(&m);
+        return view! { <CardMessage message locale layout /> }.into_any();
     }
     let file = m
         .file
@@ -382,20 +405,21 @@ pub fn MessageList(
     let at_bottom = RwSignal::new(true);
     let unseen = RwSignal::new(0usize);
     let seen_count = StoredValue::new(0usize);
-    let first_key = StoredValue::new(String::new());
+    let first_key = StoredValue::new(None::<RowKey>);
     let height = StoredValue::new(0i32);
 
     // Keeps the view where the visitor expects it after the DOM changed: at the bottom
     // when they were there, at the same message when older ones were added above, and
     // otherwise counts what arrived below for the indicator.
     Effect::new(move |_| {
-        let rows = rows.get();
-        let count = rows.iter().filter(|r| !matches!(r, Row::Time(_))).count();
-        let first = rows
-            .iter()
-            .find(|r| !matches!(r, Row::Time(_)))
-            .map(Row::key)
-            .unwrap_or_default();
+        let (count, first) = rows.with(|rows| {
+            let count = rows.iter().filter(|r| !matches!(r, Row::Time(_))).count();
+            let first = rows
+                .iter()
+                .find(|r| !matches!(r, Row::Time(_)))
+                .map(Row::key);
+            (count, first)
+        });
         request_animation_frame(move || {
             let Some(el) = list.get_untracked() else {
                 return;

@@ -6,6 +6,8 @@
 //! until acknowledged) are tested on the host.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use parley_protocol::api::{BotReply, ChatMessage, Sender};
 use serde::{Deserialize, Serialize};
@@ -34,7 +36,7 @@ pub struct OutboxEntry {
 }
 
 /// How a message the visitor wrote stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Delivery {
     /// Stored by the server.
     Sent,
@@ -45,27 +47,60 @@ pub enum Delivery {
 }
 
 /// One row of the message list.
+///
+/// Stored messages are shared (`Arc`) with the log, so building the rows of a long
+/// conversation again after each new message copies pointers, not texts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row {
     /// A time separator before the next message (Unix ms of that message).
     Time(i64),
     /// A stored message.
-    Stored(ChatMessage),
+    Stored(Arc<ChatMessage>),
     /// An outbox entry, shown where the visitor expects it: at the end.
     Outgoing(OutboxEntry, Delivery),
     /// A notice of this page only (never stored), shown after the stored message it
-    /// follows: `agent_hello_word` when an agent joins. The key is that message's.
-    Note(String, String),
+    /// follows: `agent_hello_word` when an agent joins.
+    Note(Arc<ChatMessage>, String),
+}
+
+/// What stays the same while a row means the same thing: the message list's key. It
+/// is built for every row at every change of a long list, so it formats and allocates
+/// nothing for stored messages (it shares the message and compares its identity).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RowKey {
+    Time(i64),
+    Stored(MessageId),
+    Outgoing(String, Delivery),
+    Note(MessageId),
+}
+
+/// A stored message's identity, `(conversation_id, seq)`, read from the shared message.
+#[derive(Debug, Clone)]
+pub struct MessageId(Arc<ChatMessage>);
+
+impl PartialEq for MessageId {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.seq == other.0.seq && self.0.conversation_id == other.0.conversation_id
+    }
+}
+
+impl Eq for MessageId {}
+
+impl Hash for MessageId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.conversation_id.hash(state);
+        self.0.seq.hash(state);
+    }
 }
 
 impl Row {
     /// A key that stays the same while the row means the same thing.
-    pub fn key(&self) -> String {
+    pub fn key(&self) -> RowKey {
         match self {
-            Row::Time(ms) => format!("t{ms}"),
-            Row::Stored(m) => format!("m{}:{}", m.conversation_id, m.seq),
-            Row::Outgoing(e, d) => format!("o{}:{d:?}", e.client_id),
-            Row::Note(after, _) => format!("n{after}"),
+            Row::Time(ms) => RowKey::Time(*ms),
+            Row::Stored(m) => RowKey::Stored(MessageId(m.clone())),
+            Row::Outgoing(e, d) => RowKey::Outgoing(e.client_id.clone(), *d),
+            Row::Note(after, _) => RowKey::Note(MessageId(after.clone())),
         }
     }
 }
@@ -78,13 +113,16 @@ pub const SEPARATOR_GAP_MS: i64 = 5 * 60_000;
 pub struct ChatLog {
     /// Stored messages by (conversation's first-seen time, conversation id, seq), so
     /// older conversations of the history come first and each keeps its order.
-    stored: BTreeMap<(i64, String, i64), ChatMessage>,
+    stored: BTreeMap<(i64, String, i64), Arc<ChatMessage>>,
     /// When each conversation's first message we know of was written.
     conversation_start: BTreeMap<String, i64>,
     /// Unconfirmed messages in the order they were written.
     pub outbox: Vec<OutboxEntry>,
-    /// Local notices by the (conversation, seq) of the stored message they follow.
-    notes: BTreeMap<(String, i64), String>,
+    /// Local notices: the conversation and seq of the stored message each follows, and
+    /// its text. A few at most (one per agent joining), so a list looked up by `&str`
+    /// for every message of every rebuild: nothing allocated, no map's code in the
+    /// bundle.
+    notes: Vec<(String, i64, String)>,
 }
 
 impl ChatLog {
@@ -106,14 +144,21 @@ impl ChatLog {
         if self.stored.contains_key(&key) {
             return false;
         }
-        self.stored.insert(key, message);
+        self.stored.insert(key, Arc::new(message));
         true
     }
 
     /// Shows `text` after the stored message `seq` of `conversation_id`, on this page
     /// only (a reload does not bring it back).
     pub fn note_after(&mut self, conversation_id: &str, seq: i64, text: String) {
-        self.notes.insert((conversation_id.to_owned(), seq), text);
+        match self
+            .notes
+            .iter_mut()
+            .find(|(c, s, _)| c == conversation_id && *s == seq)
+        {
+            Some(note) => note.2 = text,
+            None => self.notes.push((conversation_id.to_owned(), seq, text)),
+        }
     }
 
     /// The highest sequence number stored for `conversation_id`: what a reconnecting
@@ -219,26 +264,28 @@ impl ChatLog {
     /// The rows to render. `offset_min(ms)` is the visitor's UTC offset in minutes at
     /// that instant (it changes with daylight saving time); a separator goes before the
     /// first message, before the first message of each local day, and after a pause of
-    /// [`SEPARATOR_GAP_MS`].
+    /// [`SEPARATOR_GAP_MS`]. Each message's local day is computed once (it asks the
+    /// browser for the offset).
     pub fn rows(&self, offset_min: impl Fn(i64) -> i64) -> Vec<Row> {
         let mut rows = Vec::with_capacity(self.stored.len() + self.outbox.len() + 4);
-        let mut previous: Option<i64> = None;
+        // The previous message's time and local day.
+        let mut previous: Option<(i64, i64)> = None;
         let mut push_time = |rows: &mut Vec<Row>, ms: i64| {
-            if needs_separator(previous, ms, &offset_min) {
+            let today = local_day(ms, &offset_min);
+            if previous.is_none_or(|(at, day)| day != today || ms - at >= SEPARATOR_GAP_MS) {
                 rows.push(Row::Time(ms));
             }
-            previous = Some(ms);
+            previous = Some((ms, today));
         };
         for m in self.stored.values() {
             push_time(&mut rows, m.created_at);
-            let note = self.notes.get(&(m.conversation_id.clone(), m.seq));
-            let row = Row::Stored(m.clone());
-            if let Some(text) = note {
-                let after = row.key();
-                rows.push(row);
-                rows.push(Row::Note(after, text.clone()));
-            } else {
-                rows.push(row);
+            rows.push(Row::Stored(m.clone()));
+            let note = self
+                .notes
+                .iter()
+                .find(|(c, s, _)| *s == m.seq && *c == m.conversation_id);
+            if let Some((_, _, text)) = note {
+                rows.push(Row::Note(m.clone(), text.clone()));
             }
         }
         for e in &self.outbox {
@@ -270,8 +317,12 @@ impl FromIterator<ChatMessage> for ChatLog {
 /// Whether a time separator goes before a message at `ms` after one at `previous`.
 pub fn needs_separator(previous: Option<i64>, ms: i64, offset_min: impl Fn(i64) -> i64) -> bool {
     let Some(prev) = previous else { return true };
-    let day = |t: i64| (t + offset_min(t) * 60_000).div_euclid(86_400_000);
-    day(prev) != day(ms) || ms - prev >= SEPARATOR_GAP_MS
+    local_day(prev, &offset_min) != local_day(ms, &offset_min) || ms - prev >= SEPARATOR_GAP_MS
+}
+
+/// The local day (days since the epoch in the visitor's time zone) of the instant `ms`.
+fn local_day(ms: i64, offset_min: impl Fn(i64) -> i64) -> i64 {
+    (ms + offset_min(ms) * 60_000).div_euclid(86_400_000)
 }
 
 #[cfg(test)]
@@ -361,7 +412,7 @@ mod tests {
             .rows(|_| 0)
             .into_iter()
             .filter_map(|r| match r {
-                Row::Stored(m) => Some((m.conversation_id, m.seq)),
+                Row::Stored(m) => Some((m.conversation_id.clone(), m.seq)),
                 _ => None,
             })
             .collect();
@@ -419,6 +470,28 @@ mod tests {
         ));
         assert_eq!(log.retry("a").map(|e| e.client_id), Some("a".into()));
         assert_eq!(log.to_send().len(), 1);
+    }
+
+    #[test]
+    fn row_keys_follow_the_message_not_its_copy() {
+        let mut log = ChatLog::default();
+        log.insert(msg("a", 1, Sender::Agent, None, 10));
+        log.insert(msg("b", 1, Sender::Agent, None, 20));
+        let first = log.rows(|_| 0);
+        log.insert(msg("a", 2, Sender::Agent, None, 30));
+        let second = log.rows(|_| 0);
+        let keys = |rows: &[Row]| rows.iter().map(Row::key).collect::<Vec<_>>();
+        // Every row keeps its key across rebuilds; the same seq in another conversation
+        // is another row.
+        let (before, after) = (keys(&first), keys(&second));
+        assert!(before.iter().all(|k| after.contains(k)), "{after:?}");
+        assert_eq!(after.len(), before.len() + 1);
+        assert_ne!(first[1].key(), first[2].key());
+        // A rebuild shares the stored messages instead of copying them.
+        match (&first[1], &second[1]) {
+            (Row::Stored(x), Row::Stored(y)) => assert!(Arc::ptr_eq(x, y)),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::components::composer::Composer;
 use crate::components::connection_banner::ConnectionBanner;
 use crate::components::evaluation::ChatEvaluation;
 use crate::components::image_uploads::ImageUploads;
-use crate::components::message_list::{offset_min, MessageList};
+use crate::components::message_list::{offset_min_cached, MessageList};
 use crate::components::reception_notice::{leave_message_href, redirect_target, ReceptionNotice};
 use crate::components::screenshot::{capture_supported, screenshot_offered};
 use crate::components::theme;
@@ -237,7 +237,7 @@ fn ChatView(
     let show_emoji = Signal::derive(move || chat.with(|c| c.emoji_shown(emoji_after_transfer)));
     let photo_flag = settings.photo_flag;
     let show_image = Signal::derive(move || chat.with(|c| c.pictures_allowed(photo_flag)));
-    let rows = Memo::new(move |_| log.with(|l| l.rows(offset_min)));
+    let rows = Memo::new(move |_| log.with(|l| l.rows(offset_min_cached())));
 
     let stored = Callback::new(move |m: ChatMessage| {
         log.update(|l| {
@@ -365,7 +365,13 @@ impl Live {
     /// errors to the outbox.
     fn on_event(self, event: VisitorEvent, outbox: UseOutboxReturn) {
         match event {
-            VisitorEvent::Message { message } => self.receive(*message),
+            VisitorEvent::Message { message } => {
+                // `cargo xtask bench chat-history` times a message's render from here.
+                if let Some(p) = window().performance() {
+                    let _ = p.mark("parley-message-event");
+                }
+                self.receive(*message)
+            }
             VisitorEvent::Typing {
                 from: Sender::Agent,
                 typing,
@@ -502,7 +508,7 @@ fn transcript_saver(
 ) -> Callback<()> {
     Callback::new(move |()| {
         let text = log.with_untracked(|l| {
-            let rows = l.rows(offset_min);
+            let rows = l.rows(offset_min_cached());
             transcript(locale, &title.get_untracked(), &greeting, &rows, |ms| {
                 stamp(ms, locale)
             })

@@ -26,7 +26,16 @@
 //! alone), the median of five. It runs the ignored e2e test
 //! `workbench::open_and_append_in_a_long_conversation`.
 //!
-//! `cargo xtask bench [size] [load] [workbench] [server] [bot] [--n 1000,10000]`: no section runs them all;
+//! `chat-history`: the visitor's PC chat with a conversation of 2,000 messages, in
+//! headless Chromium against the real server and the release bundle: the reload until
+//! the newest rows are up, the render of all 2,000 as the visitor scrolls them in 30 at
+//! a time (the sum of each page's arrival -> rows in the DOM and laid out, beside the
+//! wall time), and the time to append one more (from the agent's send, and from the
+//! socket's event: the render alone), the median of five. It runs the ignored e2e test
+//! `chat::render_and_append_in_a_long_conversation`.
+//!
+//! `cargo xtask bench [size] [load] [workbench] [chat-history] [server] [bot] [--n 1000,10000]`:
+//! no section runs them all;
 //! `--n` (or `PARLEY_BENCH_N`) overrides the server section's socket counts.
 
 use std::io::{BufRead, BufReader};
@@ -42,7 +51,9 @@ pub fn run(args: &[String]) -> Result {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--n" => ns = Some(it.next().ok_or("--n needs a list, e.g. 100,200")?.clone()),
-            "size" | "load" | "workbench" | "server" | "bot" => sections.push(a.as_str()),
+            "size" | "load" | "workbench" | "chat-history" | "server" | "bot" => {
+                sections.push(a.as_str())
+            }
             other => return Err(format!("bench: unknown section or option {other:?}")),
         }
     }
@@ -77,6 +88,13 @@ pub fn run(args: &[String]) -> Result {
             build_client()?;
         }
         ignored_e2e("workbench::open_and_append_in_a_long_conversation")?;
+    }
+    if want("chat-history") {
+        tools::setup()?;
+        if !want("size") && !want("load") && !want("workbench") {
+            build_client()?;
+        }
+        ignored_e2e("chat::render_and_append_in_a_long_conversation")?;
     }
     if want("bot") {
         run_cmd(cargo().args([

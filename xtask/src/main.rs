@@ -8,11 +8,12 @@
 //!   (`precompress.rs`).
 //! * `cargo xtask serve`: setup, release build, run on SQLite with the demo tenant.
 //! * `cargo xtask test [--no-e2e]`: the whole suite, as CI runs it.
-//! * `cargo xtask bench [size] [load] [workbench] [bot] [server] [--n 1000,10000]`:
+//! * `cargo xtask bench [size] [load] [workbench] [chat-history] [bot] [server] [--n 1000,10000]`:
 //!   measurements that would be flaky as tests (no section = all): `size` the release
 //!   bundles (raw / gzip / brotli), `load` the chat page's navigation-to-interactive time
 //!   in headless Chromium, `workbench` opening a conversation of 2,000 messages in the
-//!   agents' workbench and appending one more,
+//!   agents' workbench and appending one more, `chat-history` the visitor's chat
+//!   rendering a history of 2,000 messages and appending one more,
 //!   `bot` the demo FAQ bot's accuracy on its held-apart questions, `server` messages/s,
 //!   latency and RSS beside a bare echo server at N sockets (see `bench.rs`).
 //! * `cargo xtask fuzz [TARGET] [SECONDS]`: a cargo-fuzz target (`params`, `api`).
