@@ -104,6 +104,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Sets a Performance API mark, by which `cargo xtask bench workbench` times the
+/// steps of a message's render (a few bytes of the page's timeline, nothing else).
+pub(crate) fn bench_mark(name: &str) {
+    if let Some(p) = window().performance() {
+        let _ = p.mark(name);
+    }
+}
+
 /// The signed-in page: top bar and routes, with the socket and the inbox.
 #[component]
 fn Shell(
@@ -122,19 +130,16 @@ fn Shell(
     let unseen = RwSignal::new(0u32);
     let wb_cell = StoredValue::new(None::<Wb>);
     let on_event = Callback::new(move |event: parley_protocol::ws::ServerEvent| {
-        // `cargo xtask bench workbench` times a message's render from this mark.
-        if matches!(event, parley_protocol::ws::ServerEvent::Message { .. }) {
-            if let Some(p) = window().performance() {
-                let _ = p.mark("parley-message-event");
-            }
-        }
+        // `cargo xtask bench workbench` times a message's render from this mark, and
+        // splits it at the next: what is left after it is the page's reactive work, the
+        // DOM and layout.
         let is_message = matches!(event, parley_protocol::ws::ServerEvent::Message { .. });
-        let alert = inbox.try_update(|i| i.apply(event)).unwrap_or_default();
-        // And from here: what is left is the page's reactive work, the DOM and layout.
         if is_message {
-            if let Some(p) = window().performance() {
-                let _ = p.mark("parley-message-applied");
-            }
+            bench_mark("parley-message-event");
+        }
+        let alert = inbox.try_update(|i| i.apply(event)).unwrap_or_default();
+        if is_message {
+            bench_mark("parley-message-applied");
         }
         if (alert.new_visitor || alert.new_message) && alert::hidden() {
             unseen.update(|n| *n += 1);

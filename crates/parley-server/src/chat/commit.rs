@@ -157,21 +157,25 @@ fn shard_of(conversation_id: &str, shards: usize) -> usize {
     (h % shards as u64) as usize
 }
 
+/// Stores one message in a transaction of its own and answers its sender.
+async fn store_alone(job: Job) {
+    let outcome = super::append_alone(
+        &job.state,
+        job.tenant.as_deref(),
+        &job.conversation_id,
+        job.message,
+    )
+    .await;
+    let _ = job.done.send(outcome);
+}
+
 /// A committer task: groups what is waiting, stores it, answers.
 async fn run(mut rx: mpsc::Receiver<Job>) {
     let mut group = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut group, MAX_BATCH).await > 0 {
         let jobs = std::mem::take(&mut group);
         if jobs.len() == 1 {
-            let job = jobs.into_iter().next().expect("one job");
-            let outcome = super::append_alone(
-                &job.state,
-                job.tenant.as_deref(),
-                &job.conversation_id,
-                job.message,
-            )
-            .await;
-            let _ = job.done.send(outcome);
+            store_alone(jobs.into_iter().next().expect("one job")).await;
             continue;
         }
         answer_group(jobs).await;
@@ -241,14 +245,7 @@ async fn answer_group(jobs: Vec<Job>) {
         Err(e) => {
             tracing::warn!(error = %e, n = jobs.len(), "a group commit failed; storing its messages one by one");
             for job in jobs {
-                let outcome = super::append_alone(
-                    &job.state,
-                    job.tenant.as_deref(),
-                    &job.conversation_id,
-                    job.message,
-                )
-                .await;
-                let _ = job.done.send(outcome);
+                store_alone(job).await;
             }
         }
     }

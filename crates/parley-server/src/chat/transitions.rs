@@ -256,25 +256,7 @@ pub fn transfer_to_group(
     from: &str,
     group: &str,
 ) -> Result<Change, TransitionError> {
-    if c.state != ConversationState::WithAgent || c.agent_id.as_deref() != Some(from) {
-        return Err(TransitionError::NotHolder);
-    }
-    Ok(Change {
-        state: ConversationState::Queueing,
-        agent_id: None,
-        group_id: Some(group.to_owned()),
-        queued: true,
-        end_reason: None,
-        messages: vec![SystemEvent::Transferred {
-            from_agent: Some(from.to_owned()),
-            to_agent: None,
-            to_agent_name: None,
-            to_group: Some(group.to_owned()),
-            to_agent_avatar: None,
-        }],
-        priority: c.priority,
-        queue_agent: None,
-    })
+    back_to_queue(c, from, Some(group.to_owned()))
 }
 
 /// The holding agent can no longer serve (an admin disabled or removed them): the
@@ -282,20 +264,30 @@ pub fn transfer_to_group(
 /// tenant's) with a transfer event, so the visitor is told to wait and the next free
 /// agent of the group takes it. `None` when `from` no longer holds it.
 pub fn hand_on(c: &Conversation, from: &str) -> Option<Change> {
+    back_to_queue(c, from, c.group_id.clone()).ok()
+}
+
+/// The holder `from` gives the conversation back to the queue of `group` (the
+/// tenant's when `None`), with a transfer event naming it.
+fn back_to_queue(
+    c: &Conversation,
+    from: &str,
+    group: Option<String>,
+) -> Result<Change, TransitionError> {
     if c.state != ConversationState::WithAgent || c.agent_id.as_deref() != Some(from) {
-        return None;
+        return Err(TransitionError::NotHolder);
     }
-    Some(Change {
+    Ok(Change {
         state: ConversationState::Queueing,
         agent_id: None,
-        group_id: c.group_id.clone(),
+        group_id: group.clone(),
         queued: true,
         end_reason: None,
         messages: vec![SystemEvent::Transferred {
             from_agent: Some(from.to_owned()),
             to_agent: None,
             to_agent_name: None,
-            to_group: c.group_id.clone(),
+            to_group: group,
             to_agent_avatar: None,
         }],
         priority: c.priority,

@@ -92,14 +92,9 @@ pub fn ConversationPane(id: String) -> impl IntoView {
         pending.track();
         typing.track();
         if let Some(el) = list.get() {
-            let mark = |name| {
-                if let Some(p) = window().performance() {
-                    let _ = p.mark(name);
-                }
-            };
-            mark("parley-follow");
+            crate::bench_mark("parley-follow");
             el.set_scroll_top(el.scroll_height());
-            mark("parley-follow-done");
+            crate::bench_mark("parley-follow-done");
         }
     });
     let action_error = RwSignal::new(None::<String>);

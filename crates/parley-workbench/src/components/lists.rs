@@ -110,9 +110,12 @@ fn Item(c: ConversationSummary, kind: Kind, now: Signal<i64>) -> impl IntoView {
         .clone()
         .filter(|p| !p.url.is_empty() || !p.title.is_empty())
         .map(|p| {
-            let text = wb
-                .t("inbox-came-from")
-                .replace("{ $page }", &crate::model::page_label(&p));
+            let label = crate::model::page_label(&p);
+            let text = crate::i18n::t_args(
+                wb.locale.get_untracked(),
+                "inbox-came-from",
+                &[("page", &label)],
+            );
             (text, p.url)
         });
     let preview = c.preview.clone().unwrap_or_default();
