@@ -11,6 +11,8 @@
 //!   its own waiting visitors.
 //! - a visitor left a message (`Ticket`): published to the tenant's agents on every
 //!   instance, so a ticket list anywhere re-reads it.
+//! - an agent signed out (`SignedOut`, one session or all): each instance closes its
+//!   sockets of the ended sessions.
 //!
 //! Sockets ignore sequence numbers they already sent and fill any gap from the store, so
 //! a lost or repeated notification costs latency, never a message. On SQLite (one
@@ -26,6 +28,7 @@ use tokio::sync::mpsc;
 
 use crate::chat;
 use crate::hub::Topic;
+use crate::routes::ws::Ended;
 use crate::store::{self, Db};
 use crate::AppState;
 
@@ -58,6 +61,13 @@ pub enum Note {
     Queue { t: String },
     /// Tenant `t` has a new ticket `id`, number `n`.
     Ticket { t: String, id: String, n: i64 },
+    /// Agent `a` of tenant `t` signed out: session `s` (a digest), or every session
+    /// when `s` is absent. Their open sockets close.
+    SignedOut {
+        t: String,
+        a: String,
+        s: Option<String>,
+    },
 }
 
 /// A notification as sent: the sender, its time (Unix ms), and the note.
@@ -283,6 +293,13 @@ async fn deliver(state: &AppState, note: Note) -> Result<(), crate::error::ApiEr
             }
         }
         Note::Queue { t } => chat::publish::queue_positions(&local, &t).await,
+        Note::SignedOut { t, a, s } => local.sockets.end(match s {
+            Some(digest) => Ended::Session(digest),
+            None => Ended::Agent {
+                sysnum: t,
+                agent_id: a,
+            },
+        }),
         Note::Ticket { t, id, n } => local.hub.publish(
             &Topic::Tenant(t),
             Arc::new(ServerEvent::Ticket {

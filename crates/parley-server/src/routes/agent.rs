@@ -17,6 +17,8 @@ use crate::auth::{self, AgentAuth, JsonBody};
 use crate::chat::{self, transitions, Changed, Conversation};
 use crate::config::{Agent, Tenant};
 use crate::error::ApiError;
+use crate::notify::Note;
+use crate::routes::ws::Ended;
 use crate::store::now_ms;
 use crate::{password, presence, reception, signin, store, traces, AppState};
 
@@ -147,6 +149,7 @@ async fn login(
 async fn logout(State(state): State<AppState>, who: AgentAuth) -> Result<StatusCode, ApiError> {
     reception::set_agent_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
     auth::delete_session(&state, &who).await?;
+    signed_out(&state, &who, Some(who.session.clone()));
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,8 +161,27 @@ async fn logout_everywhere(
 ) -> Result<StatusCode, ApiError> {
     reception::set_agent_status(&state, &who.sysnum, &who.agent_id, AgentStatus::Offline).await?;
     let ended = auth::delete_agent_sessions(&state, &who).await?;
+    signed_out(&state, &who, None);
     tracing::info!(target: "audit", sysnum = %who.sysnum, agent = %who.agent_id, ended, "signed out everywhere");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closes the open sockets of the sessions just ended (`session`, or all of the agent's),
+/// here and on every other instance: a signed-out device must stop receiving visitors'
+/// messages at once, not when its socket next reconnects.
+fn signed_out(state: &AppState, who: &AgentAuth, session: Option<String>) {
+    state.sockets.end(match &session {
+        Some(digest) => Ended::Session(digest.clone()),
+        None => Ended::Agent {
+            sysnum: who.sysnum.clone(),
+            agent_id: who.agent_id.clone(),
+        },
+    });
+    state.notifier.send(Note::SignedOut {
+        t: who.sysnum.clone(),
+        a: who.agent_id.clone(),
+        s: session,
+    });
 }
 
 async fn me(State(state): State<AppState>, who: AgentAuth) -> Result<Json<AgentView>, ApiError> {

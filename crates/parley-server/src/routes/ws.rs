@@ -39,7 +39,7 @@ use parley_protocol::ws::{
     ClientEvent, ServerEvent, CLOSE_GOING_AWAY, CLOSE_OVERFLOW, CLOSE_UNAUTHORIZED,
 };
 use serde::Deserialize;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
 use crate::auth::{self, AgentAuth, VisitorAuth};
 use crate::chat;
@@ -68,9 +68,45 @@ const PIPELINED: usize = 32;
 /// reconnect racing the old socket's close); past that the upgrade is refused.
 pub const MAX_SOCKETS_PER_SESSION: usize = 5;
 
-/// The open sockets of each session on this instance.
-#[derive(Debug, Default)]
-pub struct SessionSockets(std::sync::Mutex<std::collections::HashMap<String, usize>>);
+/// The open sockets of each session on this instance, and the news of sessions that
+/// ended (signing out), which closes their agent sockets at once.
+#[derive(Debug)]
+pub struct SessionSockets {
+    open: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+    ended: broadcast::Sender<Ended>,
+}
+
+/// Sessions that ended while their sockets may be open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// One session, by its digest (`POST /api/agent/logout`).
+    Session(String),
+    /// Every session of one agent (`POST /api/agent/logout-everywhere`).
+    Agent { sysnum: String, agent_id: String },
+}
+
+impl Ended {
+    /// Whether this ends `who`'s session.
+    pub fn ends(&self, who: &AgentAuth) -> bool {
+        match self {
+            Ended::Session(digest) => *digest == who.session,
+            Ended::Agent { sysnum, agent_id } => *sysnum == who.sysnum && *agent_id == who.agent_id,
+        }
+    }
+}
+
+/// Ended sessions waiting for every socket to look at them; a socket that falls further
+/// behind re-reads its own session from the store instead.
+const ENDED_CAPACITY: usize = 64;
+
+impl Default for SessionSockets {
+    fn default() -> Self {
+        SessionSockets {
+            open: Default::default(),
+            ended: broadcast::channel(ENDED_CAPACITY).0,
+        }
+    }
+}
 
 /// One open socket of a session; dropping it (the socket closed) frees its place.
 pub struct SocketPlace {
@@ -82,7 +118,7 @@ impl SessionSockets {
     /// A place for one more socket of `session`, unless it has
     /// [`MAX_SOCKETS_PER_SESSION`] open.
     pub fn take(self: &Arc<Self>, session: &str) -> Option<SocketPlace> {
-        let mut open = self.0.lock().expect("socket count lock");
+        let mut open = self.open.lock().expect("socket count lock");
         let n = open.entry(session.to_owned()).or_insert(0);
         if *n >= MAX_SOCKETS_PER_SESSION {
             return None;
@@ -93,11 +129,18 @@ impl SessionSockets {
             session: session.to_owned(),
         })
     }
+
+    /// Closes this instance's agent sockets of what ended (other instances hear of it
+    /// through the bus: `notify::Note::SignedOut`).
+    pub fn end(&self, ended: Ended) {
+        // No receiver means no agent socket is open here: nothing to close.
+        let _ = self.ended.send(ended);
+    }
 }
 
 impl Drop for SocketPlace {
     fn drop(&mut self) {
-        let mut open = self.sockets.0.lock().expect("socket count lock");
+        let mut open = self.sockets.open.lock().expect("socket count lock");
         if let Some(n) = open.get_mut(&self.session) {
             *n -= 1;
             if *n == 0 {
@@ -613,6 +656,7 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
         .ok()
         .map(|(_, a)| auth::credential_of(&a));
     let who_send = who.clone();
+    let mut ended = state.sockets.ended.subscribe();
     let send = async move {
         let shutdown = shutting_down(send_state.shutdown.clone());
         tokio::pin!(shutdown);
@@ -631,6 +675,9 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
                 _ = ping.tick() => {
                     if silent(heard.load(Ordering::Relaxed), now_ms(), send_state.heartbeat) {
                         Err(Stop::Silent)
+                    } else if !session_lives(&send_state, &who_send).await {
+                        // Expired, or ended by a note this instance missed.
+                        Err(Stop::SignedOut)
                     } else {
                         match tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Ping(Default::default()))).await {
                             Ok(Ok(())) => Ok(()),
@@ -639,6 +686,19 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
                     }
                 }
                 _ = &mut shutdown => Err(Stop::Shutdown),
+                news = ended.recv() => match news {
+                    Ok(e) if e.ends(&who_send) => Err(Stop::SignedOut),
+                    Ok(_) => Ok(()),
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        if session_lives(&send_state, &who_send).await {
+                            Ok(())
+                        } else {
+                            Err(Stop::SignedOut)
+                        }
+                    }
+                    // The state owns the sender: only a server going away closes it.
+                    Err(broadcast::error::RecvError::Closed) => Err(Stop::Shutdown),
+                },
                 Ok(()) = settings.changed() => {
                     let now = who_send.resolve(&send_state).ok().map(|(_, a)| auth::credential_of(&a));
                     if now.is_some() && now == credential {
@@ -665,6 +725,15 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
         _ = send => {}
         _ = receive => {}
     }
+}
+
+/// Whether `who`'s session is still in the store (not signed out, not expired). A store
+/// error counts as alive: a database hiccup must not sign every agent out.
+async fn session_lives(state: &AppState, who: &AgentAuth) -> bool {
+    !matches!(
+        store::sessions::find(state.db.pool(), &who.session, auth::AGENT_SESSION).await,
+        Ok(None)
+    )
 }
 
 /// An agent's event. A message is handed to the committer here and acknowledged when

@@ -23,6 +23,7 @@ crate::on_both_stores!(
     uploads_stop_at_the_visitors_day_and_the_tenants_storage,
     a_copy_of_the_sessions_table_opens_no_session,
     a_changed_password_ends_the_old_sessions_and_signing_out_ends_them_all,
+    a_signed_out_device_stops_hearing_visitors_at_once,
     one_session_cannot_open_sockets_without_end,
     a_socket_opens_with_a_one_time_ticket_not_the_session_token,
 );
@@ -678,6 +679,78 @@ async fn a_changed_password_ends_the_old_sessions_and_signing_out_ends_them_all(
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(me(&app, &laptop).await, StatusCode::UNAUTHORIZED);
     assert_eq!(me(&app, &phone).await, StatusCode::UNAUTHORIZED);
+}
+
+/// How an agent socket ends within `secs` seconds: its close code, or `None` if it was
+/// still open. Events before the close are skipped.
+pub(crate) async fn close_code_within(ws: &mut crate::helpers::Ws, secs: u64) -> Option<u16> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    tokio::time::timeout(std::time::Duration::from_secs(secs), async {
+        while let Some(frame) = ws.next().await {
+            match frame {
+                Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+        None
+    })
+    .await
+    .unwrap_or(None)
+}
+
+/// A stolen laptop's workbench: its owner signs out everywhere from her phone, and the
+/// laptop's open socket must stop receiving visitors' messages then, not keep them
+/// flowing until it happens to reconnect. Signing out one device closes that one only.
+async fn a_signed_out_device_stops_hearing_visitors_at_once(store: Store) {
+    let app = spawn_app(store).await;
+    let laptop = app.agent_login("alice").await;
+    let tablet = app.agent_login("alice").await;
+    let phone = app.agent_login("alice").await;
+    let mut laptop_ws = app.ws(&format!("/ws/agent?token={laptop}")).await;
+    let mut tablet_ws = app.ws(&format!("/ws/agent?token={tablet}")).await;
+    let mut phone_ws = app.ws(&format!("/ws/agent?token={phone}")).await;
+
+    // Signing out on the tablet closes the tablet's socket, and only that one.
+    let (status, _) = app
+        .call(reqwest::Method::POST, "/api/agent/logout", &tablet, None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        close_code_within(&mut tablet_ws, 5).await,
+        Some(parley_protocol::ws::CLOSE_UNAUTHORIZED)
+    );
+    assert_eq!(
+        close_code_within(&mut laptop_ws, 1).await,
+        None,
+        "the laptop was closed too"
+    );
+
+    // Everywhere, from the phone: the laptop's socket closes as signed out (and the
+    // phone's own).
+    let (status, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/agent/logout-everywhere",
+            &phone,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        close_code_within(&mut laptop_ws, 5).await,
+        Some(parley_protocol::ws::CLOSE_UNAUTHORIZED)
+    );
+    assert_eq!(
+        close_code_within(&mut phone_ws, 5).await,
+        Some(parley_protocol::ws::CLOSE_UNAUTHORIZED)
+    );
+    // And it cannot come back with the old session.
+    let (status, _) = app
+        .call(reqwest::Method::POST, "/api/ws/ticket", &laptop, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 async fn one_session_cannot_open_sockets_without_end(store: Store) {

@@ -369,3 +369,22 @@ async fn a_ticket_left_on_one_instance_reaches_an_agent_on_the_other() {
     assert_eq!(status, 200, "{list}");
     assert!(list.to_string().contains("Left on instance A"), "{list}");
 }
+
+/// Signing out everywhere on one instance closes the agent's socket on the other (the
+/// bus carries the ended sessions, as it carries messages).
+#[tokio::test]
+async fn signing_out_everywhere_on_one_instance_closes_the_socket_on_the_other() {
+    let pair = Pair::start().await;
+    let laptop = pair.b.agent_login("alice").await;
+    let phone = pair.a.agent_login("alice").await;
+    let mut laptop_ws = connect_ws(pair.b.addr, &format!("/ws/agent?token={laptop}")).await;
+    let (status, _) = pair
+        .a
+        .call(Method::POST, "/api/agent/logout-everywhere", &phone, None)
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        crate::attacks::close_code_within(&mut laptop_ws, 5).await,
+        Some(parley_protocol::ws::CLOSE_UNAUTHORIZED)
+    );
+}
