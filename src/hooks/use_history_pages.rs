@@ -60,11 +60,7 @@ pub fn use_history_pages(options: UseHistoryPagesOptions) -> UseHistoryPagesRetu
         let token = token.clone();
         leptos::task::spawn_local(async move {
             match api::history(&token, before, HISTORY_PAGE).await {
-                Ok(page) => log.update(|l| {
-                    for m in page.messages {
-                        l.insert(m);
-                    }
-                }),
+                Ok(page) => log.update(|l| l.insert_page(page.messages)),
                 Err(_) => on_error.run(()),
             }
             loading.set(false);

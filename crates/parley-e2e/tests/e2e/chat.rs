@@ -646,10 +646,16 @@ async fn scrolling_up_loads_older_messages_in_place() {
     assert!(before < n as u64, "init brought {before} of {n}");
     // The oldest message on the page is the one the visitor reads at the top; the
     // visitor scrolls up to it (a real scroll, so the list's handler asks for a page).
+    // The messages already shown stay where they are in the document too: a node taken
+    // out and put back (as a keyed list moves items) loses the visitor's selection in it.
     let at_top = browser
         .eval(
             "(() => { const l = document.querySelector('.messages'); \
                const first = l.querySelector('.msg-agent'); \
+               window.parleyTakenOut = 0; \
+               new MutationObserver(records => records.forEach(r => r.removedNodes.forEach(node => { \
+                 if (node.nodeType === 1 && (node.matches('.msg') || node.querySelector('.msg'))) \
+                   window.parleyTakenOut += 1; }))).observe(l, { childList: true, subtree: true }); \
                l.scrollTop = 0; \
                return { text: first.textContent, \
                  top: first.getBoundingClientRect().top - l.getBoundingClientRect().top }; })()",
@@ -674,6 +680,12 @@ async fn scrolling_up_loads_older_messages_in_place() {
     assert!(
         shift.abs() < 2.0 && moved["scrolled"].as_f64().unwrap() > 0.0,
         "{text:?} moved by {shift} px on screen: {moved}"
+    );
+    let taken_out = browser.eval("window.parleyTakenOut").await;
+    assert_eq!(
+        taken_out.as_u64(),
+        Some(0),
+        "messages shown were taken out of the document and put back"
     );
     // Scrolled on to the very top, the whole conversation is there, each message once.
     browser
