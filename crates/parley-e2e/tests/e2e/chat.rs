@@ -607,8 +607,8 @@ async fn scrolling_up_loads_older_messages_in_place() {
     let server = Server::start().await;
     let agent = Agent::login(&server, "alice", "alice-demo").await;
     let newest = "The newest reply";
-    // Init's history holds the newest 200; the rest comes in pages of 30.
-    let n = 260;
+    // Init's history holds the newest 200; the rest comes in pages of 100 (two here).
+    let n = 360;
     let long = Conversation::seed(&server, &agent, n, false, newest).await;
     let browser = Browser::start(Viewport::Desktop).await;
     long.keep_visitor_in(&browser, &server).await;
@@ -738,8 +738,9 @@ fn median(v: &mut [f64]) -> f64 {
 /// would, with the visitor's id in local storage.
 ///
 /// What "render 2,000 history messages" means for the visitor chat: init brings the
-/// newest 200, and older ones come 30 at a time when the visitor scrolls to the top of
-/// the list, so all 2,000 reach the page only through 60 such pages. The test scrolls
+/// newest 200, and older ones come 100 at a time (the server's most; 30 until session 9)
+/// when the visitor scrolls to the top of the list, so all 2,000 reach the page only
+/// through 18 such pages. The test scrolls
 /// to the top after each page has been laid out (and the app's own scroll keeping has
 /// run, two frames later) until every message is in the DOM, and times each page in
 /// the page itself: from the history response's arrival (the test wraps `fetch`) until
