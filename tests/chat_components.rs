@@ -104,10 +104,10 @@ fn assert_inert(host: &web_sys::HtmlElement) {
 fn list_with(log: ChatLog, greeting: &str, guide: Vec<Suggestion>) -> web_sys::HtmlElement {
     let greeting = greeting.to_owned();
     mount(move || {
-        let rows = Signal::derive(move || log.rows(|_| 0));
+        let pages = Signal::derive(move || log.pages(|_| 0));
         view! {
             <MessageList
-                rows=rows
+                pages=pages
                 locale=Locale::En
                 layout=Layout::Pc
                 links=true

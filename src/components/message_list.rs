@@ -19,7 +19,7 @@ use super::evaluation::BotFeedbackButtons;
 use super::file_card::FileCard;
 use super::rich_text::RichText;
 use crate::i18n::{t, t_args};
-use crate::model::chat_log::{Delivery, OutboxEntry, Row, RowKey};
+use crate::model::chat_log::{Delivery, OutboxEntry, Page, Row, RowKey};
 use crate::model::conversation::system_text;
 use crate::route::Layout;
 
@@ -177,9 +177,11 @@ fn Avatar(
 /// Agents' pictures by display name, from the "joined" and "transferred" notices in the
 /// list and the agent holding the chat now (whose notice may be older than the history
 /// shown). Only http(s) URLs of printable ASCII are kept.
-fn agent_faces(rows: &[Row], current: Option<AgentBrief>) -> Vec<(String, String)> {
+fn agent_faces<'a>(
+    rows: impl Iterator<Item = &'a Row>,
+    current: Option<AgentBrief>,
+) -> Vec<(String, String)> {
     let mut faces: Vec<(String, String)> = rows
-        .iter()
         .filter_map(|r| match r {
             Row::Stored(m) => match &m.event {
                 Some(SystemEvent::AgentJoined {
@@ -358,12 +360,33 @@ fn outgoing_row(cx: &RowContext, e: OutboxEntry, delivery: Delivery) -> AnyView 
     .into_any()
 }
 
+fn row_view(cx: &RowContext, row: Row) -> AnyView {
+    match row {
+        Row::Time(ms) => view! {
+            <p class="sep" role="separator">
+                <time>{format_time(ms, cx.locale)}</time>
+            </p>
+        }
+        .into_any(),
+        Row::Stored(m) => stored_row(cx, m),
+        Row::Outgoing(e, d) => outgoing_row(cx, e, d),
+        Row::Note(_, text) => view! {
+            <div class="row row-in hello-note">
+                <div class="bubble-wrap">
+                    <div class="msg msg-agent"><RichText text=text links=cx.links /></div>
+                </div>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
 /// The scrolling list of the conversation.
 #[component]
 pub fn MessageList(
-    /// The rows to show, oldest first.
+    /// The rows to show, oldest first, in the pages that reached the list together.
     #[prop(into)]
-    rows: Signal<Vec<Row>>,
+    pages: Signal<Vec<Page>>,
     /// The UI language.
     locale: Locale,
     /// PC or H5 (card messages have a layout of each).
@@ -412,12 +435,10 @@ pub fn MessageList(
     // when they were there, at the same message when older ones were added above, and
     // otherwise counts what arrived below for the indicator.
     Effect::new(move |_| {
-        let (count, first) = rows.with(|rows| {
-            let count = rows.iter().filter(|r| !matches!(r, Row::Time(_))).count();
-            let first = rows
-                .iter()
-                .find(|r| !matches!(r, Row::Time(_)))
-                .map(Row::key);
+        let (count, first) = pages.with(|pages| {
+            let rows = || pages.iter().flat_map(|p| &p.rows);
+            let count = rows().filter(|r| !matches!(r, Row::Time(_))).count();
+            let first = rows().find(|r| !matches!(r, Row::Time(_))).map(Row::key);
             (count, first)
         });
         request_animation_frame(move || {
@@ -464,7 +485,9 @@ pub fn MessageList(
         at_bottom.set(true);
     };
 
-    let faces = Memo::new(move |_| rows.with(|rows| agent_faces(rows, agent.get())));
+    let faces = Memo::new(move |_| {
+        pages.with(|pages| agent_faces(pages.iter().flat_map(|p| &p.rows), agent.get()))
+    });
     let cx = RowContext {
         locale,
         layout,
@@ -501,26 +524,30 @@ pub fn MessageList(
                     </button>
                 </Show>
                 {greeting_row}
+                // A block per page: a page of older messages put above adds one block
+                // and moves no row (a keyed list moves the old items before its last
+                // new one), and a new message changes only the newest page.
                 <For
-                    each=move || rows.get()
-                    key=Row::key
-                    children=move |row| match row {
-                        Row::Time(ms) => view! {
-                            <p class="sep" role="separator">
-                                <time>{format_time(ms, locale)}</time>
-                            </p>
-                        }
-                        .into_any(),
-                        Row::Stored(m) => stored_row(&cx, m),
-                        Row::Outgoing(e, d) => outgoing_row(&cx, e, d),
-                        Row::Note(_, text) => view! {
-                            <div class="row row-in hello-note">
-                                <div class="bubble-wrap">
-                                    <div class="msg msg-agent"><RichText text=text links=links /></div>
-                                </div>
+                    each=move || pages.get()
+                    key=|p: &Page| p.key.clone()
+                    children=move |page| {
+                        let key = page.key;
+                        let rows = Memo::new(move |_| {
+                            pages.with(|pages| {
+                                pages
+                                    .iter()
+                                    .find(|p| p.key == key)
+                                    .map(|p| p.rows.clone())
+                                    .unwrap_or_default()
+                            })
+                        });
+                        let cx = cx.clone();
+                        view! {
+                            <div class="page">
+                                <For each=move || rows.get() key=Row::key
+                                    children=move |row| row_view(&cx, row) />
                             </div>
                         }
-                        .into_any(),
                     }
                 />
                 <Show when=move || typing.get()>

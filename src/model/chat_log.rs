@@ -5,7 +5,7 @@
 //! Kept free of Leptos and the browser so the rules (exactly once, in order, pending
 //! until acknowledged) are tested on the host.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -105,6 +105,18 @@ impl Row {
     }
 }
 
+/// The rows of the messages that reached the page together (init's history, a page of
+/// older ones), with what came after them until the next such page: the message list
+/// renders each as one block, so a page put above the others adds one block and moves
+/// no rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The page's first message (`None`: rows before any page, e.g. an empty log's
+    /// outbox).
+    pub key: Option<MessageId>,
+    pub rows: Vec<Row>,
+}
+
 /// Minutes between two messages after which the list shows the time again.
 pub const SEPARATOR_GAP_MS: i64 = 5 * 60_000;
 
@@ -123,12 +135,31 @@ pub struct ChatLog {
     /// for every message of every rebuild: nothing allocated, no map's code in the
     /// bundle.
     notes: Vec<(String, i64, String)>,
+    /// The sort keys of the messages that begin a page (see [`Page`]).
+    page_starts: BTreeSet<(i64, String, i64)>,
 }
 
 impl ChatLog {
     /// Adds a stored message. Returns false when it was already there (a replay after a
     /// reconnect). A visitor message settles the outbox entry with the same client id.
     pub fn insert(&mut self, message: ChatMessage) -> bool {
+        self.insert_keyed(message).is_some()
+    }
+
+    /// Adds messages that reached the page together (init's history, a page of older
+    /// ones), each once: the first of them begins a [`Page`].
+    pub fn insert_page(&mut self, messages: impl IntoIterator<Item = ChatMessage>) {
+        if let Some(first) = messages
+            .into_iter()
+            .filter_map(|m| self.insert_keyed(m))
+            .min()
+        {
+            self.page_starts.insert(first);
+        }
+    }
+
+    /// [`Self::insert`], giving back the new message's sort key.
+    fn insert_keyed(&mut self, message: ChatMessage) -> Option<(i64, String, i64)> {
         if let Some(id) = &message.client_id {
             if message.sender == Sender::Visitor {
                 self.outbox.retain(|e| &e.client_id != id);
@@ -142,10 +173,10 @@ impl ChatLog {
             .or_insert(message.created_at);
         let key = (start, message.conversation_id.clone(), message.seq);
         if self.stored.contains_key(&key) {
-            return false;
+            return None;
         }
-        self.stored.insert(key, Arc::new(message));
-        true
+        self.stored.insert(key.clone(), Arc::new(message));
+        Some(key)
     }
 
     /// Shows `text` after the stored message `seq` of `conversation_id`, on this page
@@ -267,7 +298,20 @@ impl ChatLog {
     /// [`SEPARATOR_GAP_MS`]. Each message's local day is computed once (it asks the
     /// browser for the offset).
     pub fn rows(&self, offset_min: impl Fn(i64) -> i64) -> Vec<Row> {
-        let mut rows = Vec::with_capacity(self.stored.len() + self.outbox.len() + 4);
+        self.pages(offset_min)
+            .into_iter()
+            .flat_map(|p| p.rows)
+            .collect()
+    }
+
+    /// [`Self::rows`] in [`Page`]s: a page begins at the first message of each page
+    /// inserted with [`Self::insert_page`]; the outbox ends the last.
+    pub fn pages(&self, offset_min: impl Fn(i64) -> i64) -> Vec<Page> {
+        let mut pages = vec![Page {
+            key: None,
+            rows: Vec::new(),
+        }];
+        let mut rows = Vec::new();
         // The previous message's time and local day.
         let mut previous: Option<(i64, i64)> = None;
         let mut push_time = |rows: &mut Vec<Row>, ms: i64| {
@@ -277,7 +321,15 @@ impl ChatLog {
             }
             previous = Some((ms, today));
         };
-        for m in self.stored.values() {
+        for (key, m) in &self.stored {
+            if self.page_starts.contains(key) {
+                let last = pages.last_mut().expect("one page at least");
+                last.rows = std::mem::take(&mut rows);
+                pages.push(Page {
+                    key: Some(MessageId(m.clone())),
+                    rows: Vec::new(),
+                });
+            }
             push_time(&mut rows, m.created_at);
             rows.push(Row::Stored(m.clone()));
             let note = self
@@ -299,17 +351,20 @@ impl ChatLog {
             };
             rows.push(Row::Outgoing(e.clone(), delivery));
         }
-        rows
+        pages.last_mut().expect("one page at least").rows = rows;
+        if pages.len() > 1 && pages[0].rows.is_empty() {
+            pages.remove(0);
+        }
+        pages
     }
 }
 
-/// A log of `messages` (init's history and unread offline messages), each once.
+/// A log of `messages` (init's history and unread offline messages), each once, as
+/// one page.
 impl FromIterator<ChatMessage> for ChatLog {
     fn from_iter<I: IntoIterator<Item = ChatMessage>>(messages: I) -> Self {
         let mut log = ChatLog::default();
-        for m in messages {
-            log.insert(m);
-        }
+        log.insert_page(messages);
         log
     }
 }
@@ -492,6 +547,45 @@ mod tests {
             (Row::Stored(x), Row::Stored(y)) => assert!(Arc::ptr_eq(x, y)),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_older_page_is_one_more_page_and_the_others_stay_as_they_were() {
+        // Init's history (seq 31..=40) and unread offline messages: one page.
+        let mut log: ChatLog = (31..=40)
+            .map(|s| msg("c", s, Sender::Agent, None, s * 1_000))
+            .collect();
+        log.push_outgoing(entry("out", 50_000));
+        let before = log.pages(|_| 0);
+        assert_eq!(before.len(), 1);
+        // A page of older messages arrives, newest first as the server sends them.
+        log.insert_page(
+            (21..=30)
+                .rev()
+                .map(|s| msg("c", s, Sender::Agent, None, s * 1_000)),
+        );
+        // A live message joins the newest page.
+        log.insert(msg("c", 41, Sender::Agent, None, 41_000));
+        let after = log.pages(|_| 0);
+        assert_eq!(after.len(), 2);
+        let seqs = |p: &Page| {
+            p.rows
+                .iter()
+                .filter_map(|r| match r {
+                    Row::Stored(m) => Some(m.seq),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(seqs(&after[0]), (21..=30).collect::<Vec<_>>());
+        assert_eq!(seqs(&after[1]), (31..=41).collect::<Vec<_>>());
+        assert_eq!(after[1].key, before[0].key, "the page shown keeps its key");
+        assert!(matches!(after[1].rows.last(), Some(Row::Outgoing(..))));
+        // The rows are the pages' rows in order; a replayed page adds nothing.
+        log.insert_page((21..=30).map(|s| msg("c", s, Sender::Agent, None, s * 1_000)));
+        let flat: Vec<Row> = log.pages(|_| 0).into_iter().flat_map(|p| p.rows).collect();
+        assert_eq!(flat, log.rows(|_| 0));
+        assert_eq!(log.pages(|_| 0).len(), 2);
     }
 
     #[test]

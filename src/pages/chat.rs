@@ -212,7 +212,7 @@ fn ChatView(
     });
     socket_send.set_value(Some(socket.send));
 
-    let pages = use_history_pages(UseHistoryPagesOptions {
+    let older = use_history_pages(UseHistoryPagesOptions {
         token: token.clone(),
         log,
         conversation_id,
@@ -237,7 +237,7 @@ fn ChatView(
     let show_emoji = Signal::derive(move || chat.with(|c| c.emoji_shown(emoji_after_transfer)));
     let photo_flag = settings.photo_flag;
     let show_image = Signal::derive(move || chat.with(|c| c.pictures_allowed(photo_flag)));
-    let rows = Memo::new(move |_| log.with(|l| l.rows(offset_min_cached())));
+    let pages = Memo::new(move |_| log.with(|l| l.pages(offset_min_cached())));
 
     let stored = Callback::new(move |m: ChatMessage| {
         log.update(|l| {
@@ -278,7 +278,7 @@ fn ChatView(
             {top_bar}
             <ConnectionBanner status=socket.status locale=locale on_reconnect=socket.reconnect_now />
             <MessageList
-                rows=rows
+                pages=pages
                 locale=locale
                 layout=layout
                 links=settings.is_link
@@ -288,9 +288,9 @@ fn ChatView(
                 greeting=greeting
                 guide=guide_shown(settings.guide_flag, settings.reception_type, guide)
                 typing=typing
-                has_older=pages.has_older
-                loading_older=pages.loading
-                on_load_older=pages.load_older
+                has_older=older.has_older
+                loading_older=older.loading
+                on_load_older=older.load_older
                 on_suggestion=Callback::new(move |s: Suggestion| outbox.push.run((s.question, Some(s.id))))
                 on_retry=outbox.retry
                 feedback_token=token.clone()

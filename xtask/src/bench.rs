@@ -28,7 +28,7 @@
 //!
 //! `chat-history`: the visitor's PC chat with a conversation of 2,000 messages, in
 //! headless Chromium against the real server and the release bundle: the reload until
-//! the newest rows are up, the render of all 2,000 as the visitor scrolls them in 30 at
+//! the newest rows are up, the render of all 2,000 as the visitor scrolls them in 100 at
 //! a time (the sum of each page's arrival -> rows in the DOM and laid out, beside the
 //! wall time), and the time to append one more (from the agent's send, and from the
 //! socket's event: the render alone), the median of five. It runs the ignored e2e test

@@ -607,8 +607,8 @@ async fn scrolling_up_loads_older_messages_in_place() {
     let server = Server::start().await;
     let agent = Agent::login(&server, "alice", "alice-demo").await;
     let newest = "The newest reply";
-    // Init's history holds the newest 200; the rest comes in pages of 30.
-    let n = 260;
+    // Init's history holds the newest 200; the rest comes in pages of 100 (two here).
+    let n = 360;
     let long = Conversation::seed(&server, &agent, n, false, newest).await;
     let browser = Browser::start(Viewport::Desktop).await;
     long.keep_visitor_in(&browser, &server).await;
@@ -646,10 +646,16 @@ async fn scrolling_up_loads_older_messages_in_place() {
     assert!(before < n as u64, "init brought {before} of {n}");
     // The oldest message on the page is the one the visitor reads at the top; the
     // visitor scrolls up to it (a real scroll, so the list's handler asks for a page).
+    // The messages already shown stay where they are in the document too: a node taken
+    // out and put back (as a keyed list moves items) loses the visitor's selection in it.
     let at_top = browser
         .eval(
             "(() => { const l = document.querySelector('.messages'); \
                const first = l.querySelector('.msg-agent'); \
+               window.parleyTakenOut = 0; \
+               new MutationObserver(records => records.forEach(r => r.removedNodes.forEach(node => { \
+                 if (node.nodeType === 1 && (node.matches('.msg') || node.querySelector('.msg'))) \
+                   window.parleyTakenOut += 1; }))).observe(l, { childList: true, subtree: true }); \
                l.scrollTop = 0; \
                return { text: first.textContent, \
                  top: first.getBoundingClientRect().top - l.getBoundingClientRect().top }; })()",
@@ -674,6 +680,12 @@ async fn scrolling_up_loads_older_messages_in_place() {
     assert!(
         shift.abs() < 2.0 && moved["scrolled"].as_f64().unwrap() > 0.0,
         "{text:?} moved by {shift} px on screen: {moved}"
+    );
+    let taken_out = browser.eval("window.parleyTakenOut").await;
+    assert_eq!(
+        taken_out.as_u64(),
+        Some(0),
+        "messages shown were taken out of the document and put back"
     );
     // Scrolled on to the very top, the whole conversation is there, each message once.
     browser
@@ -726,8 +738,9 @@ fn median(v: &mut [f64]) -> f64 {
 /// would, with the visitor's id in local storage.
 ///
 /// What "render 2,000 history messages" means for the visitor chat: init brings the
-/// newest 200, and older ones come 30 at a time when the visitor scrolls to the top of
-/// the list, so all 2,000 reach the page only through 60 such pages. The test scrolls
+/// newest 200, and older ones come 100 at a time (the server's most; 30 until session 9)
+/// when the visitor scrolls to the top of the list, so all 2,000 reach the page only
+/// through 18 such pages. The test scrolls
 /// to the top after each page has been laid out (and the app's own scroll keeping has
 /// run, two frames later) until every message is in the DOM, and times each page in
 /// the page itself: from the history response's arrival (the test wraps `fetch`) until
