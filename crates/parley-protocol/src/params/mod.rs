@@ -132,13 +132,11 @@ macro_rules! param_table {
         pub const KNOWN_PARAMS: &[&str] = &[$($key,)* $($skey,)*];
 
         /// Reads a plain parameter; `None` when `key` is not one.
+        /// Each arm is one call of [`read_into`], whose copies are one per reader and
+        /// value type (about 25, not one per parameter): the bundle's size.
         fn apply_plain(p: &mut ChatParams, key: &str, raw: Raw<'_>, cx: &mut Cx<'_>) -> Option<Applied> {
             Some(match key {
-                $( $key => match ($read)(raw, cx) {
-                    Ok(Some(v)) => { p.$($field).+ = Some(v); Applied::Set }
-                    Ok(None) => Applied::Empty,
-                    Err(reason) => { cx.note(reason); Applied::Dropped }
-                }, )*
+                $( $key => read_into(&mut p.$($field).+, $read, raw, cx), )*
                 _ => return None,
             })
         }
@@ -148,6 +146,26 @@ macro_rules! param_table {
             $( if let Some(v) = &p.$($field).+ { out.push(($key.to_string(), Render::render(v))); } )*
         }
     };
+}
+
+/// Reads one plain parameter with `read` into `slot`. Not inlined, so that the
+/// parameters sharing a reader share this code.
+#[inline(never)]
+fn read_into<T, F>(slot: &mut Option<T>, read: F, raw: Raw<'_>, cx: &mut Cx<'_>) -> Applied
+where
+    F: FnOnce(Raw<'_>, &mut Cx<'_>) -> value::Outcome<T>,
+{
+    match read(raw, cx) {
+        Ok(Some(v)) => {
+            *slot = Some(v);
+            Applied::Set
+        }
+        Ok(None) => Applied::Empty,
+        Err(reason) => {
+            cx.note(reason);
+            Applied::Dropped
+        }
+    }
 }
 
 /// What reading one parameter did.
