@@ -143,7 +143,7 @@ macro_rules! param_table {
 
         /// Writes every given plain parameter back, in table order.
         fn render_plain(p: &ChatParams, out: &mut Vec<(String, String)>) {
-            $( if let Some(v) = &p.$($field).+ { out.push(($key.to_string(), Render::render(v))); } )*
+            $( render_into(out, $key, &p.$($field).+); )*
         }
     };
 }
@@ -165,6 +165,14 @@ where
             cx.note(reason);
             Applied::Dropped
         }
+    }
+}
+
+/// Writes one given plain parameter; like [`read_into`], one copy per value type.
+#[inline(never)]
+fn render_into<T: Render>(out: &mut Vec<(String, String)>, key: &str, slot: &Option<T>) {
+    if let Some(v) = slot {
+        out.push((key.to_string(), v.render()));
     }
 }
 
@@ -351,6 +359,17 @@ impl ChatParams {
             _ => b.issue("config", "expected a JSON object; ignored"),
         }
         b.finish()
+    }
+
+    /// Every given parameter as `(name, value)` in the link's spelling, in table order
+    /// with `extra` last: the values as [`ChatParams::to_query`] writes them, before
+    /// encoding. The `debug=1` panel lists these (one line each, readable without the
+    /// model's nesting, and without a serializer of the whole model in the bundle).
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        render_plain(self, &mut pairs);
+        pairs.extend(self.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        pairs
     }
 
     /// Writes the parameters back as a query string (no leading `?`) that
