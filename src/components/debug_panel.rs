@@ -17,9 +17,13 @@ pub fn DebugPanel() -> impl IntoView {
     view! {
         <Show when=shown>
             {move || {
-                let (parsed_json, issues, locale) = params.with(|p| {
+                let (parsed, issues, locale) = params.with(|p| {
                     (
-                        serde_json::to_string_pretty(&p.value).unwrap_or_default(),
+                        p.value
+                            .to_pairs()
+                            .into_iter()
+                            .map(|(k, v)| format!("{k} = {v}\n"))
+                            .collect::<String>(),
                         p.issues.clone(),
                         crate::i18n::page_locale(p.value.locale),
                     )
@@ -47,7 +51,7 @@ pub fn DebugPanel() -> impl IntoView {
                         </ul>
                         <details>
                             <summary>{t(locale, "debug-parsed")}</summary>
-                            <pre class="debug-parsed">{parsed_json}</pre>
+                            <pre class="debug-parsed">{parsed}</pre>
                         </details>
                     </aside>
                 }

@@ -429,7 +429,9 @@ pub enum EndReason {
 
 /// A state change recorded as a system message, so that it has a sequence number and a
 /// reconnecting client replays it like any other message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// `Deserialize` on wasm32: `crate::tag_first` (no `Content` buffering).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SystemEvent {
     /// The conversation entered the waiting queue (of `group_id` when set).
@@ -613,7 +615,9 @@ pub struct BotReply {
 
 /// What reception decided for the visitor: the answer of init and of
 /// `POST /api/chat/transfer`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// `Deserialize` on wasm32: `crate::tag_first` (no `Content` buffering).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reception {
     /// The bot answers (bot only, bot first before a transfer, or agent first when no

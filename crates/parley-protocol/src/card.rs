@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 pub const MAX_CARD_NUMBER: u64 = 9_007_199_254_740_992;
 
 /// A card sent into a conversation: a product or an order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// `Deserialize` on wasm32: `crate::tag_first` (no `Content` buffering).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Card {
     /// The spec's product card.

@@ -32,6 +32,7 @@ pub mod params;
 pub mod reports;
 #[warn(missing_docs)]
 pub mod rich;
+mod tag_first;
 pub mod ticket;
 pub mod ws;
 

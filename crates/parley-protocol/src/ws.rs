@@ -49,8 +49,15 @@ pub enum ServerEvent {
 /// What the visitor's client reads of [`ServerEvent`]: the same wire format without the
 /// agents-only events, which it skips as [`VisitorEvent::Other`]. A type of its own so the
 /// visitor bundle carries no decoder for events it never uses.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+///
+/// On wasm32 (the visitor's bundle) its `Deserialize` is `crate::tag_first`'s, which
+/// reads the same JSON without serde's `Content` buffering.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    derive(Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum VisitorEvent {
     /// [`ServerEvent::Message`] (boxed: every other event is small).
     Message { message: Box<ChatMessage> },
@@ -75,7 +82,7 @@ pub enum VisitorEvent {
     /// [`ServerEvent::Error`].
     Error { code: ErrorCode, message: String },
     /// An event for agents only.
-    #[serde(other)]
+    #[cfg_attr(not(target_arch = "wasm32"), serde(other))]
     Other,
 }
 

@@ -132,22 +132,48 @@ macro_rules! param_table {
         pub const KNOWN_PARAMS: &[&str] = &[$($key,)* $($skey,)*];
 
         /// Reads a plain parameter; `None` when `key` is not one.
+        /// Each arm is one call of [`read_into`], whose copies are one per reader and
+        /// value type (about 25, not one per parameter): the bundle's size.
         fn apply_plain(p: &mut ChatParams, key: &str, raw: Raw<'_>, cx: &mut Cx<'_>) -> Option<Applied> {
             Some(match key {
-                $( $key => match ($read)(raw, cx) {
-                    Ok(Some(v)) => { p.$($field).+ = Some(v); Applied::Set }
-                    Ok(None) => Applied::Empty,
-                    Err(reason) => { cx.note(reason); Applied::Dropped }
-                }, )*
+                $( $key => read_into(&mut p.$($field).+, $read, raw, cx), )*
                 _ => return None,
             })
         }
 
         /// Writes every given plain parameter back, in table order.
         fn render_plain(p: &ChatParams, out: &mut Vec<(String, String)>) {
-            $( if let Some(v) = &p.$($field).+ { out.push(($key.to_string(), Render::render(v))); } )*
+            $( render_into(out, $key, &p.$($field).+); )*
         }
     };
+}
+
+/// Reads one plain parameter with `read` into `slot`. Not inlined, so that the
+/// parameters sharing a reader share this code.
+#[inline(never)]
+fn read_into<T, F>(slot: &mut Option<T>, read: F, raw: Raw<'_>, cx: &mut Cx<'_>) -> Applied
+where
+    F: FnOnce(Raw<'_>, &mut Cx<'_>) -> value::Outcome<T>,
+{
+    match read(raw, cx) {
+        Ok(Some(v)) => {
+            *slot = Some(v);
+            Applied::Set
+        }
+        Ok(None) => Applied::Empty,
+        Err(reason) => {
+            cx.note(reason);
+            Applied::Dropped
+        }
+    }
+}
+
+/// Writes one given plain parameter; like [`read_into`], one copy per value type.
+#[inline(never)]
+fn render_into<T: Render>(out: &mut Vec<(String, String)>, key: &str, slot: &Option<T>) {
+    if let Some(v) = slot {
+        out.push((key.to_string(), v.render()));
+    }
 }
 
 /// What reading one parameter did.
@@ -333,6 +359,17 @@ impl ChatParams {
             _ => b.issue("config", "expected a JSON object; ignored"),
         }
         b.finish()
+    }
+
+    /// Every given parameter as `(name, value)` in the link's spelling, in table order
+    /// with `extra` last: the values as [`ChatParams::to_query`] writes them, before
+    /// encoding. The `debug=1` panel lists these (one line each, readable without the
+    /// model's nesting, and without a serializer of the whole model in the bundle).
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        render_plain(self, &mut pairs);
+        pairs.extend(self.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        pairs
     }
 
     /// Writes the parameters back as a query string (no leading `?`) that

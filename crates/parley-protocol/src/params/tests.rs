@@ -187,3 +187,34 @@ fn invite_flag_true_makes_visitors_invitable() {
     let zc = ChatParams::from_json(&serde_json::json!({"invite_flag": true})).value;
     assert!(effective(&zc, &none).agent_invite);
 }
+
+/// What the `debug=1` panel lists: every parameter taken, in the link's spelling, with
+/// its value as the model holds it (decoded, normalised), unknown ones last; dropped
+/// ones are not listed.
+#[test]
+fn to_pairs_lists_what_was_taken_in_link_spelling() {
+    let parsed = ChatParams::from_query(
+        "no_such_param=x&uname=%E5%B0%8F%E6%98%8E&is_vip=true&time=5&locale=cn\
+         &goods=[{\"name\":\"saaadad\"}]",
+    );
+    let pairs = parsed.value.to_pairs();
+    let find = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(find("uname"), Some("小明"));
+    assert_eq!(find("is_vip"), Some("1"));
+    assert_eq!(find("locale"), Some("zh"));
+    assert!(
+        find("goods").is_some_and(|g| g.contains("saaadad")),
+        "{pairs:?}"
+    );
+    // `time=5` is below its minimum: dropped, so not listed.
+    assert_eq!(find("time"), None);
+    assert_eq!(
+        pairs.last(),
+        Some(&("no_such_param".to_string(), "x".to_string()))
+    );
+}
