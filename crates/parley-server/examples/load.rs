@@ -875,6 +875,40 @@ async fn parley(o: &Opts, addr: SocketAddr, agents: SocketAddr, pid: u32) -> Res
                     == Some(id)
         })
     };
+    let groups_before = group_commits(&local, &[base, &agent_base]).await;
     (m.latencies, m.lost, m.elapsed) = exchange(active, o.each, answered, o.rate).await?;
+    let groups_after = group_commits(&local, &[base, &agent_base]).await;
+    if let (Some((g0, n0)), Some((g1, n1))) = (groups_before, groups_after) {
+        let (g, n) = (g1 - g0, n1 - n0);
+        println!(
+            "  group commits during the exchange: {g} storing {n} messages ({:.1} a group)",
+            n as f64 / (g as f64).max(1.0)
+        );
+    }
     Ok(m)
+}
+
+/// The servers' `parley_group_commits_total` and `parley_group_committed_messages_total`
+/// summed over `bases` (each instance once), if `/metrics` answers.
+async fn group_commits(http: &reqwest::Client, bases: &[&str]) -> Option<(u64, u64)> {
+    let mut bases = bases.to_vec();
+    bases.dedup();
+    let (mut groups, mut messages) = (0, 0);
+    for base in bases {
+        let text = http
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        let value = |name: &str| -> Option<u64> {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+        };
+        groups += value("parley_group_commits_total ")?;
+        messages += value("parley_group_committed_messages_total ")?;
+    }
+    Some((groups, messages))
 }

@@ -53,6 +53,8 @@ use crate::{reception, AppState};
 pub const MAX_FRAME: usize = 16 * 1024;
 /// The chunk a socket reads at a time (see [`limits`]).
 pub const READ_BUFFER: usize = 4 * 1024;
+/// What a socket gathers before writing, short of a flush (see [`limits`]).
+pub const WRITE_BUFFER: usize = MAX_FRAME;
 /// The most a socket's unsent output may hold (see [`limits`]).
 pub const MAX_WRITE_BUFFER: usize = 4 * MAX_FRAME;
 /// Longest a single write to a client may take.
@@ -271,14 +273,16 @@ async fn agent_socket(
 /// The socket's frame limits and buffers. tungstenite's defaults (a 128 KiB read
 /// buffer and a 128 KiB write buffer per socket) are sized for bulk transfers; chat
 /// frames are at most [`MAX_FRAME`], so a socket reads in [`READ_BUFFER`] chunks (the
-/// buffer still grows to hold a whole frame) and writes each frame at once (every send
-/// is flushed anyway). A peer that stops reading cannot make the server buffer more than
+/// buffer still grows to hold a whole frame) and gathers what it writes up to
+/// [`WRITE_BUFFER`] until the send loop flushes (after feeding every event that was
+/// ready: [`feed`]). The buffer grows only as far as a socket's bursts, so an idle
+/// socket holds none. A peer that stops reading cannot make the server buffer more than
 /// [`MAX_WRITE_BUFFER`] for it: the write fails and the socket is dropped.
 fn limits(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     ws.max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
         .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
 }
 
@@ -298,13 +302,34 @@ enum Stop {
 
 type Sink = SplitSink<WebSocket, Message>;
 
+/// Writes `event` and flushes it to the peer.
 async fn write(sink: &mut Sink, event: &ServerEvent) -> Result<(), Stop> {
+    feed(sink, event).await?;
+    flush(sink).await
+}
+
+/// Queues `event` in the socket's write buffer without flushing it (see [`limits`]): a
+/// send loop feeds whatever is ready, then flushes once ([`flush`]), so an ack and the
+/// message it acknowledges, or a burst of a group commit's events to an agent, leave in
+/// one write instead of one each.
+async fn feed(sink: &mut Sink, event: &ServerEvent) -> Result<(), Stop> {
     let text = serde_json::to_string(event).expect("events serialize");
-    match tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Text(text.into()))).await {
+    match tokio::time::timeout(WRITE_TIMEOUT, sink.feed(Message::Text(text.into()))).await {
         Ok(Ok(())) => Ok(()),
         _ => Err(Stop::Gone),
     }
 }
+
+/// Writes out everything [`feed`] queued.
+async fn flush(sink: &mut Sink) -> Result<(), Stop> {
+    match tokio::time::timeout(WRITE_TIMEOUT, sink.flush()).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(Stop::Gone),
+    }
+}
+
+/// The most events and replies a send loop feeds before it flushes.
+const FEED_BATCH: usize = 64;
 
 async fn close(sink: &mut Sink, stop: Stop) {
     let (code, reason) = match stop {
@@ -383,12 +408,35 @@ async fn catch_up(
                 return Ok(());
             }
             *last = m.seq;
-            write(sink, &ServerEvent::Message { message: m }).await?;
+            feed(sink, &ServerEvent::Message { message: m }).await?;
         }
         if n < CATCH_UP_PAGE || *last >= up_to {
-            return Ok(());
+            return flush(sink).await;
         }
     }
+}
+
+/// Feeds a live hub event to a visitor socket that has sent every message up to
+/// `*last`: a message already sent is skipped, one past a gap first sends the gap from
+/// the store (see [`classify`]).
+async fn visitor_out(
+    state: &AppState,
+    sink: &mut Sink,
+    conversation_id: &str,
+    last: &mut i64,
+    event: &ServerEvent,
+) -> Result<(), Stop> {
+    if let ServerEvent::Message { message } = event {
+        match classify(*last, message.seq) {
+            Arrival::Repeat => return Ok(()),
+            Arrival::Next => {}
+            Arrival::Gap { up_to, .. } => {
+                return catch_up(state, sink, conversation_id, last, up_to).await;
+            }
+        }
+        *last = message.seq;
+    }
+    feed(sink, event).await
 }
 
 /// The heartbeat check: whether the peer said nothing for three intervals.
@@ -426,23 +474,11 @@ async fn visitor_send_loop(
             tokio::select! {
                 event = sub.rx.recv() => {
                     let Some(event) = event else { return Err::<(), Stop>(Stop::Overflow) };
-                    if let ServerEvent::Message { message } = &*event {
-                        match classify(last, message.seq) {
-                            Arrival::Repeat => continue,
-                            Arrival::Next => {}
-                            Arrival::Gap { up_to, .. } => {
-                                catch_up(&state, &mut sink, &conversation_id, &mut last, up_to)
-                                    .await?;
-                                continue;
-                            }
-                        }
-                        last = message.seq;
-                    }
-                    write(&mut sink, &event).await?;
+                    visitor_out(&state, &mut sink, &conversation_id, &mut last, &event).await?;
                 }
                 reply = replies.recv() => {
                     let Some(reply) = reply else { return Err(Stop::Gone) };
-                    write(&mut sink, &reply).await?;
+                    feed(&mut sink, &reply).await?;
                 }
                 _ = ping.tick() => {
                     if silent(last_heard.load(Ordering::Relaxed), now_ms(), state.heartbeat) {
@@ -455,6 +491,22 @@ async fn visitor_send_loop(
                 }
                 _ = &mut shutdown => return Err(Stop::Shutdown),
             }
+            // Whatever else is ready leaves in the same write.
+            for _ in 0..FEED_BATCH {
+                let mut fed = false;
+                if let Ok(event) = sub.rx.try_recv() {
+                    visitor_out(&state, &mut sink, &conversation_id, &mut last, &event).await?;
+                    fed = true;
+                }
+                if let Ok(reply) = replies.try_recv() {
+                    feed(&mut sink, &reply).await?;
+                    fed = true;
+                }
+                if !fed {
+                    break;
+                }
+            }
+            flush(&mut sink).await?;
         }
     }
     .await;
@@ -580,9 +632,12 @@ async fn run_visitor(state: AppState, who: VisitorAuth, last_seq: i64, socket: W
                 .map(|r| ready(Ok(r)))
         }
     });
+    // Both halves are polled on every wake of this task; the receiving half first, so
+    // the ack it queues after a commit meets the commit's events in the same write.
     tokio::select! {
-        _ = send => {}
+        biased;
         _ = receive => {}
+        _ = send => {}
     }
 }
 
@@ -665,11 +720,11 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
         let stop = loop {
             let r = tokio::select! {
                 event = sub.rx.recv() => match event {
-                    Some(e) => write(&mut sink, &e).await,
+                    Some(e) => feed(&mut sink, &e).await,
                     None => Err(Stop::Overflow),
                 },
                 reply = replies.recv() => match reply {
-                    Some(r) => write(&mut sink, &r).await,
+                    Some(r) => feed(&mut sink, &r).await,
                     None => Err(Stop::Gone),
                 },
                 _ = ping.tick() => {
@@ -708,6 +763,27 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
                     }
                 }
             };
+            // Whatever else is ready leaves in the same write (a group commit's events
+            // for this agent's conversations come in bursts).
+            let r = async {
+                r?;
+                for _ in 0..FEED_BATCH {
+                    let mut fed = false;
+                    if let Ok(e) = sub.rx.try_recv() {
+                        feed(&mut sink, &e).await?;
+                        fed = true;
+                    }
+                    if let Ok(reply) = replies.try_recv() {
+                        feed(&mut sink, &reply).await?;
+                        fed = true;
+                    }
+                    if !fed {
+                        break;
+                    }
+                }
+                flush(&mut sink).await
+            }
+            .await;
             if let Err(stop) = r {
                 break stop;
             }
@@ -721,9 +797,12 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
         let who = who2.clone();
         async move { agent_event(&state, &who, event).await }
     });
+    // Both halves are polled on every wake of this task; the receiving half first, so
+    // the ack it queues after a commit meets the commit's events in the same write.
     tokio::select! {
-        _ = send => {}
+        biased;
         _ = receive => {}
+        _ = send => {}
     }
 }
 

@@ -295,14 +295,16 @@ pub async fn lock_many(tx: &mut Tx, engine: Engine, ids: &[&str]) -> Result<Vec<
             "UPDATE conversations SET last_seq = last_seq WHERE id IN (",
         ),
     };
-    sql.params(ids.len());
+    // Written for a bucket of sizes (the statement cache), padded with the last id.
+    let width = super::bucket(ids.len());
+    sql.params(width);
     match engine {
         Engine::Postgres => sql.push(") ORDER BY id COLLATE \"C\" FOR NO KEY UPDATE"),
         Engine::Sqlite => sql.push(concat!(") RETURNING ", columns!())),
     };
     let mut q = sqlx::query(sql.text());
-    for id in ids {
-        q = q.bind(*id);
+    for i in 0..width {
+        q = q.bind(ids[i.min(ids.len() - 1)]);
     }
     let rows = q.fetch_all(&mut **tx).await?;
     rows.iter().map(from_row).collect()
@@ -318,40 +320,40 @@ pub struct Bump<'a> {
 }
 
 /// [`bump`] for several conversations locked by [`lock_many`], in one statement
-/// (`CASE` on the id), returning nothing: the caller knows the rows it locked.
+/// (`CASE` on the id), returning nothing: the caller knows the rows it locked. Written
+/// for a bucket of sizes (the statement cache: `super::bucket`), padded with the last
+/// bump repeated (a `CASE` takes its first matching arm, so a repeat changes nothing);
+/// a conversation without a visitor message keeps its `last_visitor_at` (`NULL` arm).
 pub async fn bump_many(tx: &mut Tx, engine: Engine, bumps: &[Bump<'_>]) -> Result<()> {
     if bumps.is_empty() {
         return Ok(());
     }
+    let width = super::bucket(bumps.len());
+    let padded = || (0..width).map(|i| &bumps[i.min(bumps.len() - 1)]);
     let mut sql = Sql::new(
         engine,
         "UPDATE conversations SET last_seq = last_seq + CASE id",
     );
-    for _ in bumps {
+    for _ in 0..width {
         sql.push(" WHEN ").param().push(" THEN ").param();
     }
     sql.push(" ELSE 0 END, updated_at = ").param();
-    let visitors = bumps.iter().filter(|b| b.visitor_at.is_some()).count();
-    if visitors > 0 {
-        sql.push(", last_visitor_at = CASE id");
-        for _ in 0..visitors {
-            sql.push(" WHEN ").param().push(" THEN ").param();
-        }
-        sql.push(" ELSE last_visitor_at END");
+    sql.push(", last_visitor_at = COALESCE(CASE id");
+    for _ in 0..width {
+        sql.push(" WHEN ").param().push(" THEN ").param();
     }
-    sql.push(" WHERE id IN (").params(bumps.len()).push(")");
+    sql.push(" END, last_visitor_at)");
+    sql.push(" WHERE id IN (").params(width).push(")");
     // Bound in the order of the placeholders above.
     let mut q = sqlx::query(sql.text());
-    for b in bumps {
+    for b in padded() {
         q = q.bind(b.id).bind(b.n);
     }
     q = q.bind(now_ms());
-    for b in bumps {
-        if let Some(at) = b.visitor_at {
-            q = q.bind(b.id).bind(at);
-        }
+    for b in padded() {
+        q = q.bind(b.id).bind(b.visitor_at);
     }
-    for b in bumps {
+    for b in padded() {
         q = q.bind(b.id);
     }
     q.execute(&mut **tx).await?;

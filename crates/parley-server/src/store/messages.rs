@@ -138,20 +138,39 @@ fn json_columns(
 }
 
 /// Stores `rows` (messages of conversations whose rows `tx` locked) with one multi-row
-/// `INSERT` per [`MAX_INSERT_ROWS`] rows.
+/// `INSERT` per [`MAX_INSERT_ROWS`] rows. Each statement is written for a bucket of
+/// sizes (the statement cache: `super::bucket`): the rows come from a `VALUES` list
+/// padded with rows of `NULL`s, which its `WHERE` leaves out.
 pub async fn insert_many(tx: &mut Tx, engine: Engine, rows: &[NewRow<'_>]) -> Result<()> {
     for chunk in rows.chunks(MAX_INSERT_ROWS) {
+        let width = super::bucket(chunk.len());
         let mut sql = Sql::new(
             engine,
             "INSERT INTO messages (conversation_id, seq, client_id, sender, sender_id, \
-             sender_name, kind, body, event, card, image, file, created_at) VALUES ",
+             sender_name, kind, body, event, card, image, file, created_at) SELECT ",
         );
-        for i in 0..chunk.len() {
+        // SQLite names a `VALUES` list's columns column1, column2, …; PostgreSQL takes
+        // the names given with its alias.
+        match engine {
+            Engine::Sqlite => sql.push(
+                "column1, column2, column3, column4, column5, column6, column7, column8, \
+                 column9, column10, column11, column12, column13 FROM (VALUES ",
+            ),
+            Engine::Postgres => sql.push("* FROM (VALUES "),
+        };
+        for i in 0..width {
             if i > 0 {
                 sql.push(", ");
             }
             sql.push("(").params(INSERT_COLUMNS).push(")");
         }
+        match engine {
+            Engine::Sqlite => sql.push(") WHERE column1 IS NOT NULL"),
+            Engine::Postgres => sql.push(
+                ") AS v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13) \
+                 WHERE c1 IS NOT NULL",
+            ),
+        };
         let mut q = sqlx::query(sql.text());
         for r in chunk {
             let m = r.message;
@@ -170,6 +189,24 @@ pub async fn insert_many(tx: &mut Tx, engine: Engine, rows: &[NewRow<'_>]) -> Re
                 .bind(image)
                 .bind(file)
                 .bind(r.at);
+        }
+        for _ in chunk.len()..width {
+            let none: Option<&str> = None;
+            let no_number: Option<i64> = None;
+            q = q
+                .bind(none)
+                .bind(no_number)
+                .bind(none)
+                .bind(none)
+                .bind(none)
+                .bind(none)
+                .bind(none)
+                .bind(none)
+                .bind(none)
+                .bind(none)
+                .bind(none)
+                .bind(none)
+                .bind(no_number);
         }
         q.execute(&mut **tx).await?;
     }
@@ -195,11 +232,13 @@ pub async fn by_client_ids(
 ) -> Result<Vec<ChatMessage>> {
     let mut found = Vec::new();
     for chunk in keys.chunks(MAX_LOOKUP_KEYS) {
+        // Written for a bucket of sizes (the statement cache), padded with the last key.
+        let width = super::bucket(chunk.len());
         let mut sql = Sql::new(
             engine,
             concat!("SELECT ", columns!(), " FROM messages WHERE "),
         );
-        for i in 0..chunk.len() {
+        for i in 0..width {
             if i > 0 {
                 sql.push(" OR ");
             }
@@ -212,7 +251,8 @@ pub async fn by_client_ids(
                 .push(")");
         }
         let mut q = sqlx::query(sql.text());
-        for (conversation_id, sender, client_id) in chunk {
+        for i in 0..width {
+            let (conversation_id, sender, client_id) = &chunk[i.min(chunk.len() - 1)];
             q = q
                 .bind(*conversation_id)
                 .bind(sender.as_str())

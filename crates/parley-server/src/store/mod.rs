@@ -229,6 +229,25 @@ impl Sql {
     }
 }
 
+/// The number of entries a run-time statement is written for when it has `n`: the next
+/// power of two up to [`BUCKETS_UP_TO`] (past that, `n` itself). Each connection caches
+/// the statements it prepared (sqlx keeps 100 per connection) by their text, so a
+/// group commit whose statements took every size from 1 to 256 prepared most of them
+/// afresh (parsing a 256-row insert is most of its cost on SQLite); written for
+/// buckets, each kind of statement has at most nine texts. The caller pads its entries
+/// to the bucket with repeats that change nothing (a repeated id in an `IN` list, a
+/// repeated `OR` term or `CASE` arm) or rows a `WHERE` leaves out.
+pub(crate) fn bucket(n: usize) -> usize {
+    if n <= BUCKETS_UP_TO {
+        n.next_power_of_two()
+    } else {
+        n
+    }
+}
+
+/// The largest bucketed size (see [`bucket`]): a committer group's.
+pub(crate) const BUCKETS_UP_TO: usize = 256;
+
 /// A stable 64-bit key for a tenant's advisory lock (FNV-1a: the same on every instance
 /// and every build, unlike the standard library's hasher, which is seeded per process).
 fn tenant_lock_key(sysnum: &str) -> i64 {
@@ -319,6 +338,16 @@ mod tests {
         let mut lite = Sql::new(Engine::Sqlite, "SELECT 1 WHERE a IN (");
         lite.params(3).push(") AND b = ").param();
         assert_eq!(lite.text(), "SELECT 1 WHERE a IN (?, ?, ?) AND b = ?");
+    }
+
+    #[test]
+    fn run_time_statements_come_in_few_sizes() {
+        let sizes: std::collections::BTreeSet<usize> = (1..=BUCKETS_UP_TO).map(bucket).collect();
+        assert_eq!(sizes.len(), 9, "{sizes:?}");
+        for n in 1..=BUCKETS_UP_TO {
+            assert!(bucket(n) >= n && bucket(n) < 2 * n, "{n}");
+        }
+        assert_eq!(bucket(1000), 1000);
     }
 
     /// FNV-1a 64 of `parley-routing:demo`, computed independently.

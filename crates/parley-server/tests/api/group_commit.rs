@@ -29,7 +29,8 @@ crate::on_both_stores!(
     sigkill_in_a_group_commit_keeps_every_ack,
     another_tenants_agent_cannot_post_into_a_conversation,
     one_group_answers_repeats_and_refusals_per_message,
-    a_group_wider_than_one_statement_is_stored_whole
+    a_group_wider_than_one_statement_is_stored_whole,
+    groups_of_every_small_size_store_exactly_their_messages
 );
 
 /// Visitors sending at once.
@@ -514,4 +515,74 @@ async fn a_group_wider_than_one_statement_is_stored_whole(store: Store) {
             .count();
     }
     assert_eq!(again, n, "nothing stored twice");
+}
+
+/// The group's statements are written for a few sizes only (powers of two, so each
+/// connection prepares each once) and padded up to them: a repeated conversation id, a
+/// repeated lookup, a repeated counter bump, and insert rows a `WHERE` leaves out.
+/// Groups of every size from 1 to 9 messages over three conversations (so 1 to 3
+/// counters a group) each commit as one and store exactly their messages: every
+/// conversation's numbers stay gap-free and without extra rows, its counter moves by its
+/// own messages only (the next lone message follows on), and re-sending a group stores
+/// nothing.
+async fn groups_of_every_small_size_store_exactly_their_messages(store: Store) {
+    let app = spawn_app(store).await;
+    let state = app.state.clone().unwrap();
+    let mut convs = Vec::new();
+    for v in 0..3 {
+        let init = app
+            .init(&format!("sysnum=demo&partnerid=sizes-{v}&type=1"))
+            .await;
+        convs.push(init["conversation"]["id"].as_str().unwrap().to_owned());
+    }
+    let groups = || state.metrics.group_commits.load(Ordering::Relaxed);
+    let mut sent: HashMap<String, Vec<String>> = HashMap::new();
+    for size in 1..=9usize {
+        let group = (0..size)
+            .map(|i| {
+                let conv = convs[(i * 7 + size) % convs.len()].clone();
+                let cid = format!("s{size}-{i}");
+                (conv, None, visitor_text(&cid, &format!("size {size}, {i}")))
+            })
+            .collect::<Vec<_>>();
+        for (conv, _, m) in &group {
+            sent.entry(conv.clone())
+                .or_default()
+                .push(m.client_id.clone().unwrap());
+        }
+        let before = groups();
+        for outcome in append_together(&state, group.clone()).await {
+            assert!(!outcome.unwrap().duplicate, "size {size}");
+        }
+        assert_eq!(groups(), before + 1, "size {size}: one group commit");
+        for outcome in append_together(&state, group).await {
+            assert!(outcome.unwrap().duplicate, "size {size} again");
+        }
+        for conv in &convs {
+            let stored = stored_in(&app, conv).await;
+            let seqs: Vec<i64> = stored.iter().map(|m| m.0).collect();
+            assert_eq!(
+                seqs,
+                (1..=seqs.len() as i64).collect::<Vec<_>>(),
+                "size {size}: gap-free"
+            );
+            let ids: Vec<String> = stored.iter().filter_map(|m| m.1.clone()).collect();
+            assert_eq!(
+                ids,
+                sent.get(conv).cloned().unwrap_or_default(),
+                "size {size}: exactly the messages sent, in order"
+            );
+        }
+    }
+    for conv in &convs {
+        let last = stored_in(&app, conv).await.last().map_or(0, |m| m.0);
+        let next = parley_server::chat::append(&state, conv, visitor_text("after", "after"))
+            .await
+            .unwrap();
+        assert_eq!(
+            next.message.seq,
+            last + 1,
+            "the counter moved by its messages"
+        );
+    }
 }
