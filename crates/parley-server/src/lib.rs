@@ -31,6 +31,7 @@ pub mod reports;
 pub mod routes;
 pub mod security;
 pub mod signin;
+pub mod sockets;
 pub mod store;
 pub mod tickets;
 pub mod traces;
@@ -99,7 +100,7 @@ pub struct AppState {
     /// Per-visitor message buckets and the large-upload slots of this instance.
     pub quotas: Arc<quota::Quotas>,
     /// The open sockets of each session on this instance.
-    pub sockets: Arc<routes::ws::SessionSockets>,
+    pub sockets: Arc<sockets::SessionSockets>,
     /// How long a request may take ([`REQUEST_TIMEOUT`]; uploads get
     /// [`UPLOAD_TIMEOUT`]).
     pub request_timeout: Duration,

@@ -28,7 +28,7 @@ use tokio::sync::mpsc;
 
 use crate::chat;
 use crate::hub::Topic;
-use crate::routes::ws::Ended;
+use crate::sockets::Ended;
 use crate::store::{self, Db};
 use crate::AppState;
 

@@ -18,7 +18,7 @@ use crate::chat::{self, transitions, Changed, Conversation};
 use crate::config::{Agent, Tenant};
 use crate::error::ApiError;
 use crate::notify::Note;
-use crate::routes::ws::Ended;
+use crate::sockets::Ended;
 use crate::store::now_ms;
 use crate::{password, presence, reception, signin, store, traces, AppState};
 

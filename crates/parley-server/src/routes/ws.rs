@@ -66,94 +66,10 @@ const REPLY_CAPACITY: usize = 64;
 /// Events of one socket whose replies may be pending at once (messages waiting for
 /// their commit); past that the socket's frames are not read until one is answered.
 const PIPELINED: usize = 32;
-/// Sockets one session may hold open at once on one instance (a page, a second tab, a
-/// reconnect racing the old socket's close); past that the upgrade is refused.
-pub const MAX_SOCKETS_PER_SESSION: usize = 5;
-
-/// The open sockets of each session on this instance, and the news of sessions that
-/// ended (signing out), which closes their agent sockets at once.
-#[derive(Debug)]
-pub struct SessionSockets {
-    open: std::sync::Mutex<std::collections::HashMap<String, usize>>,
-    ended: broadcast::Sender<Ended>,
-}
-
-/// Sessions that ended while their sockets may be open.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ended {
-    /// One session, by its digest (`POST /api/agent/logout`).
-    Session(String),
-    /// Every session of one agent (`POST /api/agent/logout-everywhere`).
-    Agent { sysnum: String, agent_id: String },
-}
-
-impl Ended {
-    /// Whether this ends `who`'s session.
-    pub fn ends(&self, who: &AgentAuth) -> bool {
-        match self {
-            Ended::Session(digest) => *digest == who.session,
-            Ended::Agent { sysnum, agent_id } => *sysnum == who.sysnum && *agent_id == who.agent_id,
-        }
-    }
-}
-
-/// Ended sessions waiting for every socket to look at them; a socket that falls further
-/// behind re-reads its own session from the store instead.
-const ENDED_CAPACITY: usize = 64;
-
-impl Default for SessionSockets {
-    fn default() -> Self {
-        SessionSockets {
-            open: Default::default(),
-            ended: broadcast::channel(ENDED_CAPACITY).0,
-        }
-    }
-}
-
-/// One open socket of a session; dropping it (the socket closed) frees its place.
-pub struct SocketPlace {
-    sockets: Arc<SessionSockets>,
-    session: String,
-}
-
-impl SessionSockets {
-    /// A place for one more socket of `session`, unless it has
-    /// [`MAX_SOCKETS_PER_SESSION`] open.
-    pub fn take(self: &Arc<Self>, session: &str) -> Option<SocketPlace> {
-        let mut open = self.open.lock().expect("socket count lock");
-        let n = open.entry(session.to_owned()).or_insert(0);
-        if *n >= MAX_SOCKETS_PER_SESSION {
-            return None;
-        }
-        *n += 1;
-        Some(SocketPlace {
-            sockets: Arc::clone(self),
-            session: session.to_owned(),
-        })
-    }
-
-    /// Closes this instance's agent sockets of what ended (other instances hear of it
-    /// through the bus: `notify::Note::SignedOut`).
-    pub fn end(&self, ended: Ended) {
-        // No receiver means no agent socket is open here: nothing to close.
-        let _ = self.ended.send(ended);
-    }
-}
-
-impl Drop for SocketPlace {
-    fn drop(&mut self) {
-        let mut open = self.sockets.open.lock().expect("socket count lock");
-        if let Some(n) = open.get_mut(&self.session) {
-            *n -= 1;
-            if *n == 0 {
-                open.remove(&self.session);
-            }
-        }
-    }
-}
+pub use crate::sockets::MAX_SOCKETS_PER_SESSION;
 
 /// A place for a socket of the session `token`, or the 429 that refuses the upgrade.
-fn place(state: &AppState, token: &str) -> Result<SocketPlace, ApiError> {
+fn place(state: &AppState, token: &str) -> Result<crate::sockets::SocketPlace, ApiError> {
     state
         .sockets
         .take(&auth::token_digest(token))
@@ -711,7 +627,7 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
         .ok()
         .map(|(_, a)| auth::credential_of(&a));
     let who_send = who.clone();
-    let mut ended = state.sockets.ended.subscribe();
+    let mut ended = state.sockets.ended();
     let send = async move {
         let shutdown = shutting_down(send_state.shutdown.clone());
         tokio::pin!(shutdown);
@@ -881,19 +797,6 @@ mod tests {
         assert_eq!(classify(5, 6), Arrival::Next);
         assert_eq!(classify(5, 9), Arrival::Gap { after: 5, up_to: 9 });
         assert_eq!(classify(0, 1), Arrival::Next);
-    }
-
-    #[test]
-    fn a_session_has_a_bounded_number_of_sockets() {
-        let sockets = Arc::new(SessionSockets::default());
-        let places: Vec<_> = (0..MAX_SOCKETS_PER_SESSION)
-            .map(|_| sockets.take("s").expect("a place"))
-            .collect();
-        assert!(sockets.take("s").is_none());
-        assert!(sockets.take("other").is_some());
-        drop(places);
-        assert!(sockets.take("s").is_some());
-        assert!(sockets.0.lock().unwrap().len() <= 2);
     }
 
     #[test]
