@@ -61,6 +61,8 @@ const ROUND_TRIP_TIMEOUT: Duration = Duration::from_secs(10);
 const OPEN_CONCURRENCY: usize = 200;
 const INIT_CONCURRENCY: usize = 50;
 const PER_SOURCE_IP: usize = 50;
+/// Idle keep-alive connections each init client keeps.
+const IDLE_PER_CLIENT: usize = 4;
 const DEFAULT_ACTIVE: usize = 500;
 const DEFAULT_EACH: usize = 20;
 const AGENTS: [(&str, &str); 3] = [
@@ -816,7 +818,12 @@ async fn parley(o: &Opts, addr: SocketAddr, agents: SocketAddr, pid: u32) -> Res
     // since they signed in); the idle ones bot-only (no queue).
     let clients = (0..o.n.div_ceil(PER_SOURCE_IP))
         .map(|g| {
+            // A few idle connections a client: each client's pool would otherwise
+            // keep up to INIT_CONCURRENCY of them, and at N = 10,000 those and the
+            // sockets together passed the machine's limit of 20,000 open files. They
+            // stay open through the RSS readings, so the baseline is taken as before.
             reqwest::Client::builder()
+                .pool_max_idle_per_host(IDLE_PER_CLIENT)
                 .local_address(source_ip(g * PER_SOURCE_IP))
                 .build()
                 .map_err(|e| format!("http client: {e}"))
