@@ -293,13 +293,7 @@ async fn deliver(state: &AppState, note: Note) -> Result<(), crate::error::ApiEr
             }
         }
         Note::Queue { t } => chat::publish::queue_positions(&local, &t).await,
-        Note::SignedOut { t, a, s } => local.sockets.end(match s {
-            Some(digest) => Ended::Session(digest),
-            None => Ended::Agent {
-                sysnum: t,
-                agent_id: a,
-            },
-        }),
+        Note::SignedOut { t, a, s } => local.sockets.end(Ended::new(&t, &a, s)),
         Note::Ticket { t, id, n } => local.hub.publish(
             &Topic::Tenant(t),
             Arc::new(ServerEvent::Ticket {

@@ -30,6 +30,18 @@ pub enum Ended {
 }
 
 impl Ended {
+    /// What signing out ended: `session` (a digest), or every session of the agent
+    /// when it is `None`.
+    pub fn new(sysnum: &str, agent_id: &str, session: Option<String>) -> Ended {
+        match session {
+            Some(digest) => Ended::Session(digest),
+            None => Ended::Agent {
+                sysnum: sysnum.to_owned(),
+                agent_id: agent_id.to_owned(),
+            },
+        }
+    }
+
     /// Whether this ends `who`'s session.
     pub fn ends(&self, who: &AgentAuth) -> bool {
         match self {

@@ -97,28 +97,22 @@ impl Committer {
             };
             // SQLite's committer runs on a thread of its own (see `committer_thread`);
             // PostgreSQL's in the server's runtime, whose sockets its connections use.
-            let own = (engine == Engine::Sqlite).then(committer_thread);
-            let mut tasks = Vec::new();
-            let senders = (0..n)
+            (0..n)
                 .map(|_| {
                     let (tx, rx) = mpsc::channel(QUEUE);
-                    match &own {
-                        Some((h, _)) => tasks.push(h.spawn(run(rx))),
-                        None => drop(tokio::spawn(run(rx))),
+                    match engine {
+                        Engine::Sqlite => committer_thread(rx),
+                        Engine::Postgres => drop(tokio::spawn(run(rx))),
                     }
                     tx
                 })
-                .collect();
-            if let Some((_, jtx)) = own {
-                let _ = jtx.send(tasks);
-            }
-            senders
+                .collect()
         })
     }
 }
 
-/// Starts the thread SQLite's committer runs on: a runtime of its own, which runs the
-/// tasks it is then sent until they end (when the server's state is dropped).
+/// Runs SQLite's committer on `rx` on a thread of its own, with a runtime of its own,
+/// until the queue closes (when the server's state is dropped).
 ///
 /// Each statement of a group (six with `BEGIN` and `COMMIT`) is a hop to sqlx's
 /// SQLite worker thread and back, and a task woken from outside the runtime waits in
@@ -128,29 +122,17 @@ impl Committer {
 /// session 9). Not on PostgreSQL: a connection's socket belongs to the runtime that
 /// opened it, and the pooled connections are shared with the server's runtime, so its
 /// committers' waits are on that runtime's sockets anyway.
-fn committer_thread() -> (
-    tokio::runtime::Handle,
-    std::sync::mpsc::Sender<Vec<tokio::task::JoinHandle<()>>>,
-) {
-    let (handle_tx, handle_rx) = std::sync::mpsc::channel();
-    let (tasks_tx, tasks_rx) = std::sync::mpsc::channel::<Vec<tokio::task::JoinHandle<()>>>();
+fn committer_thread(rx: mpsc::Receiver<Job>) {
     std::thread::Builder::new()
         .name("parley-committer".into())
         .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
+            tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-                .expect("the committer's runtime");
-            let _ = handle_tx.send(rt.handle().clone());
-            let tasks = tasks_rx.recv().unwrap_or_default();
-            rt.block_on(async move {
-                for t in tasks {
-                    let _ = t.await;
-                }
-            });
+                .expect("the committer's runtime")
+                .block_on(run(rx));
         })
         .expect("the committer's thread");
-    (handle_rx.recv().expect("the committer's runtime"), tasks_tx)
 }
 
 /// Stores `message` in `conversation_id` with the group it arrives with; resolves after

@@ -170,13 +170,9 @@ async fn logout_everywhere(
 /// here and on every other instance: a signed-out device must stop receiving visitors'
 /// messages at once, not when its socket next reconnects.
 fn signed_out(state: &AppState, who: &AgentAuth, session: Option<String>) {
-    state.sockets.end(match &session {
-        Some(digest) => Ended::Session(digest.clone()),
-        None => Ended::Agent {
-            sysnum: who.sysnum.clone(),
-            agent_id: who.agent_id.clone(),
-        },
-    });
+    state
+        .sockets
+        .end(Ended::new(&who.sysnum, &who.agent_id, session.clone()));
     state.notifier.send(Note::SignedOut {
         t: who.sysnum.clone(),
         a: who.agent_id.clone(),
