@@ -87,11 +87,20 @@ pub async fn bot_reply(
                 list.into_iter().map(suggestion).collect(),
             )
         }
+        // The unknown reply asks the visitor to rephrase or pick a question: the
+        // guided questions of the greeting, in the page's language, are those.
         MatchOutcome::Unknown => (
             bot.unknown_reply(locale).to_owned(),
             BotOutcome::Unknown,
             None,
-            Vec::new(),
+            if ctx.guide_flag {
+                bot.guide_entries(Lang::for_locale(locale))
+                    .into_iter()
+                    .map(suggestion)
+                    .collect()
+            } else {
+                Vec::new()
+            },
         ),
     };
     let mut counted = c.clone();
@@ -213,11 +222,15 @@ pub fn try_question(
                 .map(|e| candidate(e, score_of(e.id)))
                 .collect(),
         ),
+        // As in a chat with the default `guide_flag`: the guided questions.
         MatchOutcome::Unknown => (
             BotOutcome::Unknown,
             bot.unknown_reply(locale).to_owned(),
             None,
-            Vec::new(),
+            bot.guide_entries(Lang::for_locale(locale))
+                .into_iter()
+                .map(|e| candidate(e, score_of(e.id)))
+                .collect(),
         ),
     };
     FaqTry {

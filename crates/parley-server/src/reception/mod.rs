@@ -59,6 +59,11 @@ pub struct Context {
     /// (Conversations stored before it existed allow them, as they did then.)
     #[serde(default = "yes")]
     pub photo_flag: bool,
+    /// `guide_flag`: whether the bot offers its guided questions, under the greeting
+    /// and again when it does not understand a question. (Conversations stored before
+    /// it was kept here offer them, as the default link does.)
+    #[serde(default = "yes")]
+    pub guide_flag: bool,
     /// The link's `satDegree_A`: whether the agent's ending invites an evaluation
     /// (`None`: the tenant's `invite_on_agent_end` decides, read when the chat ends).
     #[serde(default)]
@@ -98,6 +103,7 @@ impl Context {
             locale: settings.locale,
             show_manual: settings.show_manual,
             photo_flag: settings.photo_flag,
+            guide_flag: settings.guide_flag,
             sat_degree_a: params.identity.sat_degree_a,
             source: params.ui.source.map(|s| s.code()),
             summaryparams: params.identity.summaryparams.clone(),
@@ -117,6 +123,7 @@ impl Context {
             locale: Locale::Zh,
             show_manual: true,
             photo_flag: true,
+            guide_flag: true,
             sat_degree_a: None,
             source: None,
             summaryparams: None,

@@ -11,6 +11,7 @@ crate::on_both_stores!(
     agent_only_shows_no_guided_questions,
     a_tapped_suggestion_answers_that_entry,
     two_unknown_questions_then_the_transfer_button,
+    an_unknown_question_offers_the_guided_questions,
     transfer_with_no_agent_online_offers_leave_message,
     the_visitor_picks_a_group_when_there_are_several,
     at_capacity_the_visitor_waits_first_in_line_then_is_accepted,
@@ -183,6 +184,54 @@ async fn a_tapped_suggestion_answers_that_entry(store: Store) {
         }
     };
     assert_eq!(bot["message"]["bot"]["faq_id"], 102);
+}
+
+/// The unknown reply asks the visitor to rephrase "or pick one of the questions
+/// below": the questions are the greeting's guided ones, in the page's language, and
+/// none where the link turned the guide off (`guide_flag=0`).
+async fn an_unknown_question_offers_the_guided_questions(store: Store) {
+    let app = spawn_app(store).await;
+    let questions = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["question"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for locale in ["en", "zh"] {
+        let v = visitor(&app, &format!("sysnum=demo&locale={locale}")).await;
+        let guide = questions(&v.init["guide"]);
+        assert!(
+            !guide.is_empty(),
+            "the demo has guided questions in {locale}"
+        );
+        let reply = ask(&app, &v, "u1", "who won the football game last night", None).await;
+        assert_eq!(reply["bot"]["outcome"], "unknown", "{reply}");
+        assert_eq!(questions(&reply["bot"]["suggestions"]), guide, "{locale}");
+        // A tap on one answers it.
+        let first = &reply["bot"]["suggestions"][0];
+        let answer = ask(
+            &app,
+            &v,
+            "u2",
+            first["question"].as_str().unwrap(),
+            first["id"].as_u64(),
+        )
+        .await;
+        assert_eq!(answer["bot"]["outcome"], "answer", "{answer}");
+    }
+    let off = visitor(&app, "sysnum=demo&locale=en&guide_flag=0").await;
+    assert_eq!(off.init["guide"], json!([]));
+    let reply = ask(
+        &app,
+        &off,
+        "u1",
+        "who won the football game last night",
+        None,
+    )
+    .await;
+    assert_eq!(reply["bot"]["outcome"], "unknown", "{reply}");
+    assert_eq!(reply["bot"]["suggestions"], json!([]), "{reply}");
 }
 
 async fn two_unknown_questions_then_the_transfer_button(store: Store) {
