@@ -92,10 +92,12 @@ pub fn SuggestionList(
                         let label = s.question.clone();
                         view! {
                             <li>
-                                <button type="button" class="suggestion" dir="auto"
+                                // The button keeps the page's direction, so every
+                                // question lines up on the same side (an English one
+                                // in an Arabic page too, however it wraps); the
+                                // isolate inside keeps its own punctuation in order.
+                                <button type="button" class="suggestion"
                                     on:click=move |_| on_pick.run(s.clone())>
-                                    // An isolate, so an English question in a
-                                    // right-to-left page keeps its punctuation.
                                     <bdi>{label}</bdi>
                                 </button>
                             </li>
@@ -277,6 +279,9 @@ fn stored_row(cx: &RowContext, m: Arc<ChatMessage>) -> AnyView {
     let suggestions = m.bot.as_ref().filter(|b| !b.suggestions.is_empty()).map(|b| {
         let title = match b.outcome {
             BotOutcome::Suggest => t(locale, "chat-did-you-mean"),
+            // Not understood: the bot offers its guided questions, titled as under
+            // the greeting.
+            BotOutcome::Unknown => t(locale, "chat-guide-title"),
             _ => t(locale, "chat-related-questions"),
         };
         view! {

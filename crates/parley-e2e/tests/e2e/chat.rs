@@ -319,6 +319,24 @@ async fn arabic_is_right_to_left_and_languages_differ() {
             .eval("(() => { const m = document.querySelector('.msg-visitor').getBoundingClientRect(); const l = document.querySelector('.messages').getBoundingClientRect(); return m.left - l.left < l.right - m.right; })()")
             .await;
         assert_eq!(sides, true, "visitor bubble must be on the left in rtl");
+        // "مرحبا" is not a question the demo bot knows: its reply offers the greeting's
+        // guided questions again, under the same title. Those questions (English in the
+        // demo) line up on the page's side: each button right-to-left, its text isolated.
+        browser
+            .wait_until(
+                "document.querySelectorAll('.suggestions').length === 2",
+                20,
+                "the guided questions under the greeting and the unknown reply",
+            )
+            .await;
+        let titles = browser
+            .eval("[...document.querySelectorAll('.suggestions-title')].map(t => t.textContent)")
+            .await;
+        assert_eq!(titles[0], titles[1], "{titles}");
+        let ltr = browser
+            .eval("[...document.querySelectorAll('.suggestion')].filter(b => getComputedStyle(b).direction !== 'rtl' || !b.querySelector('bdi')).length")
+            .await;
+        assert_eq!(ltr, 0, "every suggestion follows the page's direction");
         browser.screenshot(shot).await;
         browser.close().await;
     }
