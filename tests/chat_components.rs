@@ -102,6 +102,16 @@ fn assert_inert(host: &web_sys::HtmlElement) {
 }
 
 fn list_with(log: ChatLog, greeting: &str, guide: Vec<Suggestion>) -> web_sys::HtmlElement {
+    list_with_faces(log, greeting, guide, true)
+}
+
+/// [`list_with`], with avatars (`show_face`) or without.
+fn list_with_faces(
+    log: ChatLog,
+    greeting: &str,
+    guide: Vec<Suggestion>,
+    show_face: bool,
+) -> web_sys::HtmlElement {
     let greeting = greeting.to_owned();
     mount(move || {
         let pages = Signal::derive(move || log.pages(|_| 0));
@@ -111,7 +121,7 @@ fn list_with(log: ChatLog, greeting: &str, guide: Vec<Suggestion>) -> web_sys::H
                 locale=Locale::En
                 layout=Layout::Pc
                 links=true
-                show_face=true
+                show_face=show_face
                 visitor_face=None
                 greeting=greeting
                 guide=guide
@@ -128,6 +138,13 @@ fn list_with(log: ChatLog, greeting: &str, guide: Vec<Suggestion>) -> web_sys::H
 
 #[wasm_bindgen_test]
 async fn every_message_field_renders_xss_as_text() {
+    // Without avatars most rows take the list's short way (no optional parts).
+    for show_face in [true, false] {
+        every_message_field_renders_xss_as_text_with(show_face).await;
+    }
+}
+
+async fn every_message_field_renders_xss_as_text_with(show_face: bool) {
     let mut log = ChatLog::default();
     let mut seq = 0;
     for payload in XSS {
@@ -172,7 +189,7 @@ async fn every_message_field_renders_xss_as_text() {
             question: (*q).into(),
         })
         .collect();
-    let host = list_with(log, XSS[1], guide);
+    let host = list_with_faces(log, XSS[1], guide, show_face);
     sleep(50).await;
     assert_inert(&host);
     let text = host.text_content().unwrap_or_default();
@@ -555,4 +572,185 @@ async fn pictures_show_from_the_server_only() {
     assert_eq!(host.query_selector_all(".msg-picture").unwrap().length(), 1);
     let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into()).unwrap();
     assert!(pwned.is_undefined());
+}
+
+/// A row with none of the optional parts (no avatar, badge, suggestions or marks) and
+/// one plain line is built without the comment nodes tachys puts where a part is
+/// absent (the visitor's keeps one, for the name it does not show), and its line is one
+/// paragraph that takes the direction; it still names its sender (visibly for an agent,
+/// and for screen readers in the bubble).
+#[wasm_bindgen_test]
+async fn a_plain_row_is_built_lean() {
+    let mut log = ChatLog::default();
+    log.insert(message(1, Sender::Visitor, "Where is my parcel?", None));
+    log.insert(message(
+        2,
+        Sender::Agent,
+        "On its way <b>today</b>.",
+        Some("Alice"),
+    ));
+    let host = list_with_faces(log, "", Vec::new(), false);
+    sleep(50).await;
+    let rows = host.query_selector_all(".page .row").unwrap();
+    assert_eq!(rows.length(), 2);
+    for i in 0..rows.length() {
+        let row: web_sys::Element = rows.item(i).unwrap().unchecked_into();
+        let most = if row.class_list().contains("row-out") {
+            1
+        } else {
+            0
+        };
+        assert!(
+            comments(&row) <= most,
+            "comment nodes in {}",
+            row.outer_html()
+        );
+        let line = row.query_selector(".msg > p.rich").unwrap().unwrap();
+        assert_eq!(line.get_attribute("dir").as_deref(), Some("auto"));
+        assert_eq!(line.child_nodes().length(), 1);
+    }
+    let visitor = host.query_selector(".msg-visitor").unwrap().unwrap();
+    assert_eq!(
+        visitor.text_content().as_deref(),
+        Some("You: Where is my parcel?")
+    );
+    let agent = host.query_selector(".row-in").unwrap().unwrap();
+    assert_eq!(
+        agent
+            .query_selector(".who")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Alice")
+    );
+    assert_eq!(
+        agent
+            .query_selector(".msg-agent")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Alice: On its way <b>today</b>.")
+    );
+    assert!(host.query_selector("b").unwrap().is_none());
+}
+
+/// The comment nodes in `node`, at any depth.
+fn comments(node: &web_sys::Node) -> usize {
+    let children = node.child_nodes();
+    (0..children.length())
+        .map(|i| {
+            let child = children.item(i).unwrap();
+            usize::from(child.node_type() == web_sys::Node::COMMENT_NODE) + comments(&child)
+        })
+        .sum()
+}
+
+/// The separators' times come from formatters made once per language and form, and
+/// read as `Date.toLocaleString` with the same options does.
+#[wasm_bindgen_test]
+fn separator_times_read_as_the_browser_formats_them() {
+    use parley_client::components::message_list::format_time;
+    let now = js_sys::Date::now() as i64;
+    let day = 86_400_000;
+    for locale in [Locale::En, Locale::De, Locale::Ar, Locale::Ja] {
+        for (ms, with_date) in [
+            (now, false),
+            (now - 40 * day, true),
+            (now - 400 * day, true),
+        ] {
+            let options = js_sys::Object::new();
+            let mut pairs = vec![("hour", "2-digit"), ("minute", "2-digit")];
+            if with_date {
+                pairs.extend([("month", "short"), ("day", "numeric")]);
+            }
+            for (k, v) in pairs {
+                js_sys::Reflect::set(&options, &k.into(), &v.into()).unwrap();
+            }
+            let expected: String = js_sys::Date::new(&(ms as f64).into())
+                .to_locale_string(locale.code(), &options)
+                .into();
+            // Twice: the second reads from the kept formatter.
+            assert_eq!(format_time(ms, locale), expected, "{locale:?}");
+            assert_eq!(format_time(ms, locale), expected, "{locale:?}");
+        }
+    }
+}
+
+/// Pages keep their rows: a page put above a close one takes that page's leading
+/// separator away and leaves its rows (the same nodes) in place; a live message joins
+/// the newest page.
+#[wasm_bindgen_test]
+async fn older_pages_keep_their_rows_when_a_page_is_put_above() {
+    let at = |seq: i64| 1_700_000_000_000 + seq * 1000;
+    let page = |seqs: std::ops::Range<i64>| {
+        seqs.map(|s| {
+            let mut m = message(s, Sender::Agent, &format!("m{s}"), Some("Alice"));
+            m.created_at = at(s);
+            m
+        })
+        .collect::<Vec<_>>()
+    };
+    let log = RwSignal::new(ChatLog::default());
+    log.update(|l| l.insert_page(page(20..30)));
+    log.update(|l| l.insert_page(page(10..20)));
+    let host = mount(move || {
+        let pages = Signal::derive(move || log.with(|l| l.pages(|_| 0)));
+        view! {
+            <MessageList
+                pages=pages
+                locale=Locale::En
+                layout=Layout::Pc
+                links=true
+                show_face=false
+                visitor_face=None
+                greeting=String::new()
+                guide=Vec::new()
+                typing=Signal::derive(|| false)
+                has_older=Signal::derive(|| false)
+                loading_older=Signal::derive(|| false)
+                on_load_older=Callback::new(|()| {})
+                on_suggestion=Callback::new(|_| {})
+                on_retry=Callback::new(|_| {})
+            />
+        }
+    });
+    sleep(50).await;
+    let texts = |sel: &str| {
+        let all = host.query_selector_all(sel).unwrap();
+        (0..all.length())
+            .map(|i| all.item(i).unwrap().text_content().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(".page").len(), 2);
+    assert_eq!(
+        texts(".sep").len(),
+        1,
+        "one separator, before the oldest message"
+    );
+    let first_older = host.query_selector(".page .msg-agent").unwrap().unwrap();
+    assert_eq!(first_older.text_content().as_deref(), Some("Alice: m10"));
+
+    // A page that ends a second before it goes above: one separator still, at the top.
+    log.update(|l| l.insert_page(page(1..10)));
+    sleep(50).await;
+    assert_eq!(texts(".page").len(), 3);
+    let seps = host.query_selector_all(".sep").unwrap();
+    assert_eq!(seps.length(), 1);
+    let top = host.query_selector(".page").unwrap().unwrap();
+    assert!(top.contains(Some(&seps.item(0).unwrap())));
+    assert!(first_older.is_connected(), "a row shown was built again");
+    let numbers: Vec<String> = texts(".msg-agent");
+    let expected: Vec<String> = (1..30).map(|s| format!("Alice: m{s}")).collect();
+    assert_eq!(numbers, expected);
+
+    // A live message joins the newest page.
+    log.update(|l| {
+        l.insert(message(30, Sender::Agent, "live", Some("Alice")));
+    });
+    sleep(50).await;
+    let pages = host.query_selector_all(".page").unwrap();
+    let newest = pages.item(pages.length() - 1).unwrap();
+    assert!(newest.text_content().unwrap().ends_with("Alice: live"));
 }

@@ -59,17 +59,40 @@ pub fn format_time(ms: i64, locale: Locale) -> String {
     let same_day = date.get_full_year() == now.get_full_year()
         && date.get_month() == now.get_month()
         && date.get_date() == now.get_date();
-    let options = js_sys::Object::new();
-    let set = |k: &str, v: &str| {
-        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
-    };
-    set("hour", "2-digit");
-    set("minute", "2-digit");
-    if !same_day {
-        set("month", "short");
-        set("day", "numeric");
+    time_format(locale, !same_day)
+        .call1(&JsValue::UNDEFINED, &date)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// The `format` of an `Intl.DateTimeFormat` for hours and minutes in `locale` (and the
+/// day with `with_date`), made once per document: `Date.toLocaleString(locale, options)`
+/// makes a new formatter at every call (tens of µs in V8), one per separator row.
+fn time_format(locale: Locale, with_date: bool) -> js_sys::Function {
+    thread_local! {
+        static MADE: std::cell::RefCell<Vec<(Locale, bool, js_sys::Function)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
     }
-    date.to_locale_string(locale.code(), &options).into()
+    MADE.with_borrow_mut(|made| {
+        if let Some((_, _, format)) = made.iter().find(|m| (m.0, m.1) == (locale, with_date)) {
+            return format.clone();
+        }
+        let options = js_sys::Object::new();
+        let set = |k: &str, v: &str| {
+            let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+        };
+        set("hour", "2-digit");
+        set("minute", "2-digit");
+        if with_date {
+            set("month", "short");
+            set("day", "numeric");
+        }
+        let locales = js_sys::Array::of1(&locale.code().into());
+        let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+        made.push((locale, with_date, format.clone()));
+        format
+    })
 }
 
 /// Tappable questions under a bot message or the greeting.
@@ -123,6 +146,11 @@ struct RowContext {
     on_retry: Callback<String>,
     /// The visitor session that marks bot answers helpful or not; `None` shows no marks.
     feedback_token: Option<String>,
+    /// The names of the visitor, the bot and an agent without one, looked up once: a
+    /// look-up reads the language's messages line by line, and a row needs one.
+    you: String,
+    bot_name: String,
+    agent_fallback: String,
 }
 
 fn avatar(cx: &RowContext, sender: Sender, name: &str) -> Option<AnyView> {
@@ -233,12 +261,12 @@ fn stored_row(cx: &RowContext, m: Arc<ChatMessage>) -> AnyView {
         .map(|f| (**f).clone());
     // Text, offline and any kind this client does not know yet render as text.
     let name = match m.sender {
-        Sender::Visitor => t(locale, "chat-you"),
-        Sender::Bot => t(locale, "chat-bot-name"),
+        Sender::Visitor => cx.you.clone(),
+        Sender::Bot => cx.bot_name.clone(),
         Sender::Agent | Sender::System => m
             .sender_name
             .clone()
-            .unwrap_or_else(|| t(locale, "chat-agent-fallback")),
+            .unwrap_or_else(|| cx.agent_fallback.clone()),
     };
     let side = if m.sender == Sender::Visitor {
         "row row-out"
@@ -302,9 +330,28 @@ fn stored_row(cx: &RowContext, m: Arc<ChatMessage>) -> AnyView {
             let (conversation_id, seq) = (m.conversation_id.clone(), m.seq);
             view! { <BotFeedbackButtons token conversation_id seq locale /> }
         });
+    let face = avatar(cx, m.sender, &name);
+    // Most rows have none of the optional parts, and tachys builds an absent part as a
+    // comment node (a clone and an insert each; four in every row): such a row is built
+    // without them (docs/performance.md, session 10).
+    if face.is_none() && offline.is_none() && suggestions.is_none() && marks.is_none() {
+        let label = format!("{name}: ");
+        return view! {
+            <div class=side>
+                <div class="bubble-wrap">
+                    {shown_name}
+                    <div class=kind_class>
+                        <span class="visually-hidden">{label}</span>
+                        {body}
+                    </div>
+                </div>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <div class=side>
-            {avatar(cx, m.sender, &name)}
+            {face}
             <div class="bubble-wrap">
                 {shown_name}
                 <div class=kind_class>
@@ -349,7 +396,7 @@ fn outgoing_row(cx: &RowContext, e: OutboxEntry, delivery: Delivery) -> AnyView 
         Delivery::Pending => "msg msg-visitor is-pending",
         Delivery::Failed => "msg msg-visitor is-failed",
     };
-    let you = t(locale, "chat-you");
+    let you = cx.you.clone();
     view! {
         <div class="row row-out">
             {avatar(cx, Sender::Visitor, &you)}
@@ -365,14 +412,19 @@ fn outgoing_row(cx: &RowContext, e: OutboxEntry, delivery: Delivery) -> AnyView 
     .into_any()
 }
 
+/// A time separator.
+fn time_row(ms: i64, locale: Locale) -> AnyView {
+    view! {
+        <p class="sep" role="separator">
+            <time>{format_time(ms, locale)}</time>
+        </p>
+    }
+    .into_any()
+}
+
 fn row_view(cx: &RowContext, row: Row) -> AnyView {
     match row {
-        Row::Time(ms) => view! {
-            <p class="sep" role="separator">
-                <time>{format_time(ms, cx.locale)}</time>
-            </p>
-        }
-        .into_any(),
+        Row::Time(ms) => time_row(ms, cx.locale),
         Row::Stored(m) => stored_row(cx, m),
         Row::Outgoing(e, d) => outgoing_row(cx, e, d),
         Row::Note(_, text) => view! {
@@ -503,6 +555,9 @@ pub fn MessageList(
         on_suggestion,
         on_retry,
         feedback_token,
+        you: t(locale, "chat-you"),
+        bot_name: t(locale, "chat-bot-name"),
+        agent_fallback: t(locale, "chat-agent-fallback"),
     };
     let guide_view = (!guide.is_empty()).then(|| {
         view! { <SuggestionList title=t(locale, "chat-guide-title") suggestions=guide on_pick=on_suggestion /> }

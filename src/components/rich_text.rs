@@ -52,7 +52,24 @@ pub fn RichText(
     /// Whether http(s) links become clickable (`is_link`).
     links: bool,
 ) -> impl IntoView {
-    let blocks = parse(&text, links)
+    let mut blocks = parse(&text, links);
+    // Most messages are one line of plain text: one paragraph element that holds it and
+    // takes the direction, without the wrapper and the lists of pieces and blocks (tachys
+    // ends each list with a comment node): fewer nodes to build and boxes to lay out.
+    if let [Block::Paragraph(lines)] = blocks.as_mut_slice() {
+        if let [line] = lines.as_mut_slice() {
+            if let [Inline::Text {
+                text,
+                strong: false,
+                em: false,
+            }] = line.as_mut_slice()
+            {
+                let text = std::mem::take(text);
+                return view! { <p class="rich" dir="auto">{text}</p> }.into_any();
+            }
+        }
+    }
+    let blocks = blocks
         .into_iter()
         .map(|b| match b {
             Block::Paragraph(lines) => {
@@ -74,5 +91,5 @@ pub fn RichText(
         .collect::<Vec<_>>();
     // `dir=auto` on its own element: the text's first strong character decides its
     // direction, not the hidden "name: " label before it.
-    view! { <div class="rich" dir="auto">{blocks}</div> }
+    view! { <div class="rich" dir="auto">{blocks}</div> }.into_any()
 }
