@@ -66,7 +66,7 @@ pub fn run(args: &[String]) -> Result {
     }
     let code: usize = functions.iter().map(|(s, _)| s).sum();
     let mut crates: Vec<_> = by_crate.into_iter().collect();
-    crates.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+    crates.sort_by_key(|c| std::cmp::Reverse(c.1 .0));
 
     println!("{} ({} B)", path.display(), data.len());
     println!(
@@ -87,7 +87,7 @@ pub fn run(args: &[String]) -> Result {
             count
         );
     }
-    functions.sort_by(|a, b| b.0.cmp(&a.0));
+    functions.sort_by_key(|f| std::cmp::Reverse(f.0));
     println!("\nthe {top} largest functions:");
     for (size, name) in functions.iter().take(top) {
         println!("{size:>8}  {}", shorten(name, 150));
@@ -318,7 +318,9 @@ fn v0_crate(name: &str) -> Option<String> {
             let tail = &name[hash_end + 1..];
             let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
             let len: usize = tail[..digits].parse().ok()?;
-            return tail.get(digits..digits + len).map(str::to_owned);
+            // An identifier that starts with `_` or a digit gets a `_` separator first.
+            let start = digits + usize::from(tail[digits..].starts_with('_'));
+            return tail.get(start..start + len).map(str::to_owned);
         }
         i += 1;
     }
