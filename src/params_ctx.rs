@@ -18,7 +18,7 @@ pub fn provide_params(query: &str) -> ReadSignal<Parsed<ChatParams>> {
     let parsed = ChatParams::from_query(query);
     for issue in &parsed.issues {
         leptos::logging::warn!(
-            "parley: parameter {:?} dropped: {}",
+            "parley: parameter \"{}\" dropped: {}",
             issue.param,
             issue.reason
         );

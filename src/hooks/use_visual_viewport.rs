@@ -58,6 +58,39 @@ pub fn use_visual_viewport(options: UseVisualViewportOptions) -> UseVisualViewpo
     }
 }
 
+/// A height in CSS pixels as a CSS length (`612px`, `612.5px`), to a hundredth of a
+/// pixel. Written with integers: `f64`'s `Display` would link core's float formatting
+/// (about 14 KB of code before optimization) into the chat bundle for this one value.
+pub fn css_px(px: f64) -> String {
+    // Saturating, and NaN gives 0: the browser never reports either for a height.
+    let hundredths = (px.max(0.0) * 100.0).round() as u64;
+    let (whole, part) = (hundredths / 100, hundredths % 100);
+    match part {
+        0 => format!("{whole}px"),
+        p if p % 10 == 0 => format!("{whole}.{}px", p / 10),
+        p => format!("{whole}.{p:02}px"),
+    }
+}
+
 fn remove(viewport: &VisualViewport, handler: &Closure<dyn Fn()>) {
     let _ = viewport.remove_event_listener_with_callback(RESIZE, handler.as_ref().unchecked_ref());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::css_px;
+
+    #[test]
+    fn css_px_writes_whole_and_fractional_pixels() {
+        assert_eq!(css_px(612.0), "612px");
+        assert_eq!(css_px(612.5), "612.5px");
+        assert_eq!(css_px(612.25), "612.25px");
+        assert_eq!(css_px(612.05), "612.05px");
+        assert_eq!(css_px(0.004), "0px");
+        assert_eq!(css_px(99.999), "100px");
+        // Each agrees with `f64`'s own formatting where that has at most two decimals.
+        for h in [1.0, 480.75, 731.5, 0.1] {
+            assert_eq!(css_px(h), format!("{h}px"));
+        }
+    }
 }

@@ -34,7 +34,7 @@ use crate::hooks::use_history_pages::{use_history_pages, UseHistoryPagesOptions}
 use crate::hooks::use_image_upload::{use_image_upload, UseImageUploadOptions};
 use crate::hooks::use_outbox::{use_outbox, UseOutboxOptions, UseOutboxReturn};
 use crate::hooks::use_unread_alert::{use_unread_alert, UseUnreadAlertOptions};
-use crate::hooks::use_visual_viewport::{use_visual_viewport, UseVisualViewportOptions};
+use crate::hooks::use_visual_viewport::{css_px, use_visual_viewport, UseVisualViewportOptions};
 use crate::i18n::{t, t_args};
 use crate::model::chat_log::ChatLog;
 use crate::model::conversation::{announcement, guide_shown, hello_after, Conversation};
@@ -91,7 +91,7 @@ pub fn ChatPage(
     let viewport = use_visual_viewport(UseVisualViewportOptions {
         enabled: layout == Layout::H5,
     });
-    let block_size = move || viewport.height.get().map(|h| format!("{h}px"));
+    let block_size = move || viewport.height.get().map(css_px);
     // The shell is there from the first frame (loading, errors and the chat share it).
     view! {
         <main class=shell_class dir=link_dir style:block-size=block_size>

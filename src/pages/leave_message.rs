@@ -75,7 +75,7 @@ pub fn LeaveMessagePage(
         .into_any(),
         Some(Ok(session)) => {
             for issue in &session.issues {
-                leptos::logging::warn!("parley: parameter {:?} dropped: {}", issue.param, issue.reason);
+                leptos::logging::warn!("parley: parameter \"{}\" dropped: {}", issue.param, issue.reason);
             }
             let redirect = session
                 .redirect

@@ -16,12 +16,15 @@
 //!   rendering a history of 2,000 messages and appending one more,
 //!   `bot` the demo FAQ bot's accuracy on its held-apart questions, `server` messages/s,
 //!   latency and RSS beside a bare echo server at N sockets (see `bench.rs`).
+//! * `cargo xtask bytemap [WASM] [--top N]`: the chat wasm's function bytes by crate and
+//!   its largest functions, from cargo's output before wasm-opt (`bytemap.rs`).
 //! * `cargo xtask fuzz [TARGET] [SECONDS]`: a cargo-fuzz target (`params`, `api`).
 //!
 //! Every tool version lives in [`tools`]; nothing is downloaded from outside the
 //! package registries (crates.io, npm, Debian).
 
 mod bench;
+mod bytemap;
 mod loader;
 mod pg;
 mod precompress;
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("bytemap") => bytemap::run(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         _ => {
             eprintln!(
@@ -55,6 +59,8 @@ fn main() -> ExitCode {
                  \x20               workbench  open 2,000 messages and append one, headless Chromium\n\
                  \x20               bot     demo FAQ bot accuracy on its held-apart questions\n\
                  \x20               server  messages/s, latency, RSS beside an echo server (--n sockets)\n\
+                 bytemap [WASM] [--top N]\n\
+                 \x20             the chat wasm's code by crate and its largest functions (before wasm-opt)\n\
                  fuzz [TARGET] [SECS]\n\
                  \x20             a cargo-fuzz target, params (default) or api, for SECS (300)\n\
                  build-client  release-build the visitor client into dist/, the agents' workbench into\n\
