@@ -22,6 +22,12 @@ use tokio::sync::mpsc;
 
 /// Events one socket may have queued before it counts as too slow.
 pub const QUEUE_CAPACITY: usize = 256;
+/// [`QUEUE_CAPACITY`] for an agent's socket, which follows every conversation the agent
+/// holds: one group commit publishes an event per message to the holder of its
+/// conversation (up to `crate::chat::commit::MAX_BATCH` at once), and the agent's own
+/// replies come back as events too, so a burst for one agent can pass 256 while the
+/// socket keeps up. The bound stays: a slow agent costs at most this many events.
+pub const AGENT_QUEUE_CAPACITY: usize = 4 * QUEUE_CAPACITY;
 
 /// What a socket listens to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

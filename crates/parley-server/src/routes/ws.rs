@@ -44,7 +44,7 @@ use tokio::sync::{broadcast, mpsc};
 use crate::auth::{self, AgentAuth, VisitorAuth};
 use crate::chat;
 use crate::error::ApiError;
-use crate::hub::{Subscription, Topic, QUEUE_CAPACITY};
+use crate::hub::{Subscription, Topic, AGENT_QUEUE_CAPACITY, QUEUE_CAPACITY};
 use crate::notify::Note;
 use crate::store::{self, now_ms};
 use crate::{reception, AppState};
@@ -61,11 +61,20 @@ pub const MAX_WRITE_BUFFER: usize = 4 * MAX_FRAME;
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Messages read from the store per catch-up query.
 const CATCH_UP_PAGE: i64 = 500;
-/// Replies (acks, errors) waiting for the send task.
-const REPLY_CAPACITY: usize = 64;
 /// Events of one socket whose replies may be pending at once (messages waiting for
 /// their commit); past that the socket's frames are not read until one is answered.
-const PIPELINED: usize = 32;
+/// Only an agent's messages wait this way (a visitor's event is answered before the
+/// next is read), and an agent's socket carries every conversation it holds: with 32,
+/// the two agents of `cargo xtask bench server` (250 conversations each) had at most 64
+/// replies in the committer's queue, so groups stayed near 70 messages; with 128 they
+/// grow to ~200, which (with SQLite's rarer checkpoints) took the exchange from ~11,000
+/// to 14,000–17,000 messages/s (docs/performance.md, session 10).
+const PIPELINED: usize = 128;
+/// Replies (acks, errors) waiting for the send task: room for every pending event's
+/// reply at once (a group commit answers a whole window together, and the receiving
+/// half queues them all before the send half runs) and a window more while a write is
+/// under way, so only a client that stops reading its acks fills it and is dropped.
+const REPLY_CAPACITY: usize = 2 * PIPELINED;
 pub use crate::sockets::MAX_SOCKETS_PER_SESSION;
 
 /// A place for a socket of the session `token`, or the 429 that refuses the upgrade.
@@ -611,7 +620,7 @@ async fn run_agent(state: AppState, who: AgentAuth, socket: WebSocket) {
             Topic::agent(&who.sysnum, &who.agent_id),
             Topic::Tenant(who.sysnum.clone()),
         ],
-        QUEUE_CAPACITY,
+        AGENT_QUEUE_CAPACITY,
     );
     let (mut sink, stream) = socket.split();
     let (reply_tx, mut replies) = mpsc::channel(REPLY_CAPACITY);

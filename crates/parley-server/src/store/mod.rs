@@ -113,6 +113,14 @@ impl Db {
         // `synchronous=FULL`: a commit is on disk before it is acknowledged, so a
         // message the client saw acknowledged survives a power cut (NORMAL in WAL mode
         // may lose the last commits).
+        // `wal_autocheckpoint=10000` (pages, ~40 MiB of WAL): SQLite copies the WAL back
+        // into the database, with two more `fsync`s, inside the commit that passes the
+        // mark, on the committer's path. At the default 1,000 pages a flat-out group of
+        // ~70 messages (~170 WAL frames, one per page it dirtied) paid for a checkpoint
+        // every sixth commit; ten times the interval checkpoints a tenth as often, and
+        // since the same conversations' pages recur, each checkpoint copies not much
+        // more than before. The WAL is then reused from its start, so it stays near
+        // that size (docs/performance.md, session 10).
         let pool = AnyPoolOptions::new()
             .max_connections(if engine == Engine::Sqlite { 1 } else { 16 })
             .after_connect(move |conn, _meta| {
@@ -120,7 +128,8 @@ impl Db {
                     if engine == Engine::Sqlite {
                         conn.execute(
                             "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; \
-                             PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                             PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; \
+                             PRAGMA wal_autocheckpoint=10000;",
                         )
                         .await?;
                     }
