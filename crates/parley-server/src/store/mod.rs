@@ -37,6 +37,7 @@ pub mod traces;
 pub mod visitors;
 pub mod ws_tickets;
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
@@ -61,6 +62,51 @@ pub enum Engine {
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    /// SQLite's background checkpoints, stopped when the last clone of the store is
+    /// dropped.
+    _checkpoints: Option<Arc<AbortOnDrop>>,
+}
+
+/// Aborts a background task when dropped.
+#[derive(Debug)]
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// How often the background checkpoint runs on SQLite.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Copies SQLite's WAL back into the database file every [`CHECKPOINT_EVERY`] on a
+/// connection of its own, so that the committer's commits do not pay for it. A
+/// `PASSIVE` checkpoint takes no lock a writer waits for: it copies the frames no
+/// reader still needs while commits go on appending. With `synchronous=FULL` it syncs
+/// the WAL before copying and the database after, so nothing acknowledged is at risk.
+/// A failure is logged and retried at the next tick; the automatic checkpoint remains
+/// the backstop.
+async fn checkpoint_in_background(url: String) {
+    use sqlx::Connection;
+    let mut conn = match sqlx::AnyConnection::connect(&url).await {
+        Ok(conn) => conn,
+        Err(e) => {
+            tracing::warn!(error = %e, "no background checkpoints: cannot open a connection");
+            return;
+        }
+    };
+    if let Err(e) = conn.execute("PRAGMA synchronous=FULL;").await {
+        tracing::warn!(error = %e, "background checkpoints: PRAGMA failed");
+    }
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE);").await {
+            tracing::warn!(error = %e, "background checkpoint failed");
+        }
+    }
 }
 
 /// Milliseconds since the Unix epoch.
@@ -113,14 +159,16 @@ impl Db {
         // `synchronous=FULL`: a commit is on disk before it is acknowledged, so a
         // message the client saw acknowledged survives a power cut (NORMAL in WAL mode
         // may lose the last commits).
-        // `wal_autocheckpoint=10000` (pages, ~40 MiB of WAL): SQLite copies the WAL back
-        // into the database, with two more `fsync`s, inside the commit that passes the
-        // mark, on the committer's path. At the default 1,000 pages a flat-out group of
-        // ~70 messages (~170 WAL frames, one per page it dirtied) paid for a checkpoint
-        // every sixth commit; ten times the interval checkpoints a tenth as often, and
-        // since the same conversations' pages recur, each checkpoint copies not much
-        // more than before. The WAL is then reused from its start, so it stays near
-        // that size (docs/performance.md, session 10).
+        // Checkpoints: SQLite's automatic checkpoint copies the WAL back into the
+        // database, with two more `fsync`s, inside the commit that passes the mark, on
+        // the committer's path. At the default 1,000 pages a flat-out group of ~70
+        // messages (~170 WAL frames, one per page it dirtied) paid for one every sixth
+        // commit. So a connection of its own copies the WAL back in the background
+        // ([`checkpoint_in_background`]), and the automatic one, at
+        // `wal_autocheckpoint=10000` (~40 MiB), is only a backstop: when it runs, the
+        // background has copied nearly all frames already, so it costs the committer
+        // little, and the WAL is then reused from its start (docs/performance.md,
+        // session 10).
         let pool = AnyPoolOptions::new()
             .max_connections(if engine == Engine::Sqlite { 1 } else { 16 })
             .after_connect(move |conn, _meta| {
@@ -142,7 +190,17 @@ impl Db {
             Engine::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Db { pool, engine })
+        let checkpoints = match engine {
+            Engine::Sqlite => Some(Arc::new(AbortOnDrop(
+                tokio::spawn(checkpoint_in_background(url)).abort_handle(),
+            ))),
+            Engine::Postgres => None,
+        };
+        Ok(Db {
+            pool,
+            engine,
+            _checkpoints: checkpoints,
+        })
     }
 
     /// Which engine this is.
@@ -329,6 +387,46 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(mode, 2, "synchronous=FULL");
+    }
+
+    /// Commits go to the WAL; the background checkpoint copies them into the database
+    /// file long before the automatic one (at 10,000 WAL pages) would, so the file
+    /// holds them within a few ticks while the WAL stays small.
+    #[tokio::test]
+    async fn sqlite_copies_the_wal_back_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        // Let the checkpoint of the migrations pass, then measure from there.
+        tokio::time::sleep(CHECKPOINT_EVERY * 3).await;
+        let before = std::fs::metadata(&file).unwrap().len();
+        db.pool()
+            .execute("CREATE TABLE filler (body TEXT NOT NULL)")
+            .await
+            .unwrap();
+        // About 1 MB in 200 commits: ~250 pages, far below the automatic checkpoint.
+        let body = "x".repeat(5_000);
+        for _ in 0..200 {
+            sqlx::query("INSERT INTO filler (body) VALUES ($1)")
+                .bind(&body)
+                .execute(db.pool())
+                .await
+                .unwrap();
+        }
+        let deadline = std::time::Instant::now() + CHECKPOINT_EVERY * 15;
+        loop {
+            let now = std::fs::metadata(&file).unwrap().len();
+            if now >= before + 1_000_000 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the database file grew {before} -> {now} B: the WAL was not copied back"
+            );
+            tokio::time::sleep(CHECKPOINT_EVERY / 2).await;
+        }
     }
 
     #[test]
