@@ -13,7 +13,7 @@ use parley_client::components::message_list::MessageList;
 use parley_client::components::reception_notice::ReceptionNotice;
 use parley_client::components::top_bar::TopBar;
 use parley_client::hooks::use_chat_socket::SocketStatus;
-use parley_client::model::chat_log::{ChatLog, OutboxEntry};
+use parley_client::model::chat_log::{ChatLog, OutboxEntry, Page};
 use parley_client::route::Layout;
 use parley_protocol::api::{
     BotOutcome, BotReply, ChatMessage, EndReason, GroupView, MessageKind, Reception, Sender,
@@ -112,12 +112,21 @@ fn list_with_faces(
     guide: Vec<Suggestion>,
     show_face: bool,
 ) -> web_sys::HtmlElement {
+    list_of(move || log.pages(|_| 0), greeting, guide, show_face)
+}
+
+/// The message list of the pages `pages` returns (read reactively).
+fn list_of(
+    pages: impl Fn() -> Vec<Page> + Send + Sync + 'static,
+    greeting: &str,
+    guide: Vec<Suggestion>,
+    show_face: bool,
+) -> web_sys::HtmlElement {
     let greeting = greeting.to_owned();
     mount(move || {
-        let pages = Signal::derive(move || log.pages(|_| 0));
         view! {
             <MessageList
-                pages=pages
+                pages=Signal::derive(pages)
                 locale=Locale::En
                 layout=Layout::Pc
                 links=true
@@ -695,27 +704,7 @@ async fn older_pages_keep_their_rows_when_a_page_is_put_above() {
     let log = RwSignal::new(ChatLog::default());
     log.update(|l| l.insert_page(page(20..30)));
     log.update(|l| l.insert_page(page(10..20)));
-    let host = mount(move || {
-        let pages = Signal::derive(move || log.with(|l| l.pages(|_| 0)));
-        view! {
-            <MessageList
-                pages=pages
-                locale=Locale::En
-                layout=Layout::Pc
-                links=true
-                show_face=false
-                visitor_face=None
-                greeting=String::new()
-                guide=Vec::new()
-                typing=Signal::derive(|| false)
-                has_older=Signal::derive(|| false)
-                loading_older=Signal::derive(|| false)
-                on_load_older=Callback::new(|()| {})
-                on_suggestion=Callback::new(|_| {})
-                on_retry=Callback::new(|_| {})
-            />
-        }
-    });
+    let host = list_of(move || log.with(|l| l.pages(|_| 0)), "", Vec::new(), false);
     sleep(50).await;
     let texts = |sel: &str| {
         let all = host.query_selector_all(sel).unwrap();
